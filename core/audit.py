@@ -1,0 +1,181 @@
+"""The audit trail: append-only, hash-chained events (DB1302 6.4.1.2 c, 5.3.2).
+
+Each row stores the previous row's hash and its own: SHA-256 over a canonical JSON of the row (id,
+time, actor, action, object, data, ip, previous hash). Ids are assigned here, consecutively, while
+holding the write lock (SQLite: the IMMEDIATE transaction; PostgreSQL: an advisory transaction
+lock), so the chain never forks. Editing, deleting or reordering a row breaks the chain and
+:func:`verify` names the first broken row. Database triggers refuse UPDATE and DELETE outright.
+
+Always call :func:`record` inside the transaction of the change it describes.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import json
+
+from core.db import database, is_postgres, is_sqlite
+from core.fields import dumps
+from core.models import AuditEvent, utcnow
+
+GENESIS = "0" * 64
+PG_LOCK_KEY = 0x52_54_41_55  # "RTAU": serialises appends to the chain on PostgreSQL
+
+# Who is acting and from where, set by the web layer / CLI for the duration of a request.
+_actor = contextvars.ContextVar("rongtong_audit_actor", default=None)
+_ip = contextvars.ContextVar("rongtong_audit_ip", default="")
+
+
+@contextlib.contextmanager
+def acting_as(user, ip: str = ""):
+    """Attribute audit events recorded inside the block to ``user`` (and ``ip``)."""
+    t1, t2 = _actor.set(user), _ip.set(ip)
+    try:
+        yield
+    finally:
+        _actor.reset(t1)
+        _ip.reset(t2)
+
+
+def current_actor():
+    return _actor.get()
+
+
+def _canonical(event_id, created_at, actor_id, actor_name, action, object_type, object_id, data, ip, prev_hash) -> bytes:
+    stamp = created_at.isoformat(sep=" ", timespec="microseconds")
+    return json.dumps(
+        [event_id, stamp, actor_id, actor_name, action, object_type, object_id, data, ip, prev_hash],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode("utf-8")
+
+
+def _row_hash(*fields) -> str:
+    return hashlib.sha256(_canonical(*fields)).hexdigest()
+
+
+def record(action: str, object_type: str = "", object_id="", data=None, actor=None, ip: str | None = None) -> AuditEvent:
+    """Append one event. ``actor`` defaults to the one set by :func:`acting_as` (None = system)."""
+    actor = actor if actor is not None else _actor.get()
+    ip = ip if ip is not None else _ip.get()
+    data_text = dumps(data if data is not None else {})
+    with database.atomic():
+        if is_postgres():
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
+        last = AuditEvent.select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).tuples().first()
+        event_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        created_at = utcnow()
+        actor_id = getattr(actor, "id", None)
+        actor_name = getattr(actor, "username", None) or ("system" if actor is None else str(actor))
+        object_id = "" if object_id is None else str(object_id)
+        digest = _row_hash(event_id, created_at, actor_id, actor_name, action, object_type, object_id, data_text, ip, prev_hash)
+        AuditEvent.insert(
+            id=event_id,
+            created_at=created_at,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            data=data_text,
+            ip=ip or "",
+            prev_hash=prev_hash,
+            hash=digest,
+        ).execute()
+    return AuditEvent(id=event_id, created_at=created_at, actor_id=actor_id, actor_name=actor_name,
+                      action=action, object_type=object_type, object_id=object_id, data=data_text,
+                      ip=ip or "", prev_hash=prev_hash, hash=digest)
+
+
+def object_type_of(obj) -> str:
+    return obj._meta.table_name
+
+
+def diff(old: dict, new: dict) -> dict:
+    """Field-level changes: ``{field: [old, new]}`` for every field whose value changed."""
+    changed = {}
+    for key in sorted(set(old) | set(new)):
+        if dumps(old.get(key)) != dumps(new.get(key)):
+            changed[key] = [old.get(key), new.get(key)]
+    return changed
+
+
+def record_create(obj, actor=None) -> AuditEvent:
+    return record("create", object_type_of(obj), obj.get_id(), {"snapshot": obj.snapshot()}, actor)
+
+
+def record_update(obj, before: dict, actor=None) -> AuditEvent | None:
+    """Record the diff between ``before`` (a snapshot) and ``obj`` now; nothing if nothing changed."""
+    changes = diff(before, obj.snapshot())
+    if not changes:
+        return None
+    return record("update", object_type_of(obj), obj.get_id(), {"changes": changes}, actor)
+
+
+def record_delete(obj, actor=None) -> AuditEvent:
+    return record("delete", object_type_of(obj), obj.get_id(), {"snapshot": obj.snapshot()}, actor)
+
+
+def events_for(obj):
+    """The audit events about one record, oldest first."""
+    return (AuditEvent.select()
+            .where((AuditEvent.object_type == object_type_of(obj)) & (AuditEvent.object_id == str(obj.get_id())))
+            .order_by(AuditEvent.id))
+
+
+def event_data(event) -> dict:
+    try:
+        return json.loads(event.data or "{}")
+    except ValueError:
+        return {}
+
+
+def verify(batch_size: int = 50000):
+    """Walk the chain in id order. Returns ``(count, first_broken_id_or_None)``.
+
+    A row is broken when its id is not the previous id + 1 (a deleted or reordered row), its
+    ``prev_hash`` is not the previous row's hash, or its own hash does not match its contents.
+    """
+    prev_hash, prev_id, count = GENESIS, 0, 0
+    cols = (AuditEvent.id, AuditEvent.created_at, AuditEvent.actor_id, AuditEvent.actor_name,
+            AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id, AuditEvent.data,
+            AuditEvent.ip, AuditEvent.prev_hash, AuditEvent.hash)
+    sha256 = hashlib.sha256
+    while True:
+        rows = (AuditEvent.select(*cols).where(AuditEvent.id > prev_id)
+                .order_by(AuditEvent.id).limit(batch_size).tuples())
+        got = 0
+        for row in rows:
+            got += 1
+            event_id, stored_prev, stored_hash = row[0], row[9], row[10]
+            if event_id != prev_id + 1 or stored_prev != prev_hash:
+                return count, event_id
+            if sha256(_canonical(*row[:10])).hexdigest() != stored_hash:
+                return count, event_id
+            prev_hash, prev_id = stored_hash, event_id
+            count += 1
+        if got < batch_size:
+            return count, None
+
+
+GUARD_SQL_SQLITE = [
+    """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_update BEFORE UPDATE ON core_auditevent
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_delete BEFORE DELETE ON core_auditevent
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
+]
+GUARD_SQL_POSTGRES = [
+    """CREATE OR REPLACE FUNCTION core_auditevent_refuse() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql""",
+    "DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent",
+    """CREATE TRIGGER core_auditevent_append_only BEFORE UPDATE OR DELETE ON core_auditevent
+       FOR EACH ROW EXECUTE FUNCTION core_auditevent_refuse()""",
+]
+
+
+def install_guards(db) -> None:
+    """Make the audit table refuse UPDATE and DELETE (called by the core's migration)."""
+    statements = GUARD_SQL_SQLITE if is_sqlite(db) else GUARD_SQL_POSTGRES if is_postgres(db) else []
+    for sql in statements:
+        db.execute_sql(sql)

@@ -1,0 +1,29 @@
+"""The core, registered as the always-on plugin ``core`` through the same hooks as every plugin."""
+from core import hookimpl
+from core.models import CORE_MODELS
+from core.plugins import Permission
+
+CORE_PERMISSIONS = [
+    Permission("core.dashboard.view", "查看工作台", "View the dashboard", ("staff", "expert", "evaluator")),
+    Permission("core.request.view", "查看服务请求", "View service requests", ("staff", "expert", "evaluator", "enterprise")),
+    Permission("core.request.file", "提交服务请求", "File service requests", ("staff", "enterprise")),
+    Permission("core.request.edit", "编辑服务请求", "Edit service requests", ("staff",)),
+    Permission("core.enterprise.view", "查看企业", "View enterprises", ("staff", "expert", "evaluator", "enterprise")),
+    Permission("core.enterprise.edit", "编辑企业", "Edit enterprises", ("staff",)),
+    Permission("core.enterprise.review", "审核企业入驻", "Review enterprise onboarding (DB1302 4.4.4)", ("staff",)),
+    Permission("core.attachment.upload", "上传附件", "Upload attachments", ("staff", "expert", "evaluator", "enterprise")),
+    Permission("core.user.manage", "管理用户", "Manage users", ()),
+    Permission("core.department.manage", "管理部门", "Manage departments", ()),
+    Permission("core.audit.view", "查看审计日志", "View the audit log", ()),
+    Permission("core.notification.view", "查看通知", "View my notifications", ("staff", "expert", "evaluator", "enterprise")),
+]
+
+
+@hookimpl
+def register_models():
+    return list(CORE_MODELS)
+
+
+@hookimpl
+def register_permissions():
+    return list(CORE_PERMISSIONS)

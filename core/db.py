@@ -1,0 +1,91 @@
+"""The database: one :class:`peewee.DatabaseProxy` every model binds to, opened from a URL.
+
+SQLite (the embedded default) runs in WAL mode with foreign keys on and a busy timeout, and opens
+every write transaction with ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes
+fails at once with "database is locked" when another worker wrote in between, whereas IMMEDIATE
+takes the write lock up front and waits up to the busy timeout for it.
+
+PostgreSQL (``postgresql://``) is what a platform moves to when it outgrows one machine (DB1302
+5.3.2: active/standby operation).
+
+Connections are per thread (peewee's default), opened lazily on first use and kept open; the
+pragmas run once per connection, not once per request.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import peewee
+
+from core.errors import ConfigError
+
+database = peewee.DatabaseProxy()
+
+
+def make_database(url: str, busy_timeout_ms: int = 10000) -> peewee.Database:
+    """Build (but do not open) a database from a ``sqlite:///`` or ``postgresql://`` URL."""
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        if path not in ("", ":memory:"):
+            Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        return peewee.SqliteDatabase(
+            path or ":memory:",
+            pragmas={
+                "journal_mode": "wal",
+                "foreign_keys": 1,
+                "busy_timeout": busy_timeout_ms,
+                "synchronous": "normal",
+                "cache_size": -16000,
+            },
+            timeout=busy_timeout_ms / 1000,
+            lock_type="IMMEDIATE",
+            autoconnect=True,
+        )
+    if url.startswith(("postgresql://", "postgres://")):
+        parsed = urlparse(url)
+        name = parsed.path.lstrip("/")
+        if not name:
+            raise ConfigError(f"database.url: no database name in {url!r}")
+        return peewee.PostgresqlDatabase(
+            unquote(name),
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
+            host=parsed.hostname or None,
+            port=parsed.port or None,
+            autoconnect=True,
+        )
+    raise ConfigError(f"database.url: unsupported database URL {url!r} (use sqlite:/// or postgresql://)")
+
+
+def bind_database(url: str, busy_timeout_ms: int = 10000) -> peewee.Database:
+    """Create the database for ``url`` and point the shared proxy at it. Returns the database."""
+    db = make_database(url, busy_timeout_ms)
+    current = database.obj
+    if current is not None and not current.is_closed():
+        current.close()
+    database.initialize(db)
+    return db
+
+
+def _real(db):
+    db = database if db is None else db
+    return getattr(db, "obj", db)
+
+
+def is_sqlite(db=None) -> bool:
+    db = _real(db)
+    return isinstance(db, peewee.SqliteDatabase)
+
+
+def is_postgres(db=None) -> bool:
+    db = _real(db)
+    return isinstance(db, peewee.PostgresqlDatabase)
+
+
+def write_transaction():
+    """A write transaction: BEGIN IMMEDIATE on SQLite, a normal transaction on PostgreSQL.
+
+    Nested calls become savepoints, so a helper can open one without caring whether its caller did.
+    """
+    return database.atomic()

@@ -1,0 +1,111 @@
+"""THE plugin contract. Every hook a plugin may implement, typed, with what it gets and returns.
+
+Plugins implement hooks with ``from core import hookimpl``::
+
+    @hookimpl
+    def register_models():
+        return [Article, Consultation]
+
+Rules (enforced by :mod:`core.plugins` at start-up):
+
+* ``register_*`` hooks return **lists**. The core merges them and stops start-up, naming both
+  plugins, on any duplicate: table, workflow key (+version), service key, admin endpoint, API
+  resource path, blueprint name, permission, CLI command name.
+* No behaviour may depend on the order plugins were registered.
+* A hookimpl whose name matches no hook below is an error (``pm.check_pending()``).
+* Plugin models' tables are prefixed with the plugin's name (``information_article``).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from core import hookspec
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import click
+    import flask
+    import marshmallow
+    import peewee
+
+    from core.config import Config
+    from core.models import ServiceRequest, Transition
+    from core.plugins import AdminViewSpec, ApiResource, Permission, ServiceEntry
+    from core.workflow import Workflow
+
+
+@hookspec
+def declare_config() -> "type[marshmallow.Schema] | None":
+    """Return a marshmallow Schema class for this plugin's ``[plugins.<name>]`` config table.
+
+    The table is validated with it at start-up (unknown keys are refused). The loaded, validated
+    options are available as ``registry.options[<name>]``. Return None for no options.
+    """
+
+
+@hookspec
+def register_models() -> "list[type[peewee.Model]]":
+    """Return the plugin's model classes (subclasses of ``core.models.BaseModel``).
+
+    Their tables must be prefixed ``<plugin>_``. Tables are never created at boot: ship a migration
+    in ``plugins/<name>/migrations/`` (``rongtong db new --plugin NAME MESSAGE`` writes one).
+    """
+
+
+@hookspec
+def register_workflows() -> "list[Workflow]":
+    """Return ``core.workflow.Workflow`` objects. A plugin keeps returning old versions of a
+    workflow as long as requests may still run on them (requests are pinned to a version)."""
+
+
+@hookspec
+def register_services() -> "list[ServiceEntry]":
+    """Return ``core.plugins.ServiceEntry`` catalog entries (DB1302 4.1.4, 5.4.1): key, titles,
+    description, fee type (free/paid) and fee standard, published time limit in working days, and
+    the workflow key that runs it."""
+
+
+@hookspec
+def register_permissions() -> "list[Permission]":
+    """Return ``core.plugins.Permission`` objects: key (``<plugin>.<action>``), titles, and the
+    roles granted it by default. Acting on a workflow step is a permission of its own
+    (``workflow.<key>.act``) that the core declares for every workflow."""
+
+
+@hookspec
+def register_admin_views(registry: "Any") -> "list[AdminViewSpec]":
+    """Return ``core.plugins.AdminViewSpec`` objects: a model (or a custom view class), the
+    permission needed, a category. The core builds them on its secure base view, at
+    ``/admin/<plugin>/<model>/`` with endpoint ``<plugin>_<model>``."""
+
+
+@hookspec
+def register_api_resources(registry: "Any") -> "list[ApiResource]":
+    """Return ``core.plugins.ApiResource`` objects: a path under ``/api/v1/``, a Flask view
+    function, methods, and the marshmallow schemas used (so they appear in the OpenAPI document)."""
+
+
+@hookspec
+def register_blueprints() -> "list[flask.Blueprint]":
+    """Return Flask blueprints (portal pages, downloads). Their names must be unique."""
+
+
+@hookspec
+def register_commands() -> "list[click.Command]":
+    """Return click commands or groups, added to ``rongtong`` under their own names."""
+
+
+@hookspec
+def on_transition(request: "ServiceRequest", transition: "Transition", workflow: "Workflow") -> None:
+    """Called inside the transition's transaction, after the Transition row and its audit event
+    are written. Raise to refuse the transition: everything is rolled back. Return value ignored."""
+
+
+@hookspec
+def on_request_closed(request: "ServiceRequest", transition: "Transition") -> None:
+    """Called inside the same transaction when a request ends (completed, rejected, withdrawn)."""
+
+
+@hookspec
+def seed_demo(registry: "Any", context: "dict") -> None:
+    """Add demo data to a fresh demo database. ``context`` holds the demo's enterprises, users
+    (by role) and a ``rng`` (random.Random) so data is reproducible. Return value ignored."""

@@ -1,0 +1,26 @@
+"""The running platform: configuration, database, plugins, calendar and workflow engine together.
+
+Built once per process (CLI) or per app (``create_app``); never a module global, so tests can build
+as many as they like.
+"""
+from __future__ import annotations
+
+from core.calendar import WorkingCalendar
+from core.config import Config, load_config
+from core.db import bind_database
+from core.plugins import PluginRegistry
+from core.workflow import WorkflowEngine
+
+
+class Platform:
+    def __init__(self, config: Config | None = None, entry_points: dict | None = None):
+        self.config = config or load_config()
+        self.db = bind_database(self.config.database_url, self.config.get("database.busy_timeout_ms", 10000))
+        self.registry = PluginRegistry(self.config, entry_points)
+        self.calendar = WorkingCalendar.from_config(self.config)
+        self.engine = WorkflowEngine(self.registry, self.calendar)
+
+    def upgrade(self):
+        from core import migrations
+
+        return migrations.upgrade(self.registry)

@@ -1,0 +1,322 @@
+"""The plugin manager: discover, allowlist, order, validate, merge (see core/hookspecs.py).
+
+One :class:`PluginRegistry` (wrapping one ``pluggy.PluginManager``) per app; never a module global.
+Plugins are loaded by name from the entry-point group ``rongtong.plugins``, built-in and third-party
+alike, and only when listed in ``[plugins] enabled``. The core registers itself through the same
+hooks (as the plugin ``core``, which cannot be disabled).
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib.metadata
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pluggy
+from marshmallow import RAISE, ValidationError
+
+from core import PROJECT, hookspecs
+from core.config import Config, first_error
+from core.errors import ConfigError, PluginError
+
+ENTRY_POINT_GROUP = "rongtong.plugins"
+CORE = "core"
+
+
+@dataclasses.dataclass(frozen=True)
+class ServiceEntry:
+    """A catalog entry (DB1302 4.1.4 fee type and standard; 5.4.1 published time limit).
+
+    ``time_limit_days`` is the promise published in the service guide and the number the request
+    clock uses; when None it is the sum of the workflow's step limits.
+    """
+
+    key: str
+    title: str
+    title_en: str
+    workflow: str
+    fee_type: str = "free"  # "free" (public welfare) or "paid"
+    fee_standard: str = ""
+    description: str = ""
+    description_en: str = ""
+    time_limit_days: int | None = None
+    category: str = ""
+
+    def __post_init__(self):
+        if self.fee_type not in ("free", "paid"):
+            raise ValueError(f"service {self.key}: fee_type must be 'free' or 'paid'")
+        if self.fee_type == "paid" and not self.fee_standard:
+            raise ValueError(f"service {self.key}: a paid service needs a fee_standard (DB1302 4.1.4)")
+
+
+@dataclasses.dataclass(frozen=True)
+class Permission:
+    key: str
+    title: str
+    title_en: str = ""
+    roles: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class AdminViewSpec:
+    """An admin screen. Give ``model`` for a generated view, or ``view_class`` for a custom one
+    (a subclass of ``core.web.admin.SecureModelView`` or ``SecureBaseView``)."""
+
+    model: Any = None
+    view_class: Any = None
+    name: Any = None
+    permission: str | None = None
+    category: Any = None
+    slug: str | None = None
+    options: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiResource:
+    """A REST resource under ``/api/v1/``. ``view`` is a Flask view function; it may raise
+    ``core.errors`` exceptions, which become the standard JSON error responses."""
+
+    path: str
+    view: Callable
+    methods: tuple[str, ...] = ("GET",)
+    endpoint: str | None = None
+    summary: str = ""
+    tag: str = ""
+    request_schema: Any = None
+    response_schema: Any = None
+    many: bool = False
+    permission: str | None = None
+
+
+@dataclasses.dataclass
+class LoadedPlugin:
+    name: str
+    module: Any
+    version: str
+    title: str
+    requires: tuple[str, ...]
+    path: str
+
+    @property
+    def migrations_dir(self) -> str:
+        import os
+
+        return os.path.join(os.path.dirname(self.path), "migrations")
+
+
+def _entry_points() -> dict[str, importlib.metadata.EntryPoint]:
+    return {ep.name: ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+
+
+class PluginRegistry:
+    """Loads the enabled plugins and holds everything they registered, merged and checked."""
+
+    def __init__(self, config: Config, entry_points: dict | None = None):
+        from core import builtin
+
+        self.config = config
+        self.pm = pluggy.PluginManager(PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.plugins: dict[str, LoadedPlugin] = {}
+        available = dict(_entry_points())
+        if entry_points:
+            available.update(entry_points)
+        self.available = available
+        self.pm.register(builtin, name=CORE)
+        self.plugins[CORE] = LoadedPlugin(CORE, builtin, _core_version(), "Rongtong core", (), builtin.__file__)
+        self._load(config.enabled_plugins, available)
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"plugin {exc.plugin_name!r}: {exc}")
+        self._collect()
+
+    # Loading ------------------------------------------------------------------------------------
+    def _load(self, names: list[str], available: dict) -> None:
+        seen = set()
+        modules = {}
+        for name in names:
+            if name in seen:
+                raise PluginError(f"{self.config.source}: plugins.enabled: {name!r} is listed twice")
+            seen.add(name)
+            if name == CORE:
+                raise PluginError(f"{self.config.source}: plugins.enabled: 'core' is always on; do not list it")
+            ep = available.get(name)
+            if ep is None:
+                raise PluginError(
+                    f"{self.config.source}: plugins.enabled: unknown plugin {name!r} "
+                    f"(no entry point {name!r} in group {ENTRY_POINT_GROUP})"
+                )
+            try:
+                modules[name] = ep.load()
+            except Exception as exc:  # any import failure is the plugin's fault, reported in one line
+                raise PluginError(f"plugin {name!r} failed to load: {type(exc).__name__}: {exc}")
+        for name, module in modules.items():
+            for req in getattr(module, "REQUIRES", ()):
+                if req != CORE and req not in modules:
+                    raise PluginError(f"plugin {name!r} requires plugin {req!r}, which is not enabled")
+        for name in _dependency_order(modules):
+            module = modules[name]
+            try:
+                self.pm.register(module, name=name)
+            except (pluggy.PluginValidationError, ValueError) as exc:
+                raise PluginError(f"plugin {name!r}: {exc}")
+            self.plugins[name] = LoadedPlugin(
+                name=name,
+                module=module,
+                version=str(getattr(module, "VERSION", "0")),
+                title=str(getattr(module, "TITLE", name)),
+                requires=tuple(getattr(module, "REQUIRES", ())),
+                path=getattr(module, "__file__", ""),
+            )
+
+    def call(self, hook: str, **kwargs) -> list[tuple[str, Any]]:
+        """Call a ``register_*`` hook on every plugin; returns ``[(plugin_name, item), ...]`` in
+        plugin-name order (so nothing depends on registration order)."""
+        out = []
+        impls = sorted(getattr(self.pm.hook, hook).get_hookimpls(), key=lambda i: (i.plugin_name != CORE, i.plugin_name))
+        for impl in impls:
+            args = {name: kwargs[name] for name in impl.argnames}
+            try:
+                result = impl.function(**args)
+            except (PluginError, ConfigError):
+                raise
+            except Exception as exc:
+                raise PluginError(f"plugin {impl.plugin_name!r}: {hook} failed: {type(exc).__name__}: {exc}")
+            if result is None:
+                continue
+            if not isinstance(result, (list, tuple)):
+                raise PluginError(f"plugin {impl.plugin_name!r}: {hook} must return a list")
+            out.extend((impl.plugin_name, item) for item in result)
+        return out
+
+    def notify(self, hook: str, **kwargs) -> None:
+        """Call an ``on_*`` hook on every plugin (exceptions propagate: they abort the transaction)."""
+        getattr(self.pm.hook, hook)(**kwargs)
+
+    # Merging ------------------------------------------------------------------------------------
+    def _collect(self) -> None:
+        from core.workflow import apply_overrides
+
+        self.options = self._validate_options()
+        self.model_owner: dict[Any, str] = {}
+        for owner, model in self.call("register_models"):
+            table = model._meta.table_name
+            prefix = f"{owner}_"
+            if not table.startswith(prefix):
+                raise PluginError(f"plugin {owner!r}: table {table!r} of {model.__name__} must start with {prefix!r}")
+            self.model_owner[model] = owner
+        unique("table", ((o, m._meta.table_name) for m, o in self.model_owner.items()))
+
+        workflows = self.call("register_workflows")
+        unique("workflow", ((o, f"{w.key} v{w.version}") for o, w in workflows))
+        self.workflow_owner = {w.key: o for o, w in workflows}
+        self.workflow_versions = {(w.key, w.version): w for _, w in workflows}
+        self.workflow_versions = apply_overrides(self.workflow_versions, self.config)
+        self.workflows = {}
+        for (key, version), wf in sorted(self.workflow_versions.items()):
+            self.workflows[key] = wf  # the latest version starts new requests
+
+        services = self.call("register_services")
+        unique("service", ((o, s.key) for o, s in services))
+        self.services = {s.key: s for _, s in services}
+        self.service_owner = {s.key: o for o, s in services}
+        for owner, service in services:
+            if service.workflow not in self.workflows:
+                raise PluginError(f"plugin {owner!r}: service {service.key!r} uses unknown workflow {service.workflow!r}")
+
+        permissions = self.call("register_permissions")
+        for key, wf in self.workflows.items():
+            roles = sorted({r for s in wf.steps for r in s.roles})
+            permissions.append((self.workflow_owner[key], Permission(f"workflow.{key}.act", f"Act on {wf.title_en} steps", f"Act on {wf.title_en} steps", tuple(roles))))
+        unique("permission", ((o, p.key) for o, p in permissions))
+        self.permissions = {p.key: p for _, p in permissions}
+        self.permission_owner = {p.key: o for o, p in permissions}
+
+        commands = self.call("register_commands")
+        unique("command", ((o, c.name) for o, c in commands), reserved=CORE_COMMANDS)
+        self.commands = commands
+
+    def _validate_options(self) -> dict[str, dict]:
+        tables = {k: v for k, v in self.config.data.get("plugins", {}).items() if k != "enabled"}
+        for name in tables:
+            if name not in self.plugins or name == CORE:
+                raise ConfigError(f"{self.config.source}: plugins.{name}: plugin {name!r} is not enabled")
+        options = {}
+        for impl in self.pm.hook.declare_config.get_hookimpls():
+            schema_cls = impl.function()
+            if schema_cls is None:
+                continue
+            try:
+                options[impl.plugin_name] = schema_cls(unknown=RAISE).load(tables.get(impl.plugin_name, {}))
+            except ValidationError as exc:
+                key, problem = first_error(exc.messages)
+                raise ConfigError(f"{self.config.source}: plugins.{impl.plugin_name}.{key}: {problem}")
+        for name in tables:
+            if name not in options:
+                raise ConfigError(f"{self.config.source}: plugins.{name}: plugin {name!r} takes no options")
+        return options
+
+    # Queries ------------------------------------------------------------------------------------
+    @property
+    def models(self) -> list:
+        return list(self.model_owner)
+
+    def models_of(self, owner: str) -> list:
+        return [m for m, o in self.model_owner.items() if o == owner]
+
+    def owner_of(self, model) -> str | None:
+        return self.model_owner.get(model)
+
+    def workflow(self, key: str, version: int | None = None):
+        """The workflow ``key`` at ``version`` (latest when None). Raises KeyError if unknown."""
+        if version is None:
+            return self.workflows[key]
+        return self.workflow_versions[(key, version)]
+
+    def hooks_of(self, name: str) -> list[str]:
+        plugin = self.pm.get_plugin(name)
+        return sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
+
+    def permissions_of_role(self, role: str) -> set[str]:
+        return {key for key, p in self.permissions.items() if role in p.roles}
+
+
+CORE_COMMANDS = {"init", "db", "plugins", "workflow", "user", "config", "audit", "calendar", "run", "serve", "demo", "sla", "report"}
+
+
+def unique(kind: str, pairs: Iterable[tuple[str, str]], reserved: Iterable[str] = ()) -> None:
+    """Fail with a message naming both owners if two plugins registered the same ``kind`` name."""
+    seen: dict[str, str] = {name: CORE for name in reserved}
+    for owner, name in pairs:
+        if name in seen:
+            raise PluginError(f"duplicate {kind} {name!r}: registered by plugin {seen[name]!r} and plugin {owner!r}")
+        seen[name] = owner
+
+
+def _dependency_order(modules: dict[str, Any]) -> list[str]:
+    """Plugins sorted so each comes after what it requires; ties broken by name."""
+    order, done, visiting = [], set(), set()
+
+    def visit(name):
+        if name in done:
+            return
+        if name in visiting:
+            raise PluginError(f"plugin {name!r}: circular 'requires'")
+        visiting.add(name)
+        for req in sorted(getattr(modules[name], "REQUIRES", ())):
+            if req != CORE:
+                visit(req)
+        visiting.discard(name)
+        done.add(name)
+        order.append(name)
+
+    for name in sorted(modules):
+        visit(name)
+    return order
+
+
+def _core_version() -> str:
+    from core import __version__
+
+    return __version__

@@ -1,0 +1,439 @@
+"""Declarative workflows and the engine that runs service requests through them.
+
+DB1302 5.4.1 (promised time limits, finished within the limit), 6.3 (a complete business process
+from onboarding through every need) and 6.4 (each service's steps).
+
+A :class:`Workflow` is data: key, titles, version, ordered :class:`Step` s. A step names the roles
+that may act on it, the evidence it requires (a marshmallow schema), its time limit in working days
+and its allowed outcomes. Linear by default; ``returns_to`` and ``next_steps`` declare explicit
+returns and branches.
+
+Every transition is one write transaction (``BEGIN IMMEDIATE`` on SQLite): a guarded update of the
+request on its ``version``, a :class:`~core.models.Transition` row, an audit event and the
+``on_transition`` hook. If two people act at once, exactly one wins and the other gets
+:class:`~core.errors.Conflict`; nothing is half-written.
+
+Clocks are derived from the transition log (:func:`compute_clock`): the step clock restarts when a
+step is entered, paused time (补正, awaiting the enterprise's materials) does not count, and the
+due dates stored on the request are recomputed on every transition.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+
+from core import audit
+from core.db import database
+from core.errors import Conflict, ConfigError, NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from core.i18n import gettext as _
+from core.models import CLOSED_STATUSES, ROLE_KEYS, ServiceRequest, Transition, utcnow
+
+ADVANCE, RETURN, REJECT, WITHDRAW, PAUSE, RESUME, COMPLETE, OPEN = (
+    "advance", "return", "reject", "withdraw", "pause", "resume", "complete", "open")
+STEP_OUTCOMES = (ADVANCE, RETURN, REJECT, PAUSE)
+NEEDS_REASON = (RETURN, REJECT, PAUSE, WITHDRAW)
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    title_en: str
+    roles: tuple[str, ...] = ("staff",)
+    schema: type[Schema] | None = None
+    time_limit_days: int = 5
+    outcomes: tuple[str, ...] = (ADVANCE, RETURN, REJECT, PAUSE)
+    returns_to: tuple[str, ...] | None = None  # None: any earlier step
+    next_steps: tuple[str, ...] | None = None  # None: the next step in order
+    description: str = ""
+
+    def label(self, lang: str = "zh_Hans_CN") -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title
+
+
+@dataclasses.dataclass(frozen=True)
+class Workflow:
+    key: str
+    title: str
+    title_en: str
+    steps: tuple[Step, ...]
+    version: int = 1
+    description: str = ""
+    withdrawable: bool = True
+    intake_schema: type[Schema] | None = None  # validates ServiceRequest.data when filed
+
+    def __post_init__(self):
+        keys = [s.key for s in self.steps]
+        if not keys:
+            raise ValueError(f"workflow {self.key}: no steps")
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"workflow {self.key}: duplicate step keys")
+        for step in self.steps:
+            for ref in (step.returns_to or ()) + (step.next_steps or ()):
+                if ref not in keys:
+                    raise ValueError(f"workflow {self.key}: step {step.key} refers to unknown step {ref!r}")
+            for outcome in step.outcomes:
+                if outcome not in STEP_OUTCOMES:
+                    raise ValueError(f"workflow {self.key}: step {step.key}: unknown outcome {outcome!r}")
+
+    def label(self, lang: str = "zh_Hans_CN") -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title
+
+    @property
+    def step_keys(self) -> list[str]:
+        return [s.key for s in self.steps]
+
+    def step(self, key: str) -> Step:
+        for s in self.steps:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def index(self, key: str) -> int:
+        return self.step_keys.index(key)
+
+    def next_of(self, key: str) -> list[str]:
+        """Steps an advance may go to; empty means the request completes."""
+        step = self.step(key)
+        if step.next_steps is not None:
+            return list(step.next_steps)
+        i = self.index(key)
+        return [self.steps[i + 1].key] if i + 1 < len(self.steps) else []
+
+    def returns_of(self, key: str) -> list[str]:
+        step = self.step(key)
+        if step.returns_to is not None:
+            return list(step.returns_to)
+        return self.step_keys[: self.index(key)]
+
+    @property
+    def total_days(self) -> int:
+        return sum(s.time_limit_days for s in self.steps)
+
+    def describe(self) -> dict:
+        return {
+            "key": self.key, "version": self.version, "title": self.title, "title_en": self.title_en,
+            "description": self.description, "total_days": self.total_days,
+            "steps": [
+                {"key": s.key, "title": s.title, "title_en": s.title_en, "roles": list(s.roles),
+                 "time_limit_days": s.time_limit_days, "outcomes": list(s.outcomes),
+                 "next_steps": self.next_of(s.key), "returns_to": self.returns_of(s.key),
+                 "fields": sorted(s.schema().fields) if s.schema else []}
+                for s in self.steps
+            ],
+        }
+
+
+def apply_overrides(versions: dict, config) -> dict:
+    """Apply ``[workflows.<key>.steps.<step>]`` overrides (time_limit_days, roles) from config.
+
+    An override naming an unknown workflow, step or role stops start-up (ConfigError, one line).
+    """
+    from core.config import StepOverrideSchema, first_error
+
+    source = config.source
+    overrides = config.data.get("workflows", {}) or {}
+    latest = {}
+    for (key, version), wf in versions.items():
+        if key not in latest or version > latest[key].version:
+            latest[key] = wf
+    result = dict(versions)
+    for wf_key, table in overrides.items():
+        if wf_key not in latest:
+            raise ConfigError(f"{source}: workflows.{wf_key}: no such workflow (known: {', '.join(sorted(latest)) or 'none'})")
+        if not isinstance(table, dict) or set(table) - {"steps"}:
+            raise ConfigError(f"{source}: workflows.{wf_key}: only a 'steps' table is allowed")
+        for step_key, values in (table.get("steps") or {}).items():
+            if step_key not in latest[wf_key].step_keys:
+                raise ConfigError(f"{source}: workflows.{wf_key}.steps.{step_key}: no such step in workflow {wf_key!r}")
+            try:
+                loaded = StepOverrideSchema().load(values if isinstance(values, dict) else {"": values})
+            except ValidationError as exc:
+                field, problem = first_error(exc.messages)
+                raise ConfigError(f"{source}: workflows.{wf_key}.steps.{step_key}.{field}: {problem}")
+            unknown = [r for r in loaded.get("roles", []) if r not in ROLE_KEYS]
+            if unknown:
+                raise ConfigError(f"{source}: workflows.{wf_key}.steps.{step_key}.roles: unknown role {unknown[0]!r}")
+            changes = {}
+            if "time_limit_days" in loaded:
+                changes["time_limit_days"] = loaded["time_limit_days"]
+            if "roles" in loaded:
+                changes["roles"] = tuple(loaded["roles"])
+            for (key, version), wf in list(result.items()):
+                if key == wf_key and step_key in wf.step_keys:
+                    steps = tuple(dataclasses.replace(s, **changes) if s.key == step_key else s for s in wf.steps)
+                    result[(key, version)] = dataclasses.replace(wf, steps=steps)
+    return result
+
+
+# --- Clocks ---------------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Clock:
+    step_started_at: datetime.datetime | None
+    step_due_at: datetime.datetime | None
+    due_at: datetime.datetime | None
+    paused_since: datetime.datetime | None
+    paused_working_days: int  # over the whole request
+    step_paused_working_days: int
+
+
+def compute_clock(opened_at, current_step, transitions, workflow: Workflow, service_limit_days: int,
+                  calendar, closed: bool = False, now=None) -> Clock:
+    """Derive the clocks from the transition log (oldest first).
+
+    The step clock starts at the latest entry into the current step (open, advance or return);
+    pauses add back the working days they covered (DB1302 5.4.1: paused time does not count).
+    """
+    now = now or utcnow()
+    step_started = opened_at
+    pauses = []  # (start, end or None)
+    for t in transitions:
+        if t.outcome in (OPEN, ADVANCE, RETURN) and t.to_step == current_step:
+            step_started = t.created_at
+        if t.outcome == PAUSE:
+            pauses.append([t.created_at, None])
+        elif t.outcome == RESUME and pauses and pauses[-1][1] is None:
+            pauses[-1][1] = t.created_at
+    paused_since = pauses[-1][0] if pauses and pauses[-1][1] is None else None
+
+    def paused_days(since):
+        total = 0
+        for start, end in pauses:
+            end = end or now
+            start = max(start, since)
+            if end > start:
+                total += calendar.working_days_between(calendar.local_date(start), calendar.local_date(end))
+        return total
+
+    total_paused = paused_days(opened_at)
+    step_paused = paused_days(step_started)
+    if closed:
+        return Clock(step_started, None, None, None, total_paused, step_paused)
+    step_limit = workflow.step(current_step).time_limit_days if current_step in workflow.step_keys else 0
+    step_due = None if paused_since else calendar.due_at(step_started, step_limit, step_paused)
+    due = None if paused_since else calendar.due_at(opened_at, service_limit_days, total_paused)
+    return Clock(step_started, step_due, due, paused_since, total_paused, step_paused)
+
+
+# --- The engine -----------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Action:
+    """An outcome the user may take now. ``targets``: steps it may go to (choose one if several)."""
+
+    outcome: str
+    targets: tuple[str, ...] = ()
+    needs_reason: bool = False
+    schema: type[Schema] | None = None
+
+    def as_dict(self) -> dict:
+        return {"outcome": self.outcome, "targets": list(self.targets), "reason_required": self.needs_reason,
+                "fields": sorted(self.schema().fields) if self.schema else []}
+
+
+class WorkflowEngine:
+    def __init__(self, registry, calendar):
+        self.registry = registry
+        self.calendar = calendar
+
+    # Lookups ------------------------------------------------------------------------------------
+    def workflow_of(self, request: ServiceRequest) -> Workflow:
+        try:
+            return self.registry.workflow(request.workflow_key, request.workflow_version)
+        except KeyError:
+            raise WorkflowError(
+                f"workflow {request.workflow_key} v{request.workflow_version} is not registered "
+                f"(is its plugin enabled?)")
+
+    def service_limit(self, request_or_key, workflow: Workflow) -> int:
+        key = request_or_key if isinstance(request_or_key, str) else request_or_key.service_key
+        service = self.registry.services.get(key)
+        if service is not None and service.time_limit_days is not None:
+            return service.time_limit_days
+        return workflow.total_days
+
+    def transitions_of(self, request) -> list[Transition]:
+        return list(Transition.select().where(Transition.request == request.id).order_by(Transition.created_at, Transition.id))
+
+    def clock(self, request: ServiceRequest, now=None) -> Clock:
+        wf = self.workflow_of(request)
+        return compute_clock(request.opened_at, request.current_step, self.transitions_of(request), wf,
+                             self.service_limit(request, wf), self.calendar, request.is_closed, now)
+
+    # Permissions --------------------------------------------------------------------------------
+    def may_act_on_step(self, user, request: ServiceRequest, step: Step) -> bool:
+        """Acting on a step is its own right (``workflow.<key>.act`` + a role of the step), not
+        'may edit the request'. Enterprise users act only on their own enterprise's requests;
+        an expert only on requests assigned to it."""
+        from core.security import has_permission
+
+        if user is None or not getattr(user, "active", False):
+            return False
+        if user.is_admin:
+            return True
+        if not has_permission(user, f"workflow.{request.workflow_key}.act", self.registry):
+            return False
+        roles = set(user.roles) & set(step.roles)
+        if not roles:
+            return False
+        if roles <= {"enterprise"}:
+            return user.enterprise_id == request.enterprise_id
+        if roles <= {"expert", "evaluator"}:
+            return request.assignee_id == user.id
+        return True
+
+    def actions(self, request: ServiceRequest, user) -> list[Action]:
+        """The outcomes ``user`` may take on ``request`` now."""
+        if request.is_closed:
+            return []
+        wf = self.workflow_of(request)
+        step = wf.step(request.current_step)
+        own = getattr(user, "enterprise_id", None) == request.enterprise_id and user.has_role("enterprise")
+        out = []
+        if request.status == "paused":
+            if self.may_act_on_step(user, request, step) or own:
+                out.append(Action(RESUME))
+        elif self.may_act_on_step(user, request, step):
+            if ADVANCE in step.outcomes:
+                nxt = wf.next_of(step.key)
+                out.append(Action(ADVANCE, tuple(nxt), False, step.schema) if nxt else Action(COMPLETE, (), False, step.schema))
+            if RETURN in step.outcomes and wf.returns_of(step.key):
+                out.append(Action(RETURN, tuple(wf.returns_of(step.key)), True))
+            if REJECT in step.outcomes:
+                out.append(Action(REJECT, (), True))
+            if PAUSE in step.outcomes:
+                out.append(Action(PAUSE, (), True))
+        if wf.withdrawable and (own or getattr(user, "is_admin", False)):
+            out.append(Action(WITHDRAW, (), True))
+        return out
+
+    # Filing -------------------------------------------------------------------------------------
+    def open_request(self, *, enterprise, service_key: str, actor, title: str, description: str = "",
+                     data: dict | None = None, assignee=None, department=None) -> ServiceRequest:
+        """File a request for ``service_key`` (DB1302 4.4.4: only admitted enterprises)."""
+        service = self.registry.services.get(service_key)
+        if service is None:
+            raise ValidationFailed(_("Unknown service."), {"service_key": [_("Unknown service %(key)s.", key=service_key)]})
+        if enterprise.status != "admitted":
+            raise ValidationFailed(_("This enterprise has not been admitted to the platform."),
+                                   {"enterprise": [_("Enterprise is not admitted (status: %(s)s).", s=enterprise.status)]})
+        if actor is not None and not actor.is_admin and not actor.has_role("staff"):
+            if actor.enterprise_id != enterprise.id:
+                raise NotFound(_("Enterprise not found."))
+        if not (title or "").strip():
+            raise ValidationFailed(_("A title is required."), {"title": [_("Missing data for required field.")]})
+        wf = self.registry.workflow(service.workflow)
+        clean = dict(data or {})
+        if wf.intake_schema is not None:
+            try:
+                clean = wf.intake_schema().load(clean)
+            except ValidationError as exc:
+                raise ValidationFailed(_("Invalid request data."), {"data": exc.messages})
+        first = wf.steps[0]
+        now = utcnow()
+        with database.atomic():
+            req = ServiceRequest.create(
+                enterprise=enterprise, service_key=service_key, workflow_key=wf.key, workflow_version=wf.version,
+                current_step=first.key, status="open", title=title.strip(), description=description or "",
+                data=_jsonable(clean), created_by=actor, assignee=assignee, department=department,
+                opened_at=now, step_started_at=now,
+            )
+            t = Transition.create(request=req, from_step=None, to_step=first.key, outcome=OPEN, actor=actor, created_at=now)
+            clock = compute_clock(now, first.key, [t], wf, self.service_limit(service_key, wf), self.calendar, now=now)
+            req.due_at, req.step_due_at = clock.due_at, clock.step_due_at
+            ServiceRequest.update(due_at=clock.due_at, step_due_at=clock.step_due_at).where(ServiceRequest.id == req.id).execute()
+            audit.record_create(req, actor)
+            self.registry.notify("on_transition", request=req, transition=t, workflow=wf)
+        return req
+
+    # Transitions --------------------------------------------------------------------------------
+    def transition(self, request_id: int, outcome: str, actor, *, reason: str = "", data: dict | None = None,
+                   target: str | None = None, expected_version: int | None = None, assignee=None) -> Transition:
+        """Move a request. Raises NotFound, PermissionDenied, ValidationFailed (field errors),
+        WorkflowError (not allowed now) or Conflict (someone else moved it first)."""
+        reason = (reason or "").strip()
+        with database.atomic():
+            req = ServiceRequest.get_or_none(ServiceRequest.id == request_id)
+            if req is None:
+                raise NotFound(_("Request not found."))
+            if expected_version is not None and req.version != expected_version:
+                raise Conflict(_("This request was changed by someone else (version %(v)s is now %(n)s). Reload and try again.",
+                                 v=expected_version, n=req.version))
+            wf = self.workflow_of(req)
+            allowed = {a.outcome: a for a in self.actions(req, actor)}
+            if outcome not in allowed:
+                if req.is_closed:
+                    raise WorkflowError(_("This request is closed (%(status)s).", status=req.status))
+                if outcome not in (ADVANCE, COMPLETE, RETURN, REJECT, PAUSE, RESUME, WITHDRAW):
+                    raise ValidationFailed(_("Unknown outcome."), {"outcome": [_("Unknown outcome %(o)s.", o=outcome)]})
+                raise PermissionDenied(_("You may not %(outcome)s this request at step %(step)s.",
+                                         outcome=outcome, step=req.current_step))
+            action = allowed[outcome]
+            if action.needs_reason and not reason:
+                raise ValidationFailed(_("A reason is required."), {"reason": [_("A reason is required to %(o)s.", o=outcome)]})
+            clean = {}
+            if outcome in (ADVANCE, COMPLETE) and action.schema is not None:
+                try:
+                    clean = action.schema().load(data or {})
+                except ValidationError as exc:
+                    raise ValidationFailed(_("The step data is invalid."), exc.messages)
+            elif data:
+                clean = dict(data) if isinstance(data, dict) else {}
+            to_step, status, closed_at, paused_at = req.current_step, req.status, None, req.paused_at
+            if outcome in (ADVANCE, RETURN):
+                if target is None:
+                    if len(action.targets) != 1 and outcome == ADVANCE:
+                        raise ValidationFailed(_("Choose the next step."), {"target": [_("Choose one of: %(t)s", t=", ".join(action.targets))]})
+                    target = action.targets[0] if outcome == ADVANCE else action.targets[-1]
+                if target not in action.targets:
+                    raise ValidationFailed(_("Invalid target step."), {"target": [_("Choose one of: %(t)s", t=", ".join(action.targets))]})
+                to_step = target
+            elif outcome == COMPLETE:
+                status, closed_at = "completed", utcnow()
+            elif outcome == REJECT:
+                status, closed_at = "rejected", utcnow()
+            elif outcome == WITHDRAW:
+                status, closed_at = "withdrawn", utcnow()
+            elif outcome == PAUSE:
+                status, paused_at = "paused", utcnow()
+            elif outcome == RESUME:
+                status, paused_at = "open", None
+            now = utcnow()
+            t = Transition(request=req.id, from_step=req.current_step, to_step=to_step, outcome=outcome,
+                           actor=actor, reason=reason, data=_jsonable(clean), created_at=now)
+            history = self.transitions_of(req) + [t]
+            clock = compute_clock(req.opened_at, to_step, history, wf, self.service_limit(req, wf), self.calendar,
+                                  closed=status in CLOSED_STATUSES, now=now)
+            changes = dict(current_step=to_step, status=status, closed_at=closed_at, paused_at=paused_at,
+                           step_started_at=clock.step_started_at, due_at=clock.due_at, step_due_at=clock.step_due_at)
+            if assignee is not None:
+                changes["assignee"] = assignee
+            updated = (ServiceRequest.update(version=ServiceRequest.version + 1, **changes)
+                       .where((ServiceRequest.id == req.id) & (ServiceRequest.version == req.version)).execute())
+            if updated != 1:
+                raise Conflict(_("This request was changed by someone else. Reload and try again."))
+            t.save(force_insert=True)
+            for name, value in changes.items():
+                setattr(req, name, value)
+            req.version += 1
+            audit.record("transition", "core_servicerequest", req.id, {
+                "outcome": outcome, "from": t.from_step, "to": to_step, "reason": reason,
+                "status": status, "data": _jsonable(clean), "transition_id": t.id,
+            }, actor)
+            self.registry.notify("on_transition", request=req, transition=t, workflow=wf)
+            if status in CLOSED_STATUSES:
+                self.registry.notify("on_request_closed", request=req, transition=t)
+        return t
+
+
+def _jsonable(data: Any):
+    """Step data as stored: dates and decimals become text (see core.fields.dumps)."""
+    import json
+
+    from core.fields import dumps
+
+    return json.loads(dumps(data))

@@ -49,6 +49,7 @@ class Step:
     returns_to: tuple[str, ...] | None = None  # None: any earlier step
     next_steps: tuple[str, ...] | None = None  # None: the next step in order
     description: str = ""
+    example: dict | None = None  # valid example step data: used by the demo, docs and OpenAPI
 
     def label(self, lang: str = "zh_Hans_CN") -> str:
         return self.title_en if lang == "en" and self.title_en else self.title

@@ -1,0 +1,65 @@
+"""What CLI commands (core and plugin) use to reach the running platform.
+
+Plugin commands::
+
+    from core.cli_context import pass_platform
+
+    @click.command("stats")
+    @pass_platform
+    def stats(platform, ...):
+        ...
+
+The platform (config, database, plugins) is built lazily on first use, so ``rongtong --help`` and
+``rongtong config validate`` stay fast and never touch the database.
+"""
+from __future__ import annotations
+
+import functools
+
+import click
+
+
+class CliContext:
+    def __init__(self, config_path: str | None):
+        self.config_path = config_path
+        self._config = None
+        self._platform = None
+
+    @property
+    def config(self):
+        if self._config is None:
+            from core.config import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
+
+    @property
+    def platform(self):
+        if self._platform is None:
+            from core.platform import Platform
+
+            self._platform = Platform(self.config)
+        return self._platform
+
+
+def get_cli_context() -> CliContext:
+    ctx = click.get_current_context()
+    obj = ctx.find_object(CliContext)
+    if obj is None:  # invoked outside the rongtong group (e.g. CliRunner on a bare command)
+        obj = CliContext(None)
+        ctx.obj = obj
+    return obj
+
+
+def get_platform():
+    return get_cli_context().platform
+
+
+def pass_platform(func):
+    """Decorator: call the command with the Platform as first argument."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(get_platform(), *args, **kwargs)
+
+    return wrapper

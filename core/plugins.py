@@ -282,7 +282,7 @@ class PluginRegistry:
         return {key for key, p in self.permissions.items() if role in p.roles}
 
 
-CORE_COMMANDS = {"init", "db", "plugins", "workflow", "user", "config", "audit", "calendar", "run", "serve", "demo", "sla", "report"}
+CORE_COMMANDS = {"init", "db", "plugins", "workflow", "user", "config", "audit", "calendar", "run", "serve", "demo"}
 
 
 def unique(kind: str, pairs: Iterable[tuple[str, str]], reserved: Iterable[str] = ()) -> None:

@@ -167,7 +167,7 @@ class PluginRegistry:
                 version=str(getattr(module, "VERSION", "0")),
                 title=str(getattr(module, "TITLE", name)),
                 requires=tuple(getattr(module, "REQUIRES", ())),
-                path=getattr(module, "__file__", ""),
+                path=_module_file(module),
             )
 
     def call(self, hook: str, **kwargs) -> list[tuple[str, Any]]:
@@ -314,6 +314,16 @@ def _dependency_order(modules: dict[str, Any]) -> list[str]:
     for name in sorted(modules):
         visit(name)
     return order
+
+
+def _module_file(module) -> str:
+    """The plugin's __init__.py (or, for a namespace package, a path inside its folder)."""
+    import os
+
+    if getattr(module, "__file__", None):
+        return module.__file__
+    paths = list(getattr(module, "__path__", []) or [])
+    return os.path.join(paths[0], "__init__.py") if paths else ""
 
 
 def _core_version() -> str:

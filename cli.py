@@ -128,11 +128,11 @@ def db_status(as_json):
 def db_new(owner, message):
     """Write a migration from the difference between the database and the models."""
     from core import migrations
-    from core.errors import RongtongError
+    from core.errors import ValidationFailed
 
     platform = get_platform()
     if owner not in platform.registry.plugins:
-        raise RongtongError(f"--plugin: {owner!r} is not an enabled plugin", fields={"plugin": owner})
+        raise ValidationFailed(f"--plugin: {owner!r} is not an enabled plugin", fields={"plugin": owner})
     path = migrations.new_migration(platform.registry, owner, message)
     click.echo(f"wrote {path}" if path else f"{owner}: models and database agree; nothing to write")
 
@@ -207,14 +207,14 @@ def workflow_list(as_json):
 @click.option("--json", "as_json", is_flag=True)
 def workflow_show(key, version, as_json):
     """Steps with roles and time limits, after config overrides."""
-    from core.errors import RongtongError
+    from core.errors import ValidationFailed
 
     reg = get_platform().registry
     try:
         wf = reg.workflow(key, version)
     except KeyError:
         known = ", ".join(sorted(reg.workflows)) or "none"
-        raise RongtongError(f"no workflow {key!r}{' v%s' % version if version else ''} (known: {known})", {"key": key}) from None
+        raise ValidationFailed(f"no workflow {key!r}{' v%s' % version if version else ''} (known: {known})", {"key": key}) from None
     data = wf.describe()
     if as_json:
         return echo_json(data)
@@ -318,7 +318,7 @@ def calendar():
 
 
 @calendar.command("due")
-@click.argument("start", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("start", metavar="START", type=click.DateTime(formats=["%Y-%m-%d"]))
 @click.argument("days", type=click.IntRange(min=0, max=3650))
 def calendar_due(start, days):
     """The due date of something started on START with DAYS working days (YYYY-MM-DD)."""
@@ -374,6 +374,10 @@ def main(argv=None):
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
+    except click.UsageError as exc:  # one line, naming the option or argument (exit 2)
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"error: {exc.format_message()}{hint}".replace("\n", " "), err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -95,14 +95,17 @@ def register_commands() -> "list[click.Command]":
 
 
 @hookspec
-def on_transition(request: "ServiceRequest", transition: "Transition", workflow: "Workflow") -> None:
+def on_transition(request: "ServiceRequest", transition: "Transition", workflow: "Workflow", registry: "Any") -> None:
     """Called inside the transition's transaction, after the Transition row and its audit event
-    are written. Raise to refuse the transition: everything is rolled back. Return value ignored."""
+    are written. Raise to refuse the transition: everything is rolled back. Return value ignored.
+    ``registry`` is the running PluginRegistry (options, services, workflows); an implementation
+    may leave it out of its signature."""
 
 
 @hookspec
-def on_request_closed(request: "ServiceRequest", transition: "Transition") -> None:
-    """Called inside the same transaction when a request ends (completed, rejected, withdrawn)."""
+def on_request_closed(request: "ServiceRequest", transition: "Transition", registry: "Any") -> None:
+    """Called inside the same transaction when a request ends (completed, rejected, withdrawn).
+    ``registry`` as for ``on_transition``."""
 
 
 @hookspec

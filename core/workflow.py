@@ -348,7 +348,7 @@ class WorkflowEngine:
             req.due_at, req.step_due_at = clock.due_at, clock.step_due_at
             ServiceRequest.update(due_at=clock.due_at, step_due_at=clock.step_due_at).where(ServiceRequest.id == req.id).execute()
             audit.record_create(req, actor)
-            self.registry.notify("on_transition", request=req, transition=t, workflow=wf)
+            self.registry.notify("on_transition", request=req, transition=t, workflow=wf, registry=self.registry)
         return req
 
     # Transitions --------------------------------------------------------------------------------
@@ -425,9 +425,9 @@ class WorkflowEngine:
                 "outcome": outcome, "from": t.from_step, "to": to_step, "reason": reason,
                 "status": status, "data": _jsonable(clean), "transition_id": t.id,
             }, actor)
-            self.registry.notify("on_transition", request=req, transition=t, workflow=wf)
+            self.registry.notify("on_transition", request=req, transition=t, workflow=wf, registry=self.registry)
             if status in CLOSED_STATUSES:
-                self.registry.notify("on_request_closed", request=req, transition=t)
+                self.registry.notify("on_request_closed", request=req, transition=t, registry=self.registry)
         return t
 
 

@@ -1,0 +1,67 @@
+"""Investment plugin (投资服务): investor register and investment projects from needs survey and
+target screening to post-investment tracking (DB1302 4.4.3, 6.2.4, 6.4.4.1 a–e)."""
+from core import hookimpl
+from core.plugins import Permission
+
+VERSION = "1.0"
+TITLE = "投资服务 / Investment"
+REQUIRES = ()
+
+
+@hookimpl
+def register_models():
+    from .models import MODELS
+
+    return MODELS
+
+
+@hookimpl
+def register_workflows():
+    from .workflows import WORKFLOW
+
+    return [WORKFLOW]
+
+
+@hookimpl
+def register_services():
+    from .workflows import SERVICE
+
+    return [SERVICE]
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("investment.investor.manage", "管理投资方", "Manage investors", ("staff",)),
+        Permission("investment.project.view", "查看投资项目", "View investment projects", ("staff", "enterprise")),
+        Permission("investment.project.screen", "筛选投资标的", "Screen investment targets", ("staff",)),
+        Permission("investment.followup.record", "记录投后跟踪", "Record post-investment follow-ups", ("staff",)),
+    ]
+
+
+@hookimpl
+def register_admin_views(registry):
+    from .admin import views
+
+    return views()
+
+
+@hookimpl
+def register_api_resources(registry):
+    from .api import resources
+
+    return resources()
+
+
+@hookimpl
+def on_transition(request, transition, workflow):
+    from .steps import on_transition as apply
+
+    apply(request, transition, workflow)
+
+
+@hookimpl
+def seed_demo(registry, context):
+    from .demo import seed
+
+    seed(registry, context)

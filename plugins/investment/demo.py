@@ -1,0 +1,42 @@
+"""Demo data for the investment plugin: a small investor register and one project walked to
+tracking with follow-ups (DB1302 6.4.4.1)."""
+from __future__ import annotations
+
+from core import audit
+
+from .models import FollowUp, Investor
+from .workflows import KEY, WORKFLOW
+
+INVESTORS = [
+    ("冀北产业投资基金", "institution", ["智能制造", "新材料"], ["growth", "mature"], 1000, 5000, ["石家庄", "唐山"]),
+    ("燕赵创投", "institution", ["电子信息", "生物医药"], ["seed", "early"], 100, 800, ["石家庄", "保定"]),
+    ("华融科创基金", "institution", ["新能源", "智能制造"], ["early", "growth"], 300, 2000, []),
+    ("王天使", "individual", ["现代农业", "电子信息"], ["seed"], 20, 200, ["邯郸"]),
+]
+
+
+def seed(registry, context) -> None:
+    investors = []
+    for name, kind, industries, stages, low, high, regions in INVESTORS:
+        inv = Investor.create(name=name, kind=kind, industries=industries, stages=stages, ticket_min=low,
+                              ticket_max=high, regions=regions, contact_name="投资经理")
+        audit.record_create(inv)
+        investors.append(inv)
+    platform = context.get("platform")
+    enterprises = [e for e in context.get("enterprises", []) if e.status == "admitted"]
+    staff = (context.get("users", {}).get("staff") or [None])[0]
+    if platform is None or KEY not in registry.services or len(enterprises) < 2 or staff is None:
+        return
+    engine = platform.engine
+    req = engine.open_request(enterprise=enterprises[0], service_key=KEY, actor=staff,
+                              title=f"{investors[0].name}：投资项目", data={"investor": investors[0].id})
+    examples = {s.key: dict(s.example or {}) for s in WORKFLOW.steps}
+    examples["screening"].update(investor=investors[0].id, target=enterprises[1].id)
+    for step in WORKFLOW.steps[:-1]:
+        engine.transition(req.id, "advance", staff, data=examples[step.key])
+    from .steps import project_of
+
+    project = project_of(req)
+    for period, revenue in (("2026-Q3", 1200), ("2026-Q4", 1350)):
+        audit.record_create(FollowUp.create(project=project, period=period, revenue=revenue, profit=revenue / 10,
+                                            employees=85, note="经营正常", recorded_by=staff))

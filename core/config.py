@@ -33,6 +33,11 @@ class StrictBool(fields.Boolean):
     truthy = {True}
     falsy = {False}
 
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):  # 1 == True in Python; a TOML integer is still a typo
+            raise self.make_error("invalid", input=value)
+        return value
+
 
 class _Strict(Schema):
     class Meta:

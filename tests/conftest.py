@@ -107,3 +107,68 @@ def people(platform):
     from tests.factories import make_people
 
     return make_people()
+
+
+# === Web fixtures (app factory, auth, sessions — core/web/app.py, core/web/auth.py) ===============
+# app            -> create_app(platform=platform), TESTING on (CSRF stays on: tests send real tokens)
+# client         -> app.test_client()
+# login          -> login(client, user, password=PASSWORD): logs in through the real /login form
+# csrf_token     -> csrf_token(client, path="/login"): a valid token for the client's session
+# api_token      -> api_token(user, name=""): raw Bearer token (core.web.tokens.issue_token)
+
+@pytest.fixture
+def app(platform):
+    from core.web.app import create_app
+
+    app = create_app(platform=platform)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def _csrf_from_html(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "no csrf_token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def csrf_token():
+    def get(client, path="/login"):
+        response = client.get(path)
+        return _csrf_from_html(response.get_data(as_text=True))
+
+    return get
+
+
+@pytest.fixture
+def login(csrf_token):
+    from tests.factories import PASSWORD
+
+    def do_login(client, user, password=PASSWORD, next=None):
+        token = csrf_token(client, "/login")
+        form = {"username": user.username if hasattr(user, "username") else user, "password": password,
+                "csrf_token": token}
+        if next is not None:
+            form["next"] = next
+        return client.post("/login", data=form)
+
+    return do_login
+
+
+@pytest.fixture
+def api_token(platform):
+    from core.web.tokens import issue_token
+
+    def make(user, name=""):
+        return issue_token(user, name)
+
+    return make
+# === end of web fixtures =========================================================================

@@ -1,17 +1,37 @@
 """``create_app(config)``: Flask + Flask-Babel + Flask-Login + Flask-WTF CSRF, the plugin manager
-(one per app), the staff admin and the REST API."""
+(one per app, inside :class:`core.platform.Platform`), the staff admin, the REST API and the portal
+(issue 3 §1).
+
+Security decisions made here, once for every surface:
+
+* Sessions are server-side (:mod:`core.web.sessions`); the cookie is HttpOnly, SameSite=Lax and
+  Secure when ``site.https`` is true.
+* CSRF: :func:`check_csrf` runs before every view. Every POST/PUT/PATCH/DELETE must carry a Flask-WTF
+  token (form field ``csrf_token`` or header ``X-CSRFToken``; templates call ``csrf_token()``),
+  except requests under ``/api/`` that carry ``Authorization: Bearer`` — those are authenticated by
+  the token alone (see :mod:`core.web.auth`), and a browser never attaches such a header on its
+  own. A session-authenticated API write therefore needs the ``X-CSRFToken`` header.
+  Views or blueprints with their own CSRF protection (e.g. Flask-Admin ``SecureForm``) may be
+  excluded with ``app.extensions["csrf"].exempt(blueprint_or_view)``.
+* Language: ``?lang=en`` / ``?lang=zh_Hans_CN`` on any page switches and is remembered in the
+  session; then the user's preference (``User.language``); then ``locale`` from config (Chinese).
+* Debug (tracebacks) only when ``site.debug`` is true; errors render generic pages or JSON.
+"""
 from __future__ import annotations
 
+import importlib.util
 import secrets
 
-from flask import Flask, g, request
-from flask_babel import Babel
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from core.config import Config, load_config
 from core.plugins import unique
 from core.platform import Platform
+
+LANGS = ("zh_Hans_CN", "en")
 
 
 def current_platform() -> Platform:
@@ -28,6 +48,7 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
     app.config.update(
         SECRET_KEY=config.get("site.secret_key") or secrets.token_hex(32),
         DEBUG=bool(config.get("site.debug")),
+        SESSION_COOKIE_NAME="rongtong_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=bool(config.get("site.https")),
@@ -35,25 +56,32 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
         BABEL_DEFAULT_TIMEZONE=config.get("timezone", "Asia/Shanghai"),
         MAX_CONTENT_LENGTH=int(config.get("attachments.max_bytes", 10 * 1024 * 1024)) + 64 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_CHECK_DEFAULT=False,  # check_csrf below decides, with the Bearer exemption
+        JSON_AS_ASCII=False,
     )
+    app.debug = bool(config.get("site.debug"))
+    app.json.ensure_ascii = False
     Babel(app, locale_selector=_select_locale, timezone_selector=lambda: config.get("timezone"))
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
+    app.before_request(_remember_language)
+    app.before_request(check_csrf)
+
     login = LoginManager(app)
     login.login_view = "auth.login"
 
-    from core.web import auth
+    from core.web import auth, errors, headers, portal
 
+    headers.init_headers(app)
+    errors.init_errors(app)
     auth.init_auth(app, login)
+    _init_templates(app, platform)
 
-    from core.web import api
-
-    api.init_api(app, platform)
-
-    from core.web import admin
-
-    admin.init_admin(app, platform)
-
-    from core.web import portal
+    # The admin and the API live in their own packages (built alongside); wire them when present.
+    for name, init in (("core.web.api", "init_api"), ("core.web.admin", "init_admin")):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin is not None:  # a real package, not a half-built folder
+            module = importlib.import_module(name)
+            getattr(module, init)(app, platform)
 
     portal.init_portal(app, platform)
 
@@ -61,16 +89,70 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
     unique("blueprint", ((o, bp.name) for o, bp in blueprints), reserved=app.blueprints.keys())
     for _owner, bp in blueprints:
         app.register_blueprint(bp)
+    app.extensions["csrf"] = csrf
     return app
+
+
+def check_csrf():
+    """CSRF for every state-changing request, except Bearer-token API calls (see module doc)."""
+    from flask import current_app
+
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+        return
+    path = request.path
+    if (path == "/api" or path.startswith("/api/")) and request.headers.get("Authorization", "")[:7].lower() == "bearer ":
+        return
+    current_app.extensions["csrf"].protect(apply_exemptions=True)
+
+
+def _remember_language():
+    lang = request.args.get("lang")
+    if lang in LANGS and session.get("lang") != lang:
+        session["lang"] = lang
 
 
 def _select_locale():
     from flask import current_app
 
     lang = request.args.get("lang")
-    if lang in ("en", "zh_Hans_CN"):
+    if lang in LANGS:
         return lang
+    if session.get("lang") in LANGS:
+        return session["lang"]
     user = current_user
-    if getattr(user, "is_authenticated", False) and getattr(user, "language", None):
+    if getattr(user, "is_authenticated", False) and getattr(user, "language", None) in LANGS:
         return user.language
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_lang() -> str:
+    """'en' or 'zh_Hans_CN' for the current request."""
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh_Hans_CN"
+
+
+def _init_templates(app: Flask, platform: Platform) -> None:
+    import datetime
+
+    tz = platform.config.tz
+
+    def localtime(value, fmt="%Y-%m-%d %H:%M"):
+        """A stored naive-UTC timestamp shown in the site's time zone."""
+        if value is None:
+            return ""
+        if isinstance(value, datetime.datetime):
+            return value.replace(tzinfo=datetime.timezone.utc).astimezone(tz).strftime(fmt)
+        return str(value)
+
+    def label(obj, attr="title"):
+        """The English or Chinese label of a workflow, step, service or department."""
+        if obj is None:
+            return ""
+        en = getattr(obj, f"{attr}_en", "")
+        return en if current_lang() == "en" and en else getattr(obj, attr, "")
+
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.globals.update(label=label, current_lang=current_lang, site_name=platform.config.get("site.name", "Rongtong"),
+                                 has_endpoint=lambda endpoint: endpoint in app.view_functions)

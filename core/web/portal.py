@@ -1,0 +1,296 @@
+"""The public portal (blueprint ``portal``): what the platform publishes and where enterprises file
+and follow their requests — one place for every service ("one-stop", DB1302 5.4.1).
+
+* ``/`` — the service catalog: title, description, fee type and fee standard (DB1302 4.1.4) and
+  the published time limit in working days (DB1302 5.4.1; the same number the request clock uses).
+* ``/services/<key>`` — a service guide: the workflow's steps, who acts on each, each step's
+  limit (DB1302 5.1.3 service guides and processes).
+* ``/organisation`` — departments and their duties (DB1302 5.1.3).
+* ``/complaints`` — published complaint channels (DB1302 5.4.2; from a plugin option
+  ``complaint_channels`` when an enabled plugin declares one, else a default text).
+* ``/my/requests`` and ``/my/requests/<id>`` — an enterprise user's requests (only its own
+  enterprise's: row scope from :mod:`core.security`), status, current step, due date and the
+  timeline; the outcomes the user may take (e.g. evaluate, withdraw) are offered as forms.
+* ``/services/<key>/apply`` — file a request through :meth:`WorkflowEngine.open_request`.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import fields as mf
+
+from core.errors import RongtongError
+from core.i18n import _, lazy_gettext as _l
+from core.models import OUTCOMES, REQUEST_STATUSES, ROLES, Department, ServiceRequest, Transition, User, utcnow
+from core.security import get_scoped, has_permission, scope_query
+from core.workflow import NEEDS_REASON
+
+bp = Blueprint("portal", __name__)
+
+PAGE_SIZE = 50
+DEFAULT_COMPLAINT_CHANNELS = (
+    _l("Service desk: ask at the platform's reception during working hours."),
+    _l("In writing: send a letter or e-mail to the platform's management office, stating your enterprise, the service concerned and what happened."),
+    _l("After each service: rate it and leave comments in the service evaluation."),
+)
+
+
+def platform():
+    return current_app.extensions["rongtong"]
+
+
+def _service_or_404(key):
+    service = platform().registry.services.get(key)
+    if service is None:
+        abort(404)
+    return service
+
+
+def _workflow_of_service(service):
+    return platform().registry.workflow(service.workflow)
+
+
+def catalog():
+    """The catalog entries with their workflow and published time limit (working days)."""
+    reg, engine = platform().registry, platform().engine
+    out = []
+    for key in sorted(reg.services):
+        service = reg.services[key]
+        wf = reg.workflow(service.workflow)
+        out.append({"service": service, "workflow": wf, "time_limit_days": engine.service_limit(key, wf)})
+    return out
+
+
+# --- Public pages ----------------------------------------------------------------------------------
+
+@bp.route("/")
+def home():
+    return render_template("portal/home.html", entries=catalog())
+
+
+@bp.route("/services/<key>")
+def service_guide(key):
+    service = _service_or_404(key)
+    wf = _workflow_of_service(service)
+    limit = platform().engine.service_limit(key, wf)
+    role_names = dict(ROLES)
+    return render_template("portal/service.html", service=service, workflow=wf, time_limit_days=limit,
+                           role_names=role_names, can_apply=_may_file())
+
+
+@bp.route("/organisation")
+def organisation():
+    departments = list(Department.select().order_by(Department.key))
+    heads = {}
+    for user in (User.select().where(User.is_department_head & User.active & User.department.is_null(False))):
+        heads.setdefault(user.department_id, []).append(user)
+    return render_template("portal/organisation.html", departments=departments, heads=heads)
+
+
+def complaint_channels() -> list[str]:
+    """Channels from an enabled plugin's ``complaint_channels`` option (a list of texts), else defaults."""
+    for name in sorted(platform().registry.options):
+        value = platform().registry.options[name].get("complaint_channels")
+        if value:
+            return [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
+    return [str(text) for text in DEFAULT_COMPLAINT_CHANNELS]
+
+
+@bp.route("/complaints")
+def complaints():
+    return render_template("portal/complaints.html", channels=complaint_channels())
+
+
+# --- Enterprise pages ------------------------------------------------------------------------------
+
+def _may_file() -> bool:
+    user = current_user
+    return bool(user.is_authenticated and user.enterprise_id
+                and has_permission(user, "core.request.file", platform().registry))
+
+
+def _my_requests_query(user):
+    query = scope_query(ServiceRequest.select(), ServiceRequest, user)
+    if user.enterprise_id:
+        return query.where(ServiceRequest.enterprise == user.enterprise_id)
+    return query.where(ServiceRequest.created_by == user.id)
+
+
+@bp.route("/my/requests")
+@login_required
+def my_requests():
+    """The user's enterprise's requests, newest first, with status, current step and due date."""
+    status = request.args.get("status") or None
+    if status is not None and status not in dict(REQUEST_STATUSES):
+        status = None
+    query = _my_requests_query(current_user)
+    if status:
+        query = query.where(ServiceRequest.status == status)
+    rows = list(query.order_by(ServiceRequest.opened_at.desc(), ServiceRequest.id.desc()).limit(PAGE_SIZE))
+    reg = platform().registry
+    items = []
+    for req in rows:
+        items.append({"request": req, "service": reg.services.get(req.service_key), "step": _step_of(req)})
+    return render_template("portal/my_requests.html", items=items, statuses=REQUEST_STATUSES, status=status)
+
+
+def _step_of(req):
+    try:
+        return platform().registry.workflow(req.workflow_key, req.workflow_version).step(req.current_step)
+    except KeyError:
+        return None
+
+
+def _visible_request(request_id):
+    req = get_scoped(ServiceRequest, request_id, current_user)
+    if req is None:
+        abort(404)
+    return req
+
+
+@bp.route("/my/requests/<int:request_id>")
+@login_required
+def follow_request(request_id):
+    """One request: where it is, when it is due, and the timeline of its transitions."""
+    return _render_request(_visible_request(request_id))
+
+
+def _render_request(req, failed_outcome=None, errors=None, status=200):
+    reg, engine = platform().registry, platform().engine
+    try:
+        wf = reg.workflow(req.workflow_key, req.workflow_version)
+    except KeyError:
+        wf = None
+    timeline = list(Transition.select(Transition, User).join(User, on=(Transition.actor == User.id), join_type="LEFT OUTER")
+                    .where(Transition.request == req.id).order_by(Transition.created_at, Transition.id))
+    clock = engine.clock(req) if wf is not None else None
+    actions = engine.actions(req, current_user) if wf is not None else []
+    days_left = None
+    if req.due_at is not None and not req.is_closed:
+        cal = platform().calendar
+        days_left = cal.working_days_between(cal.local_date(utcnow()), cal.local_date(req.due_at))
+    return render_template("portal/request.html", req=req, workflow=wf, service=reg.services.get(req.service_key),
+                           timeline=timeline, clock=clock, days_left=days_left, actions=[_action_form(a) for a in actions],
+                           outcome_names=dict(OUTCOMES), status_names=dict(REQUEST_STATUSES),
+                           failed_outcome=failed_outcome, errors=errors or {}, values=request.form), status
+
+
+@bp.route("/my/requests/<int:request_id>/act", methods=["POST"])
+@login_required
+def act(request_id):
+    """Take one outcome on the request (e.g. the enterprise's evaluation, a withdrawal)."""
+    req = _visible_request(request_id)
+    outcome = request.form.get("outcome", "")
+    actions = {a.outcome: a for a in platform().engine.actions(req, current_user)}
+    action = actions.get(outcome)
+    if action is None:
+        abort(403)
+    data = _read_schema_form(action.schema)
+    version = request.form.get("version", "")
+    try:
+        platform().engine.transition(req.id, outcome, current_user._get_current_object(),
+                                     reason=request.form.get("reason", ""), data=data,
+                                     target=request.form.get("target") or None,
+                                     expected_version=int(version) if version.isdigit() else None)
+    except RongtongError as exc:
+        flash(exc.message, "error")
+        req = ServiceRequest.get_by_id(req.id)
+        return _render_request(req, outcome, exc.fields, exc.http_status)
+    flash(_("Done."), "success")
+    return redirect(url_for("portal.follow_request", request_id=req.id))
+
+
+@bp.route("/services/<key>/apply", methods=["GET", "POST"])
+@login_required
+def apply(key):
+    """File a request for this service for the user's own enterprise (DB1302 4.4.4, 5.4.1)."""
+    service = _service_or_404(key)
+    if not _may_file():
+        abort(403)
+    wf = _workflow_of_service(service)
+    schema_fields = _form_fields(wf.intake_schema)
+    values = {"title": "", "description": ""}
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        values = {"title": request.form.get("title", "").strip(), "description": request.form.get("description", "")}
+        data = _read_schema_form(wf.intake_schema)
+        if not values["title"]:
+            errors["title"] = [_("A title is required.")]
+        elif len(values["title"]) > 200:
+            errors["title"] = [_("At most %(n)s characters.", n=200)]
+        if not errors:
+            try:
+                req = platform().engine.open_request(
+                    enterprise=current_user.enterprise, service_key=key, actor=current_user._get_current_object(),
+                    title=values["title"], description=values["description"], data=data)
+            except RongtongError as exc:
+                errors = dict(exc.fields or {})
+                if "data" in errors and isinstance(errors["data"], dict):
+                    errors.update(errors.pop("data"))
+                errors.setdefault("_", [exc.message])
+            else:
+                flash(_("Your request has been filed."), "success")
+                return redirect(url_for("portal.follow_request", request_id=req.id))
+        status = 422 if errors else 200
+        values.update({f"data-{k}": v for k, v in request.form.items() if k.startswith("data-")})
+    return render_template("portal/apply.html", service=service, workflow=wf, fields=schema_fields,
+                           values=values, errors=errors), status
+
+
+# --- Forms generated from marshmallow schemas -------------------------------------------------------
+
+def _input_type(field) -> str:
+    if isinstance(field, mf.Boolean):
+        return "checkbox"
+    if isinstance(field, (mf.Integer, mf.Float, mf.Decimal)):
+        return "number"
+    if isinstance(field, mf.DateTime):
+        return "datetime-local"
+    if isinstance(field, mf.Date):
+        return "date"
+    if isinstance(field, mf.Email):
+        return "email"
+    return "text"
+
+
+def _form_fields(schema_cls) -> list[dict]:
+    """Input descriptions for a step's or intake's schema (name, label, type, required)."""
+    if schema_cls is None:
+        return []
+    out = []
+    for name, field in schema_cls().fields.items():
+        if field.dump_only or isinstance(field, (mf.Nested, mf.List, mf.Dict)):
+            continue
+        label = field.metadata.get("title") or field.metadata.get("label") or name.replace("_", " ").capitalize()
+        choices = None
+        validator = next((v for v in (field.validators or []) if hasattr(v, "choices")), None)
+        if validator is not None:
+            choices = list(validator.choices)
+        out.append({"name": name, "label": label, "type": _input_type(field), "required": field.required,
+                    "choices": choices, "description": field.metadata.get("description", "")})
+    return out
+
+
+def _read_schema_form(schema_cls) -> dict:
+    """Collect the ``data-<field>`` inputs as text; the engine loads them through the schema and
+    answers field errors (ValidationFailed)."""
+    if schema_cls is None:
+        return {}
+    data = {}
+    for spec in _form_fields(schema_cls):
+        raw = request.form.get(f"data-{spec['name']}")
+        if spec["type"] == "checkbox":
+            data[spec["name"]] = raw is not None
+        elif raw not in (None, ""):
+            data[spec["name"]] = raw
+    return data
+
+
+def _action_form(action) -> dict:
+    return {"outcome": action.outcome, "targets": list(action.targets), "needs_reason": action.outcome in NEEDS_REASON or action.needs_reason,
+            "fields": _form_fields(action.schema)}
+
+
+def init_portal(app, platform_) -> None:
+    app.register_blueprint(bp)

@@ -21,7 +21,9 @@ CORE_PERMISSIONS = [
 
 @hookimpl
 def register_models():
-    return list(CORE_MODELS)
+    from core.toolkit import surveys  # needs surveys (DB1302 6.4.3 a ...): core tables any plugin uses
+
+    return list(CORE_MODELS) + list(surveys.MODELS)
 
 
 @hookimpl

@@ -1,0 +1,114 @@
+"""The service plan every plugin that organises a programme records (DB1302 6.4.3 c).
+
+6.4.3 c asks that a training plan state: the audience, the goals, the content, the form and methods,
+the tools, the aids, the assessment, the budget, the milestones, the schedule, who does what
+(roles), and introductions of the trainers. :class:`PlanSchema` holds exactly those fields; a
+plugin whose plan needs more extends it (management improvement adds the experts assigned,
+DB1302 6.4.6 b)::
+
+    class ManagementPlanSchema(PlanSchema):
+        experts = fields.List(fields.Integer(), required=True)
+
+The data loaded is plain JSON-ready values (dates as ``date`` objects become ISO text once stored by
+the workflow engine; amounts are ``Decimal``). :data:`PLAN_EXAMPLE` is a valid plan, used by step
+examples, docs and the demo.
+"""
+from __future__ import annotations
+
+import decimal
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from core.i18n import gettext as _
+
+TEXT = validate.Length(min=1, max=5000)
+SHORT = validate.Length(min=1, max=200)
+PLAN_FIELDS = ("audience", "goals", "content", "form_and_methods", "tools", "aids", "assessment", "budget",
+               "milestones", "schedule", "roles", "trainer_introductions")
+
+
+class BudgetItemSchema(Schema):
+    item = fields.String(required=True, validate=SHORT)
+    amount = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0))
+
+
+class BudgetSchema(Schema):
+    """Total and, optionally, its breakdown; when items are given they add up to the total."""
+
+    total = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0))
+    currency = fields.String(load_default="CNY", validate=validate.OneOf(["CNY", "USD", "EUR", "HKD"]))
+    items = fields.List(fields.Nested(BudgetItemSchema), load_default=list)
+
+    @validates_schema
+    def _adds_up(self, data, **kwargs):
+        items = data.get("items") or []
+        if items and sum((decimal.Decimal(i["amount"]) for i in items), decimal.Decimal(0)) != decimal.Decimal(data["total"]):
+            raise ValidationError(_("The items do not add up to the total."), "items")
+
+
+class MilestoneSchema(Schema):
+    title = fields.String(required=True, validate=SHORT)
+    date = fields.Date(required=True)
+
+
+class ScheduleEntrySchema(Schema):
+    date = fields.Date(required=True)
+    activity = fields.String(required=True, validate=SHORT)
+    hours = fields.Decimal(load_default=None, allow_none=True, places=1, as_string=True,
+                           validate=validate.Range(min=0, max=24))
+
+
+class RoleSchema(Schema):
+    role = fields.String(required=True, validate=SHORT)
+    person = fields.String(required=True, validate=SHORT)
+    duties = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class TrainerSchema(Schema):
+    name = fields.String(required=True, validate=SHORT)
+    title = fields.String(load_default="", validate=validate.Length(max=200))
+    introduction = fields.String(required=True, validate=TEXT)
+
+
+def _at_least_one():
+    return validate.Length(min=1, error=_("Give at least one."))
+
+
+class PlanSchema(Schema):
+    """Every field of DB1302 6.4.3 c; all required."""
+
+    audience = fields.String(required=True, validate=TEXT)  # 培训对象
+    goals = fields.String(required=True, validate=TEXT)  # 培训目标
+    content = fields.String(required=True, validate=TEXT)  # 培训内容
+    form_and_methods = fields.String(required=True, validate=TEXT)  # 形式与方法
+    tools = fields.String(required=True, validate=TEXT)  # 工具
+    aids = fields.String(required=True, validate=TEXT)  # 辅助用品
+    assessment = fields.String(required=True, validate=TEXT)  # 考核方式
+    budget = fields.Nested(BudgetSchema, required=True)  # 预算
+    milestones = fields.List(fields.Nested(MilestoneSchema), required=True, validate=_at_least_one())  # 里程碑
+    schedule = fields.List(fields.Nested(ScheduleEntrySchema), required=True, validate=_at_least_one())  # 日程
+    roles = fields.List(fields.Nested(RoleSchema), required=True, validate=_at_least_one())  # 角色分工
+    trainer_introductions = fields.List(fields.Nested(TrainerSchema), required=True, validate=_at_least_one())  # 讲师介绍
+
+    @validates_schema
+    def _dates_in_order(self, data, **kwargs):
+        dates = [m["date"] for m in data.get("milestones") or []]
+        if dates != sorted(dates):
+            raise ValidationError(_("List the milestones in date order."), "milestones")
+
+
+PLAN_EXAMPLE = {
+    "audience": "中小企业中层管理人员",
+    "goals": "掌握精益生产的基本方法，能在本企业组织一次改善活动",
+    "content": "精益生产概论、价值流分析、现场5S、改善案例",
+    "form_and_methods": "集中授课 + 案例研讨 + 现场参观",
+    "tools": "投影、在线会议系统",
+    "aids": "讲义、案例手册",
+    "assessment": "结业测试与改善方案评审",
+    "budget": {"total": "12000.00", "currency": "CNY",
+               "items": [{"item": "讲师费", "amount": "8000.00"}, {"item": "资料费", "amount": "4000.00"}]},
+    "milestones": [{"title": "方案确认", "date": "2030-01-10"}, {"title": "培训结束", "date": "2030-02-28"}],
+    "schedule": [{"date": "2030-02-20", "activity": "集中授课", "hours": "6.0"}],
+    "roles": [{"role": "项目负责人", "person": "培训部专员", "duties": "组织协调"}],
+    "trainer_introductions": [{"name": "王老师", "title": "高级工程师", "introduction": "二十年制造业精益管理经验"}],
+}

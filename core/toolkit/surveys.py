@@ -1,0 +1,539 @@
+"""Needs surveys every service plugin can run: questions sent to enterprises, their answers, and an
+analysis report built from the answers.
+
+Serves DB1302 6.4.3 a (training needs), 6.4.4.1 a (investment needs), 6.4.4.2 a (financing needs),
+6.4.5 a (promotion needs) and 6.4.6 a (management-improvement needs): "survey the needs, then
+analyse them in a report".
+
+The models are core models (tables ``core_survey``, ``core_surveyinvitation``,
+``core_surveyanswer``; registered by :mod:`core.builtin`, migration ``migrations/0002_surveys.py``).
+A survey belongs to the plugin that runs it (``owner``) and, optionally, a ``topic`` within it.
+
+Questions are data (validated by :class:`QuestionSchema`)::
+
+    {"key": "topics", "kind": "multiple", "text": "您需要哪些培训主题？", "text_en": "Which topics?",
+     "choices": ["管理", "技术"], "required": true}
+
+kinds: ``text`` (free text), ``single`` (one of ``choices``), ``multiple`` (several of ``choices``),
+``scale`` (an integer from ``min`` to ``max``, default 1..5).
+
+The whole life of a survey, each step one transaction with its audit event::
+
+    survey = create_survey("training", {"title": ..., "questions": [...]}, actor)
+    sent = invite(survey, enterprises, actor)          # [(invitation, token), ...] tokens shown once
+    submit_answer(survey, enterprise, {"topics": ["管理"]}, actor)
+    submit_answer_by_token(token, {...})               # the e-mailed link, no login
+    close_survey(survey, actor)
+    report = analyse(survey)                           # counts, averages, text answers
+
+A plugin exposes it on its API with :func:`api_resources` and grants it with :func:`permissions`;
+a workflow step that needs "a survey with answers" uses :func:`survey_step_schema`.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import peewee
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from core import audit
+from core.db import database
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from core.fields import JSONField
+from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
+from core.models import BaseModel, Enterprise, User, utcnow
+
+KINDS = ("text", "single", "multiple", "scale")
+STATUSES = (("open", _l("Open")), ("closed", _l("Closed")))
+MAX_TEXT = 5000
+
+
+# --- Models ----------------------------------------------------------------------------------------
+
+class Survey(BaseModel):
+    """A needs survey run by a plugin (DB1302 6.4.3 a, 6.4.4.1 a, 6.4.4.2 a, 6.4.5 a, 6.4.6 a).
+
+    Staff-only in generated screens; enterprises reach it through their invitation."""
+
+    verbose_name = _l("Needs survey")
+
+    owner = peewee.CharField(max_length=64, index=True, verbose_name=_l("Owner plugin"))
+    topic = peewee.CharField(max_length=100, default="", verbose_name=_l("Topic"))
+    title = peewee.CharField(max_length=200, verbose_name=_l("Title"))
+    description = peewee.TextField(default="", verbose_name=_l("Description"))
+    questions = JSONField(default=list, verbose_name=_l("Questions"))
+    status = peewee.CharField(max_length=16, choices=STATUSES, default="open", index=True, verbose_name=_l("Status"))
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", verbose_name=_l("Created by"))
+    created_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Created at"))
+    closed_at = peewee.DateTimeField(null=True, verbose_name=_l("Closed at"))
+
+    class Meta:
+        table_name = "core_survey"
+
+
+class SurveyInvitation(BaseModel):
+    """A survey sent to one enterprise. Only the SHA-256 of the answer-link token is stored."""
+
+    verbose_name = _l("Survey invitation")
+    audit_exclude = frozenset({"token_hash"})
+
+    survey = peewee.ForeignKeyField(Survey, backref="invitations", on_delete="RESTRICT", verbose_name=_l("Survey"))
+    enterprise = peewee.ForeignKeyField(Enterprise, on_delete="RESTRICT", verbose_name=_l("Enterprise"))
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    sent_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Sent at"))
+    answered_at = peewee.DateTimeField(null=True, verbose_name=_l("Answered at"))
+
+    class Meta:
+        table_name = "core_surveyinvitation"
+        indexes = ((("survey", "enterprise"), True),)
+
+
+class SurveyAnswer(BaseModel):
+    """One enterprise's answers to one survey: ``{question key: answer}``."""
+
+    verbose_name = _l("Survey answer")
+
+    survey = peewee.ForeignKeyField(Survey, backref="answers", on_delete="RESTRICT", verbose_name=_l("Survey"))
+    enterprise = peewee.ForeignKeyField(Enterprise, on_delete="RESTRICT", verbose_name=_l("Enterprise"))
+    answered_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", verbose_name=_l("Answered by"))
+    answers = JSONField(default=dict, verbose_name=_l("Answers"))
+    created_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Answered at"))
+
+    class Meta:
+        table_name = "core_surveyanswer"
+        indexes = ((("survey", "enterprise"), True),)
+
+
+MODELS = [Survey, SurveyInvitation, SurveyAnswer]
+
+
+# --- Schemas ---------------------------------------------------------------------------------------
+
+class QuestionSchema(Schema):
+    """One question. ``choices`` for single/multiple (at least two, distinct); ``min``/``max`` for
+    scale (default 1..5)."""
+
+    key = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z][A-Za-z0-9_]{0,49}$",
+                                                                  error="Use letters, digits and _ (max 50)."))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    text_en = fields.String(load_default="", validate=validate.Length(max=500))
+    required = fields.Boolean(load_default=True)
+    choices = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
+    min = fields.Integer(load_default=1, strict=True)
+    max = fields.Integer(load_default=5, strict=True)
+
+    @validates_schema
+    def _kind_rules(self, data, **kwargs):
+        kind, choices = data.get("kind"), data.get("choices") or []
+        if kind in ("single", "multiple"):
+            if len(choices) < 2:
+                raise ValidationError(_("Give at least two choices."), "choices")
+            if len(set(choices)) != len(choices):
+                raise ValidationError(_("Choices must be distinct."), "choices")
+        elif choices:
+            raise ValidationError(_("Only single and multiple choice questions have choices."), "choices")
+        if kind == "scale" and not data.get("min", 1) < data.get("max", 5):
+            raise ValidationError(_("The scale's max must be greater than its min."), "max")
+
+
+class SurveySchema(Schema):
+    """What staff send to create a survey."""
+
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    topic = fields.String(load_default="", validate=validate.Length(max=100))
+    description = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT))
+    questions = fields.List(fields.Nested(QuestionSchema), required=True, validate=validate.Length(min=1, max=100))
+
+    @validates("questions")
+    def _unique_keys(self, value, **kwargs):
+        keys = [q["key"] for q in value]
+        if len(set(keys)) != len(keys):
+            raise ValidationError(_("Question keys must be distinct."))
+
+
+class SurveyOutSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    owner = fields.String(dump_only=True)
+    topic = fields.String(dump_only=True)
+    title = fields.String(dump_only=True)
+    description = fields.String(dump_only=True)
+    questions = fields.List(fields.Dict(), dump_only=True)
+    status = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    closed_at = fields.DateTime(dump_only=True)
+
+
+class InviteSchema(Schema):
+    enterprises = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=1000))
+
+
+class AnswerInSchema(Schema):
+    answers = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), required=True)
+
+
+class AnswerOutSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    survey = fields.Integer(attribute="survey_id", dump_only=True)
+    enterprise = fields.Integer(attribute="enterprise_id", dump_only=True)
+    answers = fields.Dict(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+# --- Answers: validation ---------------------------------------------------------------------------
+
+def validate_answers(questions: list[dict], answers) -> tuple[dict, dict]:
+    """Check ``answers`` against ``questions``. Returns ``(clean, errors)``; errors map question key
+    to messages. Unknown keys are errors; unanswered optional questions are left out of ``clean``."""
+    if not isinstance(answers, dict):
+        return {}, {"answers": [_("Answers must be an object keyed by question.")]}
+    errors, clean = {}, {}
+    by_key = {q["key"]: q for q in questions}
+    for key in answers:
+        if key not in by_key:
+            errors[str(key)] = [_("Unknown question.")]
+    for key, q in by_key.items():
+        value = answers.get(key)
+        empty = value is None or value == "" or value == []
+        if empty:
+            if q.get("required", True):
+                errors[key] = [_("An answer is required.")]
+            continue
+        problem, value = _check_answer(q, value)
+        if problem:
+            errors[key] = [problem]
+        else:
+            clean[key] = value
+    return clean, errors
+
+
+def _check_answer(q: dict, value):
+    kind, choices = q["kind"], q.get("choices") or []
+    if kind == "text":
+        if not isinstance(value, str):
+            return _("Not a valid string."), None
+        value = value.strip()
+        if not value:
+            return _("An answer is required."), None
+        if len(value) > MAX_TEXT:
+            return _("Longer than maximum length %(n)s.", n=MAX_TEXT), None
+        return None, value
+    if kind == "single":
+        if value not in choices:
+            return _("Must be one of: %(c)s.", c=", ".join(choices)), None
+        return None, value
+    if kind == "multiple":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return _("Give a list of choices."), None
+        bad = [v for v in value if v not in choices]
+        if bad:
+            return _("Must be among: %(c)s.", c=", ".join(choices)), None
+        if len(set(value)) != len(value):
+            return _("Choices must be distinct."), None
+        return None, [c for c in choices if c in value]  # canonical order
+    if kind == "scale":
+        low, high = q.get("min", 1), q.get("max", 5)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return _("Give a whole number from %(lo)s to %(hi)s.", lo=low, hi=high), None
+        return None, value
+    return _("Unknown question kind."), None
+
+
+# --- The survey's life -----------------------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def load_or_fail(schema: Schema, data, message=None) -> dict:
+    """``schema.load(data)`` turning marshmallow errors into ValidationFailed with field messages."""
+    if not isinstance(data, dict):
+        raise ValidationFailed(message or _("Invalid data."), {"_schema": [_("Send a JSON object.")]})
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise ValidationFailed(message or _("Invalid data."), exc.messages)
+
+
+def create_survey(owner: str, data: dict, actor=None) -> Survey:
+    """Validate ``data`` (:class:`SurveySchema`) and create an open survey owned by ``owner``."""
+    clean = load_or_fail(SurveySchema(), data, _("The survey is invalid."))
+    with database.atomic():
+        survey = Survey.create(owner=owner, topic=clean["topic"], title=clean["title"].strip(),
+                               description=clean["description"], questions=clean["questions"], created_by=actor)
+        audit.record_create(survey, actor)
+    return survey
+
+
+def invite(survey: Survey, enterprises, actor=None) -> list[tuple[SurveyInvitation, str]]:
+    """Send ``survey`` to admitted ``enterprises`` (objects or ids). Enterprises already invited are
+    skipped. Returns ``[(invitation, token)]`` for the new ones; the token is shown only here."""
+    ids = sorted({e if isinstance(e, int) else e.id for e in enterprises})
+    if survey.status != "open":
+        raise WorkflowError(_("This survey is closed."))
+    found = {e.id: e for e in Enterprise.select().where(Enterprise.id.in_(ids))}
+    missing = [i for i in ids if i not in found or found[i].status != "admitted"]
+    if missing:
+        raise ValidationFailed(_("Only admitted enterprises can be invited."),
+                               {"enterprises": [_("Unknown or not admitted: %(ids)s", ids=", ".join(map(str, missing)))]})
+    out = []
+    with database.atomic():
+        already = {r.enterprise_id for r in SurveyInvitation.select(SurveyInvitation.enterprise)
+                   .where(SurveyInvitation.survey == survey.id)}
+        for ent_id in ids:
+            if ent_id in already:
+                continue
+            token = secrets.token_urlsafe(24)
+            inv = SurveyInvitation.create(survey=survey.id, enterprise=ent_id, token_hash=_token_hash(token))
+            audit.record_create(inv, actor)
+            out.append((inv, token))
+    return out
+
+
+def submit_answer(survey: Survey, enterprise, answers, actor=None) -> SurveyAnswer:
+    """Record ``enterprise``'s answers. Refused when the survey is closed, when invitations were sent
+    and this enterprise got none (NotFound), or when it has already answered (Conflict)."""
+    ent_id = enterprise if isinstance(enterprise, int) else enterprise.id
+    clean, errors = validate_answers(survey.questions or [], answers)
+    if errors:
+        raise ValidationFailed(_("The answers are invalid."), {"answers": errors})
+    with database.atomic():
+        survey = Survey.get_by_id(survey.id)
+        if survey.status != "open":
+            raise WorkflowError(_("This survey is closed."))
+        invitation = SurveyInvitation.get_or_none((SurveyInvitation.survey == survey.id)
+                                                  & (SurveyInvitation.enterprise == ent_id))
+        if invitation is None and SurveyInvitation.select().where(SurveyInvitation.survey == survey.id).exists():
+            raise NotFound(_("Survey not found."))
+        if SurveyAnswer.select().where((SurveyAnswer.survey == survey.id) & (SurveyAnswer.enterprise == ent_id)).exists():
+            raise Conflict(_("This enterprise has already answered the survey."))
+        try:
+            with database.atomic():
+                answer = SurveyAnswer.create(survey=survey.id, enterprise=ent_id, answered_by=actor, answers=clean)
+        except peewee.IntegrityError:
+            raise Conflict(_("This enterprise has already answered the survey."))
+        audit.record_create(answer, actor)
+        if invitation is not None:
+            before = invitation.snapshot()
+            invitation.answered_at = utcnow()
+            invitation.save()
+            audit.record_update(invitation, before, actor)
+    return answer
+
+
+def submit_answer_by_token(token: str, answers) -> SurveyAnswer:
+    """Answer through the link sent with the invitation (no login)."""
+    inv = SurveyInvitation.get_or_none(SurveyInvitation.token_hash == _token_hash(str(token or "")))
+    if inv is None:
+        raise NotFound(_("Survey not found."))
+    return submit_answer(inv.survey, inv.enterprise_id, answers)
+
+
+def close_survey(survey: Survey, actor=None) -> Survey:
+    with database.atomic():
+        survey = Survey.get_by_id(survey.id)
+        if survey.status == "closed":
+            raise WorkflowError(_("This survey is closed."))
+        before = survey.snapshot()
+        survey.status, survey.closed_at = "closed", utcnow()
+        survey.save()
+        audit.record_update(survey, before, actor)
+    return survey
+
+
+# --- Analysis ----------------------------------------------------------------------------------------
+
+def analyse(survey: Survey) -> dict:
+    """The analysis report built from the answers (DB1302 6.4.3 a "needs analysis report").
+
+    Per question: ``answered`` (how many respondents answered it); for single/multiple choice
+    ``counts`` per choice (every choice listed, in the survey's order) and ``shares`` (count divided
+    by respondents who answered); for scales ``average`` (2 decimals, None with no answers) and
+    ``distribution`` per value; for text the ``answers`` themselves. Plain JSON-ready data.
+    """
+    rows = list(SurveyAnswer.select(SurveyAnswer.answers).where(SurveyAnswer.survey == survey.id)
+                .order_by(SurveyAnswer.id))
+    invited = SurveyInvitation.select().where(SurveyInvitation.survey == survey.id).count()
+    respondents = len(rows)
+    report = {
+        "survey": survey.id, "owner": survey.owner, "topic": survey.topic, "title": survey.title,
+        "status": survey.status, "invited": invited, "respondents": respondents,
+        "response_rate": round(respondents / invited, 4) if invited else None,
+        "questions": [],
+    }
+    for q in survey.questions or []:
+        values = [r.answers[q["key"]] for r in rows if (r.answers or {}).get(q["key"]) not in (None, "", [])]
+        item = {"key": q["key"], "kind": q["kind"], "text": q["text"], "text_en": q.get("text_en", ""),
+                "answered": len(values)}
+        if q["kind"] in ("single", "multiple"):
+            counts = {c: 0 for c in q.get("choices", [])}
+            for v in values:
+                for choice in (v if isinstance(v, list) else [v]):
+                    if choice in counts:
+                        counts[choice] += 1
+            item["counts"] = counts
+            item["shares"] = {c: round(n / len(values), 4) if values else 0.0 for c, n in counts.items()}
+        elif q["kind"] == "scale":
+            low, high = q.get("min", 1), q.get("max", 5)
+            nums = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+            item["min"], item["max"] = low, high
+            item["average"] = round(sum(nums) / len(nums), 2) if nums else None
+            item["distribution"] = {str(n): nums.count(n) for n in range(low, high + 1)}
+        else:
+            item["answers"] = [str(v) for v in values]
+        report["questions"].append(item)
+    return report
+
+
+# --- Helpers for plugins -------------------------------------------------------------------------------
+
+def survey_step_schema(owner: str, extra: dict | None = None) -> type[Schema]:
+    """A workflow-step schema: ``survey`` (id of a survey owned by ``owner`` with at least one
+    answer) and ``conclusions`` (the staff's analysis), plus ``extra`` fields."""
+
+    def _check(value):
+        survey = Survey.get_or_none(Survey.id == value)
+        if survey is None or survey.owner != owner:
+            raise ValidationError(_("Unknown survey."))
+        if not SurveyAnswer.select().where(SurveyAnswer.survey == survey.id).exists():
+            raise ValidationError(_("The survey has no answers yet: analyse answers, not an empty survey."))
+
+    attrs = {
+        "survey": fields.Integer(required=True, strict=True, validate=_check),
+        "conclusions": fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT)),
+        **(extra or {}),
+    }
+    return Schema.from_dict(attrs, name=f"{owner.title()}SurveyStepSchema")
+
+
+def permissions(owner: str) -> list:
+    """The permissions a plugin declares to run surveys: ``<owner>.survey.manage`` (staff) and
+    ``<owner>.survey.answer`` (enterprise users)."""
+    from core.plugins import Permission
+
+    return [
+        Permission(f"{owner}.survey.manage", "管理需求调研", "Manage needs surveys", ("staff",)),
+        Permission(f"{owner}.survey.answer", "填写需求调研", "Answer needs surveys", ("enterprise",)),
+    ]
+
+
+def _user():
+    from flask_login import current_user
+
+    return current_user if getattr(current_user, "is_authenticated", False) else None
+
+
+def _json_body() -> dict:
+    from flask import request
+
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationFailed(_("Send a JSON object."), {"_schema": [_("Send a JSON object.")]})
+    return data
+
+
+def _survey_for(owner: str, survey_id: int, user) -> Survey:
+    """The survey if ``user`` may see it: staff always; an enterprise user only when its enterprise
+    was invited (or the survey is open to all, i.e. has no invitations). Otherwise NotFound."""
+    from core.security import is_staff
+
+    survey = Survey.get_or_none((Survey.id == survey_id) & (Survey.owner == owner))
+    if survey is None:
+        raise NotFound(_("Survey not found."))
+    if is_staff(user):
+        return survey
+    ent_id = getattr(user, "enterprise_id", None)
+    invitations = SurveyInvitation.select().where(SurveyInvitation.survey == survey.id)
+    if ent_id and (not invitations.exists() or invitations.where(SurveyInvitation.enterprise == ent_id).exists()):
+        return survey
+    raise NotFound(_("Survey not found."))
+
+
+def api_resources(owner: str) -> list:
+    """REST resources for ``owner``'s surveys, under ``/api/v1/<owner>/surveys``:
+
+    * ``GET``/``POST <owner>/surveys`` — staff list and create; enterprise users list the surveys
+      sent to them;
+    * ``GET <owner>/surveys/<id>`` — one survey;
+    * ``POST <owner>/surveys/<id>/invitations`` — staff send it to enterprises;
+    * ``POST <owner>/surveys/<id>/answers`` — an enterprise user answers for its enterprise;
+    * ``POST <owner>/surveys/<id>/close`` and ``GET <owner>/surveys/<id>/report`` — staff.
+    """
+    from flask import jsonify
+
+    from core.plugins import ApiResource
+    from core.security import is_staff
+
+    manage, answer_perm = f"{owner}.survey.manage", f"{owner}.survey.answer"
+    out_schema = SurveyOutSchema()
+
+    def surveys():
+        from flask import request
+
+        user = _user()
+        if request.method == "POST":
+            if not is_staff(user):
+                raise PermissionDenied(_("Only staff can create surveys."))
+            survey = create_survey(owner, _json_body(), user)
+            return jsonify(out_schema.dump(survey)), 201
+        query = Survey.select().where(Survey.owner == owner).order_by(Survey.id.desc())
+        if not is_staff(user):
+            ent_id = getattr(user, "enterprise_id", None) or 0
+            query = query.where(Survey.id.in_(SurveyInvitation.select(SurveyInvitation.survey)
+                                              .where(SurveyInvitation.enterprise == ent_id)) & (Survey.status == "open"))
+        return jsonify({"items": out_schema.dump(list(query.limit(200)), many=True)})
+
+    def survey_detail(survey_id):
+        return jsonify(out_schema.dump(_survey_for(owner, survey_id, _user())))
+
+    def invitations(survey_id):
+        user = _user()
+        if not is_staff(user):
+            raise PermissionDenied(_("Only staff can send surveys."))
+        survey = _survey_for(owner, survey_id, user)
+        data = load_or_fail(InviteSchema(), _json_body())
+        sent = invite(survey, data["enterprises"], user)
+        return jsonify({"invited": [{"enterprise": inv.enterprise_id, "token": token} for inv, token in sent]}), 201
+
+    def answers(survey_id):
+        user = _user()
+        survey = _survey_for(owner, survey_id, user)
+        if is_staff(user) or not getattr(user, "enterprise_id", None):
+            raise PermissionDenied(_("Only enterprise users answer surveys."))
+        data = load_or_fail(AnswerInSchema(), _json_body())
+        answer = submit_answer(survey, user.enterprise_id, data["answers"], user)
+        return jsonify(AnswerOutSchema().dump(answer)), 201
+
+    def close(survey_id):
+        user = _user()
+        if not is_staff(user):
+            raise PermissionDenied(_("Only staff can close surveys."))
+        return jsonify(out_schema.dump(close_survey(_survey_for(owner, survey_id, user), user)))
+
+    def report(survey_id):
+        user = _user()
+        if not is_staff(user):
+            raise PermissionDenied(_("Only staff can read the analysis report."))
+        return jsonify(analyse(_survey_for(owner, survey_id, user)))
+
+    base = f"{owner}/surveys"
+    tag = owner
+    return [
+        ApiResource(base, surveys, ("GET", "POST"), endpoint=f"{owner}_surveys", tag=tag,
+                    summary=f"{owner}: list or create needs surveys", request_schema=SurveySchema,
+                    response_schema=SurveyOutSchema, permission=None),
+        ApiResource(f"{base}/<int:survey_id>", survey_detail, ("GET",), endpoint=f"{owner}_survey", tag=tag,
+                    summary=f"{owner}: one needs survey", response_schema=SurveyOutSchema),
+        ApiResource(f"{base}/<int:survey_id>/invitations", invitations, ("POST",), endpoint=f"{owner}_survey_invite",
+                    tag=tag, summary=f"{owner}: send a survey to enterprises", request_schema=InviteSchema,
+                    permission=manage),
+        ApiResource(f"{base}/<int:survey_id>/answers", answers, ("POST",), endpoint=f"{owner}_survey_answer",
+                    tag=tag, summary=f"{owner}: answer a survey for one's enterprise", request_schema=AnswerInSchema,
+                    response_schema=AnswerOutSchema, permission=answer_perm),
+        ApiResource(f"{base}/<int:survey_id>/close", close, ("POST",), endpoint=f"{owner}_survey_close", tag=tag,
+                    summary=f"{owner}: close a survey", permission=manage),
+        ApiResource(f"{base}/<int:survey_id>/report", report, ("GET",), endpoint=f"{owner}_survey_report", tag=tag,
+                    summary=f"{owner}: the analysis report of a survey", permission=manage),
+    ]

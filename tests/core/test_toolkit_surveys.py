@@ -1,0 +1,133 @@
+"""Needs surveys (core.toolkit.surveys): DB1302 6.4.3 a, 6.4.4.1 a, 6.4.4.2 a, 6.4.5 a, 6.4.6 a."""
+import pytest
+from playhouse.schema_diff import diff_models
+
+from core.audit import events_for
+from core.errors import Conflict, NotFound, ValidationFailed, WorkflowError
+from core.toolkit import surveys
+from core.toolkit.surveys import Survey, SurveyAnswer, SurveyInvitation
+from tests import factories
+
+QUESTIONS = [
+    {"key": "topics", "kind": "multiple", "text": "需要哪些主题？", "text_en": "Topics?", "choices": ["管理", "技术", "营销"]},
+    {"key": "format", "kind": "single", "text": "形式？", "choices": ["线上", "线下"]},
+    {"key": "urgency", "kind": "scale", "text": "紧迫程度？", "min": 1, "max": 5},
+    {"key": "other", "kind": "text", "text": "其他需求", "required": False},
+]
+
+
+@pytest.fixture
+def survey(platform, people):
+    return surveys.create_survey("training", {"title": "2026 培训需求调研", "questions": QUESTIONS}, people.staff)
+
+
+def test_core_migration_creates_exactly_the_survey_models(platform):
+    # DB1302 6.4.3 a: the core migration 0002 builds the survey tables the models describe.
+    assert not diff_models(platform.db, surveys.MODELS)
+    assert not diff_models(platform.db, platform.registry.models_of("core"))
+    assert Survey in platform.registry.models_of("core")
+
+
+def test_create_survey_is_audited(survey, people):
+    assert survey.status == "open" and survey.owner == "training"
+    assert [e.action for e in events_for(survey)] == ["create"]
+
+
+@pytest.mark.parametrize("questions, field", [
+    ([], "questions"),
+    ([{"key": "a", "kind": "single", "text": "q", "choices": ["only"]}], "questions"),
+    ([{"key": "a", "kind": "rating", "text": "q"}], "questions"),
+    ([{"key": "a", "kind": "text", "text": "q"}, {"key": "a", "kind": "text", "text": "r"}], "questions"),
+    ([{"key": "a", "kind": "scale", "text": "q", "min": 5, "max": 1}], "questions"),
+    ([{"key": "a", "kind": "text", "text": "q", "choices": ["x", "y"]}], "questions"),
+])
+def test_invalid_survey_refused_with_field_errors_and_nothing_written(platform, people, questions, field):
+    with pytest.raises(ValidationFailed) as err:
+        surveys.create_survey("training", {"title": "x", "questions": questions}, people.staff)
+    assert field in err.value.fields
+    assert Survey.select().count() == 0
+
+
+def test_invite_only_admitted_enterprises_and_skip_repeats(survey, people):
+    applied = factories.enterprise("丙公司", status="applied")
+    with pytest.raises(ValidationFailed) as err:
+        surveys.invite(survey, [people.ent_a, applied], people.staff)
+    assert "enterprises" in err.value.fields
+    assert SurveyInvitation.select().count() == 0
+    sent = surveys.invite(survey, [people.ent_a], people.staff)
+    assert len(sent) == 1 and len(sent[0][1]) > 20
+    assert sent[0][0].token_hash != sent[0][1]  # only the hash is stored
+    assert surveys.invite(survey, [people.ent_a, people.ent_b], people.staff)[0][0].enterprise_id == people.ent_b.id
+    assert SurveyInvitation.select().count() == 2
+
+
+def test_answers_validated_per_question_kind(survey, people):
+    bad = {"topics": ["财务"], "format": "邮件", "urgency": 9, "nonsense": "x"}
+    with pytest.raises(ValidationFailed) as err:
+        surveys.submit_answer(survey, people.ent_a, bad, people.user_a)
+    errors = err.value.fields["answers"]
+    assert set(errors) == {"topics", "format", "urgency", "nonsense"}
+    with pytest.raises(ValidationFailed) as err:
+        surveys.submit_answer(survey, people.ent_a, {"topics": [], "urgency": True}, people.user_a)
+    assert set(err.value.fields["answers"]) == {"topics", "format", "urgency"}
+    assert SurveyAnswer.select().count() == 0
+
+
+def test_only_invited_enterprises_answer_once_and_not_after_closing(survey, people):
+    surveys.invite(survey, [people.ent_a], people.staff)
+    good = {"topics": ["技术", "管理"], "format": "线下", "urgency": 4}
+    with pytest.raises(NotFound):
+        surveys.submit_answer(survey, people.ent_b, good, people.user_b)
+    answer = surveys.submit_answer(survey, people.ent_a, good, people.user_a)
+    assert answer.answers["topics"] == ["管理", "技术"]  # survey order
+    assert SurveyInvitation.get().answered_at is not None
+    with pytest.raises(Conflict):
+        surveys.submit_answer(survey, people.ent_a, good, people.user_a)
+    surveys.close_survey(survey, people.staff)
+    # a closed survey takes neither invitations nor answers
+    with pytest.raises(WorkflowError):
+        surveys.invite(Survey.get_by_id(survey.id), [people.ent_b], people.staff)
+    with pytest.raises(WorkflowError):
+        surveys.submit_answer(survey, people.ent_b, good, people.user_b)
+    assert SurveyAnswer.select().count() == 1
+
+
+def test_answer_by_token(survey, people):
+    (inv, token), = surveys.invite(survey, [people.ent_b], people.staff)
+    with pytest.raises(NotFound):
+        surveys.submit_answer_by_token("not-a-token", {"format": "线上", "topics": ["管理"], "urgency": 1})
+    answer = surveys.submit_answer_by_token(token, {"format": "线上", "topics": ["管理"], "urgency": 1})
+    assert answer.enterprise_id == people.ent_b.id and answer.answered_by_id is None
+
+
+def test_analyse_counts_choices_averages_scales_and_lists_texts(survey, people):
+    c = factories.enterprise("丙公司")
+    surveys.invite(survey, [people.ent_a, people.ent_b, c], people.staff)
+    surveys.submit_answer(survey, people.ent_a, {"topics": ["管理", "技术"], "format": "线下", "urgency": 5,
+                                                 "other": "希望有现场参观"}, people.user_a)
+    surveys.submit_answer(survey, people.ent_b, {"topics": ["管理"], "format": "线下", "urgency": 2}, people.user_b)
+    report = surveys.analyse(survey)
+    assert report["invited"] == 3 and report["respondents"] == 2 and report["response_rate"] == pytest.approx(0.6667)
+    q = {item["key"]: item for item in report["questions"]}
+    assert q["topics"]["counts"] == {"管理": 2, "技术": 1, "营销": 0}
+    assert q["topics"]["shares"]["管理"] == 1.0
+    assert q["format"]["counts"] == {"线上": 0, "线下": 2}
+    assert q["urgency"]["average"] == 3.5
+    assert q["urgency"]["distribution"] == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1}
+    assert q["other"]["answers"] == ["希望有现场参观"] and q["other"]["answered"] == 1
+
+
+def test_analyse_of_unanswered_survey(survey):
+    report = surveys.analyse(survey)
+    assert report["respondents"] == 0 and report["response_rate"] is None
+    assert report["questions"][2]["average"] is None
+
+
+def test_survey_step_schema_needs_an_answered_survey_of_the_owner(survey, people):
+    schema = surveys.survey_step_schema("training")
+    errors = schema().validate({"survey": survey.id, "conclusions": "x"})
+    assert "survey" in errors  # no answers yet
+    surveys.submit_answer(survey, people.ent_a, {"topics": ["管理"], "format": "线上", "urgency": 3}, people.user_a)
+    assert schema().validate({"survey": survey.id, "conclusions": "需求集中在管理"}) == {}
+    assert "survey" in surveys.survey_step_schema("management")().validate({"survey": survey.id, "conclusions": "x"})
+    assert "conclusions" in schema().validate({"survey": survey.id})

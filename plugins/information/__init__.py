@@ -1,0 +1,94 @@
+"""Information services (DB1302 6.2.1, 6.4.1.1 a/b, 6.4.1.2 a–d): articles of the seven kinds
+with review, validity and pushes to target enterprises; consultations with a reply clock, the whole
+exchange kept, and periodic statistics."""
+from core import hookimpl
+from core.plugins import Permission, ServiceEntry
+
+VERSION = "1.0"
+TITLE = "信息服务 / Information services"
+REQUIRES = ()
+
+PERMISSIONS = [
+    Permission("information.article.view", "查看信息", "View information articles",
+               ("staff", "expert", "evaluator", "enterprise")),
+    Permission("information.article.edit", "编辑信息", "Write and edit information articles", ("staff",)),
+    Permission("information.article.publish", "审核发布信息", "Review, publish and expire articles", ("staff",)),
+    Permission("information.article.push", "推送信息", "Push articles through channels", ("staff",)),
+    Permission("information.consultation.view", "查看咨询", "View consultations", ("staff", "enterprise")),
+    Permission("information.consultation.ask", "提出咨询", "Ask and follow up consultations", ("staff", "enterprise")),
+    Permission("information.consultation.answer", "答复咨询", "Answer consultations and agree deadlines", ("staff",)),
+    Permission("information.stats.view", "咨询统计", "View consultation statistics", ("staff",)),
+]
+
+
+@hookimpl
+def register_models():
+    from .models import MODELS
+
+    return list(MODELS)
+
+
+@hookimpl
+def register_workflows():
+    from .workflows import CONSULTATION_WORKFLOW
+
+    return [CONSULTATION_WORKFLOW]
+
+
+@hookimpl
+def register_services():
+    from .workflows import REPLY_DAYS, WORKFLOW_KEY
+
+    return [ServiceEntry(
+        "information.consultation", "政策与信息咨询", "Policy and information consultation", workflow=WORKFLOW_KEY,
+        fee_type="free", time_limit_days=REPLY_DAYS, category="information",
+        description="受理法律法规、政策、技术、人才、市场、物流、管理等方面的咨询，在承诺时限内答复（DB1302 6.4.1.2）。",
+        description_en="Questions on laws, policy, technology, talent, markets, logistics and management, "
+                       "answered within the published time limit (DB1302 6.4.1.2).")]
+
+
+@hookimpl
+def register_permissions():
+    return list(PERMISSIONS)
+
+
+@hookimpl
+def register_admin_views(registry):
+    from .admin import admin_views
+
+    return admin_views(registry)
+
+
+@hookimpl
+def register_api_resources(registry):
+    from .api import api_resources
+
+    return api_resources(registry)
+
+
+@hookimpl
+def register_commands():
+    from .cli import information
+
+    return [information]
+
+
+@hookimpl
+def on_transition(request, transition, workflow):
+    from .workflows import on_transition as handle
+
+    handle(request, transition, workflow)
+
+
+@hookimpl
+def on_request_closed(request, transition):
+    from .workflows import on_request_closed as handle
+
+    handle(request, transition)
+
+
+@hookimpl
+def seed_demo(registry, context):
+    from .demo import seed
+
+    seed(registry, context)

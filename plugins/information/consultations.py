@@ -1,0 +1,158 @@
+"""Consultations (DB1302 6.4.1.2): accepted online or offline (a), answered within the published
+time limit or an agreed later deadline (b), the whole exchange kept (c).
+
+The reply clock: the enterprise's latest message starts it; it runs for the published time limit
+of the ``information.consultation`` service, in working days of the platform calendar. A platform
+reply to a waiting question stops it and records whether it came in time. A new message from the
+enterprise restarts it. Staff may agree a later deadline with the enterprise, recorded with its
+reason; the clock then runs to the end of that day.
+"""
+from __future__ import annotations
+
+import datetime
+
+from core import audit
+from core.db import is_postgres, write_transaction
+from core.errors import NotFound, ValidationFailed, WorkflowError
+from core.i18n import gettext as _
+from core.models import utcnow
+
+from .models import Consultation, ConsultationMessage
+
+SERVICE_KEY = "information.consultation"
+DEFAULT_REPLY_DAYS = 2
+
+
+def reply_days(registry) -> int:
+    """The published reply time limit (working days): the catalog entry's own number (5.4.1)."""
+    service = registry.services.get(SERVICE_KEY)
+    return service.time_limit_days if service and service.time_limit_days is not None else DEFAULT_REPLY_DAYS
+
+
+class ReplyClock:
+    """When a reply is due: ``days`` working days of ``calendar`` after the enterprise's message,
+    or the end of an agreed later day."""
+
+    def __init__(self, calendar, days: int):
+        self.calendar, self.days = calendar, days
+
+    @classmethod
+    def of(cls, platform) -> "ReplyClock":
+        return cls(platform.calendar, reply_days(platform.registry))
+
+    def due(self, started: datetime.datetime, agreed: datetime.date | None = None) -> datetime.datetime:
+        due = self.calendar.due_at(started, self.days)
+        if agreed is not None:
+            due = max(due, self.calendar.end_of_day_utc(agreed))
+        return due
+
+
+def side_of(user) -> str:
+    """Which side of the thread a user writes on: enterprise users ask, staff answer."""
+    return "enterprise" if user is not None and user.is_enterprise_user else "platform"
+
+
+def open_consultation(clock: ReplyClock | None, *, enterprise, actor, channel: str, category: str, subject: str,
+                      question: str, request=None, now: datetime.datetime | None = None,
+                      due_at: datetime.datetime | None = None) -> Consultation:
+    """Record a consultation (validated data; see schemas.ConsultationSchema). The question is the
+    first message of the thread and starts the reply clock (``due_at`` given, or from ``clock``)."""
+    now = now or utcnow()
+    due_at = due_at or clock.due(now)
+    if enterprise.status != "admitted":
+        raise ValidationFailed(_("This enterprise has not been admitted to the platform."),
+                               {"enterprise": [_("Enterprise is not admitted (status: %(s)s).", s=enterprise.status)]})
+    with write_transaction():
+        consultation = Consultation.create(
+            enterprise=enterprise, request=request, channel=channel, category=category, subject=subject,
+            question=question, asked_by=actor, opened_at=now, clock_started_at=now, due_at=due_at)
+        ConsultationMessage.create(consultation=consultation, side="enterprise", author=actor, body=question, created_at=now)
+        audit.record_create(consultation, actor)
+    return consultation
+
+
+def add_message(clock: ReplyClock | None, consultation: Consultation, author, body: str, *,
+                now: datetime.datetime | None = None) -> ConsultationMessage:
+    """Append a message. From the enterprise: (re)starts the reply clock (``clock`` required).
+    From the platform while a question waits: answers it, recording the clock it answered and
+    whether it was in time."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed(_("A message is required."), {"body": [_("Missing data for required field.")]})
+    now = now or utcnow()
+    side = side_of(author)
+    with write_transaction():
+        c = _locked(consultation.id)
+        if c.status == "closed":
+            raise WorkflowError(_("This consultation is closed; please open a new one."))
+        before = c.snapshot()
+        msg = ConsultationMessage(consultation=c, side=side, author=author, body=body, created_at=now)
+        if side == "enterprise":
+            c.clock_started_at = now
+            c.agreed_deadline, c.agreed_reason = None, ""
+            c.due_at = clock.due(now)
+            c.status = "open"
+        elif c.status == "open":
+            msg.clock_started_at, msg.due_at = c.clock_started_at, c.due_at
+            msg.on_time = now <= c.due_at
+            msg.reply_seconds = int((now - c.clock_started_at).total_seconds())
+            c.status = "answered"
+            c.last_reply_at = now
+            c.due_at = None
+        msg.save()
+        c.save()
+        audit.record("message", "information_consultation", c.id, {
+            "message_id": msg.id, "side": side, "body": body, "on_time": msg.on_time,
+            "changes": audit.diff(before, c.snapshot())}, author)
+    return msg
+
+
+def agree_deadline(clock: ReplyClock, consultation: Consultation, deadline: datetime.date, reason: str, actor) -> Consultation:
+    """Record a later reply deadline agreed with the enterprise, with its reason (DB1302 6.4.1.2 b:
+    "if not at once, within an agreed deadline")."""
+    reason = (reason or "").strip()
+    problems = {}
+    if not reason:
+        problems["reason"] = [_("Say why the reply needs more time.")]
+    with write_transaction():
+        c = _locked(consultation.id)
+        if c.status != "open":
+            raise WorkflowError(_("Only a consultation awaiting a reply can get a later deadline."))
+        if c.due_at and clock.calendar.end_of_day_utc(deadline) <= c.due_at:
+            problems["deadline"] = [_("The agreed deadline must be later than the current one (%(due)s).",
+                                      due=clock.calendar.local_date(c.due_at).isoformat())]
+        if problems:
+            raise ValidationFailed(_("The deadline cannot be agreed."), problems)
+        before = c.snapshot()
+        c.agreed_deadline, c.agreed_reason = deadline, reason
+        c.due_at = clock.due(c.clock_started_at, deadline)
+        c.save()
+        audit.record("agree_deadline", "information_consultation", c.id, {
+            "deadline": deadline.isoformat(), "reason": reason, "changes": audit.diff(before, c.snapshot())}, actor)
+    return c
+
+
+def close_consultation(consultation: Consultation, actor, *, now=None) -> Consultation:
+    with write_transaction():
+        c = _locked(consultation.id)
+        if c.status == "closed":
+            raise WorkflowError(_("This consultation is already closed."))
+        before = c.snapshot()
+        c.status, c.closed_at = "closed", now or utcnow()
+        c.save()
+        audit.record_update(c, before, actor)
+    return c
+
+
+def thread(consultation: Consultation) -> list[ConsultationMessage]:
+    return list(consultation.messages.order_by(ConsultationMessage.created_at, ConsultationMessage.id))
+
+
+def _locked(consultation_id: int) -> Consultation:
+    query = Consultation.select().where(Consultation.id == consultation_id)
+    if is_postgres():
+        query = query.for_update()
+    c = query.first()
+    if c is None:
+        raise NotFound(_("Consultation not found."))
+    return c

@@ -1,0 +1,8 @@
+"""The core's API resources. Each module's ``operations()`` declares its routes."""
+from __future__ import annotations
+
+
+def core_operations():
+    from core.web.api.resources import catalog, enterprises, me, requests
+
+    return [*me.operations(), *catalog.operations(), *enterprises.operations(), *requests.operations()]

@@ -1,0 +1,213 @@
+"""Service requests and their transitions (DB1302 4.4.4 intake and review, 5.4.1 time limits,
+6.3 the business process). Every object outside the caller's scope is a 404."""
+from __future__ import annotations
+
+import peewee
+from flask import url_for
+from marshmallow import ValidationError
+
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.i18n import gettext as _
+from core.models import Department, Enterprise, ServiceRequest, Transition, User, utcnow
+from core.security import is_staff, scope_query
+from core.web.api.auth import api_user
+from core.web.api.messages import translate_messages
+from core.web.api.resources.common import ID, keyset_page, platform, scoped_or_404
+from core.web.api.routing import Operation, body, query
+from core.web.api.schemas import (
+    ServiceRequestDetailSchema,
+    ServiceRequestPageSchema,
+    ServiceRequestQuerySchema,
+    ServiceRequestSchema,
+    TransitionHistorySchema,
+    TransitionInputSchema,
+    TransitionResultSchema,
+)
+from core.workflow import ADVANCE, COMPLETE
+
+
+def _not_found():
+    return _("Request not found.")
+
+
+# --- List ------------------------------------------------------------------------------------------
+
+def overdue_condition(now):
+    """Open (not paused) and past the step's or the request's due date (DB1302 5.4.1)."""
+    step_late = ServiceRequest.step_due_at.is_null(False) & (ServiceRequest.step_due_at < now)
+    late = ServiceRequest.due_at.is_null(False) & (ServiceRequest.due_at < now)
+    return (ServiceRequest.status == "open") & (step_late | late)
+
+
+def list_requests():
+    """One query for the page, whatever its size: the enterprise's name comes from a join and
+    every other reference is dumped as an id."""
+    user, args = api_user(), query()
+    q = (ServiceRequest.select(ServiceRequest, Enterprise.id, Enterprise.name)
+         .join(Enterprise, on=(ServiceRequest.enterprise == Enterprise.id)))
+    q = scope_query(q, ServiceRequest, user)
+    if "service" in args:
+        q = q.where(ServiceRequest.service_key == args["service"])
+    if "status" in args:
+        q = q.where(ServiceRequest.status == args["status"])
+    if "step" in args:
+        q = q.where(ServiceRequest.current_step == args["step"])
+    if "enterprise_id" in args:
+        q = q.where(ServiceRequest.enterprise == args["enterprise_id"])
+    if "overdue" in args:
+        cond = overdue_condition(utcnow())
+        q = q.where(cond if args["overdue"] else ~cond)
+    items, next_cursor = keyset_page(q, ServiceRequest.id, args["limit"], args.get("cursor"))
+    return {"items": items, "next_cursor": next_cursor}
+
+
+# --- One request -----------------------------------------------------------------------------------
+
+def clock_of(req, now=None) -> dict:
+    """Due dates, working days left (negative when late) and paused time, from the log."""
+    p = platform()
+    now = now or utcnow()
+    clock = p.engine.clock(req, now)
+    cal = p.calendar
+    today = cal.local_date(now)
+
+    def left(due):
+        return cal.working_days_between(today, cal.local_date(due)) if due is not None else None
+
+    overdue = bool(not req.is_closed and clock.paused_since is None and any(
+        d is not None and d < now for d in (clock.due_at, clock.step_due_at)))
+    return {
+        "due_at": clock.due_at, "step_due_at": clock.step_due_at, "step_started_at": clock.step_started_at,
+        "working_days_left": left(clock.due_at), "step_working_days_left": left(clock.step_due_at),
+        "paused_since": clock.paused_since, "paused_working_days": clock.paused_working_days,
+        "step_paused_working_days": clock.step_paused_working_days, "overdue": overdue,
+    }
+
+
+def detail(req, user):
+    req.clock = clock_of(req)
+    req.actions = [a.as_dict() for a in platform().engine.actions(req, user)]
+    return req
+
+
+def get_request(request_id):
+    user = api_user()
+    return detail(scoped_or_404(ServiceRequest, request_id, user, _not_found()), user)
+
+
+# --- Filing -----------------------------------------------------------------------------------------
+
+def _staff_reference(model, pk, field, user, message):
+    if pk is None:
+        return None
+    if not is_staff(user):
+        raise PermissionDenied(_("Only platform staff may set %(field)s.", field=field))
+    row = model.get_or_none(model.id == pk)
+    if row is None:
+        raise ValidationFailed(_("The data is invalid."), {field: [message]})
+    return row
+
+
+def create_request():
+    """File a request (DB1302 4.4.4). Enterprise users file only for their own enterprise: another
+    enterprise's id is a 404, as if it did not exist."""
+    user, data = api_user(), body()
+    enterprise_id = data.pop("enterprise_id")
+    if is_staff(user):
+        if enterprise_id is None:
+            raise ValidationFailed(_("The data is invalid."), {"enterprise_id": [_("Missing data for required field.")]})
+        enterprise = Enterprise.get_or_none(Enterprise.id == enterprise_id)
+        if enterprise is None:
+            raise ValidationFailed(_("The data is invalid."), {"enterprise_id": [_("No such enterprise.")]})
+    else:
+        if user.enterprise_id is None:
+            raise ValidationFailed(_("The data is invalid."), {"enterprise_id": [_("You are not linked to an enterprise.")]})
+        if enterprise_id is not None and enterprise_id != user.enterprise_id:
+            raise NotFound(_("Enterprise not found."))
+        enterprise = Enterprise.get_by_id(user.enterprise_id)
+    assignee = _staff_reference(User, data.pop("assignee_id"), "assignee_id", user, _("No such user."))
+    department = _staff_reference(Department, data.pop("department_id"), "department_id", user, _("No such department."))
+    if assignee is not None and not assignee.active:
+        raise ValidationFailed(_("The data is invalid."), {"assignee_id": [_("This user is deactivated.")]})
+    req = platform().engine.open_request(
+        enterprise=enterprise, service_key=data["service_key"], actor=user, title=data["title"],
+        description=data["description"], data=data["data"], assignee=assignee, department=department)
+    req = ServiceRequest.get_by_id(req.id)
+    return detail(req, user), 201, {"Location": url_for("api.request", request_id=req.id)}
+
+
+# --- Transitions ------------------------------------------------------------------------------------
+
+def _history(req):
+    actor = User.alias()
+    rows = (Transition.select(Transition, actor.id, actor.username, actor.display_name)
+            .join(actor, peewee.JOIN.LEFT_OUTER, on=(Transition.actor == actor.id))
+            .where(Transition.request == req.id)
+            .order_by(Transition.created_at, Transition.id))
+    out = []
+    for t in rows:
+        who = t.actor if t.actor_id is not None else None
+        out.append({
+            "id": t.id, "from_step": t.from_step, "to_step": t.to_step, "outcome": t.outcome,
+            "actor": {"id": who.id, "name": who.display_name or who.username} if who else None,
+            "reason": t.reason, "data": t.data or {}, "created_at": t.created_at,
+        })
+    return out
+
+
+def get_transitions(request_id):
+    user = api_user()
+    req = scoped_or_404(ServiceRequest, request_id, user, _not_found())
+    return {"request_id": req.id, "version": req.version, "status": req.status, "current_step": req.current_step,
+            "transitions": _history(req),
+            "actions": [a.as_dict() for a in platform().engine.actions(req, user)]}
+
+
+def post_transition(request_id):
+    """Take an outcome on the request's current step, with its step data. Invalid data is a 422
+    naming the fields under ``data`` and writes nothing; a stale ``version`` is a 409."""
+    user, data = api_user(), body()
+    engine = platform().engine
+    req = scoped_or_404(ServiceRequest, request_id, user, _not_found())
+    if req.version != data["version"]:
+        raise Conflict(_("This request was changed by someone else (version %(v)s is now %(n)s). Reload and try again.",
+                         v=data["version"], n=req.version))
+    assignee = _staff_reference(User, data["assignee_id"], "assignee_id", user, _("No such user."))
+    if assignee is not None and not assignee.active:
+        raise ValidationFailed(_("The data is invalid."), {"assignee_id": [_("This user is deactivated.")]})
+    # Validate the step data first so that its errors are reported under "data"; the engine
+    # validates again inside its transaction and stays the authority.
+    action = {a.outcome: a for a in engine.actions(req, user)}.get(data["outcome"])
+    if action is not None and action.outcome in (ADVANCE, COMPLETE) and action.schema is not None:
+        try:
+            action.schema().load(data["data"])
+        except ValidationError as exc:
+            raise ValidationFailed(_("The step data is invalid."), {"data": translate_messages(exc.messages)})
+    transition = engine.transition(req.id, data["outcome"], user, reason=data["reason"], data=data["data"],
+                                   target=data["target"], expected_version=data["version"], assignee=assignee)
+    req = ServiceRequest.get_by_id(req.id)
+    history = [t for t in _history(req) if t["id"] == transition.id]
+    return {"transition": history[0], "request": detail(req, user)}, 201
+
+
+def operations():
+    rid = f"requests/<{ID}:request_id>"
+    return [
+        Operation("core", "requests", "GET", list_requests, "requests",
+                  summary="Requests in the caller's scope (newest first, cursor pages)", tag="requests",
+                  query_schema=ServiceRequestQuerySchema, response_schema=ServiceRequestPageSchema,
+                  permission="core.request.view"),
+        Operation("core", "requests", "POST", create_request, "request_create",
+                  summary="File a request for a service", tag="requests", request_schema=ServiceRequestSchema,
+                  response_schema=ServiceRequestDetailSchema, permission="core.request.file", status=201),
+        Operation("core", rid, "GET", get_request, "request",
+                  summary="One request with its deadlines and the caller's actions", tag="requests",
+                  response_schema=ServiceRequestDetailSchema, permission="core.request.view"),
+        Operation("core", f"{rid}/transitions", "GET", get_transitions, "request_transitions",
+                  summary="The request's history and the outcomes the caller may take now", tag="requests",
+                  response_schema=TransitionHistorySchema, permission="core.request.view"),
+        Operation("core", f"{rid}/transitions", "POST", post_transition, "request_transition",
+                  summary="Take an outcome (advance, return, reject, pause, resume, withdraw, complete)",
+                  tag="requests", request_schema=TransitionInputSchema, response_schema=TransitionResultSchema,
+                  permission="core.request.view", status=201),
+    ]

@@ -1,0 +1,338 @@
+"""marshmallow schemas for every API input and output (issue 3 §3). The OpenAPI document is
+generated from these same classes (:mod:`core.web.api.openapi`).
+
+Inputs refuse unknown fields (``RAISE``); fields the server owns — ids, status, enterprise,
+workflow, created_by, version, timestamps — are ``dump_only``, so sending them is refused as an
+unknown field (mass assignment is impossible).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+
+from core.creditcode import credit_code_problem
+from core.i18n import gettext as _
+from core.models import ENTERPRISE_KINDS, ENTERPRISE_SCALES, ENTERPRISE_STATUSES, REQUEST_STATUSES, utcnow
+
+MAX_ID = 2**31 - 1  # PostgreSQL integer columns; also keeps SQLite from overflowing
+MAX_PAGE = 100
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class Id(fields.Integer):
+    """A row id: a JSON integer (not a string, not a boolean) between 1 and 2^31-1."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(min=1, max=MAX_ID))
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class QueryId(fields.Integer):
+    """A row id in a query string (text that must be a number in range)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(min=1, max=MAX_ID))
+        super().__init__(**kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """Stored timestamps are naive UTC; the API says so (``...+00:00``)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if isinstance(value, datetime.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Cursor(fields.String):
+    """An opaque pagination cursor (the last id seen, keyset pagination on id)."""
+
+    @staticmethod
+    def encode(last_id: int) -> str:
+        return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            if len(text) > 40:
+                raise ValueError
+            decoded = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("ascii")
+            kind, _sep, number = decoded.partition(":")
+            last_id = int(number)
+            if kind != "id" or not 0 < last_id <= MAX_ID:
+                raise ValueError
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise ValidationError(_("Invalid cursor: pass back the next_cursor of the previous page."))
+        return last_id
+
+
+def _choices(pairs):
+    return validate.OneOf([key for key, _label in pairs])
+
+
+def _text(max_length, required=False, **kwargs):
+    if required:
+        return fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kwargs)
+    return fields.String(load_default="", validate=validate.Length(max=max_length), **kwargs)
+
+
+# --- Errors ---------------------------------------------------------------------------------------
+
+class ErrorBodySchema(Schema):
+    code = fields.String(metadata={"description": "machine-readable code, e.g. invalid, not_found"})
+    message = fields.String(metadata={"description": "a message for people, in the caller's language"})
+    fields_ = fields.Dict(data_key="fields", attribute="fields",
+                          metadata={"description": "field name -> list of messages (nested for nested data)"})
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema)
+
+
+# --- Me ---------------------------------------------------------------------------------------------
+
+class EnterpriseBriefSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+
+
+class MeSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    username = fields.String(dump_only=True)
+    display_name = fields.String(dump_only=True)
+    email = fields.String(dump_only=True)
+    roles = fields.List(fields.String(), dump_only=True)
+    enterprise_id = fields.Integer(dump_only=True, allow_none=True)
+    department_id = fields.Integer(dump_only=True, allow_none=True)
+    language = fields.String(dump_only=True)
+    permissions = fields.List(fields.String(), dump_only=True)
+
+
+# --- Catalog ----------------------------------------------------------------------------------------
+
+class ServiceSchema(Schema):
+    """A service catalog entry (DB1302 4.1.4 fee type and standard; 5.4.1 published time limit)."""
+
+    key = fields.String(dump_only=True)
+    title = fields.String(dump_only=True)
+    title_en = fields.String(dump_only=True)
+    description = fields.String(dump_only=True)
+    description_en = fields.String(dump_only=True)
+    category = fields.String(dump_only=True)
+    fee_type = fields.String(dump_only=True, metadata={"enum": ["free", "paid"]})
+    fee_standard = fields.String(dump_only=True)
+    time_limit_days = fields.Integer(dump_only=True, metadata={"description": "published time limit in working days"})
+    workflow = fields.String(dump_only=True)
+
+
+class StepSchema(Schema):
+    key = fields.String(dump_only=True)
+    title = fields.String(dump_only=True)
+    title_en = fields.String(dump_only=True)
+    roles = fields.List(fields.String(), dump_only=True)
+    time_limit_days = fields.Integer(dump_only=True)
+    outcomes = fields.List(fields.String(), dump_only=True)
+    next_steps = fields.List(fields.String(), dump_only=True)
+    returns_to = fields.List(fields.String(), dump_only=True)
+    fields_ = fields.List(fields.String(), dump_only=True, data_key="fields", attribute="fields",
+                          metadata={"description": "the step data fields required to advance"})
+
+
+class WorkflowSchema(Schema):
+    key = fields.String(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True)
+    title_en = fields.String(dump_only=True)
+    description = fields.String(dump_only=True)
+    total_days = fields.Integer(dump_only=True)
+    steps = fields.List(fields.Nested(StepSchema), dump_only=True)
+
+
+class WorkflowQuerySchema(StrictSchema):
+    version = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+
+
+# --- Enterprises ------------------------------------------------------------------------------------
+
+class EnterpriseSchema(StrictSchema):
+    """An enterprise (DB1302 6.1); POST applies for onboarding (DB1302 4.4.4)."""
+
+    id = fields.Integer(dump_only=True)
+    name = _text(200, required=True)
+    credit_code = fields.String(required=True, validate=validate.Length(min=1, max=18),
+                                metadata={"description": "unified social credit code (GB 32100-2015)"})
+    scale = fields.String(required=True, validate=_choices(ENTERPRISE_SCALES))
+    kind = fields.String(required=True, validate=_choices(ENTERPRISE_KINDS))
+    industry = _text(100)
+    region = _text(100)
+    contact_name = _text(100)
+    contact_phone = _text(50)
+    contact_email = fields.Email(load_default="", validate=validate.Length(max=200))
+    address = _text(300)
+    description = _text(20000)
+    status = fields.String(dump_only=True, metadata={"enum": [k for k, _label in ENTERPRISE_STATUSES]})
+    status_reason = fields.String(dump_only=True)
+    reviewed_at = UtcDateTime(dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
+    updated_at = UtcDateTime(dump_only=True)
+
+    @validates("credit_code")
+    def _credit_code(self, value, **kwargs):
+        problem = credit_code_problem(value.strip().upper())
+        if problem:
+            raise ValidationError(_("Not a valid unified social credit code: %(problem)s.", problem=_(problem)))
+
+
+class EnterpriseQuerySchema(StrictSchema):
+    status = fields.String(validate=_choices(ENTERPRISE_STATUSES))
+    scale = fields.String(validate=_choices(ENTERPRISE_SCALES))
+    kind = fields.String(validate=_choices(ENTERPRISE_KINDS))
+    region = fields.String(validate=validate.Length(max=100))
+    industry = fields.String(validate=validate.Length(max=100))
+    q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "part of the name"})
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE))
+    cursor = Cursor()
+
+
+class EnterprisePageSchema(Schema):
+    items = fields.List(fields.Nested(EnterpriseSchema), dump_only=True)
+    next_cursor = fields.String(dump_only=True, allow_none=True)
+
+
+# --- Requests ---------------------------------------------------------------------------------------
+
+def _is_overdue(req) -> bool:
+    """Open (not paused) and past its step or request due date (DB1302 5.4.1)."""
+    if req.status != "open":
+        return False
+    now = utcnow()
+    return bool((req.step_due_at and req.step_due_at < now) or (req.due_at and req.due_at < now))
+
+
+class ServiceRequestSchema(StrictSchema):
+    """A service request. POST files one (DB1302 4.4.4, 6.3): an enterprise user files for its
+    own enterprise; staff give ``enterprise_id``."""
+
+    id = fields.Integer(dump_only=True)
+    enterprise = fields.Nested(EnterpriseBriefSchema, dump_only=True)
+    enterprise_id = Id(load_default=None, allow_none=True,
+                       metadata={"description": "staff only; enterprise users file for their own enterprise"})
+    service_key = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    workflow_key = fields.String(dump_only=True)
+    workflow_version = fields.Integer(dump_only=True)
+    current_step = fields.String(dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True, metadata={"enum": [k for k, _label in REQUEST_STATUSES]})
+    assignee_id = Id(load_default=None, allow_none=True, metadata={"description": "staff only"})
+    department_id = Id(load_default=None, allow_none=True, metadata={"description": "staff only"})
+    created_by_id = fields.Integer(dump_only=True, allow_none=True)
+    title = _text(200, required=True)
+    description = _text(20000)
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+    opened_at = UtcDateTime(dump_only=True)
+    closed_at = UtcDateTime(dump_only=True, allow_none=True)
+    step_started_at = UtcDateTime(dump_only=True, allow_none=True)
+    due_at = UtcDateTime(dump_only=True, allow_none=True)
+    step_due_at = UtcDateTime(dump_only=True, allow_none=True)
+    paused_at = UtcDateTime(dump_only=True, allow_none=True)
+    version = fields.Integer(dump_only=True, metadata={"description": "send it back with a transition"})
+    overdue = fields.Function(_is_overdue, dump_only=True)
+
+
+class ClockSchema(Schema):
+    """Deadlines derived from the transition log (DB1302 5.4.1: paused time does not count)."""
+
+    due_at = UtcDateTime(dump_only=True, allow_none=True)
+    step_due_at = UtcDateTime(dump_only=True, allow_none=True)
+    step_started_at = UtcDateTime(dump_only=True, allow_none=True)
+    working_days_left = fields.Integer(dump_only=True, allow_none=True)
+    step_working_days_left = fields.Integer(dump_only=True, allow_none=True)
+    paused_since = UtcDateTime(dump_only=True, allow_none=True)
+    paused_working_days = fields.Integer(dump_only=True)
+    step_paused_working_days = fields.Integer(dump_only=True)
+    overdue = fields.Boolean(dump_only=True)
+
+
+class ActionSchema(Schema):
+    outcome = fields.String(dump_only=True)
+    targets = fields.List(fields.String(), dump_only=True)
+    reason_required = fields.Boolean(dump_only=True)
+    fields_ = fields.List(fields.String(), dump_only=True, data_key="fields", attribute="fields")
+
+
+class ServiceRequestDetailSchema(ServiceRequestSchema):
+    clock = fields.Nested(ClockSchema, dump_only=True)
+    actions = fields.List(fields.Nested(ActionSchema), dump_only=True)
+
+
+class ServiceRequestQuerySchema(StrictSchema):
+    service = fields.String(validate=validate.Length(min=1, max=64))
+    status = fields.String(validate=_choices(REQUEST_STATUSES))
+    step = fields.String(validate=validate.Length(min=1, max=64))
+    overdue = fields.Boolean()
+    enterprise_id = QueryId()
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE))
+    cursor = Cursor()
+
+
+class ServiceRequestPageSchema(Schema):
+    items = fields.List(fields.Nested(ServiceRequestSchema), dump_only=True)
+    next_cursor = fields.String(dump_only=True, allow_none=True)
+
+
+class ActorSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+
+
+class TransitionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    from_step = fields.String(dump_only=True, allow_none=True)
+    to_step = fields.String(dump_only=True, allow_none=True)
+    outcome = fields.String(dump_only=True)
+    actor = fields.Nested(ActorSchema, dump_only=True, allow_none=True)
+    reason = fields.String(dump_only=True)
+    data = fields.Dict(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
+
+
+class TransitionHistorySchema(Schema):
+    request_id = fields.Integer(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    status = fields.String(dump_only=True)
+    current_step = fields.String(dump_only=True, allow_none=True)
+    transitions = fields.List(fields.Nested(TransitionSchema), dump_only=True)
+    actions = fields.List(fields.Nested(ActionSchema), dump_only=True,
+                          metadata={"description": "the outcomes the caller may take now"})
+
+
+class TransitionInputSchema(StrictSchema):
+    """One move of a request: an outcome, its step data, a reason (required to return, reject,
+    pause or withdraw), the target step when there is a choice, and the request version the caller
+    saw (a stale version is a 409)."""
+
+    outcome = fields.String(required=True, validate=validate.Length(min=1, max=16))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+    reason = fields.String(load_default="", validate=validate.Length(max=5000))
+    target = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+    version = Id(required=True)
+    assignee_id = Id(load_default=None, allow_none=True, metadata={"description": "staff only: assign the request"})
+
+
+class TransitionResultSchema(Schema):
+    transition = fields.Nested(TransitionSchema, dump_only=True)
+    request = fields.Nested(ServiceRequestDetailSchema, dump_only=True)
+

@@ -1,0 +1,473 @@
+"""The ONE secure base of every admin screen (issue 3 §2; DB1302 5.3.2 secure operation).
+
+Flask-Admin's defaults are unsafe for a multi-enterprise platform; these classes fix them once:
+
+* ``is_accessible`` checks a permission (:func:`core.security.has_permission`): anonymous users are
+  sent to the login page, a logged-in user without the permission gets 403 (and an audit event);
+* every form (create, edit, delete, bulk action) is a :class:`AdminSecureForm` — Flask-Admin's
+  ``SecureForm`` carrying the same Flask-WTF CSRF token the rest of the site uses;
+* the row scope (:func:`core.security.scope_query`) is applied in ``get_query``,
+  ``get_count_query``, ``get_one`` (out of scope → 404), bulk actions, foreign-key choices (select
+  lists and AJAX lookups) and exports;
+* deletes are never recursive and refuse, with a clear message, while other rows refer to the record;
+* create, update and delete are each one transaction with their audit event;
+* lists never run ``COUNT(*)`` (``simple_list_pager``), exports are bounded (``export_max_rows``)
+  and every exported cell goes through :func:`core.toolkit.tabular.neutralise_cell`.
+"""
+from __future__ import annotations
+
+import datetime
+import io
+import json
+
+import peewee
+from flask import Response, abort, current_app, flash, redirect, request, session
+from flask_admin import BaseView, expose
+from flask_admin.actions import action
+from flask_admin.contrib.peewee import ModelView
+from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.peewee.form import CustomModelConverter
+from flask_admin.form import SecureForm
+from flask_admin.helpers import flash_errors, get_redirect_target
+from flask_admin.model.fields import AjaxSelectField
+from flask_login import current_user
+from flask_wtf.csrf import _FlaskFormCSRF
+from werkzeug.utils import secure_filename
+from wtforms import ValidationError
+from wtfpeewee.fields import SelectQueryField
+
+from core import audit
+from core.db import database
+from core.errors import RongtongError, ValidationFailed
+from core.i18n import _, lazy_gettext as _l
+from core.models import Attachment
+from core.security import has_permission, scope_query
+from core.toolkit.tabular import MIMETYPES, write_rows
+
+EXPORT_MAX_ROWS = 10_000
+AJAX_MAX_ROWS = 50
+
+
+def current_platform():
+    return current_app.extensions["rongtong"]
+
+
+def acting_user():
+    """The logged-in user (a real ``User`` row), or None."""
+    if getattr(current_user, "is_authenticated", False):
+        return current_user._get_current_object()
+    return None
+
+
+class AdminSecureForm(SecureForm):
+    """Flask-Admin's ``SecureForm`` (CSRF on every form), using Flask-WTF's token so the admin
+    and the site-wide CSRF check agree on one token per session."""
+
+    class Meta:
+        csrf = True
+        csrf_class = _FlaskFormCSRF
+        csrf_field_name = "csrf_token"
+        csrf_context = session
+
+        @property
+        def csrf_secret(self):
+            return current_app.config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key)
+
+        @property
+        def csrf_time_limit(self):
+            return current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
+
+
+class SecureViewMixin:
+    """Access control shared by model views and custom pages."""
+
+    permission: str | None = "core.dashboard.view"
+
+    def user_may(self, permission: str | None) -> bool:
+        user = acting_user()
+        return bool(user is not None and permission and has_permission(user, permission, current_platform().registry))
+
+    def is_accessible(self) -> bool:
+        return self.user_may(self.permission)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if acting_user() is None:
+            return current_app.login_manager.unauthorized()
+        audit.record("permission_denied", "admin", request.endpoint or "",
+                     {"permission": self.permission, "method": request.method, "path": request.path[:300]},
+                     actor=acting_user())
+        abort(403)
+
+
+class SecureBaseView(SecureViewMixin, BaseView):
+    """Base of every custom admin page (dashboard, request page, onboarding review...)."""
+
+    def render(self, template, **kwargs):
+        kwargs.setdefault("rt_user", acting_user())
+        return super().render(template, **kwargs)
+
+
+# --- Scoped foreign-key choices ---------------------------------------------------------------------
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """AJAX foreign-key lookup that only ever offers (or accepts) rows in the user's scope."""
+
+    def _scoped(self):
+        return scope_query(self.model.select(), self.model, acting_user())
+
+    def get_one(self, pk):
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
+        return self._scoped().where(self.model._meta.primary_key == pk).first()
+
+    def get_list(self, term, offset=0, limit=10):
+        query = self._scoped()
+        if term:
+            cond = None
+            for field in self._cached_fields:
+                expr = field.contains(term)
+                cond = expr if cond is None else (cond | expr)
+            query = query.where(cond)
+        limit = max(1, min(int(limit or 10), AJAX_MAX_ROWS))
+        return list(query.order_by(self.model._meta.primary_key).offset(max(0, int(offset or 0))).limit(limit))
+
+
+class StrictAjaxSelectField(AjaxSelectField):
+    """An AJAX select that refuses an id it cannot resolve (e.g. another enterprise's row) instead
+    of silently storing nothing."""
+
+    def pre_validate(self, form):
+        _ = self.data
+        if self._formdata not in (None, "", "__None"):
+            raise ValidationError(self.gettext("Not a valid choice"))
+        super().pre_validate(form)
+
+
+class ScopedModelConverter(CustomModelConverter):
+    def handle_foreign_key(self, model, field, **kwargs):
+        loader = getattr(self.view, "_form_ajax_refs", {}).get(field.name)
+        if loader:
+            if field.null:
+                kwargs["allow_blank"] = True
+            return field.name, StrictAjaxSelectField(loader, **kwargs)
+        return super().handle_foreign_key(model, field, **kwargs)
+
+
+# --- The model view ---------------------------------------------------------------------------------
+
+class SecureModelView(SecureViewMixin, ModelView):
+    """Base of every admin model screen. ``permission`` opens the screen; ``edit_permission``
+    (default: the same) allows create/edit/delete; ``allow_create`` / ``allow_edit`` /
+    ``allow_delete`` switch those off entirely."""
+
+    form_base_class = AdminSecureForm
+    model_form_converter = ScopedModelConverter
+    simple_list_pager = True
+    page_size = 50
+    can_set_page_size = False
+    can_view_details = True
+    can_export = True
+    export_types = ["csv", "xlsx"]
+    export_max_rows = EXPORT_MAX_ROWS
+    column_display_pk = True
+    column_default_sort = ("id", True)
+    fast_mass_delete = False
+    edit_permission: str | None = None
+    allow_create = True
+    allow_edit = True
+    allow_delete = True
+
+    # Create / edit / delete depend on the user's permission, decided per request.
+    def _may_edit(self) -> bool:
+        return self.user_may(self.edit_permission or self.permission)
+
+    @property
+    def can_create(self):
+        return self.allow_create and self._may_edit()
+
+    @property
+    def can_edit(self):
+        return self.allow_edit and self._may_edit()
+
+    @property
+    def can_delete(self):
+        return self.allow_delete and self._may_edit()
+
+    # Row scope -------------------------------------------------------------------------------------
+    def restrict(self, query):
+        """Extra restriction on top of the row scope (e.g. 'only my own notifications')."""
+        return query
+
+    def get_query(self):
+        return self.restrict(scope_query(self.model.select(), self.model, acting_user()))
+
+    def get_count_query(self):
+        pk = self.model._meta.primary_key
+        return self.get_query().select(peewee.fn.COUNT(pk))
+
+    def _coerce_pk(self, value):
+        pk = self.model._meta.primary_key
+        if isinstance(pk, (peewee.AutoField, peewee.IntegerField, peewee.BigIntegerField)):
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                return None
+        return value
+
+    def get_one(self, id):
+        """The record if it is in the user's scope; otherwise 404 (never 403: that would tell
+        another enterprise's user the record exists)."""
+        pk = self._coerce_pk(id)
+        row = None if pk is None else self.get_query().where(self.model._meta.primary_key == pk).first()
+        if row is None:
+            abort(404)
+        return row
+
+    def scoped_ids(self, raw_ids, limit=1000) -> list:
+        pks = [p for p in (self._coerce_pk(i) for i in raw_ids[:limit]) if p is not None]
+        if not pks:
+            return []
+        pk = self.model._meta.primary_key
+        return [r[0] for r in self.get_query().select(pk).where(pk.in_(pks)).tuples()]
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        count, rows = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+        if execute:
+            prefetch_foreign_keys(rows, self.model)
+        return count, rows
+
+    # Foreign-key choices ---------------------------------------------------------------------------
+    def _scope_form(self, form):
+        user = acting_user()
+        for field in form:
+            if isinstance(field, SelectQueryField):
+                field.query = scope_query(field.model.select(), field.model, user).limit(500)
+        return form
+
+    def _create_ajax_loader(self, name, options):
+        field = getattr(self.model, name)
+        return ScopedAjaxLoader(name, field.rel_model, **options)
+
+    def create_form(self, obj=None):
+        return self._scope_form(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._scope_form(super().edit_form(obj))
+
+    def list_form(self, obj=None):
+        return self._scope_form(super().list_form(obj))
+
+    # Writes: one transaction each, with the audit event ---------------------------------------------
+    def _field_errors(self, form, exc: ValidationFailed):
+        shown = False
+        for name, messages in (exc.fields or {}).items():
+            if name in form:
+                errors = list(form[name].errors or [])
+                errors.extend(messages if isinstance(messages, list) else [str(messages)])
+                form[name].errors = errors
+                shown = True
+        flash(exc.message if shown else f"{exc.message} {json.dumps(exc.fields, ensure_ascii=False)}", "error")
+
+    def _in_scope(self, model) -> bool:
+        return self.get_query().where(self.model._meta.primary_key == model.get_id()).exists()
+
+    def _save(self, form, model, is_created):
+        user = acting_user()
+        before = None if is_created else model.snapshot()
+        try:
+            with database.atomic():
+                form.populate_obj(model)
+                self._on_model_change(form, model, is_created)
+                model.save(force_insert=is_created)
+                if not self._in_scope(model):
+                    raise ValidationFailed(_("You may not save a record outside your own scope."), {})
+                if is_created:
+                    audit.record_create(model, user)
+                else:
+                    audit.record_update(model, before, user)
+        except ValidationFailed as exc:
+            self._field_errors(form, exc)
+            return False
+        except RongtongError as exc:
+            flash(exc.message, "error")
+            return False
+        except peewee.IntegrityError as exc:
+            flash(_("The record could not be saved: %(error)s", error=integrity_message(exc)), "error")
+            return False
+        self.after_model_change(form, model, is_created)
+        return True
+
+    def create_model(self, form):
+        model = self.model()
+        return model if self._save(form, model, True) else False
+
+    def update_model(self, form, model):
+        return self._save(form, model, False)
+
+    def delete_model(self, model):
+        """Delete one record, never recursively: refused while other records refer to it."""
+        blockers = references_to(model)
+        if blockers:
+            flash(_("%(record)s cannot be deleted: it is still referred to by %(what)s.",
+                    record=str(model), what=", ".join(blockers)), "error")
+            return False
+        try:
+            with database.atomic():
+                self.on_model_delete(model)
+                audit.record_delete(model, acting_user())
+                model.delete_instance(recursive=False)
+        except RongtongError as exc:
+            flash(exc.message, "error")
+            return False
+        except peewee.IntegrityError as exc:
+            flash(_("%(record)s cannot be deleted: %(error)s", record=str(model), error=integrity_message(exc)), "error")
+            return False
+        self.after_model_delete(model)
+        return True
+
+    # Bulk actions: CSRF-checked form, ids restricted to the scope ---------------------------------
+    def handle_action(self, return_view=None):
+        form = self.action_form()
+        if self.validate_form(form):
+            ids = self.scoped_ids(request.form.getlist("rowid"))
+            name = form.action.data
+            handler = self._actions_data.get(name)
+            if handler and self.is_action_allowed(name):
+                response = handler[0](ids)
+                if response is not None:
+                    return response
+        else:
+            flash_errors(form, message=_l("Failed to perform action. %(error)s"))
+        return redirect(get_redirect_target() or self.get_url(".index_view"))
+
+    @action("delete", _l("Delete"), _l("Are you sure you want to delete the selected records?"))
+    def action_delete(self, ids):
+        pk = self.model._meta.primary_key
+        count = 0
+        for row in self.get_query().where(pk.in_(self.scoped_ids(list(ids)))):
+            if self.delete_model(row):
+                count += 1
+        if count:
+            flash(_("%(count)s records were deleted.", count=count), "success")
+
+    # Exports: scoped, bounded, neutralised -------------------------------------------------------
+    def export_value(self, row, name):
+        formatter = (self.column_formatters_export or {}).get(name)
+        if formatter is not None:
+            return formatter(self, None, row, name)
+        field = self.model._meta.fields.get(name)
+        value = getattr(row, name, None)
+        if field is not None and field.choices and not isinstance(field, peewee.ForeignKeyField):
+            return str(dict(field.choices).get(value, value)) if value is not None else None
+        if isinstance(value, peewee.Model):
+            return str(value)
+        if isinstance(value, (list, dict)):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        if not self.can_export or export_type not in self.export_types:
+            abort(404)
+        _count, rows = self._export_data()
+        headers = [str(label) for _c, label in self._export_columns]
+        columns = [c for c, _label in self._export_columns]
+        buf = io.BytesIO()
+        write_rows(headers, ([self.export_value(r, c) for c in columns] for r in rows), export_type, buf,
+                   bom=(export_type == "csv"), sheet_title=self.endpoint)
+        with database.atomic():
+            audit.record("export", self.model._meta.table_name, "",
+                         {"format": export_type, "rows": len(rows), "query": request.query_string.decode("utf-8", "replace")[:500]},
+                         actor=acting_user())
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        filename = secure_filename(f"{self.endpoint}-{stamp}.{export_type}")
+        response = Response(buf.getvalue(), mimetype=MIMETYPES[export_type])
+        response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+        if len(rows) >= self.export_max_rows:
+            response.headers["X-Export-Truncated"] = str(self.export_max_rows)
+        return response
+
+
+# --- Helpers ------------------------------------------------------------------------------------------
+
+def prefetch_foreign_keys(rows, model) -> None:
+    """Load the related rows of every foreign key of ``rows`` in one query per key (no N+1 when a
+    list shows ``str(row.enterprise)``)."""
+    if not rows:
+        return
+    for name, field in model._meta.fields.items():
+        if not isinstance(field, peewee.ForeignKeyField):
+            continue
+        ids = {row.__data__.get(name) for row in rows} - {None}
+        if not ids:
+            continue
+        rel = field.rel_model
+        related = {r.get_id(): r for r in rel.select().where(rel._meta.primary_key.in_(list(ids)))}
+        for row in rows:
+            value = row.__data__.get(name)
+            if value in related:
+                row.__rel__[name] = related[value]
+
+
+def references_to(instance) -> list[str]:
+    """Human names of what still refers to ``instance`` and would stop its deletion (foreign keys
+    without ON DELETE CASCADE / SET NULL, and attachments)."""
+    found = []
+    for fk, referring in instance._meta.backrefs.items():
+        if (fk.on_delete or "").upper() in ("CASCADE", "SET NULL"):
+            continue
+        if referring.select().where(fk == instance.get_id()).exists():
+            found.append(str(getattr(referring, "verbose_name", None) or referring.__name__))
+    if (Attachment.select().where((Attachment.owner_type == instance._meta.table_name)
+                                  & (Attachment.owner_id == str(instance.get_id()))).exists()):
+        found.append(str(_l("Attachments")))
+    return sorted(set(found))
+
+
+def integrity_message(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "UNIQUE" in text.upper() or "duplicate key" in text:
+        return _("a record with the same unique value already exists.")
+    if "FOREIGN KEY" in text.upper() or "foreign key" in text:
+        return _("other records still refer to it.")
+    return text[:200]
+
+
+# --- Display helpers shared by the custom pages ----------------------------------------------------
+
+def ui_lang() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh_Hans_CN"
+
+
+def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored naive-UTC time shown in the site's time zone."""
+    if moment is None:
+        return ""
+    tz = current_platform().calendar.tz
+    return moment.replace(tzinfo=datetime.timezone.utc).astimezone(tz).strftime(fmt)
+
+
+def service_title(key: str) -> str:
+    service = current_platform().registry.services.get(key)
+    if service is None:
+        return key
+    return service.title_en if ui_lang() == "en" and service.title_en else service.title
+
+
+def step_title(req) -> str:
+    try:
+        wf = current_platform().engine.workflow_of(req)
+        return wf.step(req.current_step).label(ui_lang())
+    except (RongtongError, KeyError):
+        return req.current_step or ""
+
+
+def status_label(status: str) -> str:
+    from core.models import REQUEST_STATUSES
+
+    return str(dict(REQUEST_STATUSES).get(status, status))

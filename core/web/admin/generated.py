@@ -1,0 +1,305 @@
+"""Admin screens generated from models (issue 3 §2): for every model a plugin registers through
+``register_admin_views`` (an :class:`core.plugins.AdminViewSpec`), and for the core's own models.
+
+Each generated screen lives at ``/admin/<plugin>/<model>/`` with endpoint ``<plugin>_<model>`` and
+gets: translated labels (``verbose_name``), text search on short text columns, filters on indexed
+columns, list columns without long text/JSON/secrets, newest first. All of them are
+:class:`~core.web.admin.base.SecureModelView` subclasses.
+"""
+from __future__ import annotations
+
+import peewee
+from flask import flash, redirect, render_template, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.contrib.peewee import filters as pw_filters
+from flask_admin.helpers import get_redirect_target
+from markupsafe import Markup, escape
+from wtforms import PasswordField, SelectMultipleField
+from wtforms.validators import Length, Optional
+
+from core import audit
+from core.db import database
+from core.errors import PluginError, ValidationFailed
+from core.fields import JSONField, ListField
+from core.i18n import _, lazy_gettext as _l
+from core.models import (ROLES, ApiToken, Department, Enterprise, Notification, ServiceRequest, Transition, User,
+                         utcnow)
+from core.plugins import CORE, AdminViewSpec, unique
+from core.web.admin.base import SecureBaseView, SecureModelView, acting_user
+
+FILTER_TYPES = ("CharField", "BooleanField", "IntegerField", "BigIntegerField", "DateField", "DateTimeField",
+                "DecimalField", "FloatField", "DoubleField", "AutoField")
+LIST_MAX_COLUMNS = 9
+SEARCH_MAX_COLUMNS = 4
+CORE_CATEGORY = _l("Platform")
+
+
+def model_slug(model, plugin: str) -> str:
+    """``sample_note`` → ``note`` for plugin ``sample``; ``core_enterprise`` → ``enterprise``."""
+    table = model._meta.table_name
+    prefix = f"{plugin}_"
+    return table[len(prefix):] if table.startswith(prefix) else table
+
+
+def _hidden(model, name, field) -> bool:
+    return name in getattr(model, "audit_exclude", ()) or name.endswith("_hash")
+
+
+def _indexed(model) -> set[str]:
+    names = {n for n, f in model._meta.fields.items() if f.index or f.unique or f.primary_key}
+    for index in model._meta.indexes or ():
+        columns = index[0] if isinstance(index, (tuple, list)) else ()
+        if columns:
+            names.add(columns[0])
+    return names
+
+
+def default_options(model) -> dict:
+    """The generated screen's Flask-Admin options for ``model``."""
+    fields = model._meta.fields
+    pk = model._meta.primary_key
+    labels = {n: f.verbose_name for n, f in fields.items() if f.verbose_name}
+    labels.setdefault(pk.name, _l("ID"))
+    listable = [n for n, f in fields.items()
+                if not isinstance(f, (peewee.TextField, peewee.BlobField)) and not _hidden(model, n, f)]
+    searchable = [n for n, f in fields.items()
+                  if isinstance(f, peewee.CharField) and not isinstance(f, ListField) and not f.choices
+                  and not _hidden(model, n, f) and not isinstance(f, peewee.ForeignKeyField)][:SEARCH_MAX_COLUMNS]
+    indexed = _indexed(model)
+    column_filters = []
+    for name, field in fields.items():
+        if name not in indexed or _hidden(model, name, field) or field is pk:
+            continue
+        label = labels.get(name, name)
+        if isinstance(field, peewee.ForeignKeyField):
+            column_filters.append(pw_filters.IntEqualFilter(field, label))
+        elif type(field).__name__ in FILTER_TYPES:
+            column_filters.append(name)
+    ajax_refs = {}
+    for name, field in fields.items():
+        if isinstance(field, peewee.ForeignKeyField) and field.rel_model is not Department:
+            text = [n for n, f in field.rel_model._meta.fields.items()
+                    if isinstance(f, peewee.CharField) and not isinstance(f, peewee.ForeignKeyField)
+                    and not _hidden(field.rel_model, n, f)][:2]
+            if text:
+                ajax_refs[name] = {"fields": text, "page_size": 20}
+    options = {
+        "column_list": listable[:LIST_MAX_COLUMNS],
+        "column_labels": labels,
+        "column_searchable_list": searchable,
+        "column_filters": column_filters,
+        "column_choices": {n: list(f.choices) for n, f in fields.items() if f.choices},
+        "column_default_sort": (pk.name, True),
+        "column_export_exclude_list": [n for n, f in fields.items() if _hidden(model, n, f)],
+        "column_details_exclude_list": [n for n, f in fields.items() if _hidden(model, n, f)],
+        "form_excluded_columns": [n for n, f in fields.items() if _hidden(model, n, f) or isinstance(f, JSONField)],
+        "form_ajax_refs": ajax_refs,
+    }
+    return options
+
+
+def _declared(view_class, key) -> bool:
+    """True if ``view_class`` (below SecureModelView) sets ``key`` itself: it then wins over the
+    generated option."""
+    for klass in view_class.__mro__:
+        if klass is SecureModelView:
+            return False
+        if key in vars(klass):
+            return True
+    return False
+
+
+def make_view(model, plugin: str, permission: str, *, view_class=SecureModelView, name=None, category=None,
+              slug=None, options=None, edit_permission=None):
+    """Instantiate a secure admin screen for ``model`` at ``/admin/<plugin>/<slug>/``."""
+    slug = slug or model_slug(model, plugin)
+    attrs = {k: v for k, v in default_options(model).items() if not _declared(view_class, k)}
+    attrs.update(options or {})
+    attrs["permission"] = permission
+    if edit_permission:
+        attrs["edit_permission"] = edit_permission
+    cls = type(f"{model.__name__}Admin", (view_class,), attrs)
+    return cls(model, name=name or getattr(model, "verbose_name", None) or model.__name__, category=category,
+               endpoint=f"{plugin}_{slug}", url=f"{plugin}/{slug}")
+
+
+# --- Core model screens ------------------------------------------------------------------------------
+
+class EnterpriseView(SecureModelView):
+    """Enterprises (DB1302 6.1). The onboarding status moves only through the review screen."""
+
+    form_excluded_columns = ["status", "status_reason", "reviewed_at", "created_at", "updated_at"]
+    column_list = ["id", "name", "credit_code", "scale", "kind", "industry", "region", "status", "created_at"]
+
+
+class RolesField(SelectMultipleField):
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.pop("coerce", None)
+        kwargs["choices"] = [(k, v) for k, v in ROLES]
+        kwargs.pop("filters", None)
+        super().__init__(label, validators, **kwargs)
+
+
+class UserView(SecureModelView):
+    """Users (DB1302 5.1.1, 5.2). The password hash is never shown; a new password can be set.
+    Deactivating a user ends their sessions and revokes their API tokens."""
+
+    column_list = ["id", "username", "display_name", "roles", "department", "enterprise", "active", "last_login_at"]
+    form_excluded_columns = ["password_hash", "created_at", "last_login_at"]
+    form_overrides = {"roles": RolesField}
+    form_extra_fields = {
+        "new_password": PasswordField(_l("New password"), validators=[Optional(), Length(min=8, max=200)],
+                                      description=_l("Leave empty to keep the current password.")),
+    }
+
+    def on_model_change(self, form, model, is_created):
+        password = form.new_password.data if "new_password" in form else None
+        if password:
+            model.set_password(password)
+        elif is_created:
+            raise ValidationFailed(_("A password is required for a new user."),
+                                   {"new_password": [_("A password is required for a new user.")]})
+        if model.has_role("enterprise") and not model.enterprise_id and not model.has_role("admin", "staff"):
+            raise ValidationFailed(_("An enterprise user needs an enterprise."),
+                                   {"enterprise": [_("Choose the user's enterprise.")]})
+        if not is_created and not model.active:
+            from core.web import sessions, tokens
+
+            sessions.revoke_all(model)
+            tokens.revoke_all(model, acting_user())
+
+
+class ApiTokenView(SecureModelView):
+    """Personal API tokens: listed and revoked here; a new token is shown once, on creation, and
+    only its hash is kept. Non-admins see only their own tokens."""
+
+    allow_edit = False
+    allow_delete = False
+    can_view_details = False
+    can_export = False
+    column_list = ["id", "name", "prefix", "user", "created_at", "last_used_at", "revoked"]
+    column_filters = ["revoked"]
+    column_searchable_list = ["name", "prefix"]
+    form_columns = ["name"]
+    form_ajax_refs = {}
+
+    def restrict(self, query):
+        user = acting_user()
+        return query if user is not None and user.is_admin else query.where(ApiToken.user == getattr(user, "id", None))
+
+    def _in_scope(self, model):
+        return True
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        from core.web.tokens import issue_token
+
+        form = self.create_form()
+        if self.validate_form(form):
+            raw = issue_token(acting_user(), (form.name.data or "").strip(), actor=acting_user())
+            response = self.render("admin/rt/token_created.html", token=raw, return_url=self.get_url(".index_view"))
+            return response, 200, {"Cache-Control": "no-store"}
+        return super().create_view()
+
+    @action("revoke", _l("Revoke"), _l("Revoke the selected tokens? Programs using them will stop working."))
+    def action_revoke(self, ids):
+        from core.web.tokens import revoke
+
+        count = sum(1 for pk in ids if revoke(int(pk), acting_user()))
+        flash(_("%(count)s tokens were revoked.", count=count), "success")
+
+
+class ServiceRequestView(SecureModelView):
+    """Service requests: a list; each opens the request page (workflow, step form, timeline)."""
+
+    allow_create = False
+    allow_edit = False
+    allow_delete = False
+    column_list = ["id", "title", "enterprise", "service_key", "current_step", "status", "step_due_at", "due_at",
+                   "assignee"]
+    column_searchable_list = ["title"]
+    column_sortable_list = ["id", "step_due_at", "due_at", "opened_at", "status"]
+
+    def _title_link(view, context, model, name):
+        return Markup('<a href="{}">{}</a>').format(url_for("core_request.page", request_id=model.id), model.title)
+
+    column_formatters = {"title": _title_link}
+    column_formatters_export = {"title": lambda v, c, m, n: m.title}
+
+    @expose("/details/")
+    def details_view(self):
+        row = self.get_one(request.args.get("id"))
+        return redirect(url_for("core_request.page", request_id=row.id))
+
+
+class ReadOnlyView(SecureModelView):
+    allow_create = False
+    allow_edit = False
+    allow_delete = False
+
+
+class NotificationView(ReadOnlyView):
+    """My notifications (only my own, whoever I am)."""
+
+    column_list = ["created_at", "kind", "subject", "link", "read_at"]
+    column_default_sort = ("id", True)
+
+    def restrict(self, query):
+        return query.where(Notification.user == getattr(acting_user(), "id", None))
+
+    @action("mark_read", _l("Mark as read"))
+    def action_mark_read(self, ids):
+        with database.atomic():
+            Notification.update(read_at=utcnow()).where(
+                Notification.id.in_(ids) & Notification.read_at.is_null()
+                & (Notification.user == acting_user().id)).execute()
+
+
+def core_views() -> list:
+    """The screens of the core's own models (plugin ``core``)."""
+    cat = CORE_CATEGORY
+    return [
+        make_view(Enterprise, CORE, "core.enterprise.view", view_class=EnterpriseView, category=cat,
+                  edit_permission="core.enterprise.edit"),
+        make_view(Department, CORE, "core.department.manage", category=cat),
+        make_view(User, CORE, "core.user.manage", view_class=UserView, category=cat),
+        make_view(ApiToken, CORE, "core.dashboard.view", view_class=ApiTokenView, category=cat),
+        make_view(ServiceRequest, CORE, "core.request.view", view_class=ServiceRequestView, category=cat),
+        make_view(Transition, CORE, "core.request.view", view_class=ReadOnlyView, category=cat),
+        make_view(Notification, CORE, "core.notification.view", view_class=NotificationView, category=cat),
+    ]
+
+
+# --- Plugin screens ----------------------------------------------------------------------------------
+
+def plugin_views(registry) -> list[tuple[str, object]]:
+    """Build every ``AdminViewSpec`` the plugins returned, checking each names a known permission
+    and a secure view class (start-up fails with a message naming the plugin otherwise)."""
+    views = []
+    for owner, spec in registry.call("register_admin_views", registry=registry):
+        if not isinstance(spec, AdminViewSpec):
+            raise PluginError(f"plugin {owner!r}: register_admin_views must return AdminViewSpec objects")
+        if not spec.permission or spec.permission not in registry.permissions:
+            raise PluginError(f"plugin {owner!r}: admin view {spec.slug or spec.model}: unknown permission {spec.permission!r}")
+        category = spec.category or getattr(registry.plugins.get(owner), "title", owner)
+        if spec.model is not None:
+            view_class = spec.view_class or SecureModelView
+            if not (isinstance(view_class, type) and issubclass(view_class, SecureModelView)):
+                raise PluginError(f"plugin {owner!r}: admin view for {spec.model.__name__} must subclass "
+                                  "core.web.admin.SecureModelView")
+            views.append((owner, make_view(spec.model, owner, spec.permission, view_class=view_class, name=spec.name,
+                                   category=category, slug=spec.slug, options=spec.options)))
+        else:
+            if not (isinstance(spec.view_class, type) and issubclass(spec.view_class, SecureBaseView)) or not spec.slug:
+                raise PluginError(f"plugin {owner!r}: a custom admin view needs a slug and a subclass of "
+                                  "core.web.admin.SecureBaseView")
+            cls = type(spec.view_class.__name__, (spec.view_class,), {"permission": spec.permission, **spec.options})
+            views.append((owner, cls(name=spec.name or spec.slug, category=category,
+                                     endpoint=f"{owner}_{spec.slug}", url=f"{owner}/{spec.slug}")))
+    return views
+
+
+def check_unique(owned_views) -> None:
+    """Stop start-up, naming both plugins, if two screens share an endpoint."""
+    unique("admin endpoint", ((owner, view.endpoint) for owner, view in owned_views))

@@ -1,0 +1,84 @@
+"""Enterprise onboarding review (DB1302 4.4.4: enterprises are admitted after review by the
+platform's management).
+
+Lists enterprises that applied or are under review; staff with ``core.enterprise.review`` move one
+to under review, admit it or reject it. Every move follows ``core.models.ENTERPRISE_STATUS_MOVES``,
+rejecting needs a reason, and the change and its audit event are one transaction.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+
+from core import audit
+from core.db import database
+from core.i18n import _, lazy_gettext as _l
+from core.models import ENTERPRISE_STATUS_MOVES, ENTERPRISE_STATUSES, Enterprise, utcnow
+from core.web.admin.base import SecureBaseView, acting_user, local_time
+
+PENDING = ("applied", "under_review")
+DECISIONS = ("under_review", "admitted", "rejected")
+PAGE_SIZE = 50
+
+
+def review(enterprise_id: int, decision: str, reason: str, actor) -> Enterprise:
+    """Apply one onboarding decision (DB1302 4.4.4). Raises ValidationFailed with field messages."""
+    from core.errors import NotFound, ValidationFailed
+
+    reason = (reason or "").strip()
+    if decision not in DECISIONS:
+        raise ValidationFailed(_("Unknown decision."), {"decision": [_("Choose admit, reject or under review.")]})
+    if decision == "rejected" and not reason:
+        raise ValidationFailed(_("A reason is required to reject an application."),
+                               {"reason": [_("A reason is required to reject an application.")]})
+    with database.atomic():
+        ent = Enterprise.get_or_none(Enterprise.id == enterprise_id)
+        if ent is None:
+            raise NotFound(_("Enterprise not found."))
+        if decision not in ENTERPRISE_STATUS_MOVES.get(ent.status, set()):
+            raise ValidationFailed(_("An enterprise in status %(status)s cannot become %(decision)s.",
+                                     status=ent.status, decision=decision), {"decision": [_("Not allowed now.")]})
+        before = ent.snapshot()
+        ent.status = decision
+        ent.status_reason = reason
+        ent.reviewed_at = utcnow()
+        ent.save()
+        audit.record("review", "core_enterprise", ent.id,
+                     {"from": before["status"], "to": decision, "reason": reason,
+                      "changes": audit.diff(before, ent.snapshot())}, actor)
+    return ent
+
+
+class OnboardingView(SecureBaseView):
+    permission = "core.enterprise.review"
+
+    def __init__(self):
+        super().__init__(name=_l("Onboarding review"), endpoint="core_onboarding", url="core/onboarding",
+                         category=_l("Platform"))
+
+    @expose("/")
+    def index(self):
+        try:
+            page = max(0, int(request.args.get("page", 0)))
+        except ValueError:
+            page = 0
+        rows = list(Enterprise.select().where(Enterprise.status.in_(PENDING))
+                    .order_by(Enterprise.created_at, Enterprise.id).offset(page * PAGE_SIZE).limit(PAGE_SIZE + 1))
+        return self.render("admin/rt/onboarding.html", rows=rows[:PAGE_SIZE], page=page,
+                           has_next=len(rows) > PAGE_SIZE, statuses=dict(ENTERPRISE_STATUSES), local_time=local_time)
+
+    @expose("/<int:enterprise_id>/", methods=("POST",))
+    def decide(self, enterprise_id):
+        from core.errors import NotFound, ValidationFailed
+
+        decision = request.form.get("decision", "")
+        try:
+            ent = review(enterprise_id, decision, request.form.get("reason", ""), acting_user())
+        except NotFound:
+            abort(404)
+        except ValidationFailed as exc:
+            details = " ".join(m for msgs in exc.fields.values() for m in msgs)
+            flash(f"{exc.message} {details}".strip(), "error")
+            return redirect(url_for(".index"), code=303)
+        flash(_("%(name)s: %(status)s.", name=ent.name, status=str(dict(ENTERPRISE_STATUSES)[ent.status])), "success")
+        return redirect(url_for(".index"), code=303)

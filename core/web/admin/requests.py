@@ -1,0 +1,301 @@
+"""The request page (issue 3 §2): one service request with its enterprise and service, the
+workflow with the current step highlighted, the current step's form generated from its
+marshmallow schema, one button per outcome the user may take, the deadlines, the timeline of
+transitions and audit events (old and new values), and the request's attachments.
+
+DB1302 5.4.1 (time limits in working days, paused time not counted), 6.3 (the business process),
+6.4.1.2 c (records of every service).
+
+Form conventions (stable for browser tests): step fields are named ``data.<field>``; each outcome
+is a ``<button name="outcome" value="<outcome>">``; ``reason``, ``target`` and ``version`` are plain
+fields. A POST goes to :meth:`core.workflow.WorkflowEngine.transition` with ``expected_version``.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from marshmallow import fields as mf
+from marshmallow import validate as mv
+
+from core.attachments import AttachmentRefused, attachments_of, save_upload
+from core.audit import event_data
+from core.errors import Conflict, NotFound, PermissionDenied, RongtongError, ValidationFailed, WorkflowError
+from core.i18n import _, lazy_gettext as _l
+from core.models import OUTCOMES, AuditEvent, Enterprise, ServiceRequest, Transition, User
+from core.security import get_scoped
+from core.web.admin.base import (SecureBaseView, acting_user, current_platform, local_time, service_title,
+                                 status_label, ui_lang)
+from core.web.admin.dashboard import working_days_left
+
+TIMELINE_LIMIT = 300
+TEXT_MAX = 200  # a String field allowing more than this many characters gets a textarea
+
+
+# --- marshmallow schema → HTML inputs -----------------------------------------------------------------
+
+def _label(field, name: str) -> str:
+    meta = field.metadata or {}
+    if ui_lang() == "en":
+        text = meta.get("label_en") or meta.get("title_en")
+        if text:
+            return str(text)
+    return str(meta.get("label") or meta.get("title") or name.replace("_", " "))
+
+
+def html_fields(schema_cls) -> list[dict]:
+    """Describe the inputs for a step's schema: ``name``, ``label``, ``input`` (text, textarea,
+    number, checkbox, date, datetime-local, select, lines, json), ``required``, ``choices``, ``step``."""
+    if schema_cls is None:
+        return []
+    out = []
+    for name, field in schema_cls().fields.items():
+        if field.dump_only:
+            continue
+        spec = {"name": name, "label": _label(field, name), "required": bool(field.required), "choices": [],
+                "step": None, "help": str((field.metadata or {}).get("description", ""))}
+        one_of = next((v for v in field.validators if isinstance(v, mv.OneOf)), None)
+        if one_of is not None:
+            spec["input"] = "select"
+            labels = list(one_of.labels) if one_of.labels else [str(c) for c in one_of.choices]
+            spec["choices"] = [(str(c), str(lbl)) for c, lbl in zip(one_of.choices, labels)]
+        elif isinstance(field, mf.Boolean):
+            spec["input"] = "checkbox"
+        elif isinstance(field, mf.Integer):
+            spec["input"], spec["step"] = "number", "1"
+        elif isinstance(field, mf.Number):
+            spec["input"], spec["step"] = "number", "any"
+        elif isinstance(field, mf.DateTime):
+            spec["input"] = "datetime-local"
+        elif isinstance(field, mf.Date):
+            spec["input"] = "date"
+        elif isinstance(field, mf.List):
+            spec["input"] = "lines"
+        elif isinstance(field, (mf.Nested, mf.Dict)):
+            spec["input"] = "json"
+        else:
+            length = next((v for v in field.validators if isinstance(v, mv.Length)), None)
+            spec["input"] = "text" if length is not None and length.max is not None and length.max <= TEXT_MAX else "textarea"
+        out.append(spec)
+    return out
+
+
+def parse_step_data(form, specs) -> tuple[dict, dict]:
+    """The raw step data posted as ``data.<field>`` (empty inputs left out so marshmallow reports
+    missing required fields), and errors for inputs that cannot even be read."""
+    data, errors = {}, {}
+    for spec in specs:
+        key = f"data.{spec['name']}"
+        kind = spec["input"]
+        if kind == "checkbox":
+            data[spec["name"]] = form.get(key) in ("on", "true", "1", "yes")
+            continue
+        raw = (form.get(key) or "").strip()
+        if not raw:
+            continue
+        if kind == "lines":
+            data[spec["name"]] = [line.strip() for line in raw.splitlines() if line.strip()]
+        elif kind == "json":
+            try:
+                data[spec["name"]] = json.loads(raw)
+            except ValueError:
+                errors[spec["name"]] = [_("Enter valid JSON.")]
+        else:
+            data[spec["name"]] = raw
+    return data, errors
+
+
+def flatten_errors(messages) -> dict[str, list[str]]:
+    """marshmallow's nested error dict as ``{field: [messages]}`` (nested keys joined with dots)."""
+    out: dict[str, list[str]] = {}
+
+    def walk(prefix, value):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else str(k), v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                if isinstance(v, (dict, list, tuple)):
+                    walk(prefix, v)
+                else:
+                    out.setdefault(prefix or "_schema", []).append(str(v))
+        else:
+            out.setdefault(prefix or "_schema", []).append(str(value))
+
+    walk("", messages)
+    return out
+
+
+# --- Timeline -------------------------------------------------------------------------------------------
+
+def timeline(req, attachment_ids, workflow) -> list[dict]:
+    """Transitions and audit events of the request (and of its attachments), oldest first.
+    Two queries, whatever the length."""
+    lang = ui_lang()
+    outcome_labels = {k: str(v) for k, v in OUTCOMES}
+
+    def step_label(key):
+        try:
+            return workflow.step(key).label(lang) if key else ""
+        except KeyError:
+            return key or ""
+
+    entries = []
+    rows = (Transition.select(Transition, User.username, User.display_name)
+            .join(User, on=(Transition.actor == User.id), join_type="LEFT OUTER")
+            .where(Transition.request == req.id).order_by(Transition.created_at, Transition.id)
+            .limit(TIMELINE_LIMIT).objects())
+    for t in rows:
+        entries.append({"kind": "transition", "at": t.created_at, "outcome": t.outcome,
+                        "title": outcome_labels.get(t.outcome, t.outcome),
+                        "from": step_label(t.from_step), "to": step_label(t.to_step),
+                        "actor": getattr(t, "display_name", None) or getattr(t, "username", None) or "system",
+                        "reason": t.reason, "data": t.data or {}, "changes": {}, "id": f"t{t.id}"})
+    cond = (AuditEvent.object_type == "core_servicerequest") & (AuditEvent.object_id == str(req.id))
+    if attachment_ids:
+        cond |= (AuditEvent.object_type == "core_attachment") & AuditEvent.object_id.in_([str(i) for i in attachment_ids])
+    events = (AuditEvent.select().where(cond & (AuditEvent.action != "transition"))
+              .order_by(AuditEvent.id).limit(TIMELINE_LIMIT))
+    for ev in events:
+        data = event_data(ev)
+        changes = data.get("changes") or {}
+        snapshot = data.get("snapshot") or {}
+        if ev.object_type == "core_attachment":
+            title = _("Attachment %(name)s", name=snapshot.get("filename", ev.object_id)) + f" ({ev.action})"
+        else:
+            title = ev.action
+        entries.append({"kind": "audit", "at": ev.created_at, "outcome": ev.action, "title": title,
+                        "from": "", "to": "", "actor": ev.actor_name, "reason": data.get("reason", ""),
+                        "data": {}, "changes": changes, "id": f"a{ev.id}"})
+    entries.sort(key=lambda e: (e["at"], 0 if e["kind"] == "audit" else 1))
+    return entries
+
+
+# --- The page -------------------------------------------------------------------------------------------
+
+class RequestPageView(SecureBaseView):
+    """``/admin/core/request/<id>/``: the staff's page for one request (scoped: another
+    enterprise's request is 404)."""
+
+    permission = "core.request.view"
+
+    def __init__(self):
+        super().__init__(name=_l("Request"), endpoint="core_request", url="core/request")
+
+    def is_visible(self):
+        return False
+
+    def _load(self, request_id):
+        user = acting_user()
+        req = get_scoped(ServiceRequest, request_id, user)
+        if req is None:
+            abort(404)
+        return req
+
+    @expose("/")
+    def index(self):
+        return redirect(url_for("core_servicerequest.index_view"))
+
+    @expose("/<int:request_id>/", methods=("GET", "POST"))
+    def page(self, request_id):
+        req = self._load(request_id)
+        if request.method == "GET":
+            return self._render(req)
+        return self._post_transition(req)
+
+    def _post_transition(self, req):
+        platform = current_platform()
+        user = acting_user()
+        outcome = (request.form.get("outcome") or "").strip()
+        try:
+            version = int(request.form.get("version", ""))
+        except ValueError:
+            flash(_("The form is missing the request's version; reload the page and try again."), "error")
+            return self._render(req, status=400)
+        actions = {a.outcome: a for a in platform.engine.actions(req, user)}
+        action = actions.get(outcome)
+        data, errors = {}, {}
+        if action is not None and action.schema is not None:
+            data, errors = parse_step_data(request.form, html_fields(action.schema))
+        if errors:
+            flash(_("The step data is invalid."), "error")
+            return self._render(req, status=422, errors=errors, values=request.form)
+        try:
+            platform.engine.transition(req.id, outcome, user, reason=request.form.get("reason", ""),
+                                       data=data, target=request.form.get("target") or None,
+                                       expected_version=version)
+        except ValidationFailed as exc:
+            flash(exc.message, "error")
+            return self._render(req, status=422, errors=flatten_errors(exc.fields), values=request.form)
+        except (Conflict, WorkflowError) as exc:
+            flash(exc.message, "error")
+            return self._render(ServiceRequest.get_by_id(req.id), status=409)
+        except PermissionDenied as exc:
+            flash(exc.message, "error")
+            return self._render(req, status=403)
+        except NotFound:
+            abort(404)
+        flash(_("Done: %(outcome)s.", outcome=str(dict(OUTCOMES).get(outcome, outcome))), "success")
+        return redirect(url_for(".page", request_id=req.id), code=303)
+
+    @expose("/<int:request_id>/attachments/", methods=("POST",))
+    def upload(self, request_id):
+        req = self._load(request_id)
+        if not self.user_may("core.attachment.upload"):
+            abort(403)
+        try:
+            save_upload(request.files.get("file"), req, acting_user(), current_platform().config,
+                        description=request.form.get("description", ""))
+        except AttachmentRefused as exc:
+            flash(f"{exc.message} {' '.join(exc.fields.get('file', []))}", "error")
+            return self._render(req, status=422, upload_errors=exc.fields.get("file", []))
+        except RongtongError as exc:
+            flash(exc.message, "error")
+            return self._render(req, status=exc.http_status)
+        flash(_("The file was uploaded."), "success")
+        return redirect(url_for(".page", request_id=req.id), code=303)
+
+    def _render(self, req, status=200, errors=None, values=None, upload_errors=None):
+        platform = current_platform()
+        user = acting_user()
+        lang = ui_lang()
+        try:
+            workflow = platform.engine.workflow_of(req)
+        except WorkflowError as exc:
+            flash(exc.message, "error")
+            workflow = None
+        enterprise = Enterprise.get_by_id(req.enterprise_id)
+        actions = platform.engine.actions(req, user) if workflow is not None else []
+        form_schema = next((a.schema for a in actions if a.schema is not None), None)
+        clock = platform.engine.clock(req) if workflow is not None else None
+        attachments = list(attachments_of(req).limit(200))
+        uploaders = {u.id: str(u) for u in User.select().where(User.id.in_({a.uploaded_by_id for a in attachments} - {None}))}
+        outcome_labels = {k: str(v) for k, v in OUTCOMES}
+        action_rows = [{"outcome": a.outcome, "label": outcome_labels.get(a.outcome, a.outcome),
+                        "needs_reason": a.needs_reason,
+                        "targets": [(t, workflow.step(t).label(lang)) for t in a.targets]} for a in actions]
+        return_targets = next((r["targets"] for r in action_rows if r["outcome"] == "return"), [])
+        advance_targets = next((r["targets"] for r in action_rows if r["outcome"] == "advance"), [])
+        deadlines = {
+            "opened_at": local_time(req.opened_at),
+            "due_at": local_time(req.due_at),
+            "step_due_at": local_time(req.step_due_at),
+            "step_started_at": local_time(req.step_started_at),
+            "step_days_left": working_days_left(platform, req.step_due_at),
+            "days_left": working_days_left(platform, req.due_at),
+            "paused_days": clock.paused_working_days if clock else 0,
+            "paused_since": local_time(clock.paused_since) if clock and clock.paused_since else "",
+            "closed_at": local_time(req.closed_at),
+        }
+        body = self.render(
+            "admin/rt/request.html", req=req, enterprise=enterprise, workflow=workflow, lang=lang,
+            service=service_title(req.service_key), status_text=status_label(req.status),
+            assignee=User.get_or_none(User.id == req.assignee_id) if req.assignee_id else None,
+            fields=html_fields(form_schema), actions=action_rows, return_targets=return_targets,
+            advance_targets=advance_targets, errors=errors or {}, values=values or {},
+            timeline=timeline(req, [a.id for a in attachments], workflow) if workflow else [],
+            deadlines=deadlines, attachments=attachments, uploaders=uploaders, local_time=local_time,
+            may_upload=self.user_may("core.attachment.upload"), upload_errors=upload_errors or [],
+        )
+        return body, status

@@ -1,0 +1,116 @@
+"""Evaluation and supervision plugin (服务评价与监督): time-limit supervision with escalation,
+satisfaction surveys, evaluation committees, complaints and the improvement register
+(DB1302 5.4.1, 5.4.2, 7.1, 7.2)."""
+from core import hookimpl
+from core.plugins import Permission
+
+VERSION = "1.0"
+TITLE = "评价与监督 / Evaluation and supervision"
+REQUIRES = ()
+
+PERMISSIONS = [
+    Permission("evaluation.sla.view", "查看时限监督看板", "View the time-limit board", ("staff",)),
+    Permission("evaluation.survey.view", "查看满意度调查", "View satisfaction surveys", ("staff", "enterprise")),
+    Permission("evaluation.survey.answer", "填写满意度调查", "Answer satisfaction surveys", ("enterprise",)),
+    Permission("evaluation.committee.manage", "管理评价委员会", "Manage evaluation committees", ("staff",)),
+    Permission("evaluation.evaluation.manage", "组织服务评价", "Run evaluations", ("staff",)),
+    Permission("evaluation.evaluation.score", "评价打分", "Score evaluations", ("staff", "evaluator", "expert")),
+    Permission("evaluation.complaint.view", "查看投诉", "View complaints", ("staff", "enterprise", "evaluator")),
+    Permission("evaluation.improvement.manage", "管理改进措施", "Manage improvement actions", ("staff",)),
+    Permission("evaluation.report.view", "查看监督报告", "View supervision reports", ("staff",)),
+]
+
+
+@hookimpl
+def declare_config():
+    from .schemas import OptionsSchema
+
+    return OptionsSchema
+
+
+@hookimpl
+def register_models():
+    from .models import MODELS
+
+    return list(MODELS)
+
+
+@hookimpl
+def register_workflows():
+    from .workflows import COMPLAINT_WORKFLOW
+
+    return [COMPLAINT_WORKFLOW]
+
+
+@hookimpl
+def register_services():
+    from .workflows import COMPLAINT_SERVICE
+
+    return [COMPLAINT_SERVICE]
+
+
+@hookimpl
+def register_permissions():
+    return list(PERMISSIONS)
+
+
+@hookimpl
+def register_admin_views(registry):
+    from .admin import views
+
+    return views()
+
+
+@hookimpl
+def register_api_resources(registry):
+    from .api import resources
+
+    return resources()
+
+
+@hookimpl
+def register_blueprints():
+    from .views import blueprint
+
+    return [blueprint()]
+
+
+@hookimpl
+def register_commands():
+    from .cli import COMMANDS
+
+    return list(COMMANDS)
+
+
+@hookimpl
+def on_transition(request, transition, workflow, registry):
+    """DB1302 5.4.2: keep a complaint record in step with its case."""
+    from .workflows import COMPLAINT
+
+    if request.workflow_key == COMPLAINT:
+        from .complaints import on_transition as apply
+
+        apply(request, transition, registry)
+
+
+@hookimpl
+def on_request_closed(request, transition, registry):
+    """DB1302 7.1: a completed request gets its satisfaction survey; 5.4.2: a closed complaint
+    case stamps its record."""
+    from .workflows import COMPLAINT
+
+    if request.workflow_key == COMPLAINT:
+        from .complaints import on_closed
+
+        on_closed(request, transition)
+        return
+    from .surveys import create_for
+
+    create_for(request, registry.options.get("evaluation", {}))
+
+
+@hookimpl
+def seed_demo(registry, context):
+    from .demo import seed
+
+    seed(registry, context)

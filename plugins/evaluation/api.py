@@ -1,0 +1,2 @@
+def resources():
+    return []

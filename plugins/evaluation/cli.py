@@ -1,0 +1,84 @@
+"""``rongtong sla check`` (cron / systemd timer) and ``rongtong report supervision``."""
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+
+import click
+
+from core.cli_context import pass_platform
+from core.toolkit.periods import PeriodParamType
+
+
+@click.group("sla")
+def sla_group():
+    """Time-limit supervision (DB1302 5.4.1)."""
+
+
+@sla_group.command("check")
+@click.option("--now", "now_text", metavar="YYYY-MM-DDTHH:MM", help="Check as of this moment (UTC), for replays.")
+@click.option("--no-email", is_flag=True, help="Only the in-app inbox; do not send e-mail.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_platform
+def sla_check(platform, now_text, no_email, as_json):
+    """Record warnings, breaches and escalations and send their notifications. Idempotent: run it
+    from cron or a systemd timer as often as you like; nothing is recorded or sent twice."""
+    from core.notify import deliver_email, mail_configured
+
+    from .sla import check
+
+    now = None
+    if now_text:
+        try:
+            now = datetime.datetime.fromisoformat(now_text).replace(tzinfo=None)
+        except ValueError:
+            raise click.BadParameter("expected YYYY-MM-DDTHH:MM", param_hint="--now")
+    result = check(platform, now=now).as_dict()
+    emailed = 0
+    if not no_email and mail_configured(platform.config):
+        try:
+            emailed = deliver_email(platform)
+        except OSError as exc:  # smtplib errors are OSErrors too
+            click.echo(f"e-mail not sent (will retry next run): {exc}", err=True)
+    result["emailed"] = emailed
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        ev = result["events"]
+        click.echo(f"checked {result['checked']} open requests: {ev['warning']} warnings, {ev['breach']} breaches, "
+                   f"{ev['board']} escalations; {result['notifications']} notifications, {emailed} e-mailed")
+
+
+@click.group("report")
+def report_group():
+    """Periodic reports."""
+
+
+@report_group.command("supervision")
+@click.option("--period", required=True, type=PeriodParamType(), help="2026, 2026-H1, 2026-Q3 or 2026-09.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to a file (needed for xlsx on a terminal).")
+@pass_platform
+def report_supervision(platform, period, fmt, output):
+    """Supervision report: on-time consultations and requests, satisfaction, complaints and
+    improvement actions (DB1302 5.4, 7)."""
+    from .reports import supervision, write
+
+    report = supervision(platform, period)
+    if output:
+        with open(output, "wb") as fh:
+            write(report, fmt, fh, bom=(fmt == "csv"))
+        click.echo(output)
+        return
+    if fmt == "xlsx":
+        stream = click.get_binary_stream("stdout")
+        if stream.isatty():
+            raise click.UsageError("xlsx is binary: use --output FILE or redirect the output")
+        write(report, fmt, stream)
+        stream.flush()
+        return
+    write(report, fmt, sys.stdout if fmt == "table" else click.get_text_stream("stdout"))
+
+
+COMMANDS = [sla_group, report_group]

@@ -1,0 +1,125 @@
+"""Evaluation committees and evaluations (DB1302 7.1).
+
+The evaluation body is an internal committee, third-party experts, or both; every member declares
+any conflict of interest before scoring, and a member with a conflict may not score. An evaluation
+uses one or more methods (interview, symposium, questionnaire, document review) over a scope (a
+service, a period or a service institution) and ends with findings and a score (the mean of the
+members' scores).
+"""
+from __future__ import annotations
+
+import decimal
+
+from core import audit
+from core.db import database
+from core.errors import NotFound, ValidationFailed, WorkflowError
+from core.i18n import gettext as _
+from core.models import User, utcnow
+from core.toolkit.periods import parse_period
+
+from .models import Committee, CommitteeMember, Evaluation, EvaluationScore
+
+
+def _get(model, pk, label):
+    obj = model.get_or_none(model.id == pk) if pk is not None else None
+    if obj is None:
+        raise NotFound(_("%(what)s not found.", what=label))
+    return obj
+
+
+def create_committee(data: dict, actor) -> Committee:
+    with database.atomic():
+        committee = Committee.create(**data)
+        audit.record_create(committee, actor)
+    return committee
+
+
+def add_member(committee: Committee, data: dict, actor) -> CommitteeMember:
+    """Add a member. An internal committee takes platform users only; a third-party panel outside
+    experts only; a mixed committee both."""
+    external = bool(data.get("external"))
+    if committee.kind == "internal" and external:
+        raise ValidationFailed(_("An internal committee has no third-party members."),
+                               {"external": [_("An internal committee has no third-party members.")]})
+    if committee.kind == "third_party" and not external:
+        raise ValidationFailed(_("A third-party panel has outside experts only."),
+                               {"external": [_("A third-party panel has outside experts only.")]})
+    user = None
+    if data.get("user") is not None:
+        user = User.get_or_none(User.id == data["user"])
+        if user is None:
+            raise ValidationFailed(_("No such user."), {"user": [_("No such user.")]})
+    if not external and user is None:
+        raise ValidationFailed(_("An internal member is a platform user."), {"user": [_("Choose the user.")]})
+    with database.atomic():
+        member = CommitteeMember.create(committee=committee, user=user, name=data["name"],
+                                        organisation=data.get("organisation", ""), external=external,
+                                        role=data.get("role", "member"))
+        audit.record_create(member, actor)
+    return member
+
+
+def declare(member: CommitteeMember, has_conflict: bool, statement: str, actor) -> CommitteeMember:
+    """Record the member's conflict-of-interest declaration."""
+    with database.atomic():
+        before = member.snapshot()
+        member.has_conflict = bool(has_conflict)
+        member.conflict_statement = statement.strip()
+        member.declared_at = utcnow()
+        member.save()
+        audit.record_update(member, before, actor)
+    return member
+
+
+def create_evaluation(data: dict, actor) -> Evaluation:
+    committee = _get(Committee, data.pop("committee"), _("Committee"))
+    if not committee.active:
+        raise ValidationFailed(_("This committee is not active."), {"committee": [_("This committee is not active.")]})
+    if data.get("scope_kind") == "period":
+        data["scope_period"] = parse_period(data["scope_period"], field="scope_period").label
+    methods = list(dict.fromkeys(data.pop("methods")))
+    with database.atomic():
+        evaluation = Evaluation.create(committee=committee, methods=methods, status="in_progress", **data)
+        audit.record_create(evaluation, actor)
+    return evaluation
+
+
+def add_score(evaluation: Evaluation, data: dict, actor) -> EvaluationScore:
+    if evaluation.status == "finished":
+        raise WorkflowError(_("This evaluation is finished."))
+    member = CommitteeMember.get_or_none((CommitteeMember.id == data["member"])
+                                         & (CommitteeMember.committee == evaluation.committee_id))
+    if member is None:
+        raise ValidationFailed(_("Not a member of this committee."), {"member": [_("Not a member of this committee.")]})
+    if member.declared_at is None:
+        raise ValidationFailed(_("The member has not declared conflicts of interest."),
+                               {"member": [_("Declare conflicts of interest before scoring.")]})
+    if member.has_conflict:
+        raise ValidationFailed(_("The member has declared a conflict of interest."),
+                               {"member": [_("A member with a conflict of interest may not score.")]})
+    if EvaluationScore.select().where((EvaluationScore.evaluation == evaluation.id) & (EvaluationScore.member == member.id)
+                                      & (EvaluationScore.criterion == data["criterion"])).exists():
+        raise ValidationFailed(_("Already scored."), {"criterion": [_("This member already scored this criterion.")]})
+    with database.atomic():
+        score = EvaluationScore.create(evaluation=evaluation, member=member, criterion=data["criterion"],
+                                       score=data["score"], comment=data.get("comment", ""))
+        audit.record_create(score, actor)
+    return score
+
+
+def finish(evaluation: Evaluation, findings: str, actor) -> Evaluation:
+    """Close the evaluation with its findings; its score is the mean of the members' scores."""
+    if evaluation.status == "finished":
+        raise WorkflowError(_("This evaluation is finished."))
+    scores = [s.score for s in evaluation.scores]
+    if not scores:
+        raise ValidationFailed(_("No scores yet."), {"scores": [_("At least one member must score first.")]})
+    with database.atomic():
+        before = evaluation.snapshot()
+        evaluation.findings = findings.strip()
+        evaluation.score = (sum(scores) / len(scores)).quantize(decimal.Decimal("0.01"))
+        evaluation.status = "finished"
+        evaluation.finished_at = utcnow()
+        evaluation.save()
+        audit.record_update(evaluation, before, actor)
+    return evaluation

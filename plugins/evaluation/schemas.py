@@ -1,0 +1,308 @@
+"""Marshmallow schemas of the evaluation plugin: its config table, step data of the complaint
+workflow, and the API's request bodies and responses."""
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from core.i18n import lazy_gettext as _l
+
+from .models import CHANNEL_KEYS, COMMITTEE_KINDS, GRADE_KEYS, IMPROVEMENT_SOURCES, LOW_GRADES, METHOD_KEYS, SCOPE_KINDS
+
+REQUIRED = _l("Missing data for required field.")
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+# --- Config: [plugins.evaluation] ----------------------------------------------------------------
+
+class ServicePolicySchema(_Strict):
+    """``[plugins.evaluation.services.<service key>]``: this service's escalation policy."""
+
+    warn_at_percent = fields.Integer(strict=True, validate=validate.Range(min=1, max=99))
+    board_after_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365))
+
+
+class ComplaintChannelsSchema(_Strict):
+    """``[plugins.evaluation.complaints]``: the published complaint channels (DB1302 5.4.2)."""
+
+    phone = fields.String(load_default="")
+    email = fields.String(load_default="")
+    mailbox = fields.String(load_default="")
+    form_url = fields.String(load_default="")
+    hours = fields.String(load_default="")
+    rules = fields.String(load_default="")
+
+
+class OptionsSchema(_Strict):
+    """``[plugins.evaluation]`` (DB1302 5.4.1 escalation policy; 7.1 surveys; 5.4.2 channels).
+
+    warn_at_percent: warn the assignee when this share of a step's working days is used.
+    board_after_days: working days after a breach before the management board (admins) is told.
+    survey_valid_days: calendar days a survey link stays valid.
+    services: per-service overrides of warn_at_percent / board_after_days.
+    complaints: phone, email, mailbox, form_url, hours, rules — shown on /complaints.
+    """
+
+    warn_at_percent = fields.Integer(strict=True, load_default=80, validate=validate.Range(min=1, max=99))
+    board_after_days = fields.Integer(strict=True, load_default=3, validate=validate.Range(min=0, max=365))
+    survey_valid_days = fields.Integer(strict=True, load_default=30, validate=validate.Range(min=1, max=365))
+    services = fields.Dict(keys=fields.String(), values=fields.Nested(ServicePolicySchema), load_default=dict)
+    complaints = fields.Nested(ComplaintChannelsSchema, load_default=lambda: ComplaintChannelsSchema().load({}))
+
+
+# --- Surveys (DB1302 7.1) ----------------------------------------------------------------------
+
+class SurveyAnswerSchema(Schema):
+    """A survey answer: no grade has a default; the two lowest grades need a reason. The
+    institution's grade is required when a service institution took part (checked by the service)."""
+
+    staff_grade = fields.String(required=True, validate=validate.OneOf(GRADE_KEYS),
+                                error_messages={"required": REQUIRED})
+    staff_reason = fields.String(load_default="")
+    institution_grade = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(GRADE_KEYS))
+    institution_reason = fields.String(load_default="")
+    comment = fields.String(load_default="", validate=validate.Length(max=4000))
+
+    @validates_schema
+    def _reasons(self, data, **kwargs):
+        errors = {}
+        for grade, reason in (("staff_grade", "staff_reason"), ("institution_grade", "institution_reason")):
+            if data.get(grade) in LOW_GRADES and not (data.get(reason) or "").strip():
+                errors[reason] = [str(_l("Please give a reason for this grade."))]
+        if errors:
+            raise ValidationError(errors)
+
+
+class SurveySchema(Schema):
+    id = fields.Integer()
+    request = fields.Integer(attribute="request_id")
+    expires_at = fields.DateTime()
+    institution_name = fields.String()
+    staff_grade = fields.String(allow_none=True)
+    staff_reason = fields.String()
+    institution_grade = fields.String(allow_none=True)
+    institution_reason = fields.String()
+    comment = fields.String()
+    answered_at = fields.DateTime(allow_none=True)
+
+
+# --- Complaint workflow step data (DB1302 5.4.2) ----------------------------------------------
+
+class ComplaintIntakeSchema(Schema):
+    """What a complaint is filed with (``ServiceRequest.data`` of a ``complaint`` case)."""
+
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNEL_KEYS))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=8000))
+    concerns_request = fields.Integer(load_default=None, allow_none=True)
+    concerns_evaluation = fields.Integer(load_default=None, allow_none=True)
+    complainant = fields.String(load_default="", validate=validate.Length(max=100))
+    contact = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class ReceiveSchema(Schema):
+    note = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class VerifySchema(Schema):
+    substantiated = fields.Boolean(required=True)
+    findings = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class RectifySchema(Schema):
+    measures = fields.String(required=True, validate=validate.Length(min=1))
+    deadline = fields.Date(required=True)
+
+
+class RespondSchema(Schema):
+    response = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class VerdictSchema(Schema):
+    verdict = fields.String(required=True, validate=validate.OneOf(("accepted", "not_accepted", "explained")))
+    explanation = fields.String(load_default="")
+
+    @validates_schema
+    def _explained(self, data, **kwargs):
+        if data.get("verdict") == "explained" and not (data.get("explanation") or "").strip():
+            raise ValidationError({"explanation": [str(_l("Record why there is no verdict from the complainant."))]})
+
+
+class AppealSchema(Schema):
+    decision = fields.String(required=True, validate=validate.Length(min=1))
+    upheld = fields.Boolean(required=True)
+
+
+class CloseSchema(Schema):
+    summary = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class ComplaintSchema(Schema):
+    id = fields.Integer()
+    case = fields.Integer(attribute="case_id")
+    enterprise = fields.Integer(attribute="enterprise_id")
+    concerns_request = fields.Integer(attribute="concerns_request_id", allow_none=True)
+    concerns_evaluation = fields.Integer(attribute="concerns_evaluation_id", allow_none=True)
+    survey = fields.Integer(attribute="survey_id", allow_none=True)
+    channel = fields.String()
+    description = fields.String()
+    substantiated = fields.Boolean(allow_none=True)
+    findings = fields.String()
+    rectification = fields.String()
+    rectify_deadline = fields.Date(allow_none=True)
+    response = fields.String()
+    verdict = fields.String(allow_none=True)
+    explanation = fields.String()
+    appealed = fields.Boolean()
+    appeal_decision = fields.String()
+    received_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+
+
+# --- Committees and evaluations (DB1302 7.1) --------------------------------------------------
+
+class CommitteeInSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf([k for k, _ in COMMITTEE_KINDS]))
+    description = fields.String(load_default="")
+
+
+class CommitteeSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    description = fields.String()
+    active = fields.Boolean()
+
+
+class MemberInSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    user = fields.Integer(load_default=None, allow_none=True)
+    organisation = fields.String(load_default="", validate=validate.Length(max=200))
+    external = fields.Boolean(required=True)
+    role = fields.String(load_default="member", validate=validate.OneOf(("chair", "member", "secretary")))
+
+
+class DeclarationSchema(Schema):
+    has_conflict = fields.Boolean(required=True)
+    statement = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class MemberSchema(Schema):
+    id = fields.Integer()
+    committee = fields.Integer(attribute="committee_id")
+    user = fields.Integer(attribute="user_id", allow_none=True)
+    name = fields.String()
+    organisation = fields.String()
+    external = fields.Boolean()
+    role = fields.String()
+    declared_at = fields.DateTime(allow_none=True)
+    has_conflict = fields.Boolean()
+    conflict_statement = fields.String()
+
+
+class EvaluationInSchema(Schema):
+    committee = fields.Integer(required=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    methods = fields.List(fields.String(validate=validate.OneOf(METHOD_KEYS)), required=True,
+                          validate=validate.Length(min=1))
+    scope_kind = fields.String(required=True, validate=validate.OneOf([k for k, _ in SCOPE_KINDS]))
+    scope_service = fields.String(load_default="")
+    scope_period = fields.String(load_default="")
+    scope_institution_id = fields.Integer(load_default=None, allow_none=True)
+    scope_institution_name = fields.String(load_default="")
+    started_on = fields.Date(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _scope(self, data, **kwargs):
+        kind = data.get("scope_kind")
+        need = {"service": "scope_service", "period": "scope_period"}.get(kind)
+        if need and not (data.get(need) or "").strip():
+            raise ValidationError({need: [str(REQUIRED)]})
+        if kind == "institution" and not (data.get("scope_institution_id") or (data.get("scope_institution_name") or "").strip()):
+            raise ValidationError({"scope_institution_name": [str(REQUIRED)]})
+
+
+class ScoreInSchema(Schema):
+    member = fields.Integer(required=True)
+    criterion = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    score = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, max=100))
+    comment = fields.String(load_default="")
+
+
+class FinishSchema(Schema):
+    findings = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class EvaluationSchema(Schema):
+    id = fields.Integer()
+    committee = fields.Integer(attribute="committee_id")
+    title = fields.String()
+    methods = fields.List(fields.String())
+    scope_kind = fields.String()
+    scope_service = fields.String()
+    scope_period = fields.String()
+    scope_institution_id = fields.Integer(allow_none=True)
+    scope_institution_name = fields.String()
+    status = fields.String()
+    findings = fields.String()
+    score = fields.Decimal(as_string=True, allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+
+
+# --- Improvement register (DB1302 7.2) --------------------------------------------------------
+
+class ImprovementInSchema(Schema):
+    source = fields.String(required=True, validate=validate.OneOf([k for k, _ in IMPROVEMENT_SOURCES]))
+    evaluation = fields.Integer(load_default=None, allow_none=True)
+    complaint = fields.Integer(load_default=None, allow_none=True)
+    source_note = fields.String(load_default="", validate=validate.Length(max=300))
+    finding = fields.String(required=True, validate=validate.Length(min=1))
+    cause_analysis = fields.String(load_default="")
+    measure = fields.String(load_default="")
+    method = fields.String(load_default="")
+    owner = fields.Integer(load_default=None, allow_none=True)
+    deadline = fields.Date(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _source_link(self, data, **kwargs):
+        if data.get("source") in ("evaluation", "complaint") and not data.get(data["source"]):
+            raise ValidationError({data["source"]: [str(REQUIRED)]})
+        if data.get("source") == "statistics" and not (data.get("source_note") or "").strip():
+            raise ValidationError({"source_note": [str(_l("Name the statistic this finding comes from."))]})
+
+
+class ImprovementUpdateSchema(Schema):
+    cause_analysis = fields.String()
+    measure = fields.String()
+    method = fields.String()
+    owner = fields.Integer(allow_none=True)
+    deadline = fields.Date(allow_none=True)
+    done_note = fields.String()
+
+
+class VerifyEffectSchema(Schema):
+    verification = fields.String(required=True, validate=validate.Length(min=1))
+    effective = fields.Boolean(required=True)
+
+
+class ImprovementSchema(Schema):
+    id = fields.Integer()
+    source = fields.String()
+    evaluation = fields.Integer(attribute="evaluation_id", allow_none=True)
+    complaint = fields.Integer(attribute="complaint_id", allow_none=True)
+    source_note = fields.String()
+    finding = fields.String()
+    cause_analysis = fields.String()
+    measure = fields.String()
+    method = fields.String()
+    owner = fields.Integer(attribute="owner_id", allow_none=True)
+    deadline = fields.Date(allow_none=True)
+    stage = fields.String()
+    done_note = fields.String()
+    verification = fields.String()
+    effective = fields.Boolean(allow_none=True)
+    verified_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)

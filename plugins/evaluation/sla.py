@@ -1,0 +1,225 @@
+"""Time-limit supervision (DB1302 5.4.1: promised time limits, finished within the limit).
+
+:func:`check` is what ``rongtong sla check`` runs from cron or a systemd timer. For every open
+request it looks at the current step's clock (``step_started_at`` / ``step_due_at``, kept by the
+workflow engine on the working-day calendar, paused time excluded) and, per the service's policy:
+
+* **warning** — ``warn_at_percent`` of the step's working days are used: the assignee is told
+  (the department head when nobody is assigned);
+* **breach** — the step is past due: the department head is told (the admins when the request has
+  no department or the department no head);
+* **board** — still open ``board_after_days`` working days after the breach: the comprehensive
+  management board (every admin) is told (DB1302 4.4.4).
+
+Each event is a :class:`SlaEvent` row, unique per request, step entry and level, written with its
+notifications in one transaction: a second run records and sends nothing new. ``now`` is injectable
+so tests run on a frozen clock.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import math
+
+import peewee
+
+from core import audit
+from core.db import database
+from core.i18n import gettext as _
+from core.models import Department, ServiceRequest, User, utcnow
+from core.notify import notify_many
+
+from .models import SlaEvent
+
+OPTIONS_KEY = "evaluation"
+
+
+@dataclasses.dataclass(frozen=True)
+class Policy:
+    warn_at_percent: int
+    board_after_days: int
+
+
+def policy_for(options: dict, service_key: str) -> Policy:
+    """The service's escalation policy: the plugin defaults with that service's overrides."""
+    override = (options.get("services") or {}).get(service_key) or {}
+    return Policy(override.get("warn_at_percent", options.get("warn_at_percent", 80)),
+                  override.get("board_after_days", options.get("board_after_days", 3)))
+
+
+@dataclasses.dataclass(frozen=True)
+class StepClock:
+    """Where one request's current step stands at ``now`` (working days)."""
+
+    limit: int
+    used: int
+    remaining: int
+    due_at: datetime.datetime
+    board_at: datetime.datetime
+    warn_used: int
+
+    def level(self, now: datetime.datetime) -> str | None:
+        if now > self.board_at:
+            return "board"
+        if now > self.due_at:
+            return "breach"
+        if self.limit > 0 and self.used >= self.warn_used:
+            return "warning"
+        return None
+
+
+def step_clock(request: ServiceRequest, limit: int, policy: Policy, calendar, now) -> StepClock:
+    """The step's use of its working days. ``used`` is the limit minus the working days left
+    until the due day (so days spent paused, already added to the due date, do not count)."""
+    due = request.step_due_at
+    today = calendar.local_date(now)
+    remaining = max(0, calendar.working_days_between(today, calendar.local_date(due)))
+    used = max(0, limit - remaining)
+    return StepClock(limit=limit, used=used, remaining=remaining, due_at=due,
+                     board_at=calendar.due_at(due, policy.board_after_days),
+                     warn_used=max(1, math.ceil(limit * policy.warn_at_percent / 100)))
+
+
+LEVELS = ("warning", "breach", "board")
+
+
+def step_limit(registry, request: ServiceRequest) -> int | None:
+    try:
+        wf = registry.workflow(request.workflow_key, request.workflow_version)
+        return wf.step(request.current_step).time_limit_days
+    except KeyError:
+        return None  # its plugin is disabled: nothing to supervise
+
+
+def recipients(level: str, request: ServiceRequest) -> list[User]:
+    active = User.active == True  # noqa: E712
+    admins = list(User.select().where(active & User.roles.contains("admin")))
+    admins = [u for u in admins if u.has_role("admin")]
+    heads = []
+    if request.department_id:
+        heads = list(User.select().where(active & (User.department == request.department_id)
+                                         & (User.is_department_head == True)))  # noqa: E712
+    if level == "warning":
+        assignee = request.assignee if request.assignee_id else None
+        if assignee is not None and assignee.active:
+            return [assignee]
+        return heads or admins
+    if level == "breach":
+        return heads or admins
+    return admins
+
+
+def message(level: str, request: ServiceRequest, clock: StepClock, calendar) -> tuple[str, str]:
+    due = calendar.local_date(clock.due_at).isoformat()
+    if level == "warning":
+        return (_("Time limit nearly used: %(title)s", title=request.title),
+                _("Request #%(id)s (%(service)s), step %(step)s: %(used)s of %(limit)s working days used; due %(due)s.",
+                  id=request.id, service=request.service_key, step=request.current_step, used=clock.used,
+                  limit=clock.limit, due=due))
+    if level == "breach":
+        return (_("Time limit exceeded: %(title)s", title=request.title),
+                _("Request #%(id)s (%(service)s), step %(step)s was due %(due)s and is not done.",
+                  id=request.id, service=request.service_key, step=request.current_step, due=due))
+    return (_("Escalated to the management board: %(title)s", title=request.title),
+            _("Request #%(id)s (%(service)s), step %(step)s was due %(due)s and is still not done.",
+              id=request.id, service=request.service_key, step=request.current_step, due=due))
+
+
+def request_link(request_id: int) -> str:
+    return f"/admin/requests/{request_id}"
+
+
+@dataclasses.dataclass
+class CheckResult:
+    checked: int = 0
+    events: dict = dataclasses.field(default_factory=lambda: {lvl: 0 for lvl in LEVELS})
+    notifications: int = 0
+
+    def as_dict(self) -> dict:
+        return {"checked": self.checked, "events": dict(self.events), "notifications": self.notifications}
+
+
+def open_requests():
+    return (ServiceRequest.select()
+            .where((ServiceRequest.status == "open") & ServiceRequest.step_due_at.is_null(False)
+                   & ServiceRequest.step_started_at.is_null(False))
+            .order_by(ServiceRequest.step_due_at, ServiceRequest.id))
+
+
+def check(platform, now: datetime.datetime | None = None) -> CheckResult:
+    """Record warnings, breaches and escalations due at ``now`` (naive UTC) and notify."""
+    now = now or utcnow()
+    registry, calendar = platform.registry, platform.calendar
+    options = registry.options.get(OPTIONS_KEY, {})
+    result = CheckResult()
+    for request in open_requests().iterator():
+        limit = step_limit(registry, request)
+        if limit is None:
+            continue
+        result.checked += 1
+        clock = step_clock(request, limit, policy_for(options, request.service_key), calendar, now)
+        reached = clock.level(now)
+        if reached is None:
+            continue
+        # A request found late for the first time gets every level up to the one reached, in order.
+        for level in LEVELS[: LEVELS.index(reached) + 1]:
+            if level == "warning" and limit == 0:
+                continue
+            sent = _record(request, level, clock, calendar)
+            if sent is not None:
+                result.events[level] += 1
+                result.notifications += sent
+    return result
+
+
+def _record(request, level, clock, calendar) -> int | None:
+    """Write one event and its notifications; None when it was recorded before."""
+    key = (request.id, request.current_step, request.step_started_at, level)
+    if SlaEvent.select().where((SlaEvent.request == request.id) & (SlaEvent.step == key[1])
+                               & (SlaEvent.step_started_at == key[2]) & (SlaEvent.level == level)).exists():
+        return None
+    try:
+        with database.atomic():
+            event = SlaEvent.create(request=request.id, step=request.current_step,
+                                    step_started_at=request.step_started_at, level=level,
+                                    step_due_at=request.step_due_at, service_key=request.service_key,
+                                    department=request.department_id)
+            subject, body = message(level, request, clock, calendar)
+            stamp = request.step_started_at.isoformat(timespec="seconds")
+            sent = notify_many(recipients(level, request), subject, body, link=request_link(request.id),
+                               kind="escalation" if level == "board" else level,
+                               dedupe_prefix=f"evaluation.sla:{request.id}:{request.current_step}:{stamp}:{level}")
+            event.notified = len(sent)
+            event.save()
+            audit.record("sla_" + level, "core_servicerequest", request.id,
+                         {"step": request.current_step, "due": request.step_due_at, "notified": [n.user_id for n in sent]})
+    except peewee.IntegrityError:
+        return None  # a concurrent run recorded it first
+    return len(sent)
+
+
+# --- The board (dashboard) ----------------------------------------------------------------------
+
+def board(platform, now: datetime.datetime | None = None, soon_days: int = 2) -> dict:
+    """Open requests due soon (within ``soon_days`` working days) and overdue, by department and
+    by service (DB1302 5.4.1)."""
+    now = now or utcnow()
+    calendar = platform.calendar
+    names = {d.id: d.name for d in Department.select()}
+    rows = {"due_soon": [], "overdue": []}
+    by_dept: dict = {}
+    by_service: dict = {}
+    for request in open_requests().iterator():
+        if request.step_due_at < now:
+            bucket = "overdue"
+        elif calendar.working_days_between(calendar.local_date(now), calendar.local_date(request.step_due_at)) <= soon_days:
+            bucket = "due_soon"
+        else:
+            continue
+        rows[bucket].append({"id": request.id, "title": request.title, "service": request.service_key,
+                             "step": request.current_step, "department": names.get(request.department_id, ""),
+                             "step_due_at": request.step_due_at})
+        dept = names.get(request.department_id, "")
+        by_dept.setdefault(dept, {"due_soon": 0, "overdue": 0})[bucket] += 1
+        by_service.setdefault(request.service_key, {"due_soon": 0, "overdue": 0})[bucket] += 1
+    return {"rows": rows, "by_department": by_dept, "by_service": by_service}

@@ -1,0 +1,165 @@
+"""Satisfaction surveys (DB1302 7.1).
+
+One survey per completed request, created when the request closes, reached by a token link that
+works without login and expires. Five grades, none preselected; a reason is required for the two
+lowest. The platform staff and the service institution are graded separately. Staff cannot rate
+their own work. A low grade opens a complaint case in the same transaction (DB1302 5.4.2).
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+
+from marshmallow import ValidationError
+
+from core import audit
+from core.db import database
+from core.errors import Conflict, PermissionDenied, ValidationFailed
+from core.i18n import gettext as _
+from core.models import Transition, User, utcnow
+from core.notify import notify_many
+
+from .models import LOW_GRADES, Survey
+from .schemas import SurveyAnswerSchema
+from .workflows import COMPLAINT
+
+NOT_SURVEYED = (COMPLAINT,)  # complaint cases end with the complainant's own verdict
+
+
+class SurveyExpired(PermissionDenied):
+    """The survey link is past its expiry (HTTP 410)."""
+
+    http_status = 410
+    code = "expired"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def survey_link(token: str) -> str:
+    return f"/survey/{token}"
+
+
+def institution_of(request) -> tuple[int | None, str]:
+    """The service institution that delivered the request, if its plugin recorded one in the
+    request's data (``institution_id`` / ``institution_name``); no plugin is imported."""
+    data = request.data or {}
+    raw_id = data.get("institution_id")
+    try:
+        inst_id = int(raw_id) if raw_id not in (None, "") else None
+    except (TypeError, ValueError):
+        inst_id = None
+    return inst_id, str(data.get("institution_name") or "")[:200]
+
+
+def create_for(request, options: dict, now=None) -> tuple[Survey, str] | None:
+    """Create the survey of a completed request and tell the enterprise's users; returns
+    ``(survey, token)``, or None when the request is not surveyed or already has one."""
+    if request.status != "completed" or request.service_key in NOT_SURVEYED:
+        return None
+    if Survey.select().where(Survey.request == request.id).exists():
+        return None
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    inst_id, inst_name = institution_of(request)
+    survey = Survey.create(request=request.id, token_hash=token_hash(token),
+                           expires_at=now + datetime.timedelta(days=options.get("survey_valid_days", 30)),
+                           institution_id=inst_id, institution_name=inst_name, created_at=now)
+    audit.record_create(survey)
+    recipients = list(User.select().where((User.enterprise == request.enterprise_id) & (User.active == True)))  # noqa: E712
+    notify_many(recipients, _("Please rate our service: %(title)s", title=request.title),
+                _("Your request \"%(title)s\" is complete. Please tell us how satisfied you are; the link is valid "
+                  "until %(until)s.", title=request.title, until=survey.expires_at.strftime("%Y-%m-%d")),
+                link=survey_link(token), kind="survey", dedupe_prefix=f"evaluation.survey:{survey.id}")
+    return survey, token
+
+
+def by_token(token: str) -> Survey | None:
+    if not token or len(token) > 200:
+        return None
+    return Survey.get_or_none(Survey.token_hash == token_hash(token))
+
+
+def acted_on(user, request) -> bool:
+    """True if ``user`` worked on ``request`` (its assignee, or the actor of any step of it)."""
+    if user is None or getattr(user, "id", None) is None:
+        return False
+    if request.assignee_id == user.id:
+        return True
+    return (Transition.select().where((Transition.request == request.id) & (Transition.actor == user.id)
+                                      & (Transition.outcome != "open")).exists())
+
+
+def check_rater(survey: Survey, user) -> None:
+    """The rater is the enterprise: staff may not rate work they did themselves (DB1302 7.1)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return  # the token link itself identifies the enterprise
+    request = survey.request
+    if user.has_role("admin", "staff", "expert", "evaluator") and not user.has_role("enterprise"):
+        if acted_on(user, request):
+            raise PermissionDenied(_("You worked on this request; you cannot rate your own work."))
+        raise PermissionDenied(_("Only the enterprise that was served can answer this survey."))
+    if user.enterprise_id != request.enterprise_id:
+        raise PermissionDenied(_("Only the enterprise that was served can answer this survey."))
+
+
+def answer(platform_or_engine, survey: Survey, data: dict, user=None, now=None) -> Survey:
+    """Record an answer. Raises SurveyExpired (410), Conflict (already answered), PermissionDenied
+    (self-rating) or ValidationFailed (field errors); writes nothing then."""
+    engine = getattr(platform_or_engine, "engine", platform_or_engine)
+    now = now or utcnow()
+    if survey.answered:
+        raise Conflict(_("This survey has already been answered."))
+    if survey.expires_at < now:
+        raise SurveyExpired(_("This survey link has expired."))
+    check_rater(survey, user)
+    try:
+        clean = SurveyAnswerSchema().load(data or {})
+    except ValidationError as exc:
+        raise ValidationFailed(_("Please check the survey."), exc.messages)
+    if survey.has_institution and not clean.get("institution_grade"):
+        raise ValidationFailed(_("Please check the survey."),
+                               {"institution_grade": [_("Please grade the service institution.")]})
+    if not survey.has_institution:
+        clean["institution_grade"], clean["institution_reason"] = None, ""
+    actor = user if getattr(user, "is_authenticated", False) else None
+    with database.atomic():
+        fresh = Survey.get_by_id(survey.id)
+        if fresh.answered:
+            raise Conflict(_("This survey has already been answered."))
+        before = fresh.snapshot()
+        for key, value in clean.items():
+            setattr(fresh, key, value.strip() if isinstance(value, str) else value)
+        fresh.answered_at = now
+        fresh.answered_by = actor
+        updated = (Survey.update(**{k: getattr(fresh, k) for k in clean}, answered_at=now, answered_by=actor)
+                   .where((Survey.id == fresh.id) & Survey.answered_at.is_null()).execute())
+        if updated != 1:
+            raise Conflict(_("This survey has already been answered."))
+        audit.record_update(fresh, before, actor)
+        low = [(g, r) for g, r in ((fresh.staff_grade, fresh.staff_reason),
+                                   (fresh.institution_grade, fresh.institution_reason)) if g in LOW_GRADES]
+        if low:
+            _open_complaint(engine, fresh, low)
+    return fresh
+
+
+def _open_complaint(engine, survey: Survey, low) -> None:
+    """DB1302 5.4.2: a grade of 不满意 or 非常不满意 opens a complaint case."""
+    from .complaints import open_complaint
+
+    request = survey.request
+    parts = []
+    if survey.staff_grade in LOW_GRADES:
+        parts.append(_("Platform staff: %(reason)s", reason=survey.staff_reason))
+    if survey.institution_grade in LOW_GRADES:
+        parts.append(_("Service institution %(name)s: %(reason)s", name=survey.institution_name or "-",
+                       reason=survey.institution_reason))
+    open_complaint(engine, enterprise=request.enterprise, description="\n".join(parts), channel="survey",
+                   concerns_request=request, survey=survey, actor=None)
+
+
+def is_low(survey: Survey) -> bool:
+    return survey.staff_grade in LOW_GRADES or survey.institution_grade in LOW_GRADES

@@ -1,0 +1,5 @@
+import flask
+
+
+def blueprint():
+    return flask.Blueprint("evaluation", __name__)

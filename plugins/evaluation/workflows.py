@@ -1,0 +1,46 @@
+"""The complaint workflow and catalog entry (DB1302 5.4.2).
+
+receive → verify → rectify (with a deadline) → respond → the complainant's verdict, or a recorded
+explanation → close; from the verdict the complainant may appeal to the evaluation committee.
+A complaint found unsubstantiated skips rectification.
+"""
+from __future__ import annotations
+
+from core.plugins import ServiceEntry
+from core.workflow import ADVANCE, PAUSE, REJECT, RETURN, Step, Workflow
+
+from . import schemas
+
+COMPLAINT = "complaint"
+
+COMPLAINT_WORKFLOW = Workflow(
+    COMPLAINT, "投诉处理", "Complaint handling", version=1, withdrawable=True,
+    intake_schema=schemas.ComplaintIntakeSchema,
+    description="DB1302 5.4.2",
+    steps=(
+        Step("receive", "受理投诉", "Receive", roles=("staff",), schema=schemas.ReceiveSchema, time_limit_days=1,
+             outcomes=(ADVANCE, REJECT), example={"note": "已登记，转服务监督岗核实"}),
+        Step("verify", "核实", "Verify", roles=("staff",), schema=schemas.VerifySchema, time_limit_days=3,
+             next_steps=("rectify", "respond"), example={"substantiated": True, "findings": "经核实，办理超时 2 个工作日"}),
+        Step("rectify", "整改", "Rectify", roles=("staff",), schema=schemas.RectifySchema, time_limit_days=10,
+             outcomes=(ADVANCE, RETURN, PAUSE), example={"measures": "调整受理岗位人员并加强时限提醒", "deadline": "2030-06-30"}),
+        Step("respond", "答复", "Respond", roles=("staff",), schema=schemas.RespondSchema, time_limit_days=2,
+             outcomes=(ADVANCE, RETURN), example={"response": "已完成整改，感谢监督"}),
+        Step("verdict", "投诉人评价", "Complainant's verdict", roles=("enterprise", "staff"),
+             schema=schemas.VerdictSchema, time_limit_days=5, outcomes=(ADVANCE,), next_steps=("close", "appeal"),
+             example={"verdict": "accepted", "explanation": ""}),
+        Step("appeal", "评价委员会复核", "Appeal to the committee", roles=("staff", "evaluator"),
+             schema=schemas.AppealSchema, time_limit_days=10, outcomes=(ADVANCE,), next_steps=("close",),
+             example={"decision": "维持原处理意见", "upheld": False}),
+        Step("close", "办结", "Close", roles=("staff",), schema=schemas.CloseSchema, time_limit_days=1,
+             outcomes=(ADVANCE,), example={"summary": "投诉已办结"}),
+    ),
+)
+
+COMPLAINT_SERVICE = ServiceEntry(
+    COMPLAINT, "投诉受理", "Complaints", workflow=COMPLAINT, fee_type="free",
+    description="对平台服务的投诉：受理、核实、整改、答复、评价、办结（DB1302 5.4.2）",
+    description_en="Complaints about the platform's services: receive, verify, rectify, respond, verdict, close "
+                   "(DB1302 5.4.2)",
+    category="supervision",
+)

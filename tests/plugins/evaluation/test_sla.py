@@ -1,0 +1,179 @@
+"""Time-limit supervision (DB1302 5.4.1): warning at X% of a step's working days, breach to the
+department head, escalation to the management board N working days later; `rongtong sla check`
+is idempotent — in the inbox and by e-mail."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from core.cli_context import CliContext
+from core.models import Notification, ServiceRequest
+from plugins.evaluation.models import SlaEvent
+from plugins.evaluation.sla import board, check
+from tests.core.test_notify import SmtpSink
+from tests.plugins.evaluation.conftest import open_sample, start_step_at, utc
+
+# The sample service's first step gets 5 working days. Started Wed 2026-09-23 10:00 (Shanghai):
+# Thu 09-24 is day 1; 09-25..27 is the Mid-Autumn holiday; Mon 09-28 day 2, 09-29 day 3,
+# 09-30 day 4; 10-01..07 National Day; Thu 10-08 day 5 -> due at the end of 10-08.
+# Board after 2 working days past the breach: Fri 10-09 and Sat 10-10 (a make-up workday, 调休)
+# -> escalated after the end of 10-10, i.e. on Sunday 10-11.
+SECTIONS = {"workflows": {"sample": {"steps": {"accept": {"time_limit_days": 5}}}}}
+POLICY = {"warn_at_percent": 80, "board_after_days": 2}
+
+
+@pytest.fixture
+def platform(make_eval_platform):
+    return make_eval_platform(POLICY, **SECTIONS)
+
+
+@pytest.fixture
+def late(platform, people):
+    req = open_sample(platform, people, assignee=people.staff)
+    return start_step_at(platform, req, "2026-09-23 10:00")
+
+
+def inbox(user):
+    return list(Notification.select().where(Notification.user == user.id).order_by(Notification.id))
+
+
+def levels():
+    return sorted(e.level for e in SlaEvent.select())
+
+
+def test_the_due_date_follows_the_working_day_calendar(platform, late):
+    assert late.step_due_at == utc("2026-10-08 23:59:59")
+
+
+def test_escalation_at_each_threshold_on_a_frozen_clock(platform, people, late):
+    # Day 3 of 5 (60%): nothing yet.
+    assert check(platform, now=utc("2026-09-29 10:00")).as_dict()["notifications"] == 0
+    assert levels() == []
+
+    # Day 4 of 5 (80%): the assignee is warned, nobody else.
+    result = check(platform, now=utc("2026-09-30 10:00"))
+    assert result.events["warning"] == 1
+    assert levels() == ["warning"]
+    [warning] = inbox(people.staff)
+    assert warning.kind == "warning" and f"#{late.id}" in warning.body
+    assert inbox(people.head) == [] and inbox(people.admin) == []
+
+    # Late on the due day (still within the limit), in the holiday week: nothing new.
+    assert check(platform, now=utc("2026-10-08 23:00")).notifications == 0
+
+    # The next morning the step is overdue: the department head is told.
+    result = check(platform, now=utc("2026-10-09 09:00"))
+    assert result.events == {"warning": 0, "breach": 1, "board": 0}
+    assert [n.kind for n in inbox(people.head)] == ["breach"]
+    assert inbox(people.admin) == []
+
+    # Saturday 10-10 is a make-up workday: only the 2nd working day after the breach.
+    assert check(platform, now=utc("2026-10-10 12:00")).notifications == 0
+
+    # Sunday 10-11: two working days have passed -> the management board (admins).
+    result = check(platform, now=utc("2026-10-11 10:00"))
+    assert result.events["board"] == 1
+    assert [n.kind for n in inbox(people.admin)] == ["escalation"]
+    assert levels() == ["board", "breach", "warning"]
+    assert len(inbox(people.staff)) == 1 and len(inbox(people.head)) == 1
+
+
+def test_a_request_found_late_gets_every_level_once_and_a_rerun_sends_nothing(platform, people, late):
+    first = check(platform, now=utc("2026-10-12 10:00"))
+    assert first.events == {"warning": 1, "breach": 1, "board": 1}
+    total = Notification.select().count()
+    again = check(platform, now=utc("2026-10-12 10:05"))
+    assert again.events == {"warning": 0, "breach": 0, "board": 0} and again.notifications == 0
+    assert Notification.select().count() == total
+
+
+def test_without_an_assignee_the_warning_goes_to_the_department_head(platform, people):
+    req = start_step_at(platform, open_sample(platform, people), "2026-09-23 10:00")
+    check(platform, now=utc("2026-09-30 10:00"))
+    assert [n.kind for n in inbox(people.head)] == ["warning"]
+    assert req.assignee_id is None
+
+
+def test_a_returned_step_is_a_new_entry_with_its_own_clock(platform, people, late):
+    check(platform, now=utc("2026-10-09 09:00"))
+    assert levels() == ["breach", "warning"]
+    # The step is re-entered later (the engine restarts its clock): a new warning is due again.
+    ServiceRequest.update(step_started_at=utc("2026-10-12 10:00"), step_due_at=utc("2026-10-19 23:59:59")) \
+        .where(ServiceRequest.id == late.id).execute()
+    check(platform, now=utc("2026-10-16 10:00"))  # day 4 of 5
+    assert levels() == ["breach", "warning", "warning"]
+
+
+def test_paused_and_closed_requests_are_not_supervised(platform, people, late):
+    platform.engine.transition(late.id, "pause", people.staff, reason="等待企业补正材料")
+    assert check(platform, now=utc("2026-10-12 10:00")).checked == 0
+    assert levels() == []
+
+
+def test_per_service_policy_overrides_the_default(make_eval_platform):
+    from tests.factories import make_people
+
+    platform = make_eval_platform({**POLICY, "services": {"sample": {"warn_at_percent": 40}}}, **SECTIONS)
+    people = make_people()
+    start_step_at(platform, open_sample(platform, people, assignee=people.staff), "2026-09-23 10:00")
+    # 40% of 5 days = day 2 (Mon 09-28) instead of day 4.
+    assert check(platform, now=utc("2026-09-28 10:00")).events["warning"] == 1
+
+
+def test_bad_policy_in_config_stops_start_up(make_eval_platform):
+    from core.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        make_eval_platform({"warn_at_percent": 150})
+    assert "plugins.evaluation.warn_at_percent" in str(err.value)
+
+
+def test_board_shows_due_soon_and_overdue_by_department_and_service(platform, people, late):
+    fresh = open_sample(platform, people, title="刚受理")  # due far in the future
+    data = board(platform, now=utc("2026-10-09 09:00"))
+    assert [r["id"] for r in data["rows"]["overdue"]] == [late.id]
+    assert fresh.id not in [r["id"] for r in data["rows"]["due_soon"] + data["rows"]["overdue"]]
+    assert data["by_department"][people.department.name]["overdue"] == 1
+    assert data["by_service"]["sample"] == {"due_soon": 0, "overdue": 1}
+    soon = board(platform, now=utc("2026-09-30 10:00"))
+    assert [r["id"] for r in soon["rows"]["due_soon"]] == [late.id]
+
+
+def cli_context(platform):
+    ctx = CliContext(None)
+    ctx._platform = platform
+    return ctx
+
+
+def test_sla_check_command_twice_sends_once_in_app_and_by_smtp(make_eval_platform):
+    from plugins.evaluation.cli import sla_group
+    from tests.factories import make_people
+
+    with SmtpSink() as sink:
+        platform = make_eval_platform(POLICY, mail={"host": "127.0.0.1", "port": sink.port}, **SECTIONS)
+        people = make_people()
+        for user in (people.staff, people.head, people.admin):
+            user.email = f"{user.username}@example.com"
+            user.save()
+        start_step_at(platform, open_sample(platform, people, assignee=people.staff), "2026-09-23 10:00")
+        runner = CliRunner()
+        first = runner.invoke(sla_group, ["check", "--now", "2026-10-12T02:00", "--json"], obj=cli_context(platform))
+        assert first.exit_code == 0, first.output
+        summary = json.loads(first.output)
+        assert summary["events"] == {"warning": 1, "breach": 1, "board": 1}
+        assert summary["emailed"] == 3
+        second = runner.invoke(sla_group, ["check", "--now", "2026-10-12T02:30", "--json"], obj=cli_context(platform))
+        assert second.exit_code == 0, second.output
+        assert json.loads(second.output)["notifications"] == 0 and json.loads(second.output)["emailed"] == 0
+        assert sorted(m["To"].addresses[0].addr_spec for m in sink.messages) == [
+            "admin@example.com", "head@example.com", "staff@example.com"]
+        assert Notification.select().count() == 3
+
+
+def test_sla_check_refuses_a_bad_now(platform):
+    from plugins.evaluation.cli import sla_group
+
+    result = CliRunner().invoke(sla_group, ["check", "--now", "yesterday"], obj=cli_context(platform))
+    assert result.exit_code == 2 and "--now" in result.output

@@ -127,8 +127,9 @@ class PluginRegistry:
         self._load(config.enabled_plugins, available)
         try:
             self.pm.check_pending()
-        except pluggy.PluginValidationError as exc:
-            raise PluginError(f"plugin {exc.plugin_name!r}: {exc}")
+        except pluggy.PluginValidationError as exc:  # a misspelt hookimpl
+            name = self.pm.get_name(exc.plugin) or getattr(exc.plugin, "__name__", "?")
+            raise PluginError(f"plugin {name!r}: {str(exc).split(' in plugin ')[0]}")
         self._collect()
 
     # Loading ------------------------------------------------------------------------------------
@@ -210,6 +211,8 @@ class PluginRegistry:
 
         workflows = self.call("register_workflows")
         unique("workflow", ((o, f"{w.key} v{w.version}") for o, w in workflows))
+        # A workflow key belongs to one plugin, whatever the versions (else its owner is ambiguous).
+        unique("workflow", sorted({(o, w.key) for o, w in workflows}))
         self.workflow_owner = {w.key: o for o, w in workflows}
         self.workflow_versions = {(w.key, w.version): w for _, w in workflows}
         self.workflow_versions = apply_overrides(self.workflow_versions, self.config)

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import flask
-from flask_login import current_user
-from marshmallow import ValidationError
 
 from core import audit
 from core.db import database
@@ -18,48 +16,41 @@ from .screening import describe_enterprise, screen_targets
 
 
 def _user():
-    return current_user._get_current_object()
+    from core.web.api.auth import api_user
 
-
-def _load(schema, partial=False) -> dict:
-    try:
-        return schema.load(flask.request.get_json(silent=True) or {}, partial=partial)
-    except ValidationError as exc:
-        raise ValidationFailed(_("Invalid data."), exc.messages)
+    return api_user()
 
 
 def _investor_out(inv) -> dict:
     return {**InvestorSchema().dump(inv), "industries": inv.industries, "stages": inv.stages, "regions": inv.regions}
 
 
-def investors():
+def investors(data=None):
     """GET: the investor register; POST: register an investor (DB1302 4.4.3)."""
     if flask.request.method == "POST":
-        data = _load(InvestorSchema())
         with database.atomic():
             inv = Investor.create(**data)
             audit.record_create(inv, _user())
-        return flask.jsonify(_investor_out(inv)), 201
+        return _investor_out(inv)
     query = Investor.select().order_by(Investor.id)
     if flask.request.args.get("active") == "1":
         query = query.where(Investor.active == True)  # noqa: E712
-    return flask.jsonify([_investor_out(i) for i in query])
+    return [_investor_out(i) for i in query]
 
 
-def investor(investor_id: int):
-    """GET one investor; PUT changes it (audited field diff)."""
+def investor(investor_id: int, data=None):
+    """GET one investor; PUT replaces its data (audited field diff)."""
     inv = Investor.get_or_none(Investor.id == investor_id)
     if inv is None:
         raise NotFound(_("Investor not found."))
     if flask.request.method == "PUT":
-        data = _load(InvestorSchema(), partial=True)
         with database.atomic():
             before = inv.snapshot()
             for key, value in data.items():
                 setattr(inv, key, value)
             inv.save()
             audit.record_update(inv, before, _user())
-    return flask.jsonify(_investor_out(inv))
+    return _investor_out(inv)
 
 
 def _project(project_id) -> Project:
@@ -81,7 +72,7 @@ def _project_out(p: Project) -> dict:
         "checks": [{"item": c.item, "verified": c.verified, "evidence": c.evidence}
                    for c in p.checks.order_by(CheckItem.id)],
         "votes": [{"voter": v.voter, "vote": v.vote, "comment": v.comment} for v in p.votes.order_by(Vote.id)],
-        "agreement": {"amount": None if p.agreed_amount is None else str(p.agreed_amount),
+        "agreement": {"amount": None if p.agreed_amount is None else f"{p.agreed_amount:.2f}",
                       "terms": p.agreement_terms, "signed_on": p.signed_on.isoformat() if p.signed_on else None},
         "followups": FollowUpSchema(many=True).dump(p.followups.order_by(FollowUp.period)),
     }
@@ -90,12 +81,12 @@ def _project_out(p: Project) -> dict:
 def projects():
     """Investment projects the caller may see."""
     query = scope_query(Project.select().order_by(Project.id), Project, _user())
-    return flask.jsonify([{"id": p.id, "request": p.request_id, "investor": p.investor.name if p.investor_id else None,
-                           "target": p.target.name if p.target_id else None} for p in query])
+    return [{"id": p.id, "request": p.request_id, "investor": p.investor.name if p.investor_id else None,
+                           "target": p.target.name if p.target_id else None} for p in query]
 
 
 def project(project_id: int):
-    return flask.jsonify(_project_out(_project(project_id)))
+    return _project_out(_project(project_id))
 
 
 def screening():
@@ -112,18 +103,16 @@ def screening():
     if errors:
         raise ValidationFailed(_("Invalid query."), errors)
     ranked = screen_targets(inv, limit=int(limit))
-    return flask.jsonify({"investor": _investor_out(inv),
-                          "candidates": [m.as_dict(describe_enterprise) for m in ranked]})
+    return {"investor": _investor_out(inv), "candidates": [m.as_dict(describe_enterprise) for m in ranked]}
 
 
-def followups(project_id: int):
+def followups(project_id: int, data=None):
     """GET the follow-ups; POST one (DB1302 6.4.4.1 e: only while the project is being tracked)."""
     p = _project(project_id)
     if flask.request.method == "POST":
         req = p.request
         if req.is_closed or req.current_step != "tracking":
             raise WorkflowError(_("Follow-ups are recorded while the project is at the tracking step."))
-        data = _load(FollowUpSchema())
         from core.toolkit.periods import parse_period
 
         data["period"] = parse_period(data["period"]).label
@@ -132,8 +121,8 @@ def followups(project_id: int):
         with database.atomic():
             row = FollowUp.create(project=p, recorded_by=_user(), **data)
             audit.record_create(row, _user())
-        return flask.jsonify(FollowUpSchema().dump(row)), 201
-    return flask.jsonify(FollowUpSchema(many=True).dump(p.followups.order_by(FollowUp.period)))
+        return FollowUpSchema().dump(row)
+    return FollowUpSchema(many=True).dump(p.followups.order_by(FollowUp.period))
 
 
 def resources() -> list[ApiResource]:
@@ -141,9 +130,9 @@ def resources() -> list[ApiResource]:
     return [
         ApiResource("investment/investors", investors, ("GET", "POST"), endpoint="investment_investors",
                     summary="Investor register", tag=tag, request_schema=InvestorSchema,
-                    response_schema=InvestorSchema, permission="investment.investor.manage"),
+                    permission="investment.investor.manage"),
         ApiResource("investment/investors/<int:investor_id>", investor, ("GET", "PUT"), endpoint="investment_investor",
-                    summary="One investor", tag=tag, request_schema=InvestorSchema, response_schema=InvestorSchema,
+                    summary="One investor", tag=tag, request_schema=InvestorSchema,
                     permission="investment.investor.manage"),
         ApiResource("investment/projects", projects, ("GET",), endpoint="investment_projects",
                     summary="Investment projects", tag=tag, permission="investment.project.view"),
@@ -155,6 +144,6 @@ def resources() -> list[ApiResource]:
                     tag=tag, permission="investment.project.screen"),
         ApiResource("investment/projects/<int:project_id>/followups", followups, ("GET", "POST"),
                     endpoint="investment_followups", summary="Post-investment follow-ups", tag=tag,
-                    request_schema=FollowUpSchema, response_schema=FollowUpSchema,
+                    request_schema=FollowUpSchema,
                     permission="investment.followup.record"),
     ]

@@ -7,18 +7,27 @@ from plugins.investment.models import MODELS, CheckItem, FollowUp, Investor, Pro
 from plugins.investment.screening import screen_targets
 from plugins.investment.workflows import WORKFLOW
 from tests import factories
+from tests.plugins.investment.webflow import Api, field_errors
 
 
 @pytest.fixture
-def plat(make_platform):
+def platform(make_platform):
     return make_platform(plugins=["investment"])
 
 
 @pytest.fixture
-def cast(plat):
-    from tests.factories import make_people
+def plat(platform):
+    return platform
 
-    return make_people()
+
+@pytest.fixture
+def cast(people):
+    return people
+
+
+@pytest.fixture
+def api(client, api_token):
+    return Api(client, api_token)
 
 
 @pytest.fixture
@@ -48,66 +57,84 @@ def test_screening_filters_and_ranks_with_reasons(plat, investor):
     assert second["stage"].points == 0  # a large enterprise is mature, the investor wants early/growth
 
 
-def _walk_to(plat, req, step, staff, data_for):
-    for s in WORKFLOW.steps:
-        if s.key == step:
-            return
-        plat.engine.transition(req.id, "advance", staff, data=data_for[s.key])
-
-
 def step_data(investor, target):
     data = {s.key: dict(s.example) for s in WORKFLOW.steps}
     data["screening"].update(investor=investor.id, target=target.id)
     return data
 
 
-def test_workflow_end_to_end(plat, cast, investor):
-    """DB1302 6.4.4.1 a–e walked with the right roles; invalid step data writes nothing."""
-    eng = plat.engine
+def test_investor_register_through_the_api(api, people):
+    """DB1302 4.4.3: investors register with focus industries, stages, ticket size and regions."""
+    body = {"name": "燕赵创投", "kind": "institution", "industries": ["manufacturing"], "stages": ["early"],
+            "ticket_min": "100", "ticket_max": "800", "regions": ["保定"]}
+    assert api.post(people.user_a, "investment/investors", body).status_code == 403
+    bad = api.post(people.staff, "investment/investors", {**body, "kind": "bank", "stages": ["late"]})
+    assert bad.status_code == 422 and {"stages", "kind"} <= set(field_errors(bad))
+    bad = api.post(people.staff, "investment/investors", {**body, "ticket_min": "900"})
+    assert bad.status_code == 422 and "ticket_max" in field_errors(bad)
+    assert Investor.select().count() == 0
+    r = api.post(people.staff, "investment/investors", body)
+    assert r.status_code == 201 and r.get_json()["industries"] == ["manufacturing"]
+    factories.enterprise("目标企业", industry="manufacturing", scale="small", region="保定")
+    ranked = api.get(people.staff, "investment/screening", investor=r.get_json()["id"]).get_json()["candidates"]
+    assert ranked[0]["candidate"]["name"] == "目标企业" and ranked[0]["reasons"]
+    assert all(c["score"] == sum(x["points"] for x in c["reasons"]) for c in ranked)
+    assert api.get(people.staff, "investment/screening", investor="x").status_code == 422
+
+
+def test_workflow_end_to_end_through_the_api(api, people, investor):
+    """DB1302 6.4.4.1 a–e walked through /api/v1/requests with the right roles, refused with the
+    wrong ones; invalid step data is a 422 naming the fields and writes nothing."""
     target = factories.enterprise("标的企业", industry="manufacturing")
     data = step_data(investor, target)
-    req = eng.open_request(enterprise=cast.ent_a, service_key="investment", actor=cast.user_a, title="投资")
-    project = Project.get(Project.request == req.id)
+    staff, owner = people.staff, people.user_a
+    req = api.file(owner, "investment", "投资项目", data={"investor": investor.id})
+    rid = req["id"]
+    project = Project.get(Project.request == rid)
     transitions = Transition.select().count()
 
-    with pytest.raises(ValidationFailed) as err:
-        eng.transition(req.id, "advance", cast.staff, data={"investor": investor.id, "needs_summary": ""})
-    assert {"target", "needs_summary"} <= set(err.value.fields)
+    r = api.act(staff, rid, data={"investor": investor.id, "needs_summary": ""})
+    assert r.status_code == 422 and {"target", "needs_summary"} <= set(field_errors(r))
     assert Transition.select().count() == transitions and Project.get_by_id(project.id).target_id is None
-
-    with pytest.raises(PermissionDenied):  # the enterprise may not screen for itself
-        eng.transition(req.id, "advance", cast.user_a, data=data["screening"])
-    eng.transition(req.id, "advance", cast.staff, data=data["screening"])
+    assert api.act(owner, rid, data=data["screening"]).status_code == 403  # the enterprise may not screen
+    assert api.act(people.expert, rid, data=data["screening"]).status_code in (403, 404)
+    api.advance(staff, rid, data["screening"])
     assert Project.get_by_id(project.id).target_id == target.id
 
-    bad = {"checks": [{"item": "财务报表", "verified": False, "evidence": "缺审计报告"}]}
-    with pytest.raises(ValidationFailed) as err:
-        eng.transition(req.id, "advance", cast.staff, data=bad)
-    assert "checks" in err.value.fields and CheckItem.select().count() == 0
-    eng.transition(req.id, "advance", cast.staff, data=data["verification"])
+    r = api.act(staff, rid, data={"checks": [{"item": "财务报表", "verified": False, "evidence": "缺审计报告"}]})
+    assert r.status_code == 422 and "checks" in field_errors(r) and CheckItem.select().count() == 0
+    api.advance(staff, rid, data["verification"])
     assert CheckItem.select().where(CheckItem.project == project.id).count() == 2
 
-    with pytest.raises(ValidationFailed) as err:
-        eng.transition(req.id, "advance", cast.staff, data={**data["due_diligence"], "risk_score": 9})
-    assert "risk_score" in err.value.fields
-    eng.transition(req.id, "advance", cast.staff, data=data["due_diligence"])
+    r = api.act(staff, rid, data={**data["due_diligence"], "risk_score": 9})
+    assert r.status_code == 422 and "risk_score" in field_errors(r)
+    api.advance(staff, rid, data["due_diligence"])
 
     against = {**data["decision"], "votes": [{"voter": "甲", "vote": "for"}, {"voter": "乙", "vote": "against"}]}
-    with pytest.raises(ValidationFailed) as err:
-        eng.transition(req.id, "advance", cast.staff, data=against)
-    assert "votes" in err.value.fields and Vote.select().count() == 0
-    eng.transition(req.id, "advance", cast.staff, data=data["decision"])
+    r = api.act(staff, rid, data=against)
+    assert r.status_code == 422 and "votes" in field_errors(r) and Vote.select().count() == 0
+    api.advance(staff, rid, data["decision"])
     p = Project.get_by_id(project.id)
     assert float(p.agreed_amount) == 800 and p.votes.count() == 3 and p.prospects_score == 4
 
-    with pytest.raises(ValidationFailed) as err:  # tracking needs at least one follow-up
-        eng.transition(req.id, "complete", cast.staff, data=data["tracking"])
-    assert "followups" in err.value.fields
-    assert ServiceRequest.get_by_id(req.id).status == "open"
-    FollowUp.create(project=p, period="2026-Q3", revenue=100)
-    eng.transition(req.id, "complete", cast.staff, data=data["tracking"])
-    assert ServiceRequest.get_by_id(req.id).status == "completed"
+    # DB1302 6.4.4.1 e: follow-ups with figures while tracking; the project closes only after one
+    r = api.act(staff, rid, "complete", data["tracking"])
+    assert r.status_code == 422 and "followups" in field_errors(r)
+    assert ServiceRequest.get_by_id(rid).status == "open"
+    path = f"investment/projects/{project.id}/followups"
+    assert api.post(owner, path, {"period": "2026-Q3", "revenue": "100"}).status_code == 403
+    bad = api.post(staff, path, {"period": "2026-Q5", "revenue": "abc"})
+    assert bad.status_code == 422 and {"period", "revenue"} <= set(field_errors(bad))
+    assert api.post(staff, path, {"period": "2026-q3", "revenue": "1200", "employees": 80}).status_code == 201
+    assert api.post(staff, path, {"period": "2026-Q3"}).status_code == 422  # one per period
+    api.advance(staff, rid, data["tracking"], outcome="complete")
+    assert ServiceRequest.get_by_id(rid).status == "completed"
     assert AuditEvent.select().where(AuditEvent.object_type == "investment_vote").count() == 3
+
+    mine = api.get(owner, f"investment/projects/{project.id}")
+    assert mine.status_code == 200 and mine.get_json()["agreement"]["amount"] == "800.00"
+    assert mine.get_json()["followups"][0]["period"] == "2026-Q3"
+    assert api.get(people.user_b, f"investment/projects/{project.id}").status_code == 404
 
 
 def test_seed_demo(plat, cast):
@@ -119,8 +146,14 @@ def test_seed_demo(plat, cast):
 
 
 def test_disabled_leaves_nothing(make_platform):
+    """Removed from plugins.enabled: no routes, admin views, API resources, catalog entries, commands."""
+    from core.web.app import create_app
+
     plat = make_platform(plugins=["sample"])
     reg = plat.registry
     assert "investment" not in reg.services and "investment" not in reg.workflows
     assert not [p for p in reg.permissions if p.startswith(("investment.", "workflow.investment."))]
-    assert not reg.models_of("investment")
+    assert not reg.models_of("investment") and "investment" not in {c.name for _o, c in reg.commands}
+    app = create_app(platform=plat)
+    assert not [r.rule for r in app.url_map.iter_rules() if "investment" in r.rule]
+    assert not [e for e in app.view_functions if e.startswith("investment")]

@@ -1,0 +1,82 @@
+"""Technical services (DB1302 6.2.2, 6.4.2 a–d, 5.3.7): contracted service institutions and their
+capabilities, shared equipment with bookings, and the accept → plan → deliver → evaluate workflow
+with institutions ranked for each need."""
+from core import hookimpl
+from core.plugins import Permission, ServiceEntry
+
+VERSION = "1.0"
+TITLE = "技术服务 / Technical services"
+REQUIRES = ()
+
+PERMISSIONS = [
+    Permission("technical.institution.view", "查看服务机构", "View service institutions", ("staff", "expert")),
+    Permission("technical.institution.edit", "管理服务机构", "Manage service institutions", ("staff",)),
+    Permission("technical.equipment.view", "查看共享设备", "View shared equipment",
+               ("staff", "expert", "evaluator", "enterprise")),
+    Permission("technical.equipment.edit", "管理共享设备", "Manage shared equipment", ("staff",)),
+    Permission("technical.booking.make", "预约共享设备", "Book shared equipment", ("staff", "enterprise")),
+    Permission("technical.booking.view", "查看设备预约", "View equipment bookings", ("staff", "enterprise")),
+    Permission("technical.assignment.view", "查看技术服务方案", "View technical service plans",
+               ("staff", "expert", "enterprise")),
+    Permission("technical.candidates.view", "匹配服务机构", "Match service institutions to a need", ("staff",)),
+]
+
+
+@hookimpl
+def register_models():
+    from .models import MODELS
+
+    return list(MODELS)
+
+
+@hookimpl
+def register_workflows():
+    from .workflows import TECHNICAL_WORKFLOW
+
+    return [TECHNICAL_WORKFLOW]
+
+
+@hookimpl
+def register_services():
+    from .workflows import SERVICE_KEY, TECHNICAL_WORKFLOW
+
+    return [ServiceEntry(
+        SERVICE_KEY, "技术服务", "Technical services", workflow=TECHNICAL_WORKFLOW.key, fee_type="paid",
+        fee_standard="平台受理、方案匹配免费；检测、研发等由签约服务机构按合同约定收费。",
+        time_limit_days=TECHNICAL_WORKFLOW.total_days, category="technical",
+        description="设计、解决方案、检验检测、技术评价、研发、技术转移、信息化、设备共享等技术服务（DB1302 6.2.2、6.4.2）。",
+        description_en="Design, solutions, inspection and testing, technical evaluation, development, technology "
+                       "transfer, IT adoption and equipment sharing by contracted institutions (DB1302 6.2.2, 6.4.2).")]
+
+
+@hookimpl
+def register_permissions():
+    return list(PERMISSIONS)
+
+
+@hookimpl
+def register_admin_views(registry):
+    from .admin import admin_views
+
+    return admin_views(registry)
+
+
+@hookimpl
+def register_api_resources(registry):
+    from .api import api_resources
+
+    return api_resources(registry)
+
+
+@hookimpl
+def on_transition(request, transition, workflow, registry):
+    from .workflows import on_transition as handle
+
+    handle(request, transition, workflow, registry)
+
+
+@hookimpl
+def seed_demo(registry, context):
+    from .demo import seed
+
+    seed(registry, context)

@@ -1,0 +1,2 @@
+def admin_views(registry):
+    return []

@@ -1,0 +1,2 @@
+def seed(registry, context):
+    pass

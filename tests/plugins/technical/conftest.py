@@ -1,0 +1,36 @@
+import datetime
+
+import pytest
+
+from core.models import utcnow
+from tests.factories import make_people
+
+
+@pytest.fixture
+def tech(make_platform):
+    """A migrated platform with only the technical plugin enabled."""
+    return make_platform(plugins=["technical"])
+
+
+@pytest.fixture
+def cast(tech):
+    return make_people()
+
+
+@pytest.fixture
+def institutions(tech):
+    """Three contracted institutions around today's date, and one whose contract has ended."""
+    from plugins.technical.models import Institution
+
+    today = utcnow().date()
+    year = datetime.timedelta(days=365)
+    return {
+        "lab": Institution.create(name="省检测研究院", capabilities=["inspection_testing", "technical_evaluation"],
+                                  contract_start=today - year, contract_end=today + year, qualifications="CMA、CNAS"),
+        "lab2": Institution.create(name="市质检中心", capabilities=["inspection_testing"],
+                                   contract_start=today - year, contract_end=today + datetime.timedelta(days=10)),
+        "soft": Institution.create(name="智造软件公司", capabilities=["it_adoption", "development"],
+                                   contract_start=today - year, contract_end=today + year),
+        "old": Institution.create(name="旧合作机构", capabilities=["inspection_testing"],
+                                  contract_start=today - 2 * year, contract_end=today - datetime.timedelta(days=1)),
+    }

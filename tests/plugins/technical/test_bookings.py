@@ -1,0 +1,49 @@
+"""Shared equipment bookings (DB1302 6.2.2 equipment sharing): overlapping bookings refused."""
+import datetime
+
+import pytest
+
+from core.errors import ValidationFailed, WorkflowError
+from core.models import AuditEvent
+from plugins.technical import bookings
+from plugins.technical.models import Booking, Equipment
+
+T = datetime.datetime
+
+
+def _book(cast, device, start, end, ent=None):
+    return bookings.book(equipment_id=device.id, enterprise=ent or cast.ent_a, starts_at=start, ends_at=end,
+                         purpose="材料拉伸试验", actor=cast.user_a)
+
+
+def test_overlapping_bookings_of_one_device_refused(tech, cast):
+    press = Equipment.create(name="万能材料试验机", location="共享实验室 A")
+    other = Equipment.create(name="三坐标测量机")
+    first = _book(cast, press, T(2026, 9, 7, 1), T(2026, 9, 7, 3))
+    events = AuditEvent.select().count()
+    for start, end in [(T(2026, 9, 7, 2), T(2026, 9, 7, 4)), (T(2026, 9, 7, 0), T(2026, 9, 7, 1, 30)),
+                       (T(2026, 9, 7, 1, 30), T(2026, 9, 7, 2)), (T(2026, 9, 7, 0), T(2026, 9, 7, 5))]:
+        with pytest.raises(ValidationFailed) as err:
+            _book(cast, press, start, end, ent=cast.ent_b)
+        assert "starts_at" in err.value.fields and "万能材料试验机" in err.value.message
+    assert Booking.select().count() == 1 and AuditEvent.select().count() == events
+    # Back to back is fine, and another device is independent.
+    _book(cast, press, T(2026, 9, 7, 3), T(2026, 9, 7, 4), ent=cast.ent_b)
+    _book(cast, other, T(2026, 9, 7, 1), T(2026, 9, 7, 3), ent=cast.ent_b)
+    # A cancelled booking frees its slot.
+    bookings.cancel(first.id, cast.user_a)
+    _book(cast, press, T(2026, 9, 7, 2), T(2026, 9, 7, 3), ent=cast.ent_b)
+    with pytest.raises(WorkflowError):
+        bookings.cancel(first.id, cast.user_a)
+
+
+def test_empty_range_and_unknown_device_refused(tech, cast):
+    press = Equipment.create(name="万能材料试验机")
+    with pytest.raises(ValidationFailed) as err:
+        _book(cast, press, T(2026, 9, 7, 3), T(2026, 9, 7, 3))
+    assert "ends_at" in err.value.fields
+    Equipment.update(active=False).where(Equipment.id == press.id).execute()
+    with pytest.raises(ValidationFailed) as err:
+        _book(cast, press, T(2026, 9, 7, 3), T(2026, 9, 7, 4))
+    assert "equipment" in err.value.fields
+    assert Booking.select().count() == 0

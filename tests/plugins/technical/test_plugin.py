@@ -1,0 +1,28 @@
+"""The technical plugin as a whole: its migration, its registrations, and switching it off."""
+from playhouse.schema_diff import diff_models
+
+from plugins.technical.models import MODELS
+
+
+def test_migration_produces_exactly_the_models(tech):
+    assert not diff_models(tech.db, MODELS)
+
+
+def test_registrations(tech):
+    reg = tech.registry
+    assert set(reg.models_of("technical")) == set(MODELS)
+    service = reg.services["technical.service"]
+    # DB1302 4.1.4 fee type and standard, 5.4.1 published time limit.
+    assert service.fee_type == "paid" and service.fee_standard
+    assert service.time_limit_days == reg.workflows["technical"].total_days
+    assert {"technical.booking.make", "technical.candidates.view", "workflow.technical.act"} <= set(reg.permissions)
+
+
+def test_disabled_plugin_leaves_nothing(make_platform):
+    reg = make_platform(plugins=[], migrate=False).registry
+    assert not reg.models_of("technical")
+    assert "technical.service" not in reg.services and "technical" not in reg.workflows
+    assert not [k for k in reg.permissions if k.startswith("technical.") or k == "workflow.technical.act"]
+    assert not [o for o, _ in reg.call("register_api_resources", registry=reg) if o == "technical"]
+    assert not [o for o, _ in reg.call("register_admin_views", registry=reg) if o == "technical"]
+    assert not [o for o, _ in reg.commands if o == "technical"]

@@ -6,8 +6,8 @@ and follow their requests — one place for every service ("one-stop", DB1302 5.
 * ``/services/<key>`` — a service guide: the workflow's steps, who acts on each, each step's
   limit (DB1302 5.1.3 service guides and processes).
 * ``/organisation`` — departments and their duties (DB1302 5.1.3).
-* ``/complaints`` — published complaint channels (DB1302 5.4.2; from a plugin option
-  ``complaint_channels`` when an enabled plugin declares one, else a default text).
+* ``/complaints`` — published complaint channels (DB1302 5.1.3, 5.4.2; from an enabled plugin's
+  ``complaints`` option table, e.g. ``[plugins.evaluation.complaints]``, else a default text).
 * ``/my/requests`` and ``/my/requests/<id>`` — an enterprise user's requests (only its own
   enterprise's: row scope from :mod:`core.security`), status, current step, due date and the
   timeline; the outcomes the user may take (e.g. evaluate, withdraw) are offered as forms.
@@ -15,6 +15,7 @@ and follow their requests — one place for every service ("one-stop", DB1302 5.
 """
 from __future__ import annotations
 
+import peewee
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import fields as mf
@@ -87,13 +88,30 @@ def organisation():
     return render_template("portal/organisation.html", departments=departments, heads=heads)
 
 
-def complaint_channels() -> list[str]:
-    """Channels from an enabled plugin's ``complaint_channels`` option (a list of texts), else defaults."""
-    for name in sorted(platform().registry.options):
-        value = platform().registry.options[name].get("complaint_channels")
-        if value:
-            return [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
-    return [str(text) for text in DEFAULT_COMPLAINT_CHANNELS]
+CHANNEL_LABELS = (  # the keys of a plugin's ``complaints`` option table, in display order
+    ("phone", _l("Telephone")),
+    ("email", _l("E-mail")),
+    ("mailbox", _l("Mailbox / postal address")),
+    ("form_url", _l("Online form")),
+    ("hours", _l("Office hours")),
+    ("rules", _l("How complaints are handled")),
+)
+
+
+def complaint_channels() -> list[dict]:
+    """The published channels (DB1302 5.4.2): from an enabled plugin's ``complaints`` option table
+    (``[plugins.evaluation.complaints]``: phone, email, mailbox, form_url, hours, rules), else a
+    default text. Each item: ``{"key", "label", "value"}``."""
+    options = platform().registry.options
+    for name in sorted(options):
+        table = options[name].get("complaints") if isinstance(options[name], dict) else None
+        if not isinstance(table, dict):
+            continue
+        items = [{"key": key, "label": label, "value": str(table[key]).strip()}
+                 for key, label in CHANNEL_LABELS if str(table.get(key) or "").strip()]
+        if items:
+            return items
+    return [{"key": "default", "label": "", "value": str(text)} for text in DEFAULT_COMPLAINT_CHANNELS]
 
 
 @bp.route("/complaints")
@@ -161,7 +179,7 @@ def _render_request(req, failed_outcome=None, errors=None, status=200):
         wf = reg.workflow(req.workflow_key, req.workflow_version)
     except KeyError:
         wf = None
-    timeline = list(Transition.select(Transition, User).join(User, on=(Transition.actor == User.id), join_type="LEFT OUTER")
+    timeline = list(Transition.select(Transition, User).join(User, on=(Transition.actor == User.id), join_type=peewee.JOIN.LEFT_OUTER)
                     .where(Transition.request == req.id).order_by(Transition.created_at, Transition.id))
     clock = engine.clock(req) if wf is not None else None
     actions = engine.actions(req, current_user) if wf is not None else []

@@ -1,0 +1,210 @@
+"""The public portal: service catalog with fee and time limit, service guides, organisation,
+complaint channels; enterprises file and follow their own requests
+(DB1302 4.1.4, 5.1.3, 5.4.1, 5.4.2, 4.4.4)."""
+import importlib.metadata
+
+from core.models import AuditEvent, Department, ServiceRequest, Transition, User
+from tests import factories
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def test_catalog_shows_fee_type_standard_and_time_limit(client):
+    """DB1302 4.1.4 (fee type and standard) and 5.4.1 (published time limit, working days)."""
+    html = text(client.get("/?lang=en"))
+    assert "示例服务" not in html or "Sample service" in html
+    assert "Sample service" in html
+    assert "Paid: 每次 100 元" in html
+    assert "10 working days" in html
+
+
+def test_catalog_is_chinese_by_default(client):
+    html = text(client.get("/"))
+    assert "示例服务" in html and "用于测试" in html
+
+
+def test_published_time_limit_is_the_one_the_clock_uses(client, platform, people):
+    """DB1302 5.4.1: the number in the guide is the number behind the request's due date."""
+    html = text(client.get("/services/sample?lang=en"))
+    assert "10 working days" in html
+    req = platform.engine.open_request(enterprise=people.ent_a, service_key="sample", actor=people.user_a, title="t")
+    cal = platform.calendar
+    assert req.due_at == cal.due_at(req.opened_at, 10)
+
+
+def test_service_guide_lists_steps_roles_and_limits(client):
+    """DB1302 5.1.3: service guide and process published."""
+    html = text(client.get("/services/sample?lang=en"))
+    for step, days in (("Accept", 2), ("Deliver", 5), ("Evaluate", 3)):
+        assert step in html
+    assert html.index("Accept") < html.index("Deliver") < html.index("Evaluate")
+    assert "2 working days" in html and "5 working days" in html and "3 working days" in html
+    assert "Service staff" in html and "Enterprise user" in html
+
+
+def test_unknown_service_is_404(client):
+    assert client.get("/services/nope").status_code == 404
+
+
+def test_organisation_page_lists_departments_duties_and_heads(client, people):
+    """DB1302 5.1.3: organisation structure and duties published."""
+    Department.update(duties="负责投融资对接").where(Department.id == people.department.id).execute()
+    User.update(post="部长").where(User.id == people.head.id).execute()
+    html = text(client.get("/organisation"))
+    assert "投融资部" in html and "负责投融资对接" in html and "head" in html and "部长" in html
+    assert "Financing" in text(client.get("/organisation?lang=en"))
+
+
+def test_complaint_channels_default_text(client):
+    """DB1302 5.4.2: complaint channels are published even before anyone configured them."""
+    html = text(client.get("/complaints?lang=en"))
+    assert "Complaint channels" in html and "management office" in html
+
+
+def test_complaint_channels_from_plugin_config(make_config):
+    from core.platform import Platform
+    from core.web.app import create_app
+    from tests.conftest import SAMPLE_ENTRY_POINTS
+
+    ep = importlib.metadata.EntryPoint("channels", "tests.core.web.channelsplugin", "rongtong.plugins")
+    config = make_config(plugins=("sample", "channels")).with_overrides(
+        plugins={"channels": {"complaints": {"phone": "0311-12345678", "email": "ts@example.cn"}}})
+    platform = Platform(config, entry_points={**SAMPLE_ENTRY_POINTS, "channels": ep})
+    platform.upgrade()
+    html = text(create_app(platform=platform).test_client().get("/complaints?lang=en"))
+    assert "0311-12345678" in html and "mailto:ts@example.cn" in html and "Telephone" in html
+    assert "management office" not in html
+
+
+# --- Enterprise pages ----------------------------------------------------------------------------
+
+def file(platform, people, enterprise, user, title):
+    return platform.engine.open_request(enterprise=enterprise, service_key="sample", actor=user, title=title)
+
+
+def test_my_requests_lists_only_my_enterprise(client, platform, people, login):
+    file(platform, people, people.ent_a, people.user_a, "A的请求")
+    file(platform, people, people.ent_b, people.user_b, "B的请求")
+    assert client.get("/my/requests").status_code == 302  # anonymous: log in first
+    login(client, people.user_a)
+    html = text(client.get("/my/requests?lang=en"))
+    assert "A的请求" in html and "B的请求" not in html
+    assert "Accept" in html and "Open" in html  # current step and status
+
+
+def test_my_requests_status_filter(client, platform, people, login):
+    r1 = file(platform, people, people.ent_a, people.user_a, "still open")
+    r2 = file(platform, people, people.ent_a, people.user_a, "withdrawn one")
+    platform.engine.transition(r2.id, "withdraw", people.user_a, reason="no longer needed")
+    login(client, people.user_a)
+    html = text(client.get("/my/requests?status=withdrawn"))
+    assert "withdrawn one" in html and "still open" not in html
+    assert "still open" in text(client.get("/my/requests?status=bogus"))  # unknown filter: ignored, no error
+    assert r1
+
+
+def test_following_another_enterprises_request_is_404(client, platform, people, login):
+    theirs = file(platform, people, people.ent_b, people.user_b, "B的机密")
+    login(client, people.user_a)
+    response = client.get(f"/my/requests/{theirs.id}")
+    assert response.status_code == 404
+    assert "B的机密" not in text(response)
+    assert client.get("/my/requests/999999").status_code == 404
+
+
+def test_follow_page_shows_timeline_and_due_date(client, platform, people, login):
+    req = file(platform, people, people.ent_a, people.user_a, "跟踪我")
+    platform.engine.transition(req.id, "advance", people.staff, data={"need": "设备诊断"})
+    login(client, people.user_a)
+    html = text(client.get(f"/my/requests/{req.id}?lang=en"))
+    assert "跟踪我" in html
+    assert "Opened" in html and "Advance" in html and "Deliver" in html
+    assert 'class="current">Deliver' in html
+    assert "Working days left" in html
+
+
+def test_apply_files_a_request_for_my_enterprise(client, people, login, csrf_token):
+    login(client, people.user_a)
+    token = csrf_token(client, "/services/sample/apply")
+    response = client.post("/services/sample/apply", data={"csrf_token": token, "title": "我要服务", "description": "说明"})
+    assert response.status_code == 302
+    req = ServiceRequest.get(ServiceRequest.title == "我要服务")
+    assert req.enterprise_id == people.ent_a.id and req.created_by_id == people.user_a.id
+    assert response.headers["Location"] == f"/my/requests/{req.id}"
+    assert AuditEvent.select().where((AuditEvent.action == "create") & (AuditEvent.object_type == "core_servicerequest")).count() == 1
+
+
+def test_apply_without_csrf_writes_nothing(client, people, login):
+    login(client, people.user_a)
+    response = client.post("/services/sample/apply", data={"title": "forged"})
+    assert response.status_code == 400
+    assert ServiceRequest.select().count() == 0
+
+
+def test_apply_with_missing_title_names_the_field(client, people, login, csrf_token):
+    login(client, people.user_a)
+    token = csrf_token(client, "/services/sample/apply")
+    response = client.post("/services/sample/apply?lang=en", data={"csrf_token": token, "title": "  "})
+    assert response.status_code == 422
+    assert "A title is required." in text(response)
+    assert ServiceRequest.select().count() == 0
+
+
+def test_enterprise_not_admitted_cannot_file(client, people, login, csrf_token):
+    """DB1302 4.4.4: only admitted enterprises receive services."""
+    pending = factories.enterprise("待审企业", status="applied")
+    factories.user("pending_user", ["enterprise"], enterprise=pending)
+    login(client, "pending_user")
+    token = csrf_token(client, "/services/sample/apply")
+    response = client.post("/services/sample/apply?lang=en", data={"csrf_token": token, "title": "x"})
+    assert response.status_code == 422
+    assert "not been admitted" in text(response)
+    assert ServiceRequest.select().count() == 0
+
+
+def test_staff_without_enterprise_cannot_use_the_portal_form(client, people, login):
+    login(client, people.staff)
+    assert client.get("/services/sample/apply").status_code == 403
+
+
+def test_enterprise_evaluates_through_the_portal(client, platform, people, login, csrf_token):
+    req = file(platform, people, people.ent_a, people.user_a, "评价我")
+    platform.engine.transition(req.id, "advance", people.staff, data={"need": "x"})
+    platform.engine.transition(req.id, "advance", people.staff, data={"deliverable": "报告", "hours": 3})
+    login(client, people.user_a)
+    page = text(client.get(f"/my/requests/{req.id}?lang=en"))
+    assert 'name="data-score"' in page
+    token = csrf_token(client, f"/my/requests/{req.id}")
+    # invalid score: field message, nothing written
+    bad = client.post(f"/my/requests/{req.id}/act?lang=en", data={"csrf_token": token, "outcome": "complete",
+                                                                  "data-score": "9"})
+    assert bad.status_code == 422
+    assert "score" in text(bad)
+    assert ServiceRequest.get_by_id(req.id).status == "open"
+    ok = client.post(f"/my/requests/{req.id}/act", data={"csrf_token": token, "outcome": "complete", "data-score": "5"})
+    assert ok.status_code == 302
+    assert ServiceRequest.get_by_id(req.id).status == "completed"
+    last = Transition.select().where(Transition.request == req.id).order_by(Transition.id.desc()).first()
+    assert last.outcome == "complete" and last.data == {"score": 5} and last.actor_id == people.user_a.id
+
+
+def test_other_enterprise_cannot_act(client, platform, people, login, csrf_token):
+    req = file(platform, people, people.ent_b, people.user_b, "B")
+    login(client, people.user_a)
+    token = csrf_token(client, "/my/requests")
+    response = client.post(f"/my/requests/{req.id}/act", data={"csrf_token": token, "outcome": "withdraw", "reason": "x"})
+    assert response.status_code == 404
+    assert ServiceRequest.get_by_id(req.id).status == "open"
+
+
+def test_withdraw_needs_a_reason(client, platform, people, login, csrf_token):
+    req = file(platform, people, people.ent_a, people.user_a, "撤回")
+    login(client, people.user_a)
+    token = csrf_token(client, f"/my/requests/{req.id}")
+    bad = client.post(f"/my/requests/{req.id}/act?lang=en", data={"csrf_token": token, "outcome": "withdraw"})
+    assert bad.status_code == 422 and "reason" in text(bad).lower()
+    assert ServiceRequest.get_by_id(req.id).status == "open"
+    ok = client.post(f"/my/requests/{req.id}/act", data={"csrf_token": token, "outcome": "withdraw", "reason": "不需要了"})
+    assert ok.status_code == 302 and ServiceRequest.get_by_id(req.id).status == "withdrawn"

@@ -1,2 +1,110 @@
-def views():
-    return []
+"""Staff screens of the evaluation plugin: generated registers (surveys, complaints, committees,
+evaluations, improvement actions, time-limit events) and two custom pages — the time-limit board
+(DB1302 5.4.1) and the supervision report with charts and CSV/XLSX export (5.4, 7)."""
+from __future__ import annotations
+
+import io
+
+from flask import Response, request
+from flask_admin import expose
+from werkzeug.utils import secure_filename
+
+from core import audit
+from core.i18n import lazy_gettext as _l
+from core.models import utcnow
+from core.plugins import AdminViewSpec
+from core.toolkit.periods import PeriodError, parse_period, period_of
+from core.toolkit.tabular import MIMETYPES
+from core.web.admin.base import SecureBaseView, acting_user, current_platform, local_time
+
+from . import charts, reports, sla
+from .models import (
+    Committee, CommitteeMember, Complaint, Evaluation, EvaluationScore, ImprovementAction, SlaEvent, Survey,
+)
+
+CATEGORY = _l("Evaluation and supervision")
+READ_ONLY = {"can_create": False, "can_edit": False, "can_delete": False}
+
+
+class BoardView(SecureBaseView):
+    """Due soon and overdue by department and service; on-time rates of this quarter by service,
+    department and service institution (DB1302 5.4.1)."""
+
+    @expose("/")
+    def index(self):
+        platform = current_platform()
+        data = sla.board(platform)
+        period = period_of(platform.calendar.local_date(utcnow()), "quarter")
+        on_time = reports.requests_on_time(platform, period)
+        chart = {dim: charts.bars([(k, v["on_time_rate"]) for k, v in on_time["by_" + dim].items()], maximum=1,
+                                  percent=True, title=dim)
+                 for dim in ("service", "department", "institution")}
+        return self.render("evaluation/board.html", board=data, on_time=on_time, period=period, charts=chart,
+                           local_time=local_time)
+
+
+class ReportView(SecureBaseView):
+    """The supervision report of a period, with charts; CSV and XLSX export (audited)."""
+
+    @expose("/")
+    def index(self):
+        platform = current_platform()
+        default = period_of(platform.calendar.local_date(utcnow()), "quarter").label
+        text = request.args.get("period", default)
+        try:
+            period = parse_period(text)
+        except PeriodError as exc:
+            return self.render("evaluation/report.html", error=exc.message, period_text=text, report=None), 422
+        report = reports.supervision(platform, period)
+        fmt = request.args.get("format")
+        if fmt in ("csv", "xlsx"):
+            return self._export(report, fmt)
+        sat = report["satisfaction"]
+        chart = {
+            "requests": charts.bars([(k, v["on_time_rate"]) for k, v in report["requests"]["by_service"].items()],
+                                    maximum=1, percent=True, title="requests"),
+            "staff": charts.bars([(k, v["satisfaction_rate"]) for k, v in sat["staff"].get("by_service", {}).items()],
+                                 maximum=1, percent=True, title="staff"),
+            "department": charts.bars([(k, v["satisfaction_rate"]) for k, v in sat["staff"].get("by_department", {}).items()],
+                                      maximum=1, percent=True, title="department"),
+            "institution": charts.bars([(k, v["satisfaction_rate"]) for k, v in sat["institution"].get("by_institution", {}).items()],
+                                       maximum=1, percent=True, title="institution"),
+            "grades": charts.bars(list(sat["staff"]["grades"].items()), title="grades"),
+        }
+        return self.render("evaluation/report.html", report=report, charts=chart, period_text=period.label, error=None)
+
+    def _export(self, report, fmt):
+        buf = io.BytesIO()
+        reports.write(report, fmt, buf, bom=(fmt == "csv"))
+        audit.record("export", "evaluation_report", report["period"], {"format": fmt, "report": "supervision"},
+                     acting_user())
+        name = secure_filename(f"supervision-{report['period']}.{fmt}")
+        return Response(buf.getvalue(), mimetype=MIMETYPES[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def views() -> list[AdminViewSpec]:
+    return [
+        AdminViewSpec(view_class=BoardView, slug="board", name=_l("Time-limit board"), permission="evaluation.sla.view",
+                      category=CATEGORY),
+        AdminViewSpec(view_class=ReportView, slug="report", name=_l("Supervision report"),
+                      permission="evaluation.report.view", category=CATEGORY),
+        AdminViewSpec(model=SlaEvent, permission="evaluation.sla.view", category=CATEGORY,
+                      name=_l("Time-limit events"), options=READ_ONLY),
+        AdminViewSpec(model=Survey, permission="evaluation.survey.view", category=CATEGORY,
+                      name=_l("Satisfaction surveys"),
+                      options={**READ_ONLY, "column_exclude_list": ("token_hash",),
+                               "column_details_exclude_list": ("token_hash",), "column_export_exclude_list": ("token_hash",)}),
+        AdminViewSpec(model=Complaint, permission="evaluation.complaint.view", category=CATEGORY,
+                      name=_l("Complaints"), options=READ_ONLY),
+        AdminViewSpec(model=Committee, permission="evaluation.committee.manage", category=CATEGORY,
+                      name=_l("Evaluation committees")),
+        AdminViewSpec(model=CommitteeMember, permission="evaluation.committee.manage", category=CATEGORY,
+                      name=_l("Committee members")),
+        AdminViewSpec(model=Evaluation, permission="evaluation.evaluation.manage", category=CATEGORY,
+                      name=_l("Evaluations")),
+        AdminViewSpec(model=EvaluationScore, permission="evaluation.evaluation.manage", category=CATEGORY,
+                      name=_l("Evaluation scores"), options={"can_edit": False, "can_delete": False}),
+        AdminViewSpec(model=ImprovementAction, permission="evaluation.improvement.manage", category=CATEGORY,
+                      name=_l("Improvement actions"), options={"can_delete": False}),
+    ]

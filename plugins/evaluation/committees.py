@@ -38,19 +38,11 @@ def add_member(committee: Committee, data: dict, actor) -> CommitteeMember:
     """Add a member. An internal committee takes platform users only; a third-party panel outside
     experts only; a mixed committee both."""
     external = bool(data.get("external"))
-    if committee.kind == "internal" and external:
-        raise ValidationFailed(_("An internal committee has no third-party members."),
-                               {"external": [_("An internal committee has no third-party members.")]})
-    if committee.kind == "third_party" and not external:
-        raise ValidationFailed(_("A third-party panel has outside experts only."),
-                               {"external": [_("A third-party panel has outside experts only.")]})
     user = None
     if data.get("user") is not None:
         user = User.get_or_none(User.id == data["user"])
         if user is None:
             raise ValidationFailed(_("No such user."), {"user": [_("No such user.")]})
-    if not external and user is None:
-        raise ValidationFailed(_("An internal member is a platform user."), {"user": [_("Choose the user.")]})
     with database.atomic():
         member = CommitteeMember.create(committee=committee, user=user, name=data["name"],
                                         organisation=data.get("organisation", ""), external=external,

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import peewee
 
+from core.errors import ValidationFailed
 from core.fields import ListField
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import BaseModel, Department, Enterprise, ServiceRequest, User, utcnow
 
@@ -162,6 +164,22 @@ class CommitteeMember(BaseModel):
     class Meta:
         table_name = "evaluation_committeemember"
 
+    def validate(self):
+        """An internal committee has platform users only; a third-party panel outside experts only."""
+        kind = self.committee.kind if self.committee_id else None
+        if kind == "internal" and self.external:
+            raise ValidationFailed(_("An internal committee has no third-party members."),
+                                   {"external": [_("An internal committee has no third-party members.")]})
+        if kind == "third_party" and not self.external:
+            raise ValidationFailed(_("A third-party panel has outside experts only."),
+                                   {"external": [_("A third-party panel has outside experts only.")]})
+        if not self.external and not self.user_id:
+            raise ValidationFailed(_("An internal member is a platform user."), {"user": [_("Choose the user.")]})
+
+    def save(self, *args, **kwargs):
+        self.validate()
+        return super().save(*args, **kwargs)
+
 
 class Evaluation(BaseModel):
     """An evaluation of the service (DB1302 7.1): methods, scope, findings and scores."""
@@ -308,6 +326,19 @@ class ImprovementAction(BaseModel):
 
     class Meta:
         table_name = "evaluation_improvementaction"
+
+    def validate(self):
+        """DB1302 7.2: open until verified — a closed action must have an effective verification,
+        whichever screen closes it."""
+        if self.stage == "closed" and (self.verified_at is None or not self.effective):
+            raise ValidationFailed(_("An improvement action stays open until its effect is verified."),
+                                   {"stage": [_("An improvement action stays open until its effect is verified.")]})
+
+    def save(self, *args, **kwargs):
+        self.validate()
+        if self.stage == "closed" and self.closed_at is None:
+            self.closed_at = utcnow()
+        return super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

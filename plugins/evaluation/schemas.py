@@ -31,7 +31,7 @@ class ComplaintChannelsSchema(_Strict):
     phone = fields.String(load_default="")
     email = fields.String(load_default="")
     mailbox = fields.String(load_default="")
-    form_url = fields.String(load_default="")
+    form_url = fields.String(load_default="/services/complaint/apply")
     hours = fields.String(load_default="")
     rules = fields.String(load_default="")
 

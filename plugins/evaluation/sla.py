@@ -126,7 +126,7 @@ def message(level: str, request: ServiceRequest, clock: StepClock, calendar) -> 
 
 
 def request_link(request_id: int) -> str:
-    return f"/admin/requests/{request_id}"
+    return f"/admin/core/request/{request_id}/"
 
 
 @dataclasses.dataclass

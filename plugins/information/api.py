@@ -1,2 +1,291 @@
-def api_resources(registry):
-    return []
+"""REST resources of the information plugin under ``/api/v1/information/`` (DB1302 6.4.1).
+
+Enterprise users read published, still valid articles only, and see only their own enterprise's
+consultations; staff manage articles and answer. Expiry is applied whenever articles are listed.
+"""
+from __future__ import annotations
+
+import io
+
+import flask
+from marshmallow import Schema, fields, validate
+
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.i18n import gettext as _
+from core.models import Enterprise
+from core.plugins import ApiResource
+from core.security import get_scoped, has_permission, is_staff, scope_query
+
+from . import articles as art
+from . import consultations as cs
+from .models import CATEGORY_KEYS, Article, Consultation
+from .schemas import (
+    ArticleMoveSchema,
+    ArticleOutSchema,
+    ArticleSchema,
+    ArticleUpdateSchema,
+    ConsultationOutSchema,
+    ConsultationSchema,
+    DeadlineSchema,
+    MessageOutSchema,
+    MessageSchema,
+    PushSchema,
+)
+
+TAG = "information"
+
+
+def _user():
+    from core.web.api.auth import api_user
+
+    return api_user()
+
+
+def _platform():
+    return flask.current_app.extensions["rongtong"]
+
+
+def _may(permission: str) -> bool:
+    return has_permission(_user(), permission, _platform().registry)
+
+
+def _query(schema):
+    from core.web.api.inputs import load_query
+
+    return load_query(schema(unknown="raise"))
+
+
+# --- Articles --------------------------------------------------------------------------------------
+
+class ArticleQuerySchema(Schema):
+    category = fields.String(validate=validate.OneOf(CATEGORY_KEYS))
+    featured = fields.Boolean()
+    status = fields.String(validate=validate.OneOf(("draft", "review", "published", "expired")))
+
+
+def _article_out(a: Article) -> dict:
+    return ArticleOutSchema().dump(a)
+
+
+def _visible_article(article_id: int) -> Article:
+    """Staff (editors) see every article; everyone else only published, valid ones."""
+    query = Article.select() if _may("information.article.edit") else art.visible_articles(_platform().calendar)
+    article = query.where(Article.id == article_id).first()
+    if article is None:
+        raise NotFound(_("Article not found."))
+    return article
+
+
+def list_articles():
+    """Articles. Enterprises: published and still valid only (DB1302 6.4.1.1 a), hot ones first."""
+    args = _query(ArticleQuerySchema)
+    platform = _platform()
+    art.expire_articles(platform.calendar, _user())
+    if _may("information.article.edit"):
+        query = Article.select()
+        if "status" in args:
+            query = query.where(Article.status == args["status"])
+    else:
+        query = art.visible_articles(platform.calendar)
+    if "category" in args:
+        query = query.where(Article.category == args["category"])
+    if "featured" in args:
+        query = query.where(Article.featured == args["featured"])
+    query = query.order_by(Article.featured.desc(), Article.published_at.desc(nulls="LAST"), Article.id.desc())
+    return [_article_out(a) for a in query.limit(500)]
+
+
+def create_article(data):
+    return _article_out(art.create_article(data, _user())), 201
+
+
+def get_article(article_id: int):
+    return _article_out(_visible_article(article_id))
+
+
+def update_article(article_id: int, data):
+    article = Article.get_or_none(Article.id == article_id)
+    if article is None:
+        raise NotFound(_("Article not found."))
+    if not data:
+        raise ValidationFailed(_("Nothing to change."), {"_schema": [_("Give at least one field.")]})
+    return _article_out(art.update_article(article, data, _user())), 200
+
+
+def move_article(article_id: int, data):
+    """Review workflow (DB1302 6.4.1.1 a). Editors submit for review; publishing, sending back and
+    expiring need the review permission."""
+    article = Article.get_or_none(Article.id == article_id)
+    if article is None:
+        raise NotFound(_("Article not found."))
+    if data["status"] != "review" and not _may("information.article.publish"):
+        raise PermissionDenied(_("Only reviewers may publish, return or expire articles."))
+    moved = art.move_article(article, data["status"], _user(), reason=data["reason"], calendar=_platform().calendar)
+    return _article_out(moved), 200
+
+
+def push_article(article_id: int, data):
+    """Push through channels to the targeted enterprises (DB1302 6.4.1.1 b)."""
+    article = Article.get_or_none(Article.id == article_id)
+    if article is None:
+        raise NotFound(_("Article not found."))
+    pushes = art.push_article(article, data["channels"], _user(), _platform().calendar, note=data["note"])
+    return [{"id": p.id, "channel": p.channel, "pushed_at": p.pushed_at.isoformat(), "enterprises": p.enterprises,
+             "recipients": p.recipients} for p in pushes], 201
+
+
+def article_targets(article_id: int):
+    """The admitted enterprises the article targets (industry and scale), and its pushes so far."""
+    article = Article.get_or_none(Article.id == article_id)
+    if article is None:
+        raise NotFound(_("Article not found."))
+    return {
+        "article": article.id,
+        "enterprises": [{"id": e.id, "name": e.name, "industry": e.industry, "scale": e.scale}
+                        for e in art.targeted_enterprises(article).limit(5000)],
+        "pushes": [{"channel": p.channel, "pushed_at": p.pushed_at.isoformat(), "enterprises": p.enterprises,
+                    "recipients": p.recipients, "note": p.note} for p in article.pushes.order_by(art.ArticlePush.id)],
+    }
+
+
+# --- Consultations ---------------------------------------------------------------------------------
+
+def _consultation(consultation_id: int) -> Consultation:
+    c = get_scoped(Consultation, consultation_id, _user())
+    if c is None:
+        raise NotFound(_("Consultation not found."))
+    return c
+
+
+def _consultation_out(c: Consultation, with_thread=False) -> dict:
+    out = ConsultationOutSchema().dump(c)
+    if with_thread:
+        out["messages"] = MessageOutSchema(many=True).dump(cs.thread(c))
+    return out
+
+
+def list_consultations():
+    """Consultations the caller may see (an enterprise user: its own enterprise's)."""
+    query = scope_query(Consultation.select(), Consultation, _user())
+    return [_consultation_out(c) for c in query.order_by(Consultation.id.desc()).limit(500)]
+
+
+def create_consultation(data):
+    """Record a consultation (DB1302 6.4.1.2 a). Enterprise users ask for their own enterprise;
+    staff record phone calls and visits for the enterprise they name."""
+    user = _user()
+    if is_staff(user):
+        if "enterprise" not in data:
+            raise ValidationFailed(_("Say which enterprise asks."), {"enterprise": [_("Missing data for required field.")]})
+        enterprise = Enterprise.get_or_none(Enterprise.id == data["enterprise"])
+        if enterprise is None:
+            raise ValidationFailed(_("Unknown enterprise."), {"enterprise": [_("Unknown enterprise.")]})
+    else:
+        if not user.enterprise_id or data.get("enterprise", user.enterprise_id) != user.enterprise_id:
+            raise ValidationFailed(_("You can only ask for your own enterprise."),
+                                   {"enterprise": [_("You can only ask for your own enterprise.")]})
+        enterprise = user.enterprise
+    c = cs.open_consultation(cs.ReplyClock.of(_platform()), enterprise=enterprise, actor=user,
+                             channel=data["channel"], category=data["category"], subject=data["subject"],
+                             question=data["question"])
+    return _consultation_out(c, True), 201
+
+
+def get_consultation(consultation_id: int):
+    return _consultation_out(_consultation(consultation_id), True)
+
+
+def post_message(consultation_id: int, data):
+    """Add to the thread (DB1302 6.4.1.2 c). The enterprise's message restarts the reply clock;
+    a staff reply answers it (staff need the answer permission)."""
+    c = _consultation(consultation_id)
+    user = _user()
+    if cs.side_of(user) == "platform" and not _may("information.consultation.answer"):
+        raise PermissionDenied(_("You may not answer consultations."))
+    msg = cs.add_message(cs.ReplyClock.of(_platform()), c, user, data["body"])
+    return MessageOutSchema().dump(msg), 201
+
+
+def agree_deadline(consultation_id: int, data):
+    """Record a later reply deadline agreed with the enterprise, with its reason (6.4.1.2 b)."""
+    c = _consultation(consultation_id)
+    c = cs.agree_deadline(cs.ReplyClock.of(_platform()), c, data["deadline"], data["reason"], _user())
+    return _consultation_out(c), 200
+
+
+def close_consultation(consultation_id: int):
+    c = cs.close_consultation(_consultation(consultation_id), _user())
+    return _consultation_out(c), 200
+
+
+# --- Statistics ------------------------------------------------------------------------------------
+
+class StatsQuerySchema(Schema):
+    period = fields.String(required=True)
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv", "xlsx")))
+
+
+def stats():
+    """Consultation statistics for ``?period=2026-Q3`` (DB1302 6.4.1.2 d); ``&format=csv|xlsx``
+    downloads them as a table."""
+    from core.toolkit.periods import parse_period
+    from core.toolkit.tabular import MIMETYPES, write_rows
+
+    from .stats import consultation_stats, stats_rows
+
+    args = _query(StatsQuerySchema)
+    period = parse_period(args["period"])
+    result = consultation_stats(period, _platform().calendar.tz)
+    if args["format"] == "json":
+        return result
+    headers, rows = stats_rows(result)
+    buf = io.BytesIO()
+    write_rows(headers, rows, args["format"], buf, bom=args["format"] == "csv")
+    name = f"consultation-stats-{period.label}.{args['format']}"
+    return flask.Response(buf.getvalue(), mimetype=MIMETYPES[args["format"]],
+                          headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def api_resources(registry) -> list[ApiResource]:
+    r = ApiResource
+    return [
+        r("information/articles", list_articles, ("GET",), endpoint="information_articles",
+          summary="Articles (enterprises: published and valid only)", tag=TAG, response_schema=None,
+          permission="information.article.view"),
+        r("information/articles", create_article, ("POST",), endpoint="information_article_create",
+          summary="Write an article (draft)", tag=TAG, request_schema=ArticleSchema,
+          permission="information.article.edit"),
+        r("information/articles/<int:article_id>", get_article, ("GET",), endpoint="information_article",
+          summary="One article", tag=TAG, permission="information.article.view"),
+        r("information/articles/<int:article_id>", update_article, ("PATCH",), endpoint="information_article_update",
+          summary="Edit an article", tag=TAG, request_schema=ArticleUpdateSchema,
+          permission="information.article.edit"),
+        r("information/articles/<int:article_id>/status", move_article, ("POST",), endpoint="information_article_move",
+          summary="Move an article: review, published, expired, draft", tag=TAG, request_schema=ArticleMoveSchema,
+          permission="information.article.edit"),
+        r("information/articles/<int:article_id>/push", push_article, ("POST",), endpoint="information_article_push",
+          summary="Push an article through channels", tag=TAG, request_schema=PushSchema,
+          permission="information.article.push"),
+        r("information/articles/<int:article_id>/targets", article_targets, ("GET",),
+          endpoint="information_article_targets", summary="Enterprises an article targets, and its pushes", tag=TAG,
+          permission="information.article.edit"),
+        r("information/consultations", list_consultations, ("GET",), endpoint="information_consultations",
+          summary="Consultations", tag=TAG, permission="information.consultation.view"),
+        r("information/consultations", create_consultation, ("POST",), endpoint="information_consultation_create",
+          summary="Ask or record a consultation", tag=TAG, request_schema=ConsultationSchema,
+          permission="information.consultation.ask"),
+        r("information/consultations/<int:consultation_id>", get_consultation, ("GET",),
+          endpoint="information_consultation", summary="One consultation with its whole thread", tag=TAG,
+          permission="information.consultation.view"),
+        r("information/consultations/<int:consultation_id>/messages", post_message, ("POST",),
+          endpoint="information_consultation_message", summary="Add a message to the thread", tag=TAG,
+          request_schema=MessageSchema, permission="information.consultation.ask"),
+        r("information/consultations/<int:consultation_id>/deadline", agree_deadline, ("POST",),
+          endpoint="information_consultation_deadline", summary="Agree a later reply deadline", tag=TAG,
+          request_schema=DeadlineSchema, permission="information.consultation.answer"),
+        r("information/consultations/<int:consultation_id>/close", close_consultation, ("POST",),
+          endpoint="information_consultation_close", summary="Close a consultation", tag=TAG,
+          permission="information.consultation.ask"),
+        r("information/stats", stats, ("GET",), endpoint="information_stats",
+          summary="Consultation statistics for a period", tag=TAG, permission="information.stats.view"),
+    ]

@@ -145,6 +145,7 @@ class Consultation(BaseModel):
     recorded with its reason. The messages keep the whole exchange (6.4.1.2 c)."""
 
     verbose_name = _l("Consultation")
+    scope_path = ("enterprise",)  # not via ``request``: most consultations have none
 
     enterprise = peewee.ForeignKeyField(Enterprise, backref="+", on_delete="RESTRICT", verbose_name=_l("Enterprise"))
     request = peewee.ForeignKeyField(ServiceRequest, null=True, unique=True, backref="+", on_delete="RESTRICT",

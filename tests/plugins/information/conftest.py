@@ -12,3 +12,15 @@ def info(make_platform):
 @pytest.fixture
 def cast(info):
     return make_people()
+
+
+@pytest.fixture
+def api(info, cast):
+    """A client for the HTTP API of an app built on the information-only platform."""
+    from core.web.app import create_app
+    from core.web.tokens import issue_token
+    from tests.plugins.investment.webflow import Api
+
+    app = create_app(platform=info)
+    app.config["TESTING"] = True
+    return Api(app.test_client(), issue_token)

@@ -1,6 +1,7 @@
 """Test data builders (real rows in the test's database, no mocks)."""
 from __future__ import annotations
 
+import functools
 import itertools
 import types
 
@@ -22,10 +23,18 @@ def enterprise(name="测试企业", status="admitted", scale="small", kind="sme"
                              region=kw.pop("region", "石家庄"), **kw)
 
 
+@functools.lru_cache(maxsize=32)
+def _password_hash(password: str) -> str:
+    """Hashing is deliberately slow (~0.25 s); tests reuse one hash per password (the salt is in it)."""
+    probe = User()
+    probe.set_password(password)
+    return probe.password_hash
+
+
 def user(username, roles, enterprise=None, department=None, password=PASSWORD, **kw) -> User:
     u = User(username=username, display_name=kw.pop("display_name", username), roles=list(roles),
              enterprise=enterprise, department=department, **kw)
-    u.set_password(password)
+    u.password_hash = _password_hash(password)
     u.save()
     return u
 

@@ -15,13 +15,22 @@ INVESTORS = [
 ]
 
 
-def seed(registry, context) -> None:
+def ensure_investors() -> list[Investor]:
+    """The demo investor register; idempotent, so the financing demo can rely on it whichever
+    plugin seeds first."""
     investors = []
     for name, kind, industries, stages, low, high, regions in INVESTORS:
-        inv = Investor.create(name=name, kind=kind, industries=industries, stages=stages, ticket_min=low,
-                              ticket_max=high, regions=regions, contact_name="投资经理")
-        audit.record_create(inv)
+        inv = Investor.get_or_none(Investor.name == name)
+        if inv is None:
+            inv = Investor.create(name=name, kind=kind, industries=industries, stages=stages, ticket_min=low,
+                                  ticket_max=high, regions=regions, contact_name="投资经理")
+            audit.record_create(inv)
         investors.append(inv)
+    return investors
+
+
+def seed(registry, context) -> None:
+    investors = ensure_investors()
     platform = context.get("platform")
     enterprises = [e for e in context.get("enterprises", []) if e.status == "admitted"]
     staff = (context.get("users", {}).get("staff") or [None])[0]

@@ -1,0 +1,63 @@
+"""Demo data for the financing plugin: banks and loan products, and one equity case walked to fund
+tracking with an independent two-expert panel and funds obtained (DB1302 6.4.4.2)."""
+from __future__ import annotations
+
+import datetime
+
+from core import audit
+from core.models import User, utcnow
+from plugins.investment.demo import ensure_investors
+
+from .models import Bank, ExpertScore, Fund, FundUse, LoanProduct
+from .steps import case_of
+from .workflows import KEY, WORKFLOW
+
+BANKS = [
+    ("中国工商银行", "石家庄分行", "石家庄", [("科创贷", 50, 1000, 36, ["电子信息", "智能制造"], ["small", "micro"])]),
+    ("河北银行", "保定支行", "保定", [("税易贷", 10, 300, 12, [], ["small", "micro"]),
+                                    ("设备更新贷", 200, 3000, 60, ["智能制造", "新材料"], ["medium", "large"])]),
+    ("中国建设银行", "唐山分行", "唐山", [("供应链融资", 100, 5000, 24, [], [])]),
+]
+
+
+def seed(registry, context) -> None:
+    for name, branch, region, products in BANKS:
+        bank = Bank.create(name=name, branch=branch, region=region, contact_name="客户经理")
+        audit.record_create(bank)
+        for pname, low, high, term, industries, scales in products:
+            audit.record_create(LoanProduct.create(bank=bank, name=pname, min_amount=low, max_amount=high,
+                                                   max_term_months=term, rate_note="LPR 加 30 个基点",
+                                                   industries=industries, scales=scales))
+    platform = context.get("platform")
+    enterprises = [e for e in context.get("enterprises", []) if e.status == "admitted"]
+    staff = (context.get("users", {}).get("staff") or [None])[0]
+    investor = ensure_investors()[0]
+    if platform is None or KEY not in registry.services or not enterprises or staff is None or investor is None:
+        return
+    experts = list(User.select().where(User.roles.contains("expert")).order_by(User.id).limit(2))
+    engine = platform.engine
+    req = engine.open_request(enterprise=enterprises[0], service_key=KEY, actor=staff, title="股权融资 1000 万元",
+                              data={"kind": "equity", "amount": "1000", "purpose": "扩建生产线"})
+    steps = {s.key: dict(s.example) for s in WORKFLOW.steps}
+    steps["evaluation"]["investors"] = [investor.id]
+    for key in ("survey", "plan", "preparation"):
+        engine.transition(req.id, "advance", staff, data=steps[key])
+    case = case_of(req)
+    while len(experts) < 2:  # a panel needs two experts; the demo cast has one
+        from core.demo import DEMO_PASSWORDS
+
+        expert = User(username=f"fin_expert{len(experts) + 1}", display_name="融资评审专家", roles=["expert"],
+                      qualifications="注册会计师")
+        expert.set_password(DEMO_PASSWORDS["expert"])
+        expert.save()
+        audit.record_create(expert)
+        experts.append(expert)
+    for i, expert in enumerate(experts):
+        audit.record_create(ExpertScore.create(case=case, expert=expert, score=80 + 5 * i, comment="成长性良好",
+                                               scored_at=utcnow()))
+    for key in ("evaluation", "meeting"):
+        engine.transition(req.id, "advance", staff, data=steps[key])
+    fund = Fund.create(case=case, amount=800, received_on=datetime.date(2026, 9, 10), source_kind="investor",
+                       source_name=investor.name)
+    audit.record_create(fund)
+    audit.record_create(FundUse.create(fund=fund, used_on=datetime.date(2026, 10, 1), amount=300, purpose="采购设备"))

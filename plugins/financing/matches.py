@@ -1,0 +1,53 @@
+"""Matching a financing case to investors (equity) or bank loan products (debt) — DB1302 4.4.3
+("match both sides precisely"), 6.4.4.2 d. A ranked list, each candidate with the reasons
+(industry, stage, ticket size or loan-product fit, region), never an unexplained score."""
+from __future__ import annotations
+
+from core.i18n import lazy_gettext as _l
+from core.toolkit.matching import Match, overlap, rank, within
+from plugins.investment.models import Investor, stage_of
+
+from .models import Bank, LoanProduct
+
+
+def _money(value):
+    return None if value is None else float(value)
+
+
+def investor_matches(case, enterprise, limit: int | None = 20) -> list[Match]:
+    stage = case.stage or stage_of(enterprise)
+    criteria = [
+        overlap("industry", 35, _l("Industry"), wanted=[enterprise.industry], values_of=lambda i: i.industries),
+        overlap("stage", 25, _l("Stage"), wanted=[stage], values_of=lambda i: i.stages),
+        within("ticket", 25, _l("Ticket size"), value=_money(case.amount),
+               bounds_of=lambda i: (_money(i.ticket_min), _money(i.ticket_max))),
+        overlap("region", 15, _l("Region"), wanted=[enterprise.region], values_of=lambda i: i.regions),
+    ]
+    return rank(Investor.select().where(Investor.active == True), criteria, limit=limit)  # noqa: E712
+
+
+def loan_product_matches(case, enterprise, limit: int | None = 20) -> list[Match]:
+    criteria = [
+        within("amount", 35, _l("Loan amount"), value=_money(case.amount),
+               bounds_of=lambda p: (_money(p.min_amount), _money(p.max_amount))),
+        overlap("industry", 25, _l("Industry"), wanted=[enterprise.industry], values_of=lambda p: p.industries),
+        overlap("scale", 25, _l("Enterprise scale"), wanted=[enterprise.scale], values_of=lambda p: p.scales),
+        overlap("region", 15, _l("Region"), wanted=[enterprise.region], values_of=lambda p: [p.bank.region]),
+    ]
+    products = (LoanProduct.select(LoanProduct, Bank).join(Bank)
+                .where((LoanProduct.active == True) & (Bank.active == True)))  # noqa: E712
+    return rank(products, criteria, limit=limit)
+
+
+def matches_for(case, enterprise, limit: int | None = 20) -> list[Match]:
+    if case.kind == "debt":
+        return loan_product_matches(case, enterprise, limit)
+    return investor_matches(case, enterprise, limit)
+
+
+def describe(candidate) -> dict:
+    if isinstance(candidate, LoanProduct):
+        return {"type": "loan_product", "id": candidate.id, "name": candidate.name, "bank": candidate.bank.name,
+                "min_amount": None if candidate.min_amount is None else str(candidate.min_amount),
+                "max_amount": None if candidate.max_amount is None else str(candidate.max_amount)}
+    return {"type": "investor", "id": candidate.id, "name": candidate.name, "kind": candidate.kind}

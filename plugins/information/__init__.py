@@ -67,6 +67,14 @@ def register_api_resources(registry):
 
 
 @hookimpl
+def register_blueprints():
+    """Only to put this plugin's templates (the statistics page) on the template path."""
+    import flask
+
+    return [flask.Blueprint("information", __name__, template_folder="templates")]
+
+
+@hookimpl
 def register_commands():
     from .cli import information
 

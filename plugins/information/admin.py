@@ -1,2 +1,107 @@
-def admin_views(registry):
-    return []
+"""Staff screens of the information plugin: articles (edited in the generated screen, moved along
+the review workflow by bulk actions), pushes, consultations and their messages (read-only: the
+thread is written through the API so the reply clock is kept), and the statistics page
+(DB1302 6.4.1.2 d)."""
+from __future__ import annotations
+
+from flask import flash, request
+from flask_admin import expose
+from flask_admin.actions import action
+
+from core.errors import RongtongError
+from core.i18n import _, lazy_gettext as _l
+from core.plugins import AdminViewSpec
+from core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform
+from core.web.admin.generated import ReadOnlyView, default_options
+
+from . import articles as art
+from .models import Article, ArticlePush, Consultation, ConsultationMessage
+
+CATEGORY = _l("Information services")
+# Set by the review workflow, the renderer or the system: never typed into the form.
+ARTICLE_SYSTEM_FIELDS = ["status", "body_html", "published_at", "expired_at", "created_by", "reviewed_by",
+                         "created_at", "updated_at"]
+
+
+class ArticleView(SecureModelView):
+    """Articles (DB1302 6.4.1.1 a). Status moves are bulk actions that follow the review workflow."""
+
+    column_list = ["id", "title", "category", "status", "featured", "valid_until", "published_at", "source"]
+    edit_permission = "information.article.edit"
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            model.status = "draft"
+            model.created_by = acting_user()
+        elif model.status in ("published", "expired"):
+            raise RongtongError(_("Published or expired articles are changed through their review workflow."))
+
+    def _move(self, ids, to_status, permission):
+        if not self.user_may(permission):
+            flash(_("You may not do this."), "error")
+            return
+        done = 0
+        for article in Article.select().where(Article.id.in_(self.scoped_ids(list(ids)))):
+            try:
+                art.move_article(article, to_status, acting_user(), reason=request.form.get("reason", "") or
+                                 _("Returned from the admin list"), calendar=current_platform().calendar)
+                done += 1
+            except RongtongError as exc:
+                flash(f"{article.title}: {exc.message}", "error")
+        if done:
+            flash(_("%(n)s article(s) moved to %(s)s.", n=done, s=to_status), "success")
+
+    @action("submit_review", _l("Submit for review"))
+    def action_review(self, ids):
+        self._move(ids, "review", "information.article.edit")
+
+    @action("publish", _l("Publish"))
+    def action_publish(self, ids):
+        self._move(ids, "published", "information.article.publish")
+
+    @action("return_draft", _l("Return to draft"))
+    def action_draft(self, ids):
+        self._move(ids, "draft", "information.article.publish")
+
+    @action("expire", _l("Expire"))
+    def action_expire(self, ids):
+        self._move(ids, "expired", "information.article.publish")
+
+
+class StatsView(SecureBaseView):
+    """Consultation statistics for a month, quarter, half year or year (DB1302 6.4.1.2 d)."""
+
+    @expose("/")
+    def index(self):
+        from core.models import utcnow
+        from core.toolkit.periods import PeriodError, parse_period, period_of
+
+        from .models import CONSULTATION_CATEGORIES, CONSULTATION_CHANNELS
+        from .stats import consultation_stats
+        from core.models import ENTERPRISE_SCALES
+
+        platform = current_platform()
+        raw = request.args.get("period") or period_of(platform.calendar.local_date(utcnow()), "quarter").label
+        error, stats = None, None
+        try:
+            stats = consultation_stats(parse_period(raw), platform.calendar.tz)
+        except PeriodError as exc:
+            error = exc.message
+        labels = {**dict(CONSULTATION_CATEGORIES), **dict(CONSULTATION_CHANNELS), **dict(ENTERPRISE_SCALES)}
+        return self.render("information/stats.html", period=raw, stats=stats, error=error, labels=labels)
+
+
+def admin_views(registry) -> list[AdminViewSpec]:
+    article_excluded = default_options(Article)["form_excluded_columns"] + ARTICLE_SYSTEM_FIELDS
+    return [
+        AdminViewSpec(model=Article, view_class=ArticleView, permission="information.article.view", category=CATEGORY,
+                      options={"form_excluded_columns": article_excluded}),
+        AdminViewSpec(model=ArticlePush, view_class=ReadOnlyView, permission="information.article.push",
+                      category=CATEGORY),
+        AdminViewSpec(model=Consultation, view_class=ReadOnlyView, permission="information.consultation.answer",
+                      category=CATEGORY),
+        AdminViewSpec(model=ConsultationMessage, view_class=ReadOnlyView, permission="information.consultation.answer",
+                      category=CATEGORY),
+        AdminViewSpec(view_class=StatsView, slug="stats", name=_l("Consultation statistics"),
+                      permission="information.stats.view", category=CATEGORY),
+    ]

@@ -15,12 +15,18 @@ def cast(info):
 
 
 @pytest.fixture
-def api(info, cast):
+def api(info_app, cast):
     """A client for the HTTP API of an app built on the information-only platform."""
-    from core.web.app import create_app
     from core.web.tokens import issue_token
     from tests.plugins.investment.webflow import Api
 
+    return Api(info_app.test_client(), issue_token)
+
+
+@pytest.fixture
+def info_app(info):
+    from core.web.app import create_app
+
     app = create_app(platform=info)
     app.config["TESTING"] = True
-    return Api(app.test_client(), issue_token)
+    return app

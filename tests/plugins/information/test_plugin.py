@@ -21,7 +21,14 @@ def test_registrations(info):
 
 
 def test_disabled_plugin_leaves_nothing(make_platform):
-    reg = make_platform(plugins=[], migrate=False).registry
+    from core.web.app import create_app
+
+    plat = make_platform(plugins=[])
+    reg = plat.registry
+    app = create_app(platform=plat)
+    assert not [r.rule for r in app.url_map.iter_rules() if "information" in r.rule]
+    assert not [e for e in app.view_functions if e.startswith("information")]
+    assert not [name for name in app.blueprints if name.startswith("information")]
     assert not reg.models_of("information")
     assert "information.consultation" not in reg.services
     assert not [k for k in reg.permissions if k.startswith("information.") or "information_" in k]

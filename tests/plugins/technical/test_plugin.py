@@ -19,7 +19,14 @@ def test_registrations(tech):
 
 
 def test_disabled_plugin_leaves_nothing(make_platform):
-    reg = make_platform(plugins=[], migrate=False).registry
+    from core.web.app import create_app
+
+    plat = make_platform(plugins=[])
+    reg = plat.registry
+    app = create_app(platform=plat)
+    assert not [r.rule for r in app.url_map.iter_rules() if "technical" in r.rule]
+    assert not [e for e in app.view_functions if e.startswith("technical")]
+    assert not [name for name in app.blueprints if name.startswith("technical")]
     assert not reg.models_of("technical")
     assert "technical.service" not in reg.services and "technical" not in reg.workflows
     assert not [k for k in reg.permissions if k.startswith("technical.") or k == "workflow.technical.act"]

@@ -1,0 +1,52 @@
+"""Staff screens of the information plugin: article list and review actions, statistics page
+(DB1302 6.4.1.1 a, 6.4.1.2 d)."""
+import re
+
+from plugins.information import articles, consultations as cs
+from plugins.information.models import Article
+
+
+def _token(client, path):
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def test_screens_need_the_permission(info_app, cast, login):
+    client = info_app.test_client()
+    login(client, cast.user_a)
+    assert client.get("/admin/information/stats/").status_code == 403
+    assert client.get("/admin/information/consultation/").status_code == 403
+    staff = info_app.test_client()
+    login(staff, cast.staff)
+    for path in ("/admin/information/article/", "/admin/information/articlepush/", "/admin/information/consultation/",
+                 "/admin/information/consultationmessage/", "/admin/information/stats/"):
+        assert staff.get(path).status_code == 200, path
+
+
+def test_statistics_page(info, info_app, cast, login):
+    cs.open_consultation(cs.ReplyClock.of(info), enterprise=cast.ent_a, actor=cast.user_a, channel="phone",
+                         category="talent", subject="人才补贴", question="人才补贴怎么申请？")
+    client = info_app.test_client()
+    login(client, cast.staff)
+    from core.models import utcnow
+
+    html = client.get(f"/admin/information/stats/?period={utcnow().year}").get_data(as_text=True)
+    assert "人才补贴怎么申请？" in html and 'id="rt-info-stats"' in html
+    bad = client.get("/admin/information/stats/?period=2026-Q9")
+    assert bad.status_code == 200 and 'id="rt-info-stats-error"' in bad.get_data(as_text=True)
+
+
+def test_review_actions_from_the_list(info_app, cast, login):
+    a = articles.create_article({"title": "物流补贴政策", "category": "logistics", "body": "正文"}, cast.staff)
+    client = info_app.test_client()
+    login(client, cast.staff)
+    token = _token(client, "/admin/information/article/")
+    r = client.post("/admin/information/article/action/", data={"action": "submit_review", "rowid": [str(a.id)],
+                                                               "csrf_token": token})
+    assert r.status_code == 302 and Article.get_by_id(a.id).status == "review"
+    client.post("/admin/information/article/action/", data={"action": "publish", "rowid": [str(a.id)],
+                                                           "csrf_token": token})
+    assert Article.get_by_id(a.id).status == "published"
+    # Without the CSRF token nothing moves.
+    client.post("/admin/information/article/action/", data={"action": "expire", "rowid": [str(a.id)]})
+    assert Article.get_by_id(a.id).status == "published"

@@ -139,8 +139,8 @@ class StrictAjaxSelectField(AjaxSelectField):
     of silently storing nothing."""
 
     def pre_validate(self, form):
-        _ = self.data
-        if self._formdata not in (None, "", "__None"):
+        raw = self.raw_data[0] if self.raw_data else None
+        if raw not in (None, "", "__None") and self.loader.get_one(raw) is None:
             raise ValidationError(self.gettext("Not a valid choice"))
         super().pre_validate(form)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 
 from flask import abort, flash, redirect, request, url_for
+from peewee import JOIN
 from flask_admin import expose
 from marshmallow import fields as mf
 from marshmallow import validate as mv
@@ -143,7 +144,7 @@ def timeline(req, attachment_ids, workflow) -> list[dict]:
 
     entries = []
     rows = (Transition.select(Transition, User.username, User.display_name)
-            .join(User, on=(Transition.actor == User.id), join_type="LEFT OUTER")
+            .join(User, on=(Transition.actor == User.id), join_type=JOIN.LEFT_OUTER)
             .where(Transition.request == req.id).order_by(Transition.created_at, Transition.id)
             .limit(TIMELINE_LIMIT).objects())
     for t in rows:

@@ -371,6 +371,10 @@ class WorkflowEngine:
                     raise WorkflowError(_("This request is closed (%(status)s).", status=req.status))
                 if outcome not in (ADVANCE, COMPLETE, RETURN, REJECT, PAUSE, RESUME, WITHDRAW):
                     raise ValidationFailed(_("Unknown outcome."), {"outcome": [_("Unknown outcome %(o)s.", o=outcome)]})
+                if outcome != WITHDRAW and self.may_act_on_step(actor, req, wf.step(req.current_step)):
+                    # allowed to act on this step, but not like this (e.g. return from the first step)
+                    raise WorkflowError(_("You cannot %(outcome)s this request now (step %(step)s, %(status)s).",
+                                          outcome=outcome, step=req.current_step, status=req.status))
                 raise PermissionDenied(_("You may not %(outcome)s this request at step %(step)s.",
                                          outcome=outcome, step=req.current_step))
             action = allowed[outcome]

@@ -17,9 +17,7 @@ from flask import Blueprint
 
 from core.web.api import errors
 from core.web.api.auth import api_user
-from core.web.api.routing import Operation, body, check_unique, from_resource, mount, query
-
-PREFIX = "/api/v1"
+from core.web.api.routing import PREFIX, Operation, body, check_unique, from_resource, mount, query
 
 __all__ = ["init_api", "api_user", "body", "query", "PREFIX"]
 

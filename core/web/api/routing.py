@@ -24,6 +24,7 @@ from core.plugins import CORE, ApiResource, unique
 from core.web.api import inputs
 from core.web.api.auth import authenticate, require_permission
 
+PREFIX = "/api/v1"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 ALLOWED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ENDPOINT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -52,7 +53,7 @@ class Operation:
 
     @property
     def openapi_path(self) -> str:
-        return "/" + RULE_VAR_RE.sub(lambda m: "{" + m.group("name") + "}", self.path)
+        return f"{PREFIX}/" + RULE_VAR_RE.sub(lambda m: "{" + m.group("name") + "}", self.path)
 
     def path_params(self) -> list[tuple[str, str]]:
         """(name, flask converter) of each variable in the path."""
@@ -92,7 +93,7 @@ def from_resource(owner: str, resource: ApiResource) -> list[Operation]:
 
 def check_unique(operations: list[Operation]) -> None:
     """Duplicate routes or endpoints stop start-up, naming both plugins."""
-    unique("API route", ((op.owner, f"{op.method} /api/v1/{op.path}") for op in operations))
+    unique("API route", ((op.owner, f"{op.method} {PREFIX}/{op.path}") for op in operations))
     owners: dict[str, tuple[str, str]] = {}
     pairs = []
     for op in operations:

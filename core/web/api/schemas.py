@@ -90,6 +90,11 @@ def _text(max_length, required=False, **kwargs):
     return fields.String(load_default="", validate=validate.Length(max=max_length), **kwargs)
 
 
+def _email_or_empty(value):
+    if value:
+        validate.Email()(value)
+
+
 # --- Errors ---------------------------------------------------------------------------------------
 
 class ErrorBodySchema(Schema):
@@ -181,7 +186,8 @@ class EnterpriseSchema(StrictSchema):
     region = _text(100)
     contact_name = _text(100)
     contact_phone = _text(50)
-    contact_email = fields.Email(load_default="", validate=validate.Length(max=200))
+    contact_email = fields.String(load_default="", validate=[validate.Length(max=200), _email_or_empty],
+                                  metadata={"description": "an e-mail address, or empty"})
     address = _text(300)
     description = _text(20000)
     status = fields.String(dump_only=True, metadata={"enum": [k for k, _label in ENTERPRISE_STATUSES]})

@@ -71,7 +71,7 @@ def operations():
                   summary="Enterprises in the caller's scope (newest first, cursor pages)", tag="enterprises",
                   query_schema=EnterpriseQuerySchema, response_schema=EnterprisePageSchema,
                   permission="core.enterprise.view"),
-        Operation("core", "enterprises", "POST", apply_enterprise, "enterprise_apply",
+        Operation("core", "enterprises", "POST", apply_enterprise, "enterprises",
                   summary="Apply for onboarding (status: applied, reviewed by staff)", tag="enterprises",
                   request_schema=EnterpriseSchema, response_schema=EnterpriseSchema, status=201),
         Operation("core", f"enterprises/<{ID}:enterprise_id>", "GET", get_enterprise, "enterprise",

@@ -422,16 +422,7 @@ def permissions(owner: str) -> list:
 def _user():
     from flask_login import current_user
 
-    return current_user if getattr(current_user, "is_authenticated", False) else None
-
-
-def _json_body() -> dict:
-    from flask import request
-
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationFailed(_("Send a JSON object."), {"_schema": [_("Send a JSON object.")]})
-    return data
+    return current_user._get_current_object() if getattr(current_user, "is_authenticated", False) else None
 
 
 def _survey_for(owner: str, survey_id: int, user) -> Survey:
@@ -452,88 +443,70 @@ def _survey_for(owner: str, survey_id: int, user) -> Survey:
 
 
 def api_resources(owner: str) -> list:
-    """REST resources for ``owner``'s surveys, under ``/api/v1/<owner>/surveys``:
+    """REST resources for ``owner``'s surveys, under ``/api/v1/<owner>/surveys`` (the permissions
+    are those of :func:`permissions`):
 
-    * ``GET``/``POST <owner>/surveys`` — staff list and create; enterprise users list the surveys
-      sent to them;
-    * ``GET <owner>/surveys/<id>`` — one survey;
-    * ``POST <owner>/surveys/<id>/invitations`` — staff send it to enterprises;
+    * ``GET <owner>/surveys`` — staff: every survey; enterprise users: the open ones sent to them;
+    * ``POST <owner>/surveys`` — staff create a survey;
+    * ``GET <owner>/surveys/<id>`` — one survey (404 outside the caller's reach);
+    * ``POST <owner>/surveys/<id>/invitations`` — staff send it to enterprises (tokens shown once);
     * ``POST <owner>/surveys/<id>/answers`` — an enterprise user answers for its enterprise;
-    * ``POST <owner>/surveys/<id>/close`` and ``GET <owner>/surveys/<id>/report`` — staff.
+    * ``POST <owner>/surveys/<id>/close``, ``GET <owner>/surveys/<id>/report`` — staff.
     """
-    from flask import jsonify
-
     from core.plugins import ApiResource
     from core.security import is_staff
 
     manage, answer_perm = f"{owner}.survey.manage", f"{owner}.survey.answer"
-    out_schema = SurveyOutSchema()
 
-    def surveys():
-        from flask import request
-
+    def list_surveys():
         user = _user()
-        if request.method == "POST":
-            if not is_staff(user):
-                raise PermissionDenied(_("Only staff can create surveys."))
-            survey = create_survey(owner, _json_body(), user)
-            return jsonify(out_schema.dump(survey)), 201
         query = Survey.select().where(Survey.owner == owner).order_by(Survey.id.desc())
         if not is_staff(user):
             ent_id = getattr(user, "enterprise_id", None) or 0
             query = query.where(Survey.id.in_(SurveyInvitation.select(SurveyInvitation.survey)
                                               .where(SurveyInvitation.enterprise == ent_id)) & (Survey.status == "open"))
-        return jsonify({"items": out_schema.dump(list(query.limit(200)), many=True)})
+        return list(query.limit(500))
 
-    def survey_detail(survey_id):
-        return jsonify(out_schema.dump(_survey_for(owner, survey_id, _user())))
+    def create(data):
+        return create_survey(owner, data, _user())
 
-    def invitations(survey_id):
+    def detail(survey_id):
+        return _survey_for(owner, survey_id, _user())
+
+    def send(survey_id, data):
         user = _user()
-        if not is_staff(user):
-            raise PermissionDenied(_("Only staff can send surveys."))
-        survey = _survey_for(owner, survey_id, user)
-        data = load_or_fail(InviteSchema(), _json_body())
-        sent = invite(survey, data["enterprises"], user)
-        return jsonify({"invited": [{"enterprise": inv.enterprise_id, "token": token} for inv, token in sent]}), 201
+        sent = invite(_survey_for(owner, survey_id, user), data["enterprises"], user)
+        return {"invited": [{"enterprise": inv.enterprise_id, "token": token} for inv, token in sent]}
 
-    def answers(survey_id):
+    def answer(survey_id, data):
         user = _user()
         survey = _survey_for(owner, survey_id, user)
-        if is_staff(user) or not getattr(user, "enterprise_id", None):
+        if not getattr(user, "enterprise_id", None):
             raise PermissionDenied(_("Only enterprise users answer surveys."))
-        data = load_or_fail(AnswerInSchema(), _json_body())
-        answer = submit_answer(survey, user.enterprise_id, data["answers"], user)
-        return jsonify(AnswerOutSchema().dump(answer)), 201
+        return submit_answer(survey, user.enterprise_id, data["answers"], user)
 
     def close(survey_id):
         user = _user()
-        if not is_staff(user):
-            raise PermissionDenied(_("Only staff can close surveys."))
-        return jsonify(out_schema.dump(close_survey(_survey_for(owner, survey_id, user), user)))
+        return close_survey(_survey_for(owner, survey_id, user), user)
 
     def report(survey_id):
-        user = _user()
-        if not is_staff(user):
-            raise PermissionDenied(_("Only staff can read the analysis report."))
-        return jsonify(analyse(_survey_for(owner, survey_id, user)))
+        return analyse(_survey_for(owner, survey_id, _user()))
 
-    base = f"{owner}/surveys"
-    tag = owner
+    base, one = f"{owner}/surveys", f"{owner}/surveys/<int:survey_id>"
     return [
-        ApiResource(base, surveys, ("GET", "POST"), endpoint=f"{owner}_surveys", tag=tag,
-                    summary=f"{owner}: list or create needs surveys", request_schema=SurveySchema,
-                    response_schema=SurveyOutSchema, permission=None),
-        ApiResource(f"{base}/<int:survey_id>", survey_detail, ("GET",), endpoint=f"{owner}_survey", tag=tag,
-                    summary=f"{owner}: one needs survey", response_schema=SurveyOutSchema),
-        ApiResource(f"{base}/<int:survey_id>/invitations", invitations, ("POST",), endpoint=f"{owner}_survey_invite",
-                    tag=tag, summary=f"{owner}: send a survey to enterprises", request_schema=InviteSchema,
-                    permission=manage),
-        ApiResource(f"{base}/<int:survey_id>/answers", answers, ("POST",), endpoint=f"{owner}_survey_answer",
-                    tag=tag, summary=f"{owner}: answer a survey for one's enterprise", request_schema=AnswerInSchema,
+        ApiResource(base, list_surveys, ("GET",), endpoint=f"{owner}_surveys", summary="List needs surveys",
+                    response_schema=SurveyOutSchema, many=True),
+        ApiResource(base, create, ("POST",), endpoint=f"{owner}_survey_create", summary="Create a needs survey",
+                    request_schema=SurveySchema, response_schema=SurveyOutSchema, permission=manage),
+        ApiResource(one, detail, ("GET",), endpoint=f"{owner}_survey", summary="One needs survey",
+                    response_schema=SurveyOutSchema),
+        ApiResource(f"{one}/invitations", send, ("POST",), endpoint=f"{owner}_survey_invite",
+                    summary="Send a survey to enterprises", request_schema=InviteSchema, permission=manage),
+        ApiResource(f"{one}/answers", answer, ("POST",), endpoint=f"{owner}_survey_answer",
+                    summary="Answer a survey for one's enterprise", request_schema=AnswerInSchema,
                     response_schema=AnswerOutSchema, permission=answer_perm),
-        ApiResource(f"{base}/<int:survey_id>/close", close, ("POST",), endpoint=f"{owner}_survey_close", tag=tag,
-                    summary=f"{owner}: close a survey", permission=manage),
-        ApiResource(f"{base}/<int:survey_id>/report", report, ("GET",), endpoint=f"{owner}_survey_report", tag=tag,
-                    summary=f"{owner}: the analysis report of a survey", permission=manage),
+        ApiResource(f"{one}/close", close, ("POST",), endpoint=f"{owner}_survey_close", summary="Close a survey",
+                    response_schema=SurveyOutSchema, permission=manage),
+        ApiResource(f"{one}/report", report, ("GET",), endpoint=f"{owner}_survey_report",
+                    summary="The analysis report of a survey", permission=manage),
     ]

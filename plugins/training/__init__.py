@@ -1,0 +1,83 @@
+"""Training plugin (人才培训): needs surveys and their analysis, courses, the training plan, sessions
+published ahead of time with registration, a waiting list and check-in, and the attendees'
+evaluation of the effect (DB1302 6.2.3, 6.4.3 a–f).
+
+Config: ``[plugins.training] minimum_notice_days`` (see :class:`.schemas.Options`).
+"""
+from core import hookimpl
+from core.plugins import Permission
+
+VERSION = "1.0"
+TITLE = "人才培训 / Training"
+REQUIRES = ()
+
+
+@hookimpl
+def declare_config():
+    from .schemas import Options
+
+    return Options
+
+
+@hookimpl
+def register_models():
+    from .models import MODELS
+
+    return MODELS
+
+
+@hookimpl
+def register_workflows():
+    from .workflows import WORKFLOW
+
+    return [WORKFLOW]
+
+
+@hookimpl
+def register_services():
+    from .workflows import SERVICE
+
+    return [SERVICE]
+
+
+@hookimpl
+def register_permissions():
+    from core.toolkit import surveys
+
+    return [
+        Permission("training.programme.view", "查看培训项目", "View training programmes", ("staff", "enterprise")),
+        Permission("training.session.view", "查看培训班次", "View training sessions", ("staff", "enterprise")),
+        Permission("training.session.register", "报名参加培训", "Register for training sessions", ("enterprise",)),
+        Permission("training.registration.cancel", "取消培训报名", "Cancel training registrations", ("staff", "enterprise")),
+        Permission("training.registration.manage", "管理报名与签到", "Manage registrations and check-in", ("staff",)),
+        Permission("training.evaluation.submit", "提交培训效果评价", "Evaluate a training attended", ("enterprise",)),
+        *surveys.permissions("training"),
+    ]
+
+
+@hookimpl
+def register_admin_views(registry):
+    from .admin import views
+
+    return views()
+
+
+@hookimpl
+def register_api_resources(registry):
+    from .api import resources
+
+    return resources()
+
+
+@hookimpl
+def on_transition(request, transition, workflow, registry):
+    from .steps import on_transition as apply
+
+    apply(request, transition, workflow, registry)
+
+
+@hookimpl
+def seed_demo(registry, context):
+    from .demo import seed
+
+    seed(registry, context)

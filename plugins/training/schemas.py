@@ -1,0 +1,203 @@
+"""Schemas of the training plugin: the evidence of each workflow step (DB1302 6.4.3 a–f), the
+plugin's options and its API inputs and outputs."""
+from __future__ import annotations
+
+import datetime
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from core.i18n import gettext as _
+from core.models import Attachment
+from core.toolkit.plans import PlanSchema  # noqa: F401  (the plan step's schema, DB1302 6.4.3 c)
+from core.toolkit.surveys import survey_step_schema
+
+TEXT = validate.Length(min=1, max=5000)
+SHORT = validate.Length(min=1, max=200)
+CHANNELS = ("portal", "email", "sms", "wechat", "notice_board", "other")
+
+
+class Options(Schema):
+    """``[plugins.training]`` in the config file."""
+
+    # DB1302 6.4.3 d: a session is published at least this many calendar days before it starts.
+    minimum_notice_days = fields.Integer(load_default=5, strict=True, validate=validate.Range(min=0, max=365))
+
+
+class IntakeSchema(Schema):
+    """What an enterprise may say when it asks for training (all optional)."""
+
+    need = fields.String(load_default="", validate=validate.Length(max=5000))
+    participants = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=100000))
+
+
+# DB1302 6.4.3 a: needs survey -> analysis report.
+SurveyStepSchema = survey_step_schema("training")
+
+
+class TeacherSchema(Schema):
+    name = fields.String(required=True, validate=SHORT)
+    title = fields.String(load_default="", validate=validate.Length(max=200))
+    introduction = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class MaterialSchema(Schema):
+    """A course material: a link, or an uploaded attachment (core Attachment id)."""
+
+    title = fields.String(required=True, validate=SHORT)
+    url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
+    attachment = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+    @validates_schema
+    def _one_source(self, data, **kwargs):
+        if bool(data.get("url")) == bool(data.get("attachment")):
+            raise ValidationError(_("Give either a link or an attachment."), "url")
+        if data.get("attachment") and not Attachment.select().where(Attachment.id == data["attachment"]).exists():
+            raise ValidationError(_("Unknown attachment."), "attachment")
+
+
+class CourseSchema(Schema):
+    """DB1302 6.4.3 b: topic, content, teachers, materials."""
+
+    topic = fields.String(required=True, validate=SHORT)
+    content = fields.String(required=True, validate=TEXT)
+    teachers = fields.List(fields.Nested(TeacherSchema), required=True, validate=validate.Length(min=1))
+    materials = fields.List(fields.Nested(MaterialSchema), required=True, validate=validate.Length(min=1))
+
+
+class CourseStepSchema(Schema):
+    courses = fields.List(fields.Nested(CourseSchema), required=True, validate=validate.Length(min=1, max=50))
+
+
+def _naive_utc(value: datetime.datetime) -> datetime.datetime:
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def _optional_url(value: str) -> None:
+    if value:
+        validate.URL(schemes={"http", "https"})(value)
+        validate.Length(max=300)(value)
+
+
+class SessionSchema(Schema):
+    """A session to publish. Times are ISO 8601; a time without an offset is UTC."""
+
+    title = fields.String(required=True, validate=SHORT)
+    starts_at = fields.DateTime(required=True)
+    ends_at = fields.DateTime(required=True)
+    venue = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    meeting_url = fields.String(load_default="", validate=lambda v: _optional_url(v))
+    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100000))
+
+    @validates_schema
+    def _ends_after_start(self, data, **kwargs):
+        if "starts_at" in data and "ends_at" in data and _naive_utc(data["ends_at"]) <= _naive_utc(data["starts_at"]):
+            raise ValidationError(_("A session must end after it starts."), "ends_at")
+
+    @post_load
+    def _utc(self, data, **kwargs):
+        data["starts_at"], data["ends_at"] = _naive_utc(data["starts_at"]), _naive_utc(data["ends_at"])
+        return data
+
+
+class PublishSchema(Schema):
+    """DB1302 6.4.3 d: the notice, where it is published, and the sessions it announces. Each
+    session must start at least ``minimum_notice_days`` after publication (checked on publishing)."""
+
+    notice = fields.String(required=True, validate=TEXT)
+    channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), required=True,
+                           validate=validate.Length(min=1))
+    sessions = fields.List(fields.Nested(SessionSchema), required=True, validate=validate.Length(min=1, max=100))
+
+
+class DeliverSchema(Schema):
+    """DB1302 6.4.3 e: materials, equipment and venue made ready; what was delivered."""
+
+    materials = fields.String(required=True, validate=TEXT)
+    equipment = fields.String(required=True, validate=TEXT)
+    venue = fields.String(required=True, validate=TEXT)
+    notes = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class EvaluateStepSchema(Schema):
+    """DB1302 6.4.3 f: the staff's conclusion on the effect; attendees' scores are added to it."""
+
+    summary = fields.String(required=True, validate=TEXT)
+    improvements = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+# --- API ------------------------------------------------------------------------------------------
+
+class RegistrationInSchema(Schema):
+    note = fields.String(load_default="", validate=validate.Length(max=300))
+
+
+class EvaluationInSchema(Schema):
+    """An attendee's evaluation (DB1302 6.4.3 f)."""
+
+    satisfaction = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    usefulness = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    comment = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class SessionOutSchema(Schema):
+    id = fields.Integer()
+    programme = fields.Integer(attribute="programme_id")
+    title = fields.String()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    venue = fields.String()
+    meeting_url = fields.String()
+    capacity = fields.Integer()
+    published_at = fields.DateTime()
+    registered = fields.Integer()
+    waitlisted = fields.Integer()
+    seats_left = fields.Integer()
+
+
+class RegistrationOutSchema(Schema):
+    id = fields.Integer()
+    session = fields.Integer(attribute="session_id")
+    enterprise = fields.Integer(attribute="enterprise_id")
+    user = fields.Integer(attribute="user_id")
+    status = fields.String()
+    waitlist_position = fields.Integer(allow_none=True)
+    note = fields.String()
+    queued_at = fields.DateTime()
+    promoted_at = fields.DateTime(allow_none=True)
+    cancelled_at = fields.DateTime(allow_none=True)
+    checked_in_at = fields.DateTime(allow_none=True)
+
+
+class EvaluationOutSchema(Schema):
+    id = fields.Integer()
+    registration = fields.Integer(attribute="registration_id")
+    satisfaction = fields.Integer()
+    usefulness = fields.Integer()
+    comment = fields.String()
+    created_at = fields.DateTime()
+
+
+class CourseOutSchema(Schema):
+    id = fields.Integer()
+    topic = fields.String()
+    content = fields.String()
+    teachers = fields.List(fields.Dict())
+    materials = fields.List(fields.Dict())
+
+
+class ProgrammeOutSchema(Schema):
+    id = fields.Integer()
+    request = fields.Integer(attribute="request_id")
+    survey = fields.Integer(attribute="survey_id", allow_none=True)
+    needs_report = fields.Dict(allow_none=True)
+    conclusions = fields.String()
+    plan = fields.Dict(allow_none=True)
+    notice = fields.String()
+    channels = fields.List(fields.String())
+    published_at = fields.DateTime(allow_none=True)
+    delivery = fields.Dict(allow_none=True)
+    evaluation = fields.Dict(allow_none=True)
+    courses = fields.List(fields.Nested(CourseOutSchema), attribute="course_list")
+    sessions = fields.List(fields.Nested(SessionOutSchema), attribute="session_list")

@@ -1,0 +1,180 @@
+"""Training plugin: notice period, concurrency of the waiting list, migrations, demo data, and
+switching it off (DB1302 6.2.3, 6.4.3)."""
+import datetime
+import threading
+
+import pytest
+from playhouse.schema_diff import diff_models
+
+from core.errors import ConfigError, Conflict
+from core.models import AuditEvent, ServiceRequest, utcnow
+from plugins.training import registrations
+from plugins.training.models import MODELS, TrainingEvaluation, TrainingProgramme, TrainingRegistration, TrainingSession
+from plugins.training.workflows import STEPS
+from tests import factories
+from tests.plugins.investment.webflow import Api, field_errors
+from tests.plugins.training.conftest import QUESTIONS, session_data
+
+EXAMPLES = {s.key: s.example for s in STEPS}
+
+
+def test_migrations_equal_models(platform):
+    assert not diff_models(platform.db, MODELS)
+    assert not diff_models(platform.db, platform.registry.models_of("core"))
+
+
+def test_catalog_entry_has_fee_type_and_published_time_limit(platform):
+    service = platform.registry.services["training"]
+    assert service.fee_type == "free" and service.time_limit_days == sum(s.time_limit_days for s in STEPS)
+    assert platform.registry.workflows["training"].step_keys == ["survey", "course", "plan", "publish", "deliver", "evaluate"]
+
+
+@pytest.fixture
+def with_options(make_config):
+    """A migrated platform with the training plugin and ``[plugins.training]`` options."""
+    from core.platform import Platform
+
+    built = []
+
+    def factory(**options):
+        plat = Platform(make_config(plugins=["training"]).with_overrides(plugins={"training": options}))
+        built.append(plat)
+        plat.upgrade()
+        return plat
+
+    yield factory
+    for plat in built:
+        plat.db.close()
+
+
+def test_config_is_validated(with_options):
+    with pytest.raises(ConfigError, match="plugins.training.minimum_notice_days"):
+        with_options(minimum_notice_days=-1)
+    with pytest.raises(ConfigError, match="plugins.training.notice"):
+        with_options(notice=3)
+
+
+def test_minimum_notice_period_from_config(with_options, api_token):
+    # DB1302 6.4.3 d: sessions are published at least [plugins.training] minimum_notice_days ahead.
+    from core.web.app import create_app
+
+    plat = with_options(minimum_notice_days=10)
+    assert plat.registry.options["training"] == {"minimum_notice_days": 10}
+    people = factories.make_people()
+    api = Api(create_app(platform=plat).test_client(), api_token)
+    survey = api.post(people.staff, "training/surveys", {"title": "调研", "questions": QUESTIONS}).get_json()["id"]
+    api.post(people.user_a, f"training/surveys/{survey}/answers", {"answers": {"topics": ["营销"], "urgency": 2}})
+    rid = api.file(people.user_a, "training", "培训")["id"]
+    api.advance(people.staff, rid, {"survey": survey, "conclusions": "营销培训"})
+    api.advance(people.staff, rid, EXAMPLES["course"])
+    api.advance(people.staff, rid, EXAMPLES["plan"])
+    events = AuditEvent.select().count()
+    publish = {**EXAMPLES["publish"], "sessions": [session_data(days_ahead=20), session_data(days_ahead=7, title="太急")]}
+    r = api.act(people.staff, rid, "advance", publish)
+    assert r.status_code == 422
+    assert set(field_errors(r)["sessions"]) == {"1"} and "starts_at" in field_errors(r)["sessions"]["1"]
+    assert TrainingSession.select().count() == 0 and AuditEvent.select().count() == events
+    assert ServiceRequest.get_by_id(rid).current_step == "publish"
+    api.advance(people.staff, rid, {**publish, "sessions": [session_data(days_ahead=11)]})
+    assert TrainingSession.select().count() == 1
+
+
+@pytest.fixture
+def full_session(platform, people):
+    """A published session with ``capacity`` 2 and six enterprise users wanting a seat."""
+    req = platform.engine.open_request(enterprise=people.ent_a, service_key="training", actor=people.user_a, title="培训")
+    prog = TrainingProgramme.get(TrainingProgramme.request == req.id)
+    session = TrainingSession.create(programme=prog, title="班次", starts_at=utcnow() + datetime.timedelta(days=30),
+                                     ends_at=utcnow() + datetime.timedelta(days=30, hours=3), venue="301",
+                                     capacity=2, published_at=utcnow())
+    users = [factories.user(f"u{i}", ["enterprise"], enterprise=people.ent_a if i % 2 else people.ent_b) for i in range(6)]
+    return session, users
+
+
+def _run_concurrently(fn, items):
+    errors, barrier = [], threading.Barrier(len(items))
+
+    def worker(item):
+        from core.db import database
+
+        try:
+            barrier.wait()
+            fn(item)
+        except Exception as exc:  # collected and checked by the test
+            errors.append(exc)
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in items]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def test_concurrent_registrations_never_overbook(full_session):
+    session, users = full_session
+    errors = _run_concurrently(lambda u: registrations.register(session.id, u), users)
+    assert errors == []
+    statuses = [r.status for r in TrainingRegistration.select()]
+    assert statuses.count("registered") == 2 and statuses.count("waitlisted") == 4
+
+
+def test_concurrent_cancellations_promote_each_waiting_person_once(full_session):
+    session, users = full_session
+    for u in users:
+        registrations.register(session.id, u)
+    seated = list(TrainingRegistration.select().where(TrainingRegistration.status == "registered"))
+    errors = _run_concurrently(lambda reg: registrations.cancel(reg, reg.user), seated + seated[:1])
+    assert len(errors) == 1 and isinstance(errors[0], Conflict)  # the same cancellation twice: once only
+    regs = {r.user_id: r for r in TrainingRegistration.select()}
+    assert [regs[u.id].status for u in users] == ["cancelled", "cancelled", "registered", "registered",
+                                                  "waitlisted", "waitlisted"]
+    assert registrations.waitlist_position(regs[users[4].id]) == 1
+
+
+def test_registering_again_after_cancelling_goes_to_the_back(full_session):
+    session, users = full_session
+    for u in users[:3]:
+        registrations.register(session.id, u)
+    first = TrainingRegistration.get(TrainingRegistration.user == users[0].id)
+    registrations.cancel(first, users[0])  # users[2] is promoted
+    again = registrations.register(session.id, users[0])
+    assert again.id == first.id and again.status == "waitlisted" and registrations.waitlist_position(again) == 1
+
+
+def test_seed_demo(platform, people):
+    import random
+
+    for _ in range(6):  # what the demo builder leaves: requests stuck at the survey step
+        platform.engine.open_request(enterprise=people.ent_a, service_key="training", actor=people.user_a, title="培训")
+    ctx = {"platform": platform, "rng": random.Random(1), "enterprises": [people.ent_a, people.ent_b],
+           "users": {"staff": [people.staff], "enterprise": [people.user_a, people.user_b,
+                                                              factories.user("u3", ["enterprise"], enterprise=people.ent_a),
+                                                              factories.user("u4", ["enterprise"], enterprise=people.ent_b)]}}
+    platform.registry.notify("seed_demo", registry=platform.registry, context=ctx)
+    steps = sorted(r.current_step for r in ServiceRequest.select())
+    assert steps == ["course", "deliver", "evaluate", "plan", "publish", "survey"]
+    assert TrainingRegistration.select().where(TrainingRegistration.status == "waitlisted").count() >= 1
+    assert TrainingEvaluation.select().count() >= 1
+
+
+def test_admin_and_api_registered(app):
+    rules = {r.rule for r in app.url_map.iter_rules()}
+    assert "/api/v1/training/sessions" in rules
+    assert any(r.startswith("/admin/training/") for r in rules)
+
+
+def test_disabled_leaves_nothing(make_platform):
+    """Removed from plugins.enabled: no routes, admin views, API resources, catalog entries, commands."""
+    from core.web.app import create_app
+
+    plat = make_platform(plugins=["sample"])
+    reg = plat.registry
+    assert "training" not in reg.services and "training" not in reg.workflows
+    assert not [p for p in reg.permissions if p.startswith(("training.", "workflow.training."))]
+    assert not reg.models_of("training") and not [c for o, c in reg.commands if o == "training"]
+    app = create_app(platform=plat)
+    assert not [r.rule for r in app.url_map.iter_rules() if "training" in r.rule]
+    assert not [e for e in app.view_functions if "training" in e]

@@ -1,0 +1,137 @@
+"""Training plugin, walked through the generic request API: DB1302 6.2.3, 6.4.3 a–f."""
+import copy
+
+import pytest
+
+from core.models import AuditEvent, ServiceRequest, Transition
+from plugins.training.models import (TrainingCourse, TrainingEvaluation, TrainingProgramme, TrainingRegistration,
+                                     TrainingSession)
+from plugins.training.workflows import STEPS
+from tests.factories import user
+from tests.plugins.investment.webflow import field_errors
+from tests.plugins.training.conftest import session_data
+
+EXAMPLES = {s.key: s.example for s in STEPS}
+
+
+def walk_to(api, people, survey_id, stop_before, sessions=None):
+    """File a training request as enterprise A and let staff advance it up to ``stop_before``."""
+    req = api.file(people.user_a, "training", "员工精益生产培训", data={"need": "一线主管的精益生产培训", "participants": 20})
+    data = copy.deepcopy(EXAMPLES)
+    data["survey"]["survey"] = survey_id
+    data["publish"]["sessions"] = sessions or [session_data()]
+    for step in ("survey", "course", "plan", "publish", "deliver", "evaluate"):
+        if step == stop_before:
+            break
+        api.advance(people.staff, req["id"], data[step], "complete" if step == "evaluate" else "advance")
+    return req["id"]
+
+
+def test_training_programme_end_to_end(api, people, answered_survey):
+    # DB1302 6.4.3 a: the analysis report is built from the answers
+    report = api.get(people.staff, f"training/surveys/{answered_survey}/report").get_json()
+    assert report["respondents"] == 1 and report["invited"] == 2
+    assert report["questions"][0]["counts"] == {"精益生产": 1, "数字化": 1, "营销": 0}
+
+    rid = walk_to(api, people, answered_survey, stop_before="deliver", sessions=[session_data(capacity=1)])
+    programme = TrainingProgramme.get(TrainingProgramme.request == rid)
+    assert programme.needs_report["respondents"] == 1 and programme.conclusions  # 6.4.3 a
+    assert [c.topic for c in TrainingCourse.select()] == ["精益生产"]  # 6.4.3 b
+    assert set(programme.plan) >= {"audience", "goals", "budget", "milestones", "trainer_introductions"}  # 6.4.3 c
+    assert programme.published_at is not None and programme.channels == ["portal", "email"]  # 6.4.3 d
+
+    # Enterprise users see the published session and register; the second goes on the waiting list.
+    colleague = user("colleague_a", ["enterprise"], enterprise=people.ent_a)
+    sessions = api.get(people.user_b, "training/sessions").get_json()
+    assert [s["seats_left"] for s in sessions] == [1]
+    sid = sessions[0]["id"]
+    first = api.post(people.user_b, f"training/sessions/{sid}/registrations", {}).get_json()
+    second = api.post(colleague, f"training/sessions/{sid}/registrations", {"note": "主管"}).get_json()
+    assert (first["status"], second["status"], second["waitlist_position"]) == ("registered", "waitlisted", 1)
+    assert api.get(people.user_b, f"training/sessions/{sid}").get_json()["waitlisted"] == 1
+
+    # user_b cancels: the waiting list moves up automatically and the promoted user is told.
+    r = api.post(people.user_b, f"training/registrations/{first['id']}/cancel")
+    assert r.status_code == 201 and r.get_json()["promoted"]["id"] == second["id"]
+    assert TrainingRegistration.get_by_id(second["id"]).status == "registered"
+    assert colleague.notifications.count() == 1
+
+    # Staff check the attendee in; only that attendee may evaluate (DB1302 6.4.3 e, f).
+    assert api.post(people.staff, f"training/registrations/{second['id']}/check-in").status_code == 201
+    r = api.post(colleague, f"training/registrations/{second['id']}/evaluation",
+                 {"satisfaction": 5, "usefulness": 4, "comment": "很实用"})
+    assert r.status_code == 201, r.get_json()
+
+    api.advance(people.staff, rid, EXAMPLES["deliver"])
+    done = api.advance(people.staff, rid, EXAMPLES["evaluate"], "complete")
+    assert done["request"]["status"] == "completed"
+    programme = TrainingProgramme.get(TrainingProgramme.request == rid)
+    assert programme.delivery["attendance"]["attended"] == 1
+    assert programme.evaluation["results"]["average_satisfaction"] == 5.0
+    detail = api.get(people.user_a, f"training/programmes/{rid}").get_json()
+    assert detail["sessions"][0]["registered"] == 1 and detail["courses"][0]["topic"] == "精益生产"
+
+
+def test_wrong_roles_are_refused(api, people, answered_survey):
+    rid = walk_to(api, people, answered_survey, stop_before="course")
+    # an enterprise user may not act on staff steps; another enterprise does not even see the request
+    assert api.act(people.user_a, rid, "advance", EXAMPLES["course"]).status_code == 403
+    assert api.act(people.user_b, rid, "advance", EXAMPLES["course"]).status_code == 404
+    assert api.act(people.expert, rid, "advance", EXAMPLES["course"]).status_code in (403, 404)
+    assert ServiceRequest.get_by_id(rid).current_step == "course"
+    # staff do not answer surveys, enterprise users do not write or read reports
+    assert api.post(people.user_a, "training/surveys", {"title": "x", "questions": []}).status_code == 403
+    assert api.get(people.user_a, f"training/surveys/{answered_survey}/report").status_code == 403
+    assert api.post(people.staff, f"training/surveys/{answered_survey}/answers",
+                    {"answers": {"urgency": 1}}).status_code == 403
+    # another enterprise cannot see the programme
+    assert api.get(people.user_b, f"training/programmes/{rid}").status_code == 404
+
+
+def test_registration_rules_by_role(api, people, answered_survey):
+    rid = walk_to(api, people, answered_survey, stop_before="deliver")
+    sid = TrainingSession.get().id
+    assert api.post(people.staff, f"training/sessions/{sid}/registrations", {}).status_code == 403
+    reg = api.post(people.user_a, f"training/sessions/{sid}/registrations", {}).get_json()
+    assert api.post(people.user_a, f"training/sessions/{sid}/registrations", {}).status_code == 409
+    # others cannot check in, cancel or evaluate it; not before check-in either
+    assert api.post(people.user_a, f"training/registrations/{reg['id']}/check-in").status_code == 403
+    assert api.post(people.user_b, f"training/registrations/{reg['id']}/cancel").status_code == 404
+    r = api.post(people.user_a, f"training/registrations/{reg['id']}/evaluation", {"satisfaction": 5, "usefulness": 5})
+    assert r.status_code == 403  # did not check in: not asked (DB1302 6.4.3 f)
+    assert api.get(people.user_a, f"training/sessions/{sid}/registrations").status_code == 403
+    api.post(people.staff, f"training/registrations/{reg['id']}/check-in")
+    assert api.post(people.staff, f"training/registrations/{reg['id']}/check-in").status_code == 409
+    assert api.post(people.user_a, f"training/registrations/{reg['id']}/cancel").status_code == 409
+    assert TrainingEvaluation.select().count() == 0
+    assert ServiceRequest.get_by_id(rid).current_step == "deliver"
+
+
+@pytest.mark.parametrize("step, bad, field", [
+    ("survey", {"survey": 999, "conclusions": "x"}, "survey"),
+    ("survey", {"conclusions": "x"}, "survey"),
+    ("course", {"courses": [{"topic": "x", "content": "y", "teachers": [], "materials": []}]}, "courses"),
+    ("course", {"courses": [{"topic": "x", "content": "y", "teachers": [{"name": "王"}],
+                             "materials": [{"title": "讲义"}]}]}, "courses"),
+    ("plan", {"audience": "x"}, "goals"),
+    ("publish", {"notice": "n", "channels": ["fax"], "sessions": []}, "channels"),
+    ("publish", {"notice": "n", "channels": ["portal"], "sessions": [{**session_data(), "capacity": 0}]}, "sessions"),
+    ("deliver", {"materials": "讲义"}, "equipment"),
+])
+def test_invalid_step_data_refused_with_field_errors_and_nothing_written(api, people, answered_survey, step, bad, field):
+    rid = walk_to(api, people, answered_survey, stop_before=step)
+    before = (Transition.select().count(), AuditEvent.select().count(), TrainingCourse.select().count(),
+              TrainingSession.select().count())
+    r = api.act(people.staff, rid, "advance", bad)
+    assert r.status_code == 422, r.get_json()
+    assert field in field_errors(r)
+    assert before == (Transition.select().count(), AuditEvent.select().count(), TrainingCourse.select().count(),
+                      TrainingSession.select().count())
+    assert ServiceRequest.get_by_id(rid).current_step == step
+
+
+def test_survey_without_answers_cannot_feed_the_analysis(api, people):
+    r = api.post(people.staff, "training/surveys", {"title": "空调研", "questions": [{"key": "q", "kind": "text", "text": "?"}]})
+    req = api.file(people.user_a, "training", "培训")
+    r = api.act(people.staff, req["id"], "advance", {"survey": r.get_json()["id"], "conclusions": "无"})
+    assert r.status_code == 422 and "survey" in field_errors(r)

@@ -1,2 +1,48 @@
-def admin_views(registry):
-    return []
+"""Staff screens of the technical plugin: institutions, shared equipment, bookings (overlaps are
+refused on save too) and assignments (written by the workflow, read-only here)."""
+from __future__ import annotations
+
+from core.errors import ValidationFailed
+from core.i18n import _, lazy_gettext as _l
+from core.plugins import AdminViewSpec
+from core.web.admin.base import SecureModelView
+from core.web.admin.generated import ReadOnlyView
+
+from . import bookings as bk
+from .models import Assignment, Booking, Equipment, Institution
+
+CATEGORY = _l("Technical services")
+
+
+class InstitutionView(SecureModelView):
+    edit_permission = "technical.institution.edit"
+    column_list = ["id", "name", "capabilities", "contract_start", "contract_end", "contact_name", "active"]
+
+    def on_model_change(self, form, model, is_created):
+        if model.contract_start and model.contract_end and model.contract_end < model.contract_start:
+            raise ValidationFailed(_("Invalid data."), {"contract_end": [_("Must not be before the contract start.")]})
+
+
+class BookingView(SecureModelView):
+    """Bookings made here obey the same rule as the API: no overlap on one device."""
+
+    edit_permission = "technical.equipment.edit"
+    column_list = ["id", "equipment", "enterprise", "starts_at", "ends_at", "status", "purpose"]
+
+    def on_model_change(self, form, model, is_created):
+        if model.ends_at <= model.starts_at:
+            raise ValidationFailed(_("The booking must end after it starts."), {"ends_at": [_("Must be later than the start.")]})
+        if model.status == "booked" and bk.overlapping(model.equipment_id, model.starts_at, model.ends_at,
+                                                       exclude=model.id).exists():
+            raise ValidationFailed(_("The device is already booked then."), {"starts_at": [_("Overlaps another booking.")]})
+
+
+def admin_views(registry) -> list[AdminViewSpec]:
+    return [
+        AdminViewSpec(model=Institution, view_class=InstitutionView, permission="technical.institution.view",
+                      category=CATEGORY),
+        AdminViewSpec(model=Equipment, permission="technical.equipment.edit", category=CATEGORY),
+        AdminViewSpec(model=Booking, view_class=BookingView, permission="technical.booking.view", category=CATEGORY),
+        AdminViewSpec(model=Assignment, view_class=ReadOnlyView, permission="technical.assignment.view",
+                      category=CATEGORY),
+    ]

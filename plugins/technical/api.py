@@ -1,2 +1,156 @@
-def api_resources(registry):
-    return []
+"""REST resources of the technical plugin under ``/api/v1/technical/`` (DB1302 6.2.2, 6.4.2).
+
+The workflow itself runs through the generic request API; here are the registers (institutions,
+shared equipment), bookings, the ranked candidates for a request and its assignment."""
+from __future__ import annotations
+
+import flask
+
+from core import audit
+from core.db import write_transaction
+from core.errors import NotFound, ValidationFailed
+from core.i18n import gettext as _
+from core.models import Enterprise, ServiceRequest
+from core.plugins import ApiResource
+from core.security import get_scoped, is_staff, scope_query
+
+from . import bookings as bk
+from . import candidates
+from .models import Assignment, Booking, Equipment, Institution
+from .schemas import BookingOutSchema, BookingSchema, EquipmentOutSchema, InstitutionOutSchema, InstitutionSchema
+from .workflows import WORKFLOW_KEY
+
+TAG = "technical"
+
+
+def _user():
+    from core.web.api.auth import api_user
+
+    return api_user()
+
+
+def _platform():
+    return flask.current_app.extensions["rongtong"]
+
+
+def _today():
+    from core.models import utcnow
+
+    return _platform().calendar.local_date(utcnow())
+
+
+def list_institutions():
+    """Contracted service institutions (DB1302 5.3.7), with their capabilities and contracts."""
+    return InstitutionOutSchema(many=True).dump(Institution.select().order_by(Institution.name).limit(1000))
+
+
+def create_institution(data):
+    with write_transaction():
+        if Institution.select().where(Institution.name == data["name"]).exists():
+            raise ValidationFailed(_("Invalid data."), {"name": [_("An institution with this name exists already.")]})
+        inst = Institution.create(**data)
+        audit.record_create(inst, _user())
+    return InstitutionOutSchema().dump(inst), 201
+
+
+def list_equipment():
+    """Shared equipment open for booking."""
+    query = Equipment.select().where(Equipment.active == True).order_by(Equipment.name)  # noqa: E712
+    return EquipmentOutSchema(many=True).dump(query.limit(1000))
+
+
+def equipment_bookings(equipment_id: int):
+    """When a device is taken (times only: whose booking it is stays private)."""
+    device = Equipment.get_or_none((Equipment.id == equipment_id) & (Equipment.active == True))  # noqa: E712
+    if device is None:
+        raise NotFound(_("Equipment not found."))
+    rows = (Booking.select().where((Booking.equipment == device.id) & (Booking.status == "booked"))
+            .order_by(Booking.starts_at).limit(1000))
+    return [{"starts_at": b.starts_at.isoformat(), "ends_at": b.ends_at.isoformat()} for b in rows]
+
+
+def list_bookings():
+    """Bookings the caller may see (an enterprise user: its own enterprise's)."""
+    query = scope_query(Booking.select(), Booking, _user()).order_by(Booking.starts_at.desc())
+    return BookingOutSchema(many=True).dump(query.limit(1000))
+
+
+def create_booking(data):
+    """Book a device; an overlapping booking of the same device is refused (422, ``starts_at``)."""
+    user = _user()
+    if is_staff(user):
+        if "enterprise" not in data:
+            raise ValidationFailed(_("Say which enterprise books."), {"enterprise": [_("Missing data for required field.")]})
+        enterprise = Enterprise.get_or_none((Enterprise.id == data["enterprise"]) & (Enterprise.status == "admitted"))
+        if enterprise is None:
+            raise ValidationFailed(_("Unknown enterprise."), {"enterprise": [_("Unknown or not admitted enterprise.")]})
+    else:
+        if not user.enterprise_id or data.get("enterprise", user.enterprise_id) != user.enterprise_id:
+            raise ValidationFailed(_("You can only book for your own enterprise."),
+                                   {"enterprise": [_("You can only book for your own enterprise.")]})
+        enterprise = user.enterprise
+    booking = bk.book(equipment_id=data["equipment"], enterprise=enterprise, starts_at=data["starts_at"],
+                      ends_at=data["ends_at"], purpose=data["purpose"], actor=user)
+    return BookingOutSchema().dump(booking), 201
+
+
+def cancel_booking(booking_id: int):
+    booking = get_scoped(Booking, booking_id, _user())
+    if booking is None:
+        raise NotFound(_("Booking not found."))
+    return BookingOutSchema().dump(bk.cancel(booking.id, _user())), 200
+
+
+def _technical_request(request_id: int) -> ServiceRequest:
+    req = get_scoped(ServiceRequest, request_id, _user())
+    if req is None or req.workflow_key != WORKFLOW_KEY:
+        raise NotFound(_("Request not found."))
+    return req
+
+
+def request_candidates(request_id: int):
+    """Institutions ranked for a technical request (DB1302 6.4.2 b): capability for the kind of
+    service, contract validity, current load — each point with its reason; ineligible ones apart."""
+    return candidates.candidates_report(_technical_request(request_id), _today())
+
+
+def request_assignment(request_id: int):
+    """The institution chosen, the plan, the delivery and the evaluation of a technical request."""
+    req = _technical_request(request_id)
+    a = Assignment.get_or_none(Assignment.request == req.id)
+    if a is None:
+        raise NotFound(_("No plan has been made for this request yet."))
+    return {"request": req.id, "institution": candidates.describe(a.institution), "kind": a.kind, "plan": a.plan,
+            "candidates": a.candidates, "planned_at": a.planned_at.isoformat(), "records": a.records,
+            "deliverables": a.deliverables, "delivered_at": a.delivered_at.isoformat() if a.delivered_at else None,
+            "score": a.score, "comment": a.comment,
+            "evaluated_at": a.evaluated_at.isoformat() if a.evaluated_at else None}
+
+
+def api_resources(registry) -> list[ApiResource]:
+    r = ApiResource
+    return [
+        r("technical/institutions", list_institutions, ("GET",), endpoint="technical_institutions",
+          summary="Contracted service institutions", tag=TAG, permission="technical.institution.view"),
+        r("technical/institutions", create_institution, ("POST",), endpoint="technical_institution_create",
+          summary="Register a service institution", tag=TAG, request_schema=InstitutionSchema,
+          permission="technical.institution.edit"),
+        r("technical/equipment", list_equipment, ("GET",), endpoint="technical_equipment",
+          summary="Shared equipment", tag=TAG, permission="technical.equipment.view"),
+        r("technical/equipment/<int:equipment_id>/bookings", equipment_bookings, ("GET",),
+          endpoint="technical_equipment_bookings", summary="When a device is booked", tag=TAG,
+          permission="technical.equipment.view"),
+        r("technical/bookings", list_bookings, ("GET",), endpoint="technical_bookings",
+          summary="Equipment bookings", tag=TAG, permission="technical.booking.view"),
+        r("technical/bookings", create_booking, ("POST",), endpoint="technical_booking_create",
+          summary="Book shared equipment (overlaps refused)", tag=TAG, request_schema=BookingSchema,
+          permission="technical.booking.make"),
+        r("technical/bookings/<int:booking_id>/cancel", cancel_booking, ("POST",), endpoint="technical_booking_cancel",
+          summary="Cancel a booking", tag=TAG, permission="technical.booking.make"),
+        r("technical/requests/<int:request_id>/candidates", request_candidates, ("GET",),
+          endpoint="technical_candidates", summary="Ranked candidate institutions with reasons", tag=TAG,
+          permission="technical.candidates.view"),
+        r("technical/requests/<int:request_id>/assignment", request_assignment, ("GET",),
+          endpoint="technical_assignment", summary="Chosen institution, plan, delivery and evaluation", tag=TAG,
+          permission="technical.assignment.view"),
+    ]

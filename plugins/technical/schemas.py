@@ -60,7 +60,7 @@ class InstitutionSchema(Schema):
     description = fields.String(validate=validate.Length(max=5000))
     active = fields.Boolean()
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _contract_period(self, data, **kwargs):
         if data.get("contract_start") and data.get("contract_end") and data["contract_end"] < data["contract_start"]:
             raise ValidationError("Must not be before the contract start.", "contract_end")

@@ -34,3 +34,20 @@ def institutions(tech):
         "old": Institution.create(name="旧合作机构", capabilities=["inspection_testing"],
                                   contract_start=today - 2 * year, contract_end=today - datetime.timedelta(days=1)),
     }
+
+
+@pytest.fixture
+def tech_app(tech):
+    from core.web.app import create_app
+
+    app = create_app(platform=tech)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def api(tech_app, cast):
+    from core.web.tokens import issue_token
+    from tests.plugins.investment.webflow import Api
+
+    return Api(tech_app.test_client(), issue_token)

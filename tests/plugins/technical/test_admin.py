@@ -1,0 +1,40 @@
+"""Staff screens of the technical plugin (DB1302 6.2.2, 6.4.2)."""
+import re
+
+from plugins.technical.models import Booking, Equipment
+
+
+def _token(client, path):
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def test_screens(tech_app, cast, login):
+    staff = tech_app.test_client()
+    login(staff, cast.staff)
+    for path in ("/admin/technical/institution/", "/admin/technical/equipment/", "/admin/technical/booking/",
+                 "/admin/technical/assignment/", "/admin/technical/institution/new/"):
+        assert staff.get(path).status_code == 200, path
+    ent = tech_app.test_client()
+    login(ent, cast.user_a)
+    assert ent.get("/admin/technical/institution/").status_code == 403
+    assert ent.get("/admin/technical/equipment/new/").status_code == 403
+
+
+def test_overlapping_booking_refused_in_the_admin_too(tech_app, cast, login):
+    from plugins.technical import bookings
+    import datetime
+
+    device = Equipment.create(name="激光粒度仪")
+    bookings.book(equipment_id=device.id, enterprise=cast.ent_a, starts_at=datetime.datetime(2026, 9, 7, 1),
+                  ends_at=datetime.datetime(2026, 9, 7, 3), purpose="", actor=cast.staff)
+    client = tech_app.test_client()
+    login(client, cast.staff)
+    token = _token(client, "/admin/technical/booking/new/")
+    form = {"csrf_token": token, "equipment": str(device.id), "enterprise": str(cast.ent_b.id),
+            "starts_at": "2026-09-07 02:00:00", "ends_at": "2026-09-07 04:00:00", "purpose": "x", "status": "booked"}
+    r = client.post("/admin/technical/booking/new/", data=form)
+    assert r.status_code == 200  # the form is shown again with the error
+    assert Booking.select().count() == 1
+    r = client.post("/admin/technical/booking/new/", data={**form, "starts_at": "2026-09-07 03:00:00"})
+    assert r.status_code == 302 and Booking.select().count() == 2

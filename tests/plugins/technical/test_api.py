@@ -1,0 +1,80 @@
+"""The technical plugin over HTTP (DB1302 6.4.2 a–d, 6.2.2 equipment sharing): the workflow walked
+through the generic request API with the right roles, refused with the wrong ones; invalid data
+gets field errors and writes nothing."""
+from core.models import AuditEvent, ServiceRequest, Transition
+from plugins.technical.models import Assignment, Booking, Equipment, Institution
+from tests.plugins.investment.webflow import field_errors
+
+
+def test_workflow_end_to_end(api, cast, institutions):
+    r = api.post(cast.user_a, "requests", {"service_key": "technical.service", "title": "新材料检测",
+                                           "data": {"need": "复合材料拉伸强度检测", "kind": "teleportation"}})
+    assert r.status_code == 422 and "kind" in field_errors(r)
+    rid = api.file(cast.user_a, "technical.service", "新材料检测",
+                   {"need": "复合材料拉伸强度检测", "kind": "inspection_testing"})["id"]
+    # a) accept: staff only
+    assert api.act(cast.user_a, rid, "advance", {"kind": "inspection_testing"}).status_code == 403
+    api.advance(cast.staff, rid, {"kind": "inspection_testing", "remarks": "材料齐全"})
+    # b) plan: candidates ranked with reasons (staff only), then an eligible choice
+    assert api.get(cast.user_a, f"technical/requests/{rid}/candidates").status_code == 403
+    report = api.get(cast.staff, f"technical/requests/{rid}/candidates").get_json()
+    assert [c["candidate"]["name"] for c in report["candidates"]] == ["省检测研究院", "市质检中心"]
+    assert all(r["text"] for c in report["candidates"] for r in c["reasons"])
+    n = (Transition.select().count(), AuditEvent.select().count())
+    r = api.act(cast.staff, rid, "advance", {"institution": institutions["old"].id, "plan": "方案"})
+    assert r.status_code == 422 and "institution" in field_errors(r)
+    r = api.act(cast.staff, rid, "advance", {"institution": institutions["lab"].id})
+    assert r.status_code == 422 and "plan" in field_errors(r)
+    assert (Transition.select().count(), AuditEvent.select().count()) == n and Assignment.select().count() == 0
+    api.advance(cast.staff, rid, {"institution": institutions["lab"].id, "plan": "10个工作日内出具检测报告"})
+    # c) deliver
+    r = api.act(cast.staff, rid, "advance", {"records": "完成", "deliverables": []})
+    assert r.status_code == 422 and "deliverables" in field_errors(r)
+    api.advance(cast.staff, rid, {"records": "完成三批次检测", "deliverables": ["检测报告"]})
+    # d) evaluate: the enterprise itself
+    assert api.act(cast.staff, rid, "complete", {"score": 5}).status_code == 403
+    r = api.act(cast.user_a, rid, "complete", {"score": 9})
+    assert r.status_code == 422 and "score" in field_errors(r)
+    api.advance(cast.user_a, rid, {"score": 5, "comment": "专业、及时"}, outcome="complete")
+    assert ServiceRequest.get_by_id(rid).status == "completed"
+    a = api.get(cast.user_a, f"technical/requests/{rid}/assignment").get_json()
+    assert a["institution"]["name"] == "省检测研究院" and a["deliverables"] == ["检测报告"] and a["score"] == 5
+    assert api.get(cast.user_b, f"technical/requests/{rid}/assignment").status_code == 404
+
+
+def test_bookings_over_http(api, cast):
+    device = Equipment.create(name="扫描电子显微镜", location="共享实验室 B")
+    slot = {"equipment": device.id, "starts_at": "2026-09-07T09:00:00+08:00", "ends_at": "2026-09-07T11:00:00+08:00",
+            "purpose": "断口分析"}
+    assert api.post(cast.expert, "technical/bookings", slot).status_code == 403
+    r = api.post(cast.user_a, "technical/bookings", {**slot, "enterprise": cast.ent_b.id})
+    assert r.status_code == 422 and "enterprise" in field_errors(r)
+    r = api.post(cast.user_a, "technical/bookings", slot)
+    assert r.status_code == 201, r.get_json()
+    booking = r.get_json()
+    assert booking["starts_at"].startswith("2026-09-07T01:00")  # stored in UTC
+    r = api.post(cast.user_b, "technical/bookings", {**slot, "starts_at": "2026-09-07T10:00:00+08:00",
+                                                      "ends_at": "2026-09-07T12:00:00+08:00"})
+    assert r.status_code == 422 and "starts_at" in field_errors(r)
+    r = api.post(cast.user_b, "technical/bookings", {**slot, "ends_at": "2026-09-07T08:00:00+08:00"})
+    assert r.status_code == 422 and "ends_at" in field_errors(r)
+    assert Booking.select().count() == 1
+    assert api.get(cast.user_b, "technical/bookings").get_json() == []
+    assert len(api.get(cast.user_b, f"technical/equipment/{device.id}/bookings").get_json()) == 1
+    assert api.post(cast.user_b, f"technical/bookings/{booking['id']}/cancel").status_code == 404
+    assert api.post(cast.user_a, f"technical/bookings/{booking['id']}/cancel").status_code == 200
+    r = api.post(cast.staff, "technical/bookings", {**slot, "enterprise": cast.ent_b.id})
+    assert r.status_code == 201
+
+
+def test_institution_register(api, cast):
+    body = {"name": "省工业设计中心", "capabilities": ["design"], "contract_start": "2026-01-01",
+            "contract_end": "2027-12-31", "contact_name": "王工"}
+    assert api.post(cast.user_a, "technical/institutions", body).status_code == 403
+    r = api.post(cast.staff, "technical/institutions", {**body, "capabilities": ["magic"], "contract_end": "2025-01-01"})
+    assert r.status_code == 422 and {"capabilities", "contract_end"} <= set(field_errors(r))
+    assert Institution.select().count() == 0
+    assert api.post(cast.staff, "technical/institutions", body).status_code == 201
+    r = api.post(cast.staff, "technical/institutions", body)
+    assert r.status_code == 422 and "name" in field_errors(r)
+    assert [i["name"] for i in api.get(cast.staff, "technical/institutions").get_json()] == ["省工业设计中心"]

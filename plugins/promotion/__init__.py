@@ -1,0 +1,73 @@
+"""Promotion plugin (市场推广服务): quality-enterprise database, annual activity plan, activities
+(exhibitions, trade talks, product promotion, cooperation) from needs survey to summary, with
+registrations within capacity and the negotiations they produced (DB1302 6.2.5, 6.4.5 a–g)."""
+from core import hookimpl
+from core.plugins import Permission
+
+VERSION = "1.0"
+TITLE = "市场推广 / Promotion"
+REQUIRES = ()
+
+
+@hookimpl
+def register_models():
+    from .models import MODELS
+
+    return MODELS
+
+
+@hookimpl
+def register_workflows():
+    from .workflows import WORKFLOW
+
+    return [WORKFLOW]
+
+
+@hookimpl
+def register_services():
+    from .workflows import SERVICE
+
+    return [SERVICE]
+
+
+@hookimpl
+def register_permissions():
+    from core.toolkit import surveys
+
+    return [
+        Permission("promotion.database.manage", "管理优质企业库", "Manage the quality-enterprise database", ("staff",)),
+        Permission("promotion.plan.manage", "管理年度活动计划", "Manage annual activity plans", ("staff",)),
+        Permission("promotion.activity.view", "查看推广活动", "View promotion activities", ("staff", "enterprise")),
+        Permission("promotion.activity.manage", "管理推广活动", "Manage promotion activities", ("staff",)),
+        Permission("promotion.register", "报名参加活动", "Register for activities", ("staff", "enterprise")),
+        Permission("promotion.registration.decide", "审核活动报名", "Approve registrations", ("staff",)),
+        Permission("promotion.negotiation.manage", "跟踪洽谈项目", "Follow up negotiations", ("staff",)),
+    ] + surveys.permissions("promotion")
+
+
+@hookimpl
+def register_admin_views(registry):
+    from .admin import views
+
+    return views()
+
+
+@hookimpl
+def register_api_resources(registry):
+    from .api import resources
+
+    return resources()
+
+
+@hookimpl
+def on_transition(request, transition, workflow):
+    from .steps import on_transition as apply
+
+    apply(request, transition, workflow)
+
+
+@hookimpl
+def seed_demo(registry, context):
+    from .demo import seed
+
+    seed(registry, context)

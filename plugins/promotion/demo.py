@@ -1,0 +1,66 @@
+"""Demo data for the promotion plugin: a quality-enterprise database with products, the year's
+activity plan, and a trade talk walked to the follow-up of its negotiations (DB1302 6.4.5)."""
+from __future__ import annotations
+
+import datetime
+import random
+
+from core import audit
+from core.toolkit import surveys
+
+from .models import AnnualPlan, Negotiation, NegotiationFollowUp, PlannedActivity, Product, QualityEnterprise, Registration
+from .workflows import KEY, WORKFLOW
+
+PLAN = [(3, "exhibition", "春季装备制造展", 30), (5, "trade_talk", "京津冀供需对接会", 12),
+        (6, "product_promotion", "新产品推介会", 8), (9, "cooperation", "产学研合作洽谈会", 10),
+        (10, "trade_talk", "智能制造产品对接会", 12), (11, "exhibition", "冬季消费品展", 20)]
+QUESTIONS = [{"key": "kind", "kind": "single", "text": "您最希望参加哪类活动？",
+              "choices": ["展览展示", "贸易洽谈", "产品推介", "经济技术合作"]},
+             {"key": "need", "kind": "text", "text": "希望对接的客户或合作方", "required": False}]
+
+
+def seed(registry, context) -> None:
+    rng = context.get("rng") or random.Random(0)
+    enterprises = [e for e in context.get("enterprises", []) if e.status == "admitted"]
+    database = []
+    for i, ent in enumerate(enterprises[:6]):
+        qe = QualityEnterprise.create(enterprise=ent, criteria=["specialised", "quality_certified"][: 1 + i % 2],
+                                      profile=f"{ent.name}：{ent.industry}领域骨干企业。",
+                                      selected_on=datetime.date(2026, 3, 1))
+        audit.record_create(qe)
+        audit.record_create(Product.create(owner=qe, name=f"{ent.industry}主打产品", category=ent.industry))
+        database.append(qe)
+    if not AnnualPlan.select().where(AnnualPlan.year == 2026).exists():
+        plan = AnnualPlan.create(year=2026, title="2026 年度市场推广活动计划", budget=100)
+        audit.record_create(plan)
+        for month, kind, title, budget in PLAN:
+            audit.record_create(PlannedActivity.create(plan=plan, month=month, kind=kind, title=title, budget=budget))
+    platform = context.get("platform")
+    staff = (context.get("users", {}).get("staff") or [None])[0]
+    if platform is None or KEY not in registry.services or len(database) < 2 or staff is None:
+        return
+    survey = surveys.create_survey("promotion", {"title": "2026 年市场推广需求调研", "questions": QUESTIONS}, staff)
+    for ent in enterprises[:4]:
+        surveys.submit_answer(survey, ent, {"kind": rng.choice(["贸易洽谈", "展览展示"])}, staff)
+    engine = platform.engine
+    req = engine.open_request(enterprise=enterprises[0], service_key=KEY, actor=staff, title="智能制造产品对接会")
+    steps = {s.key: dict(s.example) for s in WORKFLOW.steps}
+    steps["survey"].update(survey=survey.id, quality_enterprises=[qe.id for qe in database[:3]])
+    planned = PlannedActivity.get_or_none(PlannedActivity.title == "智能制造产品对接会")
+    steps["plan"]["planned_activity"] = planned.id if planned else None
+    from .steps import activity_of
+
+    for key in ("survey", "plan"):
+        engine.transition(req.id, "advance", staff, data=steps[key])
+    activity = activity_of(req)
+    for qe in database[:3]:
+        audit.record_create(Registration.create(activity=activity, enterprise=qe.enterprise, contact_name="联系人",
+                                                status="approved", decided_by=staff))
+    for key in ("notice", "preparation", "event"):
+        engine.transition(req.id, "advance", staff, data=steps[key])
+    n = Negotiation.create(activity=activity, enterprise=database[1].enterprise, counterpart="某整车厂",
+                           subject="零部件年度供货", amount=600, status="agreed")
+    audit.record_create(n)
+    audit.record_create(NegotiationFollowUp.create(negotiation=n, followed_on=datetime.date(2026, 11, 2),
+                                                   progress="完成样品测试", problems="付款周期过长",
+                                                   coordination="平台协调约定 60 天账期", recorded_by=staff))

@@ -1,0 +1,165 @@
+"""Promotion plugin: DB1302 6.2.5, 6.4.5 a–g."""
+import datetime
+
+import pytest
+
+from core.models import ServiceRequest, Transition
+from plugins.promotion.models import (MODELS, Activity, AnnualPlan, NegotiationFollowUp, PlannedActivity,
+                                      QualityEnterprise, Registration)
+from plugins.promotion.workflows import WORKFLOW
+from tests.plugins.investment.webflow import Api, field_errors
+
+
+@pytest.fixture
+def platform(make_platform):
+    return make_platform(plugins=["promotion"])
+
+
+@pytest.fixture
+def api(client, api_token):
+    return Api(client, api_token)
+
+
+def test_migrations_equal_models(platform):
+    from playhouse.schema_diff import diff_models
+
+    assert not diff_models(platform.db, MODELS)
+
+
+def test_database_and_annual_plan(api, people):
+    """DB1302 6.4.5 a (quality-enterprise database) and b (annual plan by month within the budget)."""
+    qe = {"enterprise": people.ent_a.id, "criteria": ["specialised"], "profile": "骨干企业",
+          "selected_on": "2026-03-01", "products": [{"name": "数控机床", "category": "装备"}]}
+    assert api.post(people.user_a, "promotion/quality-enterprises", qe).status_code == 403
+    r = api.post(people.staff, "promotion/quality-enterprises", {**qe, "criteria": ["cheap"], "enterprise": 999})
+    assert r.status_code == 422 and {"criteria", "enterprise"} <= set(field_errors(r))
+    r = api.post(people.staff, "promotion/quality-enterprises", qe)
+    assert r.status_code == 201 and r.get_json()["products"][0]["name"] == "数控机床"
+    assert api.post(people.staff, "promotion/quality-enterprises", qe).status_code == 422  # once per enterprise
+
+    plan = {"year": 2026, "title": "年度计划", "budget": "30",
+            "activities": [{"month": 5, "kind": "trade_talk", "title": "对接会", "budget": "12"},
+                           {"month": 10, "kind": "exhibition", "title": "展会", "budget": "20"}]}
+    r = api.post(people.staff, "promotion/plans", plan)
+    assert r.status_code == 422 and "activities" in field_errors(r)
+    assert AnnualPlan.select().count() == 0 and PlannedActivity.select().count() == 0
+    r = api.post(people.staff, "promotion/plans", {**plan, "budget": "40"})
+    assert r.status_code == 201
+    months = {m["month"]: m["activities"] for m in api.get(people.staff, "promotion/plans/2026").get_json()["months"]}
+    assert [a["title"] for a in months[5]] == ["对接会"] and months[1] == []
+    assert api.get(people.user_a, "promotion/plans/2026").status_code == 403
+
+
+def _survey_with_answer(api, people):
+    survey = api.post(people.staff, "promotion/surveys", {"title": "推广需求调研", "questions": [
+        {"key": "kind", "kind": "single", "text": "活动类型", "choices": ["展览", "洽谈"]}]}).get_json()
+    assert api.post(people.user_a, f"promotion/surveys/{survey['id']}/answers",
+                    {"answers": {"kind": "洽谈"}}).status_code == 201
+    return survey["id"]
+
+
+def test_activity_end_to_end(api, people):
+    """DB1302 6.4.5 a–g through /api/v1/requests with the right roles; wrong roles and invalid step
+    data are refused and write nothing."""
+    staff = people.staff
+    qe = QualityEnterprise.create(enterprise=people.ent_b, criteria=["brand"], profile="p",
+                                  selected_on=datetime.date(2026, 1, 1))
+    rid = api.file(people.user_a, "promotion", "请求组织产品对接会")["id"]
+    steps = {s.key: dict(s.example) for s in WORKFLOW.steps}
+
+    # a. needs survey (a core survey with answers) and enterprises from the database
+    before = Transition.select().count()
+    r = api.act(staff, rid, data={"survey": 999, "conclusions": "", "quality_enterprises": []})
+    assert r.status_code == 422 and {"survey", "conclusions", "quality_enterprises"} <= set(field_errors(r))
+    assert Transition.select().count() == before
+    survey_id = _survey_with_answer(api, people)
+    assert api.act(people.user_a, rid, data={**steps["survey"], "survey": survey_id}).status_code == 403
+    api.advance(staff, rid, {**steps["survey"], "survey": survey_id, "quality_enterprises": [qe.id]})
+    activity = Activity.get(Activity.request == rid)
+    assert activity.invited == [qe.id]
+
+    # b. plan, with the notice
+    today = datetime.date.today()
+    plan = {**steps["plan"], "capacity": 1, "starts_on": (today + datetime.timedelta(days=30)).isoformat(),
+            "registration_deadline": (today + datetime.timedelta(days=10)).isoformat()}
+    reg_path = f"promotion/activities/{activity.id}/registrations"
+    assert api.post(people.user_b, reg_path, {"contact_name": "乙"}).status_code == 404  # not published yet
+    r = api.act(staff, rid, data={**plan, "registration_deadline": (today + datetime.timedelta(days=40)).isoformat()})
+    assert r.status_code == 422 and "registration_deadline" in field_errors(r)
+    api.advance(staff, rid, plan)
+
+    # c. notice and registration: approval within capacity
+    seen = api.get(people.user_b, f"promotion/activities/{activity.id}").get_json()
+    assert seen["registration_open"] and seen["notice"]
+    r_b = api.post(people.user_b, reg_path, {"contact_name": "乙联系人"})
+    assert r_b.status_code == 201 and r_b.get_json()["status"] == "pending"
+    assert api.post(people.user_b, reg_path, {"contact_name": "乙联系人"}).status_code == 409
+    assert api.post(people.user_b, reg_path, {"contact_name": "冒名", "enterprise": people.ent_a.id}).status_code == 403
+    r_a = api.post(people.user_a, reg_path, {"contact_name": "甲联系人"})
+    assert [x["enterprise"]["id"] for x in api.get(people.user_a, reg_path).get_json()] == [people.ent_a.id]
+    r = api.act(staff, rid, data=steps["notice"])
+    assert r.status_code == 422 and "registrations" in field_errors(r)
+    decide = "promotion/registrations/{}/decision"
+    assert api.post(people.user_b, decide.format(r_b.get_json()["id"]), {"decision": "approve"}).status_code == 403
+    assert api.post(staff, decide.format(r_b.get_json()["id"]), {"decision": "approve"}).status_code == 201
+    assert api.post(staff, decide.format(r_a.get_json()["id"]), {"decision": "approve"}).status_code == 409  # full
+    r = api.post(staff, decide.format(r_a.get_json()["id"]), {"decision": "reject"})
+    assert r.status_code == 422 and "reason" in field_errors(r)
+    assert api.post(staff, decide.format(r_a.get_json()["id"]), {"decision": "reject", "reason": "名额已满"}).status_code == 201
+    assert Registration.select().where(Registration.status == "approved").count() == 1
+    api.advance(staff, rid, steps["notice"])
+    assert api.post(people.user_a, reg_path, {"contact_name": "迟到"}).status_code == 409  # registration closed
+
+    # d. preparation; e. event
+    r = api.act(staff, rid, data={**steps["preparation"], "experts": [], "venue": ""})
+    assert r.status_code == 422 and {"experts", "venue"} <= set(field_errors(r))
+    api.advance(staff, rid, steps["preparation"])
+    api.advance(staff, rid, steps["event"])
+    assert Activity.get_by_id(activity.id).attendance == 52
+
+    # f. negotiations followed up, problems coordinated
+    neg_path = f"promotion/activities/{activity.id}/negotiations"
+    neg = {"enterprise": people.ent_b.id, "counterpart": "某整车厂", "subject": "零部件供货", "amount": "600"}
+    assert api.post(people.user_b, neg_path, neg).status_code == 403
+    neg_id = api.post(staff, neg_path, neg).get_json()["id"]
+    r = api.act(staff, rid, data=steps["follow_up"])
+    assert r.status_code == 422 and "negotiations" in field_errors(r)
+    fu_path = f"promotion/negotiations/{neg_id}/followups"
+    r = api.post(staff, fu_path, {"followed_on": "2026-11-02", "progress": "样品测试", "problems": "账期长"})
+    assert r.status_code == 422 and "coordination" in field_errors(r) and NegotiationFollowUp.select().count() == 0
+    r = api.post(staff, fu_path, {"followed_on": "2026-11-02", "progress": "样品测试", "problems": "账期长",
+                                  "coordination": "协调约定 60 天账期", "status": "signed"})
+    assert r.status_code == 201 and r.get_json()["status"] == "signed"
+    assert [n["subject"] for n in api.get(people.user_b, neg_path).get_json()] == ["零部件供货"]
+    assert api.get(people.user_a, neg_path).get_json() == []
+    api.advance(staff, rid, steps["follow_up"])
+
+    # g. summary
+    r = api.act(staff, rid, "complete", {**steps["summary"], "effect_score": 6})
+    assert r.status_code == 422 and "effect_score" in field_errors(r)
+    api.advance(staff, rid, steps["summary"], outcome="complete")
+    assert ServiceRequest.get_by_id(rid).status == "completed"
+    assert api.get(people.user_a, f"promotion/activities/{activity.id}").get_json()["summary"]["effect_score"] == 4
+
+
+def test_seed_demo(platform, people):
+    import random
+
+    ctx = {"platform": platform, "rng": random.Random(1), "enterprises": [people.ent_a, people.ent_b],
+           "users": {"staff": [people.staff]}}
+    platform.registry.notify("seed_demo", registry=platform.registry, context=ctx)
+    activity = Activity.select().first()
+    assert activity.request.current_step == "follow_up" and activity.negotiations.count() == 1
+    assert PlannedActivity.select().count() == 6
+
+
+def test_disabled_leaves_nothing(make_platform):
+    """Removed from plugins.enabled: no routes, admin views, API resources, catalog entries, commands."""
+    from core.web.app import create_app
+
+    plat = make_platform(plugins=["sample"])
+    reg = plat.registry
+    assert "promotion" not in reg.services and not reg.models_of("promotion")
+    assert not [p for p in reg.permissions if p.startswith(("promotion.", "workflow.promotion."))]
+    app = create_app(platform=plat)
+    assert not [r.rule for r in app.url_map.iter_rules() if "promotion" in r.rule]

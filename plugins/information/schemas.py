@@ -84,11 +84,12 @@ class ConsultationSchema(Schema):
 
 
 class ConsultationIntakeSchema(Schema):
-    """The data of a request for the ``information.consultation`` catalog service."""
+    """The data of a request for the ``information.consultation`` catalog service. Everything is
+    optional: without a question, the request's description (else its title) is the question."""
 
     channel = fields.String(load_default="online", validate=validate.OneOf(CONSULTATION_CHANNEL_KEYS))
     category = fields.String(load_default="other", validate=validate.OneOf(CONSULTATION_CATEGORY_KEYS))
-    question = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    question = fields.String(load_default="", validate=validate.Length(max=20_000))
 
 
 class MessageSchema(Schema):

@@ -38,7 +38,8 @@ def on_transition(request, transition, workflow) -> None:
         intake = request.data or {}
         consultations.open_consultation(
             None, enterprise=request.enterprise, actor=transition.actor, channel=intake.get("channel", "online"),
-            category=intake.get("category", "other"), subject=request.title, question=intake.get("question", ""),
+            category=intake.get("category", "other"), subject=request.title,
+            question=(intake.get("question") or request.description or request.title).strip(),
             request=request, now=transition.created_at, due_at=request.due_at)
         return
     consultation = Consultation.get_or_none(Consultation.request == request.id)

@@ -84,7 +84,7 @@ def kind_of(request: ServiceRequest) -> str:
                 .order_by(Transition.id.desc()).first())
     if accepted is not None and (accepted.data or {}).get("kind"):
         return accepted.data["kind"]
-    return (request.data or {}).get("kind", "")
+    return (request.data or {}).get("kind") or ""
 
 
 def describe(inst: Institution) -> dict:

@@ -11,10 +11,11 @@ _kind = lambda **kw: fields.String(validate=validate.OneOf(KIND_KEYS), **kw)  # 
 
 
 class ApplicationSchema(Schema):
-    """What an enterprise applies for (DB1302 6.4.2 a): the need and the kind of service."""
+    """What an enterprise applies for (DB1302 6.4.2 a): the need (else the request's description)
+    and the kind of service, if it knows it — staff confirm the kind when accepting."""
 
-    need = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    kind = _kind(required=True)
+    need = fields.String(load_default="", validate=validate.Length(max=5000))
+    kind = _kind(load_default=None, allow_none=True)
 
 
 class AcceptStepSchema(Schema):

@@ -35,3 +35,66 @@ def test_disabled_plugin_leaves_nothing(make_platform):
     assert "information" not in [c.name for _, c in reg.commands]
     assert not [o for o, _ in reg.call("register_api_resources", registry=reg) if o == "information"]
     assert not [o for o, _ in reg.call("register_admin_views", registry=reg) if o == "information"]
+
+
+def _demo_context(platform):
+    import random
+
+    from core.demo import seed_people
+
+    rng = random.Random(1)
+    ctx = seed_people(rng)
+    return {"rng": rng, "platform": platform, "enterprises": ctx["enterprises"],
+            "users": {"admin": [ctx["admin"]], "staff": ctx["staff"], "expert": [ctx["expert"]],
+                      "evaluator": [ctx["evaluator"]], "enterprise": ctx["enterprise_users"]}}
+
+
+def test_seed_demo(info):
+    from core.toolkit.periods import period_of
+    from core.models import utcnow
+    from plugins.information.models import Article, ArticlePush, Consultation
+    from plugins.information.stats import consultation_stats
+
+    info.registry.notify("seed_demo", registry=info.registry, context=_demo_context(info))
+    statuses = {a.status for a in Article.select()}
+    assert statuses == {"draft", "review", "published", "expired"}
+    assert ArticlePush.select().count() >= 3
+    stats = consultation_stats(period_of(utcnow().date(), "year"), info.calendar.tz)
+    assert stats["consultations"] >= 1 and Consultation.select().count() == 24
+
+
+def test_commands_exposed_by_the_cli(info, tmp_path):
+    """``rongtong information stats`` and ``expire`` through the real command line (exit 0, 2)."""
+    import datetime
+
+    from click.testing import CliRunner
+
+    from cli import cli
+    from plugins.information import consultations as cs
+    from tests.factories import make_people
+
+    cast = make_people()
+    cs.open_consultation(cs.ReplyClock.of(info), enterprise=cast.ent_a, actor=cast.staff, channel="visit",
+                         category="market", subject="展会", question='=HYPERLINK("x")')
+    (tmp_path / "rongtong.toml").write_text(
+        f'[database]\nurl = "{info.config.database_url}"\n[plugins]\nenabled = ["information"]\n', encoding="utf-8")
+    runner = CliRunner()
+    year = datetime.date.today().year
+    r = runner.invoke(cli, ["information", "stats", "--period", str(year)])
+    assert r.exit_code == 0, r.output
+    assert "visit" in r.output and "section" in r.output
+    r = runner.invoke(cli, ["information", "stats", "--period", f"{year}", "--format", "csv"])
+    assert r.exit_code == 0 and "'=HYPERLINK" in r.output  # formula neutralised
+    out = tmp_path / "s.xlsx"
+    r = runner.invoke(cli, ["information", "stats", "--period", f"{year}-Q1", "--format", "xlsx", "-o", str(out)])
+    assert r.exit_code == 0 and out.read_bytes()[:2] == b"PK"
+    r = runner.invoke(cli, ["information", "stats", "--period", "2026-Q7"])
+    assert r.exit_code == 2 and "not a period" in r.output
+    r = runner.invoke(cli, ["information", "expire"])
+    assert r.exit_code == 0 and "expired 0 article(s)" in r.output
+
+
+def test_routes_present_when_enabled(info_app):
+    rules = {r.rule for r in info_app.url_map.iter_rules()}
+    assert {"/api/v1/information/articles", "/api/v1/information/stats", "/admin/information/stats/",
+            "/admin/information/article/"} <= rules

@@ -57,9 +57,15 @@ def test_invalid_step_data_refused_nothing_written(info, cast):
 
 def test_invalid_intake_refused(info, cast):
     with pytest.raises(ValidationFailed) as err:
-        _file(info, cast, channel="pigeon", question="")
-    assert set(err.value.fields["data"]) == {"channel", "question"}
+        _file(info, cast, channel="pigeon", category="gossip")
+    assert set(err.value.fields["data"]) == {"channel", "category"}
     assert Consultation.select().count() == 0
+
+
+def test_without_a_question_the_description_is_asked(info, cast):
+    req = info.engine.open_request(enterprise=cast.ent_a, service_key="information.consultation", actor=cast.user_a,
+                                   title="咨询", description="出口退税怎么办理？")
+    assert Consultation.get(Consultation.request == req.id).question == "出口退税怎么办理？"
 
 
 def test_rejected_request_closes_the_consultation(info, cast):

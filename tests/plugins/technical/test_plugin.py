@@ -33,3 +33,31 @@ def test_disabled_plugin_leaves_nothing(make_platform):
     assert not [o for o, _ in reg.call("register_api_resources", registry=reg) if o == "technical"]
     assert not [o for o, _ in reg.call("register_admin_views", registry=reg) if o == "technical"]
     assert not [o for o, _ in reg.commands if o == "technical"]
+
+
+def test_seed_demo(tech):
+    import random
+
+    from core.demo import seed_people
+    from core.models import ServiceRequest
+    from plugins.technical.models import Assignment, Booking, Equipment, Institution
+
+    rng = random.Random(1)
+    ctx = seed_people(rng)
+    context = {"rng": rng, "platform": tech, "enterprises": ctx["enterprises"],
+               "users": {"admin": [ctx["admin"]], "staff": ctx["staff"], "enterprise": ctx["enterprise_users"]}}
+    tech.registry.notify("seed_demo", registry=tech.registry, context=context)
+    kinds = {k for i in Institution.select() for k in i.capabilities}
+    from plugins.technical.models import KIND_KEYS
+
+    assert kinds == set(KIND_KEYS)  # DB1302 6.2.2: all eight kinds covered
+    assert Equipment.select().count() == 4 and Booking.select().count() >= 4
+    steps = {r.current_step for r in ServiceRequest.select().where(ServiceRequest.workflow_key == "technical")}
+    assert steps == {"accept", "plan", "deliver", "evaluate"}
+    assert Assignment.select().where(Assignment.score.is_null(False)).count() >= 1
+
+
+def test_routes_present_when_enabled(tech_app):
+    rules = {r.rule for r in tech_app.url_map.iter_rules()}
+    assert "/api/v1/technical/requests/<int:request_id>/candidates" in rules
+    assert "/admin/technical/institution/" in rules

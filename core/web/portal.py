@@ -202,7 +202,7 @@ def act(request_id):
     actions = {a.outcome: a for a in platform().engine.actions(req, current_user)}
     action = actions.get(outcome)
     if action is None:
-        abort(403)
+        abort(400 if outcome not in dict(OUTCOMES) else 403)
     data = _read_schema_form(action.schema)
     version = request.form.get("version", "")
     try:

@@ -280,7 +280,7 @@ class ActionSchema(Schema):
 
 
 class ServiceRequestDetailSchema(ServiceRequestSchema):
-    clock = fields.Nested(ClockSchema, dump_only=True)
+    clock = fields.Nested(ClockSchema, dump_only=True, allow_none=True)
     actions = fields.List(fields.Nested(ActionSchema), dump_only=True)
 
 

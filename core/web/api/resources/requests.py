@@ -6,7 +6,7 @@ import peewee
 from flask import url_for
 from marshmallow import ValidationError
 
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from core.i18n import gettext as _
 from core.models import Department, Enterprise, ServiceRequest, Transition, User, utcnow
 from core.security import is_staff, scope_query
@@ -85,14 +85,24 @@ def clock_of(req, now=None) -> dict:
 
 
 def detail(req, user):
-    req.clock = clock_of(req)
-    req.actions = [a.as_dict() for a in platform().engine.actions(req, user)]
+    """The request with its clock and the caller's actions. A request whose workflow is no longer
+    registered (its plugin was disabled) is still shown, without either."""
+    try:
+        req.clock = clock_of(req)
+        req.actions = [a.as_dict() for a in platform().engine.actions(req, user)]
+    except WorkflowError:
+        req.clock, req.actions = None, []
     return req
 
 
 def get_request(request_id):
     user = api_user()
-    return detail(scoped_or_404(ServiceRequest, request_id, user, _not_found()), user)
+    query = (ServiceRequest.select(ServiceRequest, Enterprise.id, Enterprise.name)
+             .join(Enterprise, on=(ServiceRequest.enterprise == Enterprise.id)))
+    req = scope_query(query, ServiceRequest, user).where(ServiceRequest.id == request_id).first()
+    if req is None:
+        raise NotFound(_not_found())
+    return detail(req, user)
 
 
 # --- Filing -----------------------------------------------------------------------------------------

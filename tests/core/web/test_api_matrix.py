@@ -1,0 +1,84 @@
+"""Role x route matrix for the REST API (issue 3 §6): every /api/v1 route in ``app.url_map`` is
+called by every role with the ids of enterprise A's objects, and the status must match the table
+below. A route missing from the table fails the test, so a new route cannot ship unreviewed.
+
+Objects of another enterprise are 404, never 403 (DB1302 5.3.2: nothing leaks)."""
+from __future__ import annotations
+
+from tests import factories
+
+ROLES = ("anonymous", "user_a", "user_b", "staff", "expert", "evaluator", "admin")
+
+
+def row(anonymous, user_a, user_b, staff, expert, evaluator, admin):
+    return dict(zip(ROLES, (anonymous, user_a, user_b, staff, expert, evaluator, admin)))
+
+
+EVERYONE = row(401, 200, 200, 200, 200, 200, 200)
+PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
+A_ONLY = row(401, 200, 404, 200, 404, 404, 200)  # A's own object: A and staff see it, nobody else learns it exists
+
+EXPECTED = {
+    ("api.openapi", "GET"): PUBLIC,
+    ("api.docs", "GET"): PUBLIC,
+    ("api.me", "GET"): EVERYONE,
+    ("api.services", "GET"): EVERYONE,
+    ("api.workflows", "GET"): EVERYONE,
+    ("api.workflow", "GET"): EVERYONE,
+    ("api.enterprises", "GET"): EVERYONE,
+    ("api.enterprises", "POST"): row(401, 403, 403, 201, 403, 403, 201),
+    ("api.enterprise", "GET"): A_ONLY,
+    ("api.requests", "GET"): EVERYONE,
+    ("api.requests", "POST"): row(401, 201, 404, 201, 403, 403, 201),
+    ("api.request", "GET"): A_ONLY,
+    ("api.request_transitions", "GET"): A_ONLY,
+    # Rejecting at the accept step is staff work: A may see the request but not do this (403).
+    ("api.request_transitions", "POST"): row(401, 403, 404, 201, 404, 404, 201),
+    ("api.sample_ping", "GET"): EVERYONE,
+}
+
+
+def _call(api, user, endpoint, method, rule, people, platform):
+    values = {}
+    body = None
+    if "request_id" in rule.arguments:
+        # A fresh request of enterprise A for every call, so one role's move does not change the next.
+        req = platform.engine.open_request(enterprise=people.ent_a, service_key="sample", actor=people.user_a, title="m")
+        values["request_id"] = req.id
+        body = {"outcome": "reject", "reason": "matrix", "version": 1}
+    if "enterprise_id" in rule.arguments:
+        values["enterprise_id"] = people.ent_a.id
+    if "key" in rule.arguments:
+        values["key"] = "sample"
+    if (endpoint, method) == ("api.requests", "POST"):
+        body = {"service_key": "sample", "title": "matrix", "enterprise_id": people.ent_a.id}
+    if (endpoint, method) == ("api.enterprises", "POST"):
+        body = {"name": "矩阵公司", "credit_code": factories.credit_code(), "scale": "small", "kind": "sme"}
+    path = rule.rule
+    for name, value in values.items():
+        path = path.replace(next(part for part in path.split("/") if part.endswith(f":{name}>")), str(value))
+    if method == "GET":
+        return api.get(path, as_=user)
+    return api.request(method, path, as_=user, json=body if body is not None else {})
+
+
+def test_every_api_route_for_every_role(app, api, people, platform):
+    rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/api/")]
+    users = {"anonymous": None, **{name: getattr(people, name) for name in ROLES if name != "anonymous"}}
+    problems = []
+    covered = set()
+    for rule in rules:
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            key = (rule.endpoint, method)
+            if key not in EXPECTED:
+                problems.append(f"{method} {rule.rule} ({rule.endpoint}) is missing from the matrix")
+                continue
+            covered.add(key)
+            for role, user in users.items():
+                response = _call(api, user, rule.endpoint, method, rule, people, platform)
+                if response.status_code != EXPECTED[key][role]:
+                    problems.append(f"{role} {method} {rule.rule}: {response.status_code}, expected {EXPECTED[key][role]}")
+                if response.status_code >= 400:
+                    assert set(response.get_json()["error"]) == {"code", "message", "fields"}
+    assert not problems, "\n".join(problems)
+    assert covered == set(EXPECTED), set(EXPECTED) - covered

@@ -510,3 +510,65 @@ def api_resources(owner: str) -> list:
         ApiResource(f"{one}/report", report, ("GET",), endpoint=f"{owner}_survey_report",
                     summary="The analysis report of a survey", permission=manage),
     ]
+
+
+# --- Demo data -------------------------------------------------------------------------------------
+
+DEMO_REMARKS = ("希望增加现场教学", "希望线上线下结合", "希望提供案例材料", "希望安排专家上门诊断")
+
+
+def random_answers(questions: list[dict], rng) -> dict:
+    """Plausible answers to ``questions`` (for demo data): every kind, optional text now and then."""
+    out = {}
+    for q in questions:
+        if q["kind"] == "single":
+            out[q["key"]] = rng.choice(q["choices"])
+        elif q["kind"] == "multiple":
+            out[q["key"]] = rng.sample(q["choices"], rng.randint(1, min(3, len(q["choices"]))))
+        elif q["kind"] == "scale":
+            out[q["key"]] = rng.randint(q.get("min", 1), q.get("max", 5))
+        elif q.get("required", True) or rng.random() < 0.5:
+            out[q["key"]] = rng.choice(DEMO_REMARKS)
+    return out
+
+
+def seed_demo_survey(owner: str, data: dict, context: dict, invited: int = 12, answered: int = 8) -> Survey:
+    """A survey for the demo (``context`` as given to ``seed_demo``): sent to the first ``invited``
+    admitted enterprises, answered by the first ``answered`` of them."""
+    rng, staff = context["rng"], context["users"]["staff"][0]
+    users = {u.enterprise_id: u for u in context["users"].get("enterprise", [])}
+    survey = create_survey(owner, data, staff)
+    enterprises = [e for e in context["enterprises"] if e.status == "admitted"][:invited]
+    invite(survey, enterprises, staff)
+    for ent in enterprises[:answered]:
+        submit_answer(survey, ent, random_answers(survey.questions, rng), users.get(ent.id))
+    return survey
+
+
+def walk_demo_requests(platform, workflow_key: str, survey: Survey, actor, data_for=None, after=None) -> None:
+    """Advance the demo's requests of ``workflow_key`` that wait at their first step (a survey step
+    the demo builder cannot pass: it has no answered survey) to a spread of steps, using each
+    step's ``example`` with ``survey`` filled in. ``data_for(step, data)`` may adjust the data;
+    ``after(step, request, steps_left)`` runs after each step."""
+    from core.errors import RongtongError
+    from core.models import ServiceRequest
+
+    wf = platform.registry.workflow(workflow_key)
+    first = wf.steps[0].key
+    waiting = (ServiceRequest.select().where((ServiceRequest.workflow_key == workflow_key)
+                                             & (ServiceRequest.current_step == first)
+                                             & (ServiceRequest.status == "open")).order_by(ServiceRequest.id))
+    for i, req in enumerate(list(waiting)):
+        target = i % len(wf.steps)
+        for n, step in enumerate(wf.steps[:target]):
+            data = dict(step.example or {})
+            if n == 0:
+                data["survey"] = survey.id
+            data = data_for(step, data) if data_for else data
+            outcome = "advance" if wf.next_of(step.key) else "complete"
+            try:
+                platform.engine.transition(req.id, outcome, actor, data=data)
+            except RongtongError:
+                break
+            if after:
+                after(step, req, target - n - 1)

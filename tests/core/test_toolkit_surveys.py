@@ -131,3 +131,17 @@ def test_survey_step_schema_needs_an_answered_survey_of_the_owner(survey, people
     assert schema().validate({"survey": survey.id, "conclusions": "需求集中在管理"}) == {}
     assert "survey" in surveys.survey_step_schema("management")().validate({"survey": survey.id, "conclusions": "x"})
     assert "conclusions" in schema().validate({"survey": survey.id})
+
+
+def test_demo_helpers_make_valid_answers_and_a_survey_with_respondents(platform, people):
+    import random
+
+    rng = random.Random(7)
+    for _ in range(20):
+        assert surveys.validate_answers(QUESTIONS, surveys.random_answers(QUESTIONS, rng))[1] == {}
+    context = {"rng": rng, "enterprises": [people.ent_a, people.ent_b, factories.enterprise("申请中", status="applied")],
+               "users": {"staff": [people.staff], "enterprise": [people.user_a]}}
+    survey = surveys.seed_demo_survey("training", {"title": "演示", "questions": QUESTIONS}, context, answered=1)
+    report = surveys.analyse(survey)
+    assert (report["invited"], report["respondents"]) == (2, 1)  # only admitted enterprises are invited
+    assert SurveyAnswer.get().answered_by_id == people.user_a.id

@@ -78,7 +78,7 @@ def report_supervision(platform, period, fmt, output):
         write(report, fmt, stream)
         stream.flush()
         return
-    write(report, fmt, sys.stdout if fmt == "table" else click.get_text_stream("stdout"))
+    write(report, fmt, sys.stdout)
 
 
 COMMANDS = [sla_group, report_group]

@@ -77,8 +77,9 @@ def load(schema, data, partial=False):
         raise ValidationFailed(_("The data is invalid."), translate_messages(messages))
 
 
-def load_body(schema):
-    return load(schema, json_body())
+def load_body(schema, partial=False):
+    """The JSON body validated by ``schema`` (``partial``: required fields may be left out, for PATCH)."""
+    return load(schema, json_body(), partial=partial)
 
 
 def load_query(schema):

@@ -132,7 +132,7 @@ def make_view(ops_by_method: dict[str, Operation]) -> Callable:
         if queries[method] is not None:
             g.api_query = inputs.load_query(queries[method])
         if method in BODY_METHODS and loaders[method] is not None:
-            g.api_data = inputs.load_body(loaders[method])
+            g.api_data = inputs.load_body(loaders[method], partial=method == "PATCH")
             if passes_data[method]:
                 kwargs["data"] = g.api_data
         with audit.acting_as(user, request.remote_addr or ""):

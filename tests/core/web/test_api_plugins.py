@@ -38,10 +38,13 @@ def add_note(data):
     return SampleNote.create(request=data["request_id"], text=data["text"])
 
 
-def get_note(note_id):
+def get_note(note_id, data=None):
     note = get_scoped(SampleNote, note_id, api_user())
     if note is None:
         raise NotFound("Note not found.")
+    if flask.request.method == "PATCH":
+        SampleNote.update(**data).where(SampleNote.id == note.id).execute()
+        return SampleNote.get_by_id(note.id), 200
     return note
 
 
@@ -63,8 +66,8 @@ class NotesPlugin:
                         response_schema=NoteSchema, many=True, permission="notes.view"),
             ApiResource("notes/items", add_note, ("POST",), endpoint="notes_add", summary="Add a note",
                         request_schema=NoteSchema, response_schema=NoteSchema, permission="notes.view"),
-            ApiResource("notes/items/<int:note_id>", get_note, ("GET",), endpoint="notes_get",
-                        response_schema=NoteSchema, permission="notes.view"),
+            ApiResource("notes/items/<int:note_id>", get_note, ("GET", "PATCH"), endpoint="notes_get",
+                        request_schema=NoteSchema, response_schema=NoteSchema, permission="notes.view"),
         ]
 
 
@@ -136,10 +139,17 @@ def test_plugin_resource_is_mounted_guarded_and_scoped(notes_app, api_token):
     assert call("GET", "/api/v1/notes/items", people.user_b).get_json() == []
     assert call("GET", f"/api/v1/notes/items/{mine}", people.user_b).status_code == 404
     assert call("GET", f"/api/v1/notes/items/{mine}", people.staff).get_json()["text"] == "备注"
+    # PATCH validates only the fields sent (partial), still refusing unknown and server-owned ones.
+    patched = call("PATCH", f"/api/v1/notes/items/{mine}", people.user_a, json={"text": "改"})
+    assert patched.status_code == 200 and patched.get_json()["text"] == "改"
+    assert call("PATCH", f"/api/v1/notes/items/{mine}", people.user_a, json={"id": 9}).status_code == 422
+    assert call("PATCH", f"/api/v1/notes/items/{mine}", people.user_b, json={"text": "x"}).status_code == 404
+    assert SampleNote.get_by_id(mine).text == "改"
 
     spec = client.get("/api/v1/openapi.json").get_json()
     assert set(spec["paths"]["/api/v1/notes/items"]) == {"get", "post"}
     assert spec["paths"]["/api/v1/notes/items/{note_id}"]["get"]["responses"]["200"]
+    assert "requestBody" in spec["paths"]["/api/v1/notes/items/{note_id}"]["patch"]
     assert "notes.view" in spec["paths"]["/api/v1/notes/items"]["get"]["description"]
     assert any(name.endswith("Note") for name in spec["components"]["schemas"])
 

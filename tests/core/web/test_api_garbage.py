@@ -192,3 +192,12 @@ def test_huge_transition_request_id(api, people, counts):
     response = api.post(f"/api/v1/requests/{HUGE}/transitions", {"outcome": "advance", "version": 1}, as_=people.staff)
     _assert_error(response, (404,))
     assert counts() == before
+
+
+def test_oversized_body_is_json_413(app, api, people, counts):
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    before = counts()
+    response = api.post("/api/v1/requests", {"service_key": "sample", "title": "x", "description": "长" * 3000},
+                        as_=people.user_a)
+    assert _assert_error(response, (413,))["code"] == "too_large"
+    assert counts() == before

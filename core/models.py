@@ -114,6 +114,11 @@ class Enterprise(BaseModel):
         problem = credit_code_problem(self.credit_code or "")
         if problem:
             raise ValidationFailed("invalid credit code", {"credit_code": [problem]})
+        for name, choices in (("scale", ENTERPRISE_SCALES), ("kind", ENTERPRISE_KINDS), ("status", ENTERPRISE_STATUSES)):
+            value = getattr(self, name)
+            if value not in {key for key, _label in choices}:  # DB1302 6.1: who the platform serves
+                allowed = ", ".join(key for key, _label in choices)
+                raise ValidationFailed(f"invalid {name}", {name: [f"must be one of: {allowed}"]})
 
     def save(self, *args, **kwargs):
         if self.credit_code:

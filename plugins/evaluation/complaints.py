@@ -119,16 +119,22 @@ def on_closed(request: ServiceRequest, transition) -> None:
     if request.status == "completed" and complaint.substantiated:
         action = ImprovementAction.create(
             source="complaint", complaint=complaint, finding=complaint.findings or complaint.description,
-            measure=complaint.rectification, owner=_owner(request), deadline=complaint.rectify_deadline)
+            measure=complaint.rectification, owner=_owner(request, complaint), deadline=complaint.rectify_deadline)
         audit.record_create(action, transition.actor)
 
 
-def _owner(request: ServiceRequest):
+def _owner(request: ServiceRequest, complaint: Complaint):
+    """Who owns the improvement: the case's assignee, else the head of the department that served
+    the request complained about."""
     if request.assignee_id:
         return request.assignee_id
-    head = (User.select().where(User.is_department_head == True, User.active == True)  # noqa: E712
-            .order_by(User.id).first())
-    return head.id if head else None
+    concerned = complaint.concerns_request
+    if concerned is not None and concerned.department_id:
+        head = (User.select().where((User.department == concerned.department_id) & (User.is_department_head == True)
+                                    & (User.active == True)).order_by(User.id).first())  # noqa: E712
+        if head is not None:
+            return head.id
+    return None
 
 
 def closure_days(complaint: Complaint, calendar) -> int | None:

@@ -225,6 +225,25 @@ class EvaluationScore(BaseModel):
         table_name = "evaluation_evaluationscore"
         indexes = ((("evaluation", "member", "criterion"), True),)
 
+    def validate(self):
+        """DB1302 7.1: only a member of the evaluating committee who declared no conflict of
+        interest scores, and only while the evaluation is open — whichever screen records it."""
+        evaluation, member = self.evaluation, self.member
+        if evaluation.status == "finished":
+            raise ValidationFailed(_("This evaluation is finished."), {"evaluation": [_("This evaluation is finished.")]})
+        if member.committee_id != evaluation.committee_id:
+            raise ValidationFailed(_("Not a member of this committee."), {"member": [_("Not a member of this committee.")]})
+        if member.declared_at is None:
+            raise ValidationFailed(_("The member has not declared conflicts of interest."),
+                                   {"member": [_("Declare conflicts of interest before scoring.")]})
+        if member.has_conflict:
+            raise ValidationFailed(_("The member has declared a conflict of interest."),
+                                   {"member": [_("A member with a conflict of interest may not score.")]})
+
+    def save(self, *args, **kwargs):
+        self.validate()
+        return super().save(*args, **kwargs)
+
 
 # --- Complaints (DB1302 5.4.2) -----------------------------------------------------------------
 

@@ -94,35 +94,35 @@ class SurveySchema(Schema):
 class ComplaintIntakeSchema(Schema):
     """What a complaint is filed with (``ServiceRequest.data`` of a ``complaint`` case)."""
 
-    channel = fields.String(required=True, validate=validate.OneOf(CHANNEL_KEYS))
-    description = fields.String(required=True, validate=validate.Length(min=1, max=8000))
-    concerns_request = fields.Integer(load_default=None, allow_none=True)
-    concerns_evaluation = fields.Integer(load_default=None, allow_none=True)
-    complainant = fields.String(load_default="", validate=validate.Length(max=100))
-    contact = fields.String(load_default="", validate=validate.Length(max=200))
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNEL_KEYS), metadata={"title": _l("Channel")})
+    description = fields.String(required=True, validate=validate.Length(min=1, max=8000), metadata={"title": _l("Your complaint")})
+    concerns_request = fields.Integer(load_default=None, allow_none=True, metadata={"title": _l("Number of the request concerned")})
+    concerns_evaluation = fields.Integer(load_default=None, allow_none=True, metadata={"title": _l("Number of the evaluation concerned")})
+    complainant = fields.String(load_default="", validate=validate.Length(max=100), metadata={"title": _l("Complainant")})
+    contact = fields.String(load_default="", validate=validate.Length(max=200), metadata={"title": _l("Contact")})
 
 
 class ReceiveSchema(Schema):
-    note = fields.String(required=True, validate=validate.Length(min=1))
+    note = fields.String(required=True, validate=validate.Length(min=1), metadata={"title": _l("Registration note")})
 
 
 class VerifySchema(Schema):
-    substantiated = fields.Boolean(required=True)
-    findings = fields.String(required=True, validate=validate.Length(min=1))
+    substantiated = fields.Boolean(required=True, metadata={"title": _l("Substantiated")})
+    findings = fields.String(required=True, validate=validate.Length(min=1), metadata={"title": _l("Verification findings")})
 
 
 class RectifySchema(Schema):
-    measures = fields.String(required=True, validate=validate.Length(min=1))
-    deadline = fields.Date(required=True)
+    measures = fields.String(required=True, validate=validate.Length(min=1), metadata={"title": _l("Rectification measures")})
+    deadline = fields.Date(required=True, metadata={"title": _l("Rectification deadline")})
 
 
 class RespondSchema(Schema):
-    response = fields.String(required=True, validate=validate.Length(min=1))
+    response = fields.String(required=True, validate=validate.Length(min=1), metadata={"title": _l("Response to the complainant")})
 
 
 class VerdictSchema(Schema):
-    verdict = fields.String(required=True, validate=validate.OneOf(("accepted", "not_accepted", "explained")))
-    explanation = fields.String(load_default="")
+    verdict = fields.String(required=True, validate=validate.OneOf(("accepted", "not_accepted", "explained")), metadata={"title": _l("Verdict")})
+    explanation = fields.String(load_default="", metadata={"title": _l("Explanation (when there is no verdict)")})
 
     @validates_schema
     def _explained(self, data, **kwargs):
@@ -131,12 +131,12 @@ class VerdictSchema(Schema):
 
 
 class AppealSchema(Schema):
-    decision = fields.String(required=True, validate=validate.Length(min=1))
-    upheld = fields.Boolean(required=True)
+    decision = fields.String(required=True, validate=validate.Length(min=1), metadata={"title": _l("Committee decision")})
+    upheld = fields.Boolean(required=True, metadata={"title": _l("Complaint upheld")})
 
 
 class CloseSchema(Schema):
-    summary = fields.String(required=True, validate=validate.Length(min=1))
+    summary = fields.String(required=True, validate=validate.Length(min=1), metadata={"title": _l("Closing summary")})
 
 
 class ComplaintSchema(Schema):

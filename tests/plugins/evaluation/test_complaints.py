@@ -54,6 +54,7 @@ def test_complaint_end_to_end_with_the_complainants_verdict(api, people, concern
     # A substantiated complaint becomes an improvement action (DB1302 7.2).
     action = ImprovementAction.get(ImprovementAction.complaint == complaint.id)
     assert action.source == "complaint" and action.stage == "plan"
+    assert action.owner_id == people.head.id  # head of the department that served the request
     # The enterprise sees its complaint record; the other enterprise does not.
     assert api.get(people.user_a, f"evaluation/complaints/{complaint.id}").get_json()["verdict"] == "accepted"
     assert api.get(people.user_b, f"evaluation/complaints/{complaint.id}").status_code == 404

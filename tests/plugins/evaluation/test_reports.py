@@ -149,3 +149,20 @@ def test_report_api(client, api_token, people, seeded):
     enterprise = api_token(people.user_a)
     r = client.get("/api/v1/evaluation/reports/supervision?period=2026-Q3", headers={"Authorization": f"Bearer {enterprise}"})
     assert r.status_code == 403
+
+
+def test_consultations_answered_on_time_come_from_the_information_plugin(make_eval_platform):
+    """Read through the registry (the information plugin is never imported by ours)."""
+    from tests.factories import make_people
+
+    platform = make_eval_platform(plugins=("sample", "information", "evaluation"))
+    people = make_people()
+    models = {m._meta.table_name: m for m in platform.registry.models_of("information")}
+    Consultation, Message = models["information_consultation"], models["information_consultationmessage"]
+    c = Consultation.create(enterprise=people.ent_a, subject="政策咨询", question="研发费用加计扣除？")
+    for moment, on_time in (("2026-07-02 10:00", True), ("2026-08-03 10:00", True), ("2026-09-04 10:00", False),
+                            ("2026-10-05 10:00", False)):
+        Message.create(consultation=c, side="platform", body="答复", created_at=utc(moment), on_time=on_time)
+    Message.create(consultation=c, side="enterprise", body="追问", created_at=utc("2026-08-01 10:00"))  # not a reply
+    got = reports.supervision(platform, Q3)["consultations"]
+    assert got == {"replies": 3, "on_time": 2, "on_time_rate": round(2 / 3, 4)}

@@ -132,3 +132,17 @@ def test_complaint_channels_from_config_on_the_portal(make_eval_platform):
     client = create_app(platform=platform).test_client()
     html = client.get("/complaints").get_data(as_text=True)
     assert "0311-12345678" in html and "ts@rongtong.example" in html and "/services/complaint/apply" in html
+
+
+def test_the_online_complaint_form_on_the_portal(client, login, people, done):
+    """The published online channel (DB1302 5.4.2): the portal's form for the complaint service."""
+    login(client, people.user_a)
+    page = client.get("/services/complaint/apply")
+    assert page.status_code == 200
+    token = csrf_of(page.get_data(as_text=True))
+    r = client.post("/services/complaint/apply", data={
+        "csrf_token": token, "title": "投诉：报告延误", "data-channel": "online",
+        "data-description": "报告比承诺晚了一周", "data-concerns_request": str(done.id)})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    complaint = Complaint.get()
+    assert complaint.concerns_request_id == done.id and complaint.complainant == str(people.user_a)

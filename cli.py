@@ -256,13 +256,13 @@ def user_create(username, roles, enterprise_id, department_key, display_name, pa
 @click.option("--name", default="cli", show_default=True, help="A label for the token.")
 def user_token(username, name):
     """Create an API token for USERNAME; it is shown once."""
-    from core.errors import NotFound
+    from core.errors import ValidationFailed
     from core.models import User
 
     get_platform()
     u = User.get_or_none(User.username == username)
     if u is None:
-        raise NotFound(f"no user {username!r}")
+        raise ValidationFailed(f"USERNAME: no user {username!r}", {"username": [f"no user {username!r}"]})
     from core.web.tokens import issue_token
 
     click.echo(issue_token(u, name))

@@ -254,3 +254,27 @@ def test_help_with_broken_config_still_works(tmp_path):
     write_config(tmp_path, "this is = = not toml")
     result = rongtong("--help", cwd=tmp_path)
     assert result.returncode == 0 and "init" in result.stdout
+
+
+def test_user_token_is_shown_once_and_stored_hashed(migrated_site, database_url):
+    created = rongtong("user", "create", "api", "--role", "staff", "--password-stdin",
+                       cwd=migrated_site, database_url=database_url, input="a long password\n")
+    assert created.returncode == 0, created.stderr
+    result = rongtong("user", "token", "api", "--name", "ci", cwd=migrated_site, database_url=database_url)
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip()
+    assert token.startswith("rt_") and len(token) > 30
+    db = _open_db(database_url)
+    from core.models import ApiToken
+    from core.web.tokens import user_for_token
+
+    row = ApiToken.get()
+    assert (row.name, row.user.username) == ("ci", "api")
+    assert token not in row.token_hash and row.prefix == token[:8]
+    assert user_for_token(token).username == "api"
+    db.close()
+
+
+def test_user_token_for_an_unknown_user(migrated_site, database_url):
+    result = rongtong("user", "token", "ghost", cwd=migrated_site, database_url=database_url)
+    assert_user_error(result, 2, "ghost")

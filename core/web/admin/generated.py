@@ -9,16 +9,15 @@ columns, list columns without long text/JSON/secrets, newest first. All of them 
 from __future__ import annotations
 
 import peewee
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import filters as pw_filters
-from flask_admin.helpers import get_redirect_target
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms import PasswordField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from core import audit
 from core.db import database
 from core.errors import PluginError, ValidationFailed
 from core.fields import JSONField, ListField
@@ -136,7 +135,7 @@ class EnterpriseView(SecureModelView):
 class RolesField(SelectMultipleField):
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.pop("coerce", None)
-        kwargs["choices"] = [(k, v) for k, v in ROLES]
+        kwargs["choices"] = [SelectChoice(k, v) for k, v in ROLES]
         kwargs.pop("filters", None)
         super().__init__(label, validators, **kwargs)
 

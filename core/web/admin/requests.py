@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 
 from flask import abort, flash, redirect, request, url_for
-from peewee import JOIN
 from flask_admin import expose
 from marshmallow import fields as mf
 from marshmallow import validate as mv
+from peewee import JOIN
 
 from core.attachments import AttachmentRefused, attachments_of, save_upload
 from core.audit import event_data

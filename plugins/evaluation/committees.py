@@ -12,19 +12,12 @@ import decimal
 
 from core import audit
 from core.db import database
-from core.errors import NotFound, ValidationFailed, WorkflowError
+from core.errors import ValidationFailed, WorkflowError
 from core.i18n import gettext as _
 from core.models import User, utcnow
 from core.toolkit.periods import parse_period
 
 from .models import Committee, CommitteeMember, Evaluation, EvaluationScore
-
-
-def _get(model, pk, label):
-    obj = model.get_or_none(model.id == pk) if pk is not None else None
-    if obj is None:
-        raise NotFound(_("%(what)s not found.", what=label))
-    return obj
 
 
 def create_committee(data: dict, actor) -> Committee:
@@ -64,7 +57,9 @@ def declare(member: CommitteeMember, has_conflict: bool, statement: str, actor) 
 
 
 def create_evaluation(data: dict, actor) -> Evaluation:
-    committee = _get(Committee, data.pop("committee"), _("Committee"))
+    committee = Committee.get_or_none(Committee.id == data.pop("committee"))
+    if committee is None:
+        raise ValidationFailed(_("No such committee."), {"committee": [_("No such committee.")]})
     if not committee.active:
         raise ValidationFailed(_("This committee is not active."), {"committee": [_("This committee is not active.")]})
     if data.get("scope_kind") == "period":

@@ -79,6 +79,9 @@ def test_committee_kind_rules_and_evaluation_scope(api, people):
             data.pop("scope_service")
         r = api.post(people.staff, "evaluation/evaluations", data)
         assert r.status_code == 422 and field in field_errors(r), (body, r.get_json())
+    r = api.post(people.staff, "evaluation/evaluations", {"committee": 999, "title": "评价", "methods": ["interview"],
+                                                          "scope_kind": "service", "scope_service": "sample"})
+    assert r.status_code == 422 and "committee" in field_errors(r)
     assert Evaluation.select().count() == 0
     assert api.post(people.user_a, "evaluation/committees", {"name": "x", "kind": "internal"}).status_code == 403
 

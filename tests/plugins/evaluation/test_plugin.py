@@ -55,6 +55,8 @@ def test_enabled_routes_and_commands(platform, app):
     assert any(r.startswith("/api/v1/evaluation/") for r in rules)
     assert {"sla", "report"} <= {c.name for _o, c in platform.registry.commands}
     assert platform.registry.services["complaint"].fee_type == "free"
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    assert "/api/v1/evaluation/surveys/{survey_id}/answer" in spec["paths"]
 
 
 def test_rongtong_cli_reaches_the_plugin_commands(platform, database_url, tmp_path):

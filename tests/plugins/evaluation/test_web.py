@@ -146,3 +146,14 @@ def test_the_online_complaint_form_on_the_portal(client, login, people, done):
     assert r.status_code == 302, r.get_data(as_text=True)
     complaint = Complaint.get()
     assert complaint.concerns_request_id == done.id and complaint.complainant == str(people.user_a)
+
+
+def test_every_staff_screen_opens(client, login, people, done, app):
+    login(client, people.admin)
+    slugs = sorted({r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/admin/evaluation/")
+                    and r.rule.count("/") == 4 and r.rule.endswith("/")})
+    assert len(slugs) >= 10, slugs
+    for rule in slugs:
+        assert client.get(rule).status_code == 200, rule
+    html = client.get("/admin/evaluation/survey/").get_data(as_text=True)
+    assert Survey.get().token_hash not in html  # the token's hash is never shown

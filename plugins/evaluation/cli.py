@@ -18,12 +18,16 @@ def sla_group():
 
 @sla_group.command("check")
 @click.option("--now", "now_text", metavar="YYYY-MM-DDTHH:MM", help="Check as of this moment (UTC), for replays.")
-@click.option("--no-email", is_flag=True, help="Only the in-app inbox; do not send e-mail.")
+@click.option("--no-email", is_flag=True, help="Only the in-app inbox; do not send e-mail now.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_platform
 def sla_check(platform, now_text, no_email, as_json):
     """Record warnings, breaches and escalations and send their notifications. Idempotent: run it
-    from cron or a systemd timer as often as you like; nothing is recorded or sent twice."""
+    from cron or a systemd timer as often as you like; nothing is recorded or sent twice.
+
+    With [mail] configured it then e-mails every notification not yet e-mailed (of any plugin).
+    Exit status 1 when the SMTP server cannot be reached (the in-app notifications are kept and
+    the e-mails go out on the next run)."""
     from core.notify import deliver_email, mail_configured
 
     from .sla import check
@@ -35,12 +39,12 @@ def sla_check(platform, now_text, no_email, as_json):
         except ValueError:
             raise click.BadParameter("expected YYYY-MM-DDTHH:MM", param_hint="--now")
     result = check(platform, now=now).as_dict()
-    emailed = 0
+    emailed, mail_error = 0, None
     if not no_email and mail_configured(platform.config):
         try:
             emailed = deliver_email(platform)
         except OSError as exc:  # smtplib errors are OSErrors too
-            click.echo(f"e-mail not sent (will retry next run): {exc}", err=True)
+            mail_error = exc
     result["emailed"] = emailed
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
@@ -48,6 +52,10 @@ def sla_check(platform, now_text, no_email, as_json):
         ev = result["events"]
         click.echo(f"checked {result['checked']} open requests: {ev['warning']} warnings, {ev['breach']} breaches, "
                    f"{ev['board']} escalations; {result['notifications']} notifications, {emailed} e-mailed")
+    if mail_error is not None:
+        # The events and the in-app notifications are recorded; the e-mails go out on the next run.
+        click.echo(f"error: e-mail not sent, will retry on the next run: {mail_error}", err=True)
+        raise SystemExit(1)
 
 
 @click.group("report")

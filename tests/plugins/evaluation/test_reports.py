@@ -3,7 +3,6 @@ against seeded data; `rongtong report supervision --period ... --format table|cs
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 
 import openpyxl
@@ -13,7 +12,7 @@ from click.testing import CliRunner
 from core.cli_context import CliContext
 from core.models import Department, ServiceRequest
 from core.toolkit.periods import parse_period
-from plugins.evaluation import improvements, reports, surveys
+from plugins.evaluation import reports, surveys
 from plugins.evaluation.cli import report_group
 from plugins.evaluation.models import Complaint, ImprovementAction, Survey
 from tests.plugins.evaluation.conftest import complete_sample, open_sample, utc

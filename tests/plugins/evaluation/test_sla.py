@@ -177,3 +177,22 @@ def test_sla_check_refuses_a_bad_now(platform):
 
     result = CliRunner().invoke(sla_group, ["check", "--now", "yesterday"], obj=cli_context(platform))
     assert result.exit_code == 2 and "--now" in result.output
+
+
+def test_an_unreachable_mail_server_keeps_the_inbox_and_retries_next_run(make_eval_platform):
+    import socket
+
+    from plugins.evaluation.cli import sla_group
+    from tests.factories import make_people
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    platform = make_eval_platform(POLICY, mail={"host": "127.0.0.1", "port": port}, **SECTIONS)
+    people = make_people()
+    people.staff.email = "staff@example.com"
+    people.staff.save()
+    start_step_at(platform, open_sample(platform, people, assignee=people.staff), "2026-09-23 10:00")
+    result = CliRunner().invoke(sla_group, ["check", "--now", "2026-09-30T02:00"], obj=cli_context(platform))
+    assert result.exit_code == 1 and "retry" in result.output
+    assert levels() == ["warning"] and Notification.get().emailed_at is None

@@ -47,3 +47,31 @@ def test_empty_range_and_unknown_device_refused(tech, cast):
         _book(cast, press, T(2026, 9, 7, 3), T(2026, 9, 7, 4))
     assert "equipment" in err.value.fields
     assert Booking.select().count() == 0
+
+
+def test_simultaneous_bookings_of_one_slot_exactly_one_wins(tech, cast):
+    """Two people book the same slot at the same moment: the check runs inside the write
+    transaction with the device locked, so one booking is made and the other is refused."""
+    import threading
+
+    press = Equipment.create(name="工业 CT")
+    barrier = threading.Barrier(2)
+    results = []
+
+    def attempt(ent):
+        try:
+            barrier.wait(timeout=10)
+            _book(cast, press, T(2026, 9, 8, 1), T(2026, 9, 8, 5), ent=ent)
+            results.append("ok")
+        except ValidationFailed as exc:
+            results.append(("refused", sorted(exc.fields)))
+        finally:
+            tech.db.close()
+
+    threads = [threading.Thread(target=attempt, args=(e,)) for e in (cast.ent_a, cast.ent_b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(results, key=str) == sorted(["ok", ("refused", ["starts_at"])], key=str)
+    assert Booking.select().where(Booking.equipment == press.id).count() == 1

@@ -33,9 +33,12 @@ def register_services():
 
 @hookimpl
 def register_permissions():
-    return [
+    from core.toolkit import surveys
+
+    return surveys.permissions("financing") + [
         Permission("financing.bank.manage", "管理银行与贷款产品", "Manage banks and loan products", ("staff",)),
         Permission("financing.case.view", "查看融资案例", "View financing cases", ("staff", "enterprise")),
+        Permission("financing.case.manage", "管理融资案例记录", "Manage financing case records", ("staff",)),
         Permission("financing.case.match", "匹配投资方或银行", "Match investors or banks", ("staff",)),
         Permission("financing.panel.manage", "组建专家评审组", "Name expert panels", ("staff",)),
         Permission("financing.score", "专家评分", "Score financing cases", ("staff", "expert")),
@@ -53,9 +56,11 @@ def register_admin_views(registry):
 
 @hookimpl
 def register_api_resources(registry):
+    from core.toolkit import surveys
+
     from .api import resources
 
-    return resources()
+    return resources() + surveys.api_resources("financing")
 
 
 @hookimpl

@@ -8,6 +8,7 @@ import peewee
 from core.fields import JSONField, ListField
 from core.i18n import lazy_gettext as _l
 from core.models import Attachment, BaseModel, ServiceRequest, User, utcnow
+from core.toolkit.surveys import Survey
 
 KINDS = (("equity", _l("Equity financing")), ("debt", _l("Debt financing")))
 CLASSIFICATIONS = (
@@ -72,6 +73,7 @@ class Case(BaseModel):
     purpose = peewee.TextField(default="", verbose_name=_l("Purpose"))
     stage = peewee.CharField(max_length=16, default="", verbose_name=_l("Stage"))
     needs_summary = peewee.TextField(default="", verbose_name=_l("Needs survey summary"))
+    survey = peewee.ForeignKeyField(Survey, null=True, on_delete="SET NULL", verbose_name=_l("Needs survey"))
     plan = peewee.TextField(default="", verbose_name=_l("Financing plan"))
     bp_summary = peewee.TextField(default="", verbose_name=_l("Business plan summary"))
     bp_market = peewee.TextField(default="", verbose_name=_l("Market"))

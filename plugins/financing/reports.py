@@ -4,10 +4,10 @@ from __future__ import annotations
 import decimal
 
 from core.i18n import gettext as _
-from core.models import Enterprise, ServiceRequest
+from core.models import ENTERPRISE_SCALES, Enterprise, ServiceRequest
 from core.toolkit.periods import Period
 
-from .models import Case, Fund
+from .models import SOURCE_KINDS, Case, Fund
 
 DIMENSIONS = ("scale", "industry", "source")
 
@@ -29,9 +29,12 @@ def funds_report(period: Period) -> dict:
             count, sum_ = groups[dim].get(key, (0, decimal.Decimal("0")))
             groups[dim][key] = (count + 1, sum_ + amount)
 
+    labels = {"scale": dict(ENTERPRISE_SCALES), "source": dict(SOURCE_KINDS), "industry": {}}
+
     def listing(dim):
         items = sorted(groups[dim].items(), key=lambda kv: (-kv[1][1], kv[0]))
-        return [{"key": k, "count": c, "amount": f"{a:.2f}"} for k, (c, a) in items]
+        return [{"key": k, "label": str(labels[dim].get(k, k)), "count": c, "amount": f"{a:.2f}"}
+                for k, (c, a) in items]
 
     return {"period": period.label, "total": {"count": total_count, "amount": f"{total:.2f}"},
             **{f"by_{d}": listing(d) for d in DIMENSIONS}}
@@ -44,6 +47,6 @@ def report_rows(report: dict) -> tuple[list[str], list[list]]:
     rows = []
     for dim in DIMENSIONS:
         for item in report[f"by_{dim}"]:
-            rows.append([names[dim], item["key"], item["count"], decimal.Decimal(item["amount"])])
+            rows.append([names[dim], item["label"], item["count"], decimal.Decimal(item["amount"])])
     rows.append([_("Total"), "", report["total"]["count"], decimal.Decimal(report["total"]["amount"])])
     return headers, rows

@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from core.i18n import gettext as _
 from core.models import Attachment, ENTERPRISE_SCALES
 from plugins.investment.models import STAGE_KEYS
+from plugins.investment.schemas import optional_survey
 
 from .models import CLASSIFICATIONS, KINDS, SOURCE_KINDS
 
@@ -72,7 +73,7 @@ class SurveySchema(Schema):
     purpose = fields.String(required=True, validate=_TEXT)
     stage = fields.String(required=True, validate=validate.OneOf(STAGE_KEYS))
     needs_summary = fields.String(required=True, validate=_TEXT)
-    survey = fields.Integer(load_default=None, allow_none=True)
+    survey = optional_survey("financing")
 
 
 class PlanSchema(Schema):

@@ -40,6 +40,7 @@ def on_transition(request, transition, workflow) -> None:
     if step == "survey":  # DB1302 6.4.4.2 a
         for name in ("kind", "amount", "purpose", "stage", "needs_summary"):
             setattr(case, name, data[name])
+        case.survey = data.get("survey")
     elif step == "plan":  # b
         case.plan = data["plan"]
     elif step == "preparation":  # c

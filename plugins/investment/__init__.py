@@ -31,9 +31,12 @@ def register_services():
 
 @hookimpl
 def register_permissions():
-    return [
+    from core.toolkit import surveys
+
+    return surveys.permissions("investment") + [
         Permission("investment.investor.manage", "管理投资方", "Manage investors", ("staff",)),
         Permission("investment.project.view", "查看投资项目", "View investment projects", ("staff", "enterprise")),
+        Permission("investment.project.manage", "管理投资项目记录", "Manage investment project records", ("staff",)),
         Permission("investment.project.screen", "筛选投资标的", "Screen investment targets", ("staff",)),
         Permission("investment.followup.record", "记录投后跟踪", "Record post-investment follow-ups", ("staff",)),
     ]
@@ -48,9 +51,11 @@ def register_admin_views(registry):
 
 @hookimpl
 def register_api_resources(registry):
+    from core.toolkit import surveys
+
     from .api import resources
 
-    return resources()
+    return resources() + surveys.api_resources("investment")
 
 
 @hookimpl

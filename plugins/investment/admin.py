@@ -10,11 +10,11 @@ CATEGORY = _l("Investment")
 def views() -> list[AdminViewSpec]:
     return [
         AdminViewSpec(model=Investor, permission="investment.investor.manage", category=CATEGORY, name=_l("Investors")),
-        AdminViewSpec(model=Project, permission="investment.project.view", category=CATEGORY,
+        AdminViewSpec(model=Project, permission="investment.project.manage", category=CATEGORY,
                       name=_l("Investment projects"), options={"can_create": False, "can_delete": False}),
-        AdminViewSpec(model=CheckItem, permission="investment.project.view", category=CATEGORY,
+        AdminViewSpec(model=CheckItem, permission="investment.project.manage", category=CATEGORY,
                       name=_l("Verification items"), options={"can_create": False, "can_delete": False}),
-        AdminViewSpec(model=Vote, permission="investment.project.view", category=CATEGORY,
+        AdminViewSpec(model=Vote, permission="investment.project.manage", category=CATEGORY,
                       name=_l("Decision votes"), options={"can_create": False, "can_edit": False, "can_delete": False}),
         AdminViewSpec(model=FollowUp, permission="investment.followup.record", category=CATEGORY,
                       name=_l("Follow-ups")),

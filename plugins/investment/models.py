@@ -8,6 +8,7 @@ import peewee
 from core.fields import ListField
 from core.i18n import lazy_gettext as _l
 from core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
+from core.toolkit.surveys import Survey
 
 INVESTOR_KINDS = (("institution", _l("Institution")), ("individual", _l("Individual")))
 STAGES = (
@@ -66,6 +67,7 @@ class Project(BaseModel):
     target = peewee.ForeignKeyField(Enterprise, null=True, backref="investment_projects", on_delete="RESTRICT",
                                     verbose_name=_l("Target enterprise"))
     needs_summary = peewee.TextField(default="", verbose_name=_l("Needs survey summary"))
+    survey = peewee.ForeignKeyField(Survey, null=True, on_delete="SET NULL", verbose_name=_l("Needs survey"))
     prospects_score = peewee.SmallIntegerField(null=True, verbose_name=_l("Prospects score"))
     risk_score = peewee.SmallIntegerField(null=True, verbose_name=_l("Risk score"))
     return_score = peewee.SmallIntegerField(null=True, verbose_name=_l("Return score"))

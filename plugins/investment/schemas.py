@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from core.i18n import lazy_gettext as _l
 from core.models import Enterprise
+from core.toolkit.surveys import survey_step_schema
 
 from .models import INVESTOR_KINDS, STAGE_KEYS, VOTES, Investor
 
@@ -36,6 +37,13 @@ class InvestorSchema(Schema):
             raise ValidationError(str(_l("Must not be below the lower bound.")), "ticket_max")
 
 
+def optional_survey(owner: str):
+    """An optional reference to one of ``owner``'s needs surveys (core.toolkit.surveys), which must
+    have answers — the same check the toolkit's survey step makes."""
+    validators = survey_step_schema(owner)._declared_fields["survey"].validators
+    return fields.Integer(load_default=None, allow_none=True, strict=True, validate=validators)
+
+
 def _existing_investor(value):
     if not Investor.select().where((Investor.id == value) & (Investor.active == True)).exists():  # noqa: E712
         raise ValidationError(str(_l("No active investor with this id.")))
@@ -53,7 +61,7 @@ class ScreeningSchema(Schema):
     investor = fields.Integer(required=True, validate=_existing_investor)
     needs_summary = fields.String(required=True, validate=_TEXT)
     target = fields.Integer(required=True)
-    survey = fields.Integer(load_default=None, allow_none=True)
+    survey = optional_survey("investment")
 
     @validates("target")
     def _target(self, value, **kwargs):

@@ -24,7 +24,7 @@ def on_transition(request, transition, workflow) -> None:
     step = transition.from_step
     if step == "screening":  # DB1302 6.4.4.1 a
         project.investor = data["investor"]
-        project.needs_summary = data["needs_summary"]
+        project.needs_summary, project.survey = data["needs_summary"], data.get("survey")
         project.target = data["target"]
     elif step == "verification":  # DB1302 6.4.4.1 b
         CheckItem.delete().where(CheckItem.project == project).execute()

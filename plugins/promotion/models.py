@@ -8,6 +8,7 @@ import peewee
 from core.fields import JSONField, ListField
 from core.i18n import lazy_gettext as _l
 from core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
+from core.toolkit.surveys import Survey
 
 ACTIVITY_KINDS = (
     ("exhibition", _l("Exhibition")),
@@ -110,6 +111,7 @@ class Activity(BaseModel):
     planned = peewee.ForeignKeyField(PlannedActivity, null=True, on_delete="SET NULL",
                                      verbose_name=_l("In the annual plan as"))
     needs_conclusions = peewee.TextField(default="", verbose_name=_l("Needs survey conclusions"))
+    survey = peewee.ForeignKeyField(Survey, null=True, on_delete="SET NULL", verbose_name=_l("Needs survey"))
     invited = JSONField(default=list, verbose_name=_l("Quality enterprises invited"))
     starts_on = peewee.DateField(null=True, verbose_name=_l("Starts on"))
     capacity = peewee.IntegerField(null=True, verbose_name=_l("Capacity"))

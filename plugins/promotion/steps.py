@@ -37,6 +37,7 @@ def on_transition(request, transition, workflow) -> None:
     step = transition.from_step
     if step == "survey":  # DB1302 6.4.5 a
         activity.needs_conclusions, activity.invited = data["conclusions"], data["quality_enterprises"]
+        activity.survey = data["survey"]
     elif step == "plan":  # b (the notice of c goes out with the plan)
         for name in PLAN_FIELDS:
             setattr(activity, name, data[name])

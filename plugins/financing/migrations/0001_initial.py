@@ -15,6 +15,11 @@ def up(migrator, db):
             database = db
             table_name = 'core_servicerequest'
 
+    class Survey(Model):
+        class Meta:
+            database = db
+            table_name = 'core_survey'
+
     class User(Model):
         class Meta:
             database = db
@@ -39,6 +44,7 @@ def up(migrator, db):
         purpose = TextField(default='')
         stage = CharField(max_length=16, default='')
         needs_summary = TextField(default='')
+        survey = ForeignKeyField(Survey, null=True, on_delete='SET NULL')
         plan = TextField(default='')
         bp_summary = TextField(default='')
         bp_market = TextField(default='')

@@ -14,6 +14,11 @@ def up(migrator, db):
             database = db
             table_name = 'core_servicerequest'
 
+    class Survey(Model):
+        class Meta:
+            database = db
+            table_name = 'core_survey'
+
     class User(Model):
         class Meta:
             database = db
@@ -43,6 +48,7 @@ def up(migrator, db):
         investor = ForeignKeyField(Investor, null=True, on_delete='RESTRICT')
         target = ForeignKeyField(Enterprise, null=True, on_delete='RESTRICT')
         needs_summary = TextField(default='')
+        survey = ForeignKeyField(Survey, null=True, on_delete='SET NULL')
         prospects_score = SmallIntegerField(null=True)
         risk_score = SmallIntegerField(null=True)
         return_score = SmallIntegerField(null=True)

@@ -15,6 +15,11 @@ def up(migrator, db):
             database = db
             table_name = 'core_servicerequest'
 
+    class Survey(Model):
+        class Meta:
+            database = db
+            table_name = 'core_survey'
+
     class User(Model):
         class Meta:
             database = db
@@ -47,6 +52,7 @@ def up(migrator, db):
         title = CharField(max_length=200, default='')
         planned = ForeignKeyField(PlannedActivity, null=True, on_delete='SET NULL')
         needs_conclusions = TextField(default='')
+        survey = ForeignKeyField(Survey, null=True, on_delete='SET NULL')
         invited = JSONField(default=list)
         starts_on = DateField(null=True)
         capacity = IntegerField(null=True)

@@ -182,9 +182,9 @@ def test_debt_case_goes_to_banks_and_reports(api, people, experts, registers):
                               ("2026-10-01", "999", "other")):
         api.post(staff, f"financing/cases/{case.id}/funds",
                  {"amount": amount, "received_on": day, "source_kind": kind, "source_name": "河北银行"})
-    report = api.get(staff, "financing/report", period="2026-Q3").get_json()
+    report = api.get(staff, "financing/report", period="2026-Q3", lang="en").get_json()
     assert report["total"] == {"count": 2, "amount": "450.50"}
-    assert report["by_source"] == [{"key": "bank", "count": 2, "amount": "450.50"}]
+    assert report["by_source"] == [{"key": "bank", "label": "Bank loan", "count": 2, "amount": "450.50"}]
     assert report["by_scale"][0]["key"] == "small" and report["by_industry"][0]["key"] == "manufacturing"
     assert api.get(staff, "financing/report", period="2026-Q5").status_code == 422
     assert api.get(people.user_a, "financing/report", period="2026-Q3").status_code == 403
@@ -195,7 +195,7 @@ def test_debt_case_goes_to_banks_and_reports(api, people, experts, registers):
     ctx = CliContext(None)
     ctx._platform = api.client.application.extensions["rongtong"]
     out = CliRunner().invoke(financing, ["report", "--period", "2026-Q3", "--format", "csv"], obj=ctx)
-    assert out.exit_code == 0 and "450.50" in out.output and "bank" in out.output
+    assert out.exit_code == 0 and "450.50" in out.output and "Bank loan" in out.output
     bad = CliRunner().invoke(financing, ["report", "--period", "2026-13"], obj=ctx)
     assert bad.exit_code == 2 and "month" in bad.output
 
@@ -243,3 +243,12 @@ def test_disabled_leaves_nothing(make_platform):
     app = create_app(platform=plat)
     assert not [r.rule for r in app.url_map.iter_rules() if "financing" in r.rule]
     assert app.test_client().get("/api/v1/financing/banks").status_code == 404
+
+
+@pytest.mark.parametrize("slug", ["bank", "loanproduct", "case", "expertscore", "meeting", "fund", "funduse"])
+def test_admin_screens_for_staff_only(app, client, login, people, slug):
+    login(client, people.staff)
+    assert client.get(f"/admin/financing/{slug}/").status_code == 200
+    other = app.test_client()
+    login(other, people.user_a)
+    assert other.get(f"/admin/financing/{slug}/").status_code in (302, 403)

@@ -98,8 +98,15 @@ def test_workflow_end_to_end_through_the_api(api, people, investor):
     assert Transition.select().count() == transitions and Project.get_by_id(project.id).target_id is None
     assert api.act(owner, rid, data=data["screening"]).status_code == 403  # the enterprise may not screen
     assert api.act(people.expert, rid, data=data["screening"]).status_code in (403, 404)
-    api.advance(staff, rid, data["screening"])
+    # the needs survey (core.toolkit.surveys, run under investment/surveys) must be the plugin's own, answered
+    survey = api.post(staff, "investment/surveys", {"title": "投资需求", "questions": [
+        {"key": "focus", "kind": "text", "text": "关注领域"}]}).get_json()["id"]
+    r = api.act(staff, rid, data={**data["screening"], "survey": survey})
+    assert r.status_code == 422 and "survey" in field_errors(r)  # no answers yet
+    assert api.post(owner, f"investment/surveys/{survey}/answers", {"answers": {"focus": "智能制造"}}).status_code == 201
+    api.advance(staff, rid, {**data["screening"], "survey": survey})
     assert Project.get_by_id(project.id).target_id == target.id
+    assert Project.get_by_id(project.id).survey_id == survey
 
     r = api.act(staff, rid, data={"checks": [{"item": "财务报表", "verified": False, "evidence": "缺审计报告"}]})
     assert r.status_code == 422 and "checks" in field_errors(r) and CheckItem.select().count() == 0
@@ -157,3 +164,12 @@ def test_disabled_leaves_nothing(make_platform):
     app = create_app(platform=plat)
     assert not [r.rule for r in app.url_map.iter_rules() if "investment" in r.rule]
     assert not [e for e in app.view_functions if e.startswith("investment")]
+
+
+@pytest.mark.parametrize("slug", ["investor", "project", "checkitem", "vote", "followup"])
+def test_admin_screens_for_staff_only(app, client, login, people, slug):
+    login(client, people.staff)
+    assert client.get(f"/admin/investment/{slug}/").status_code == 200
+    other = app.test_client()
+    login(other, people.user_a)
+    assert other.get(f"/admin/investment/{slug}/").status_code in (302, 403)

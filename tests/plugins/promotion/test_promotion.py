@@ -163,3 +163,13 @@ def test_disabled_leaves_nothing(make_platform):
     assert not [p for p in reg.permissions if p.startswith(("promotion.", "workflow.promotion."))]
     app = create_app(platform=plat)
     assert not [r.rule for r in app.url_map.iter_rules() if "promotion" in r.rule]
+
+
+@pytest.mark.parametrize("slug", ["qualityenterprise", "product", "annualplan", "plannedactivity", "activity",
+                                  "registration", "negotiation", "negotiationfollowup"])
+def test_admin_screens_for_staff_only(app, client, login, people, slug):
+    login(client, people.staff)
+    assert client.get(f"/admin/promotion/{slug}/").status_code == 200
+    other = app.test_client()
+    login(other, people.user_a)
+    assert other.get(f"/admin/promotion/{slug}/").status_code in (302, 403)

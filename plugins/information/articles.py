@@ -100,9 +100,13 @@ def expire_articles(calendar, actor=None) -> list[int]:
                .order_by(Article.id))
         for article in due:
             before = article.snapshot()
-            article.status = "expired"
-            article.expired_at = utcnow()
-            article.save()
+            now = utcnow()
+            # Guarded on the status, so two listings expiring at once record each expiry once.
+            moved = (Article.update(status="expired", expired_at=now, updated_at=now)
+                     .where((Article.id == article.id) & (Article.status == "published")).execute())
+            if moved != 1:
+                continue
+            article.status, article.expired_at, article.updated_at = "expired", now, now
             audit.record("status", "information_article", article.id, {
                 "from": "published", "to": "expired", "reason": "valid_until passed (automatic)",
                 "changes": audit.diff(before, article.snapshot())}, actor)

@@ -23,6 +23,7 @@ from core.errors import PluginError
 from core.plugins import CORE, ApiResource, unique
 from core.web.api import inputs
 from core.web.api.auth import authenticate, require_permission
+from core.web.api.fastdump import compile_dumper
 
 PREFIX = "/api/v1"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -105,6 +106,15 @@ def check_unique(operations: list[Operation]) -> None:
     unique("API endpoint", pairs)
 
 
+def make_dumper(op: Operation) -> Callable | None:
+    """``dump(obj)`` for the operation's response schema: the compiled fast path when the schema
+    allows it, else marshmallow's own ``dump``."""
+    schema = schema_instance(op.response_schema, many=op.many)
+    if schema is None:
+        return None
+    return compile_dumper(schema) or schema.dump
+
+
 def _accepts_data(view) -> bool:
     try:
         params = inspect.signature(view).parameters
@@ -118,7 +128,7 @@ def make_view(ops_by_method: dict[str, Operation]) -> Callable:
     first = next(iter(ops_by_method.values()))
     loaders = {m: schema_instance(op.request_schema, load=True) for m, op in ops_by_method.items()}
     queries = {m: schema_instance(op.query_schema, load=True) for m, op in ops_by_method.items()}
-    dumpers = {m: schema_instance(op.response_schema, many=op.many) for m, op in ops_by_method.items()}
+    dumpers = {m: make_dumper(op) for m, op in ops_by_method.items()}
     passes_data = {m: _accepts_data(op.view) for m, op in ops_by_method.items()}
 
     @functools.wraps(first.view)
@@ -149,7 +159,7 @@ def _respond(result, op: Operation, dumper) -> Response:
     if isinstance(result, tuple):
         result, status, *rest = result
         headers = rest[0] if rest else {}
-    body = dumper.dump(result) if dumper is not None else result
+    body = dumper(result) if dumper is not None else result
     response = jsonify(body)
     response.status_code = status
     response.headers.update(headers)

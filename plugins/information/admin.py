@@ -4,7 +4,7 @@ thread is written through the API so the reply clock is kept), and the statistic
 (DB1302 6.4.1.2 d)."""
 from __future__ import annotations
 
-from flask import flash, request
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 
@@ -91,6 +91,75 @@ class StatsView(SecureBaseView):
         return self.render("information/stats.html", period=raw, stats=stats, error=error, labels=labels)
 
 
+class DeskView(SecureBaseView):
+    """The consultation desk (DB1302 6.4.1.2 b, c): questions waiting for a reply, soonest due
+    first; one page per consultation with the whole thread, a reply form, an agreed later
+    deadline with its reason, and closing."""
+
+    PAGE_SIZE = 100
+
+    @expose("/")
+    def index(self):
+        from core.models import utcnow
+
+        waiting = list(Consultation.select().where(Consultation.status == "open")
+                       .order_by(Consultation.due_at, Consultation.id).limit(self.PAGE_SIZE))
+        recent = list(Consultation.select().where(Consultation.status != "open")
+                      .order_by(Consultation.id.desc()).limit(20))
+        return self.render("information/desk.html", waiting=waiting, recent=recent, now=utcnow(),
+                           local_time=_local_time)
+
+    def _load(self, consultation_id):
+        from core.security import get_scoped
+
+        c = get_scoped(Consultation, consultation_id, acting_user())
+        if c is None:
+            abort(404)
+        return c
+
+    @expose("/<int:consultation_id>/", methods=("GET", "POST"))
+    def thread(self, consultation_id):
+        from . import consultations as cs
+
+        c = self._load(consultation_id)
+        if request.method == "POST":
+            clock = cs.ReplyClock.of(current_platform())
+            what = request.form.get("what", "")
+            try:
+                if what == "reply":
+                    cs.add_message(clock, c, acting_user(), request.form.get("body", ""))
+                elif what == "deadline":
+                    import datetime
+
+                    try:
+                        day = datetime.date.fromisoformat(request.form.get("deadline", ""))
+                    except ValueError:
+                        raise RongtongError(_("Give the agreed deadline as a date (YYYY-MM-DD)."))
+                    cs.agree_deadline(clock, c, day, request.form.get("reason", ""), acting_user())
+                elif what == "close":
+                    cs.close_consultation(c, acting_user())
+                else:
+                    abort(400)
+            except RongtongError as exc:
+                details = " ".join(m for msgs in (exc.fields or {}).values() for m in msgs)
+                flash(f"{exc.message} {details}".strip(), "error")
+                return self._page(Consultation.get_by_id(c.id), status=exc.http_status)
+            flash(_("Saved."), "success")
+            return redirect(url_for(".thread", consultation_id=c.id), code=303)
+        return self._page(c)
+
+    def _page(self, c, status=200):
+        from . import consultations as cs
+
+        return self.render("information/thread.html", c=c, messages=cs.thread(c), local_time=_local_time), status
+
+
+def _local_time(moment):
+    from core.web.admin.base import local_time
+
+    return local_time(moment) if moment else "-"
+
+
 def admin_views(registry) -> list[AdminViewSpec]:
     article_excluded = default_options(Article)["form_excluded_columns"] + ARTICLE_SYSTEM_FIELDS
     return [
@@ -102,6 +171,8 @@ def admin_views(registry) -> list[AdminViewSpec]:
                       category=CATEGORY),
         AdminViewSpec(model=ConsultationMessage, view_class=ReadOnlyView, permission="information.consultation.answer",
                       category=CATEGORY),
+        AdminViewSpec(view_class=DeskView, slug="desk", name=_l("Consultation desk"),
+                      permission="information.consultation.answer", category=CATEGORY),
         AdminViewSpec(view_class=StatsView, slug="stats", name=_l("Consultation statistics"),
                       permission="information.stats.view", category=CATEGORY),
     ]

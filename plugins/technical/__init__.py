@@ -69,6 +69,14 @@ def register_api_resources(registry):
 
 
 @hookimpl
+def register_blueprints():
+    """Only to put this plugin's templates (the matching page) on the template path."""
+    import flask
+
+    return [flask.Blueprint("technical", __name__, template_folder="templates")]
+
+
+@hookimpl
 def on_transition(request, transition, workflow, registry):
     from .workflows import on_transition as handle
 

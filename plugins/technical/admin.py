@@ -2,10 +2,13 @@
 refused on save too) and assignments (written by the workflow, read-only here)."""
 from __future__ import annotations
 
+from flask import abort
+from flask_admin import expose
+
 from core.errors import ValidationFailed
 from core.i18n import _, lazy_gettext as _l
 from core.plugins import AdminViewSpec
-from core.web.admin.base import SecureModelView
+from core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform
 from core.web.admin.generated import ReadOnlyView
 
 from . import bookings as bk
@@ -37,12 +40,46 @@ class BookingView(SecureModelView):
             raise ValidationFailed(_("The device is already booked then."), {"starts_at": [_("Overlaps another booking.")]})
 
 
+class CandidatesView(SecureBaseView):
+    """Matching (DB1302 6.4.2 b): technical requests waiting for a plan, and for each one the
+    contracted institutions ranked by capability, contract validity and load, with the reasons."""
+
+    @expose("/")
+    def index(self):
+        from core.models import ServiceRequest
+
+        from .workflows import WORKFLOW_KEY
+
+        waiting = list(ServiceRequest.select().where((ServiceRequest.workflow_key == WORKFLOW_KEY)
+                                                    & (ServiceRequest.current_step == "plan")
+                                                    & (ServiceRequest.status == "open"))
+                       .order_by(ServiceRequest.step_due_at, ServiceRequest.id).limit(200))
+        return self.render("technical/candidates.html", waiting=waiting, report=None, req=None)
+
+    @expose("/<int:request_id>/")
+    def ranking(self, request_id):
+        from core.models import ServiceRequest, utcnow
+        from core.security import get_scoped
+
+        from . import candidates
+        from .workflows import WORKFLOW_KEY
+
+        req = get_scoped(ServiceRequest, request_id, acting_user())
+        if req is None or req.workflow_key != WORKFLOW_KEY:
+            abort(404)
+        today = current_platform().calendar.local_date(utcnow())
+        return self.render("technical/candidates.html", waiting=None, req=req,
+                           report=candidates.candidates_report(req, today))
+
+
 def admin_views(registry) -> list[AdminViewSpec]:
     return [
         AdminViewSpec(model=Institution, view_class=InstitutionView, permission="technical.institution.view",
                       category=CATEGORY),
         AdminViewSpec(model=Equipment, permission="technical.equipment.edit", category=CATEGORY),
         AdminViewSpec(model=Booking, view_class=BookingView, permission="technical.booking.view", category=CATEGORY),
+        AdminViewSpec(view_class=CandidatesView, slug="candidates", name=_l("Institution matching"),
+                      permission="technical.candidates.view", category=CATEGORY),
         AdminViewSpec(model=Assignment, view_class=ReadOnlyView, permission="technical.assignment.view",
                       category=CATEGORY),
     ]

@@ -50,3 +50,28 @@ def test_review_actions_from_the_list(info_app, cast, login):
     # Without the CSRF token nothing moves.
     client.post("/admin/information/article/action/", data={"action": "expire", "rowid": [str(a.id)]})
     assert Article.get_by_id(a.id).status == "published"
+
+
+def test_consultation_desk(info, info_app, cast, login):
+    # DB1302 6.4.1.2 b, c: staff answer from the desk; the thread is kept; a later deadline needs a reason.
+    c = cs.open_consultation(cs.ReplyClock.of(info), enterprise=cast.ent_a, actor=cast.user_a, channel="online",
+                             category="policy", subject="贴息", question="贷款贴息比例？")
+    ent = info_app.test_client()
+    login(ent, cast.user_a)
+    assert ent.get("/admin/information/desk/").status_code == 403
+    client = info_app.test_client()
+    login(client, cast.staff)
+    assert "贴息" in client.get("/admin/information/desk/").get_data(as_text=True)
+    page = f"/admin/information/desk/{c.id}/"
+    token = _token(client, page)
+    r = client.post(page, data={"csrf_token": token, "what": "deadline", "deadline": "2099-01-01", "reason": ""})
+    assert r.status_code == 422
+    r = client.post(page, data={"csrf_token": token, "what": "deadline", "deadline": "soon", "reason": "x"})
+    assert r.status_code == 400
+    r = client.post(page, data={"csrf_token": token, "what": "reply", "body": "贴息比例为 50%。"})
+    assert r.status_code == 303
+    html = client.get(page).get_data(as_text=True)
+    assert "贷款贴息比例？" in html and "贴息比例为 50%。" in html
+    assert client.post(page, data={"what": "close"}).status_code == 400  # no CSRF token: refused
+    assert client.post(page, data={"csrf_token": token, "what": "close"}).status_code == 303
+    assert client.get("/admin/information/desk/999/").status_code == 404

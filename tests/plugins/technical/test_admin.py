@@ -38,3 +38,19 @@ def test_overlapping_booking_refused_in_the_admin_too(tech_app, cast, login):
     assert Booking.select().count() == 1
     r = client.post("/admin/technical/booking/new/", data={**form, "starts_at": "2026-09-07 03:00:00"})
     assert r.status_code == 302 and Booking.select().count() == 2
+
+
+def test_matching_page(tech, tech_app, cast, login, institutions):
+    # DB1302 6.4.2 b: staff see the ranked institutions and why.
+    req = tech.engine.open_request(enterprise=cast.ent_a, service_key="technical.service", actor=cast.user_a,
+                                   title="断口分析", data={"need": "断口分析", "kind": "inspection_testing"})
+    tech.engine.transition(req.id, "advance", cast.staff, data={"kind": "inspection_testing"})
+    client = tech_app.test_client()
+    login(client, cast.staff)
+    assert "断口分析" in client.get("/admin/technical/candidates/").get_data(as_text=True)
+    html = client.get(f"/admin/technical/candidates/{req.id}/").get_data(as_text=True)
+    assert html.index("省检测研究院") < html.index("市质检中心") < html.index("旧合作机构")
+    assert client.get("/admin/technical/candidates/9999/").status_code == 404
+    ent = tech_app.test_client()
+    login(ent, cast.user_a)
+    assert ent.get(f"/admin/technical/candidates/{req.id}/").status_code == 403

@@ -87,9 +87,11 @@ class ConsultationIntakeSchema(Schema):
     """The data of a request for the ``information.consultation`` catalog service. Everything is
     optional: without a question, the request's description (else its title) is the question."""
 
-    channel = fields.String(load_default="online", validate=validate.OneOf(CONSULTATION_CHANNEL_KEYS))
-    category = fields.String(load_default="other", validate=validate.OneOf(CONSULTATION_CATEGORY_KEYS))
-    question = fields.String(load_default="", validate=validate.Length(max=20_000))
+    channel = fields.String(load_default="online", validate=validate.OneOf(CONSULTATION_CHANNEL_KEYS),
+                            metadata={"label": "咨询渠道", "label_en": "Channel"})
+    category = fields.String(load_default="other", validate=validate.OneOf(CONSULTATION_CATEGORY_KEYS),
+                             metadata={"label": "咨询类别", "label_en": "Category"})
+    question = fields.String(load_default="", validate=validate.Length(max=20_000), metadata={"label": "咨询问题", "label_en": "Question"})
 
 
 class MessageSchema(Schema):
@@ -133,15 +135,15 @@ class ConsultationOutSchema(Schema):
 class AcceptStepSchema(Schema):
     """Accepting a consultation: staff may correct the category."""
 
-    category = fields.String(validate=validate.OneOf(CONSULTATION_CATEGORY_KEYS))
+    category = fields.String(validate=validate.OneOf(CONSULTATION_CATEGORY_KEYS), metadata={"label": "咨询类别", "label_en": "Category"})
 
 
 class AnswerStepSchema(Schema):
     """The answer, added to the thread (DB1302 6.4.1.2 b, c)."""
 
-    answer = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    answer = fields.String(required=True, validate=validate.Length(min=1, max=20_000), metadata={"label": "答复内容", "label_en": "Answer"})
 
 
 class CloseStepSchema(Schema):
-    satisfied = fields.Boolean(load_default=True)
-    comment = _text(2000, load_default="")
+    satisfied = fields.Boolean(load_default=True, metadata={"label": "是否满意", "label_en": "Satisfied"})
+    comment = _text(2000, load_default="", metadata={"label": "意见", "label_en": "Comment"})

@@ -14,39 +14,40 @@ class ApplicationSchema(Schema):
     """What an enterprise applies for (DB1302 6.4.2 a): the need (else the request's description)
     and the kind of service, if it knows it — staff confirm the kind when accepting."""
 
-    need = fields.String(load_default="", validate=validate.Length(max=5000))
-    kind = _kind(load_default=None, allow_none=True)
+    need = fields.String(load_default="", validate=validate.Length(max=5000), metadata={"label": "需求描述", "label_en": "Need"})
+    kind = _kind(load_default=None, allow_none=True, metadata={"label": "服务类型", "label_en": "Kind of service"})
 
 
 class AcceptStepSchema(Schema):
     """Accepting the application: staff confirm (or correct) the kind of service."""
 
-    kind = _kind(required=True)
-    remarks = fields.String(load_default="", validate=validate.Length(max=2000))
+    kind = _kind(required=True, metadata={"label": "服务类型", "label_en": "Kind of service"})
+    remarks = fields.String(load_default="", validate=validate.Length(max=2000), metadata={"label": "受理意见", "label_en": "Remarks"})
 
 
 class PlanStepSchema(Schema):
     """The plan (DB1302 6.4.2 b): the institution chosen among the ranked candidates, and the plan.
     The institution must be eligible (capability, contract) — checked when the step is taken."""
 
-    institution = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    plan = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
-    platform_resources = fields.String(load_default="", validate=validate.Length(max=5000))
+    institution = fields.Integer(required=True, strict=True, validate=validate.Range(min=1), metadata={"label": "服务机构ID", "label_en": "Institution ID", "description": "机构匹配页列出候选机构及理由 / the matching page lists the ranked candidates"})
+    plan = fields.String(required=True, validate=validate.Length(min=1, max=20_000), metadata={"label": "服务方案", "label_en": "Service plan"})
+    platform_resources = fields.String(load_default="", validate=validate.Length(max=5000),
+                                       metadata={"label": "平台自有资源", "label_en": "Platform resources used"})
 
 
 class DeliverStepSchema(Schema):
     """Delivery (DB1302 6.4.2 c): what was done and what was handed over."""
 
-    records = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    records = fields.String(required=True, validate=validate.Length(min=1, max=20_000), metadata={"label": "实施记录", "label_en": "Delivery records"})
     deliverables = fields.List(fields.String(validate=validate.Length(min=1, max=300)), required=True,
-                               validate=validate.Length(min=1, max=50))
+                               validate=validate.Length(min=1, max=50), metadata={"label": "交付成果（每行一项）", "label_en": "Deliverables (one per line)"})
 
 
 class EvaluateStepSchema(Schema):
     """The enterprise's evaluation of the effect (DB1302 6.4.2 d)."""
 
-    score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
-    comment = fields.String(load_default="", validate=validate.Length(max=5000))
+    score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5), metadata={"label": "效果评分（1-5）", "label_en": "Effect score (1-5)"})
+    comment = fields.String(load_default="", validate=validate.Length(max=5000), metadata={"label": "评价意见", "label_en": "Comment"})
 
 
 class InstitutionSchema(Schema):

@@ -98,3 +98,9 @@ def test_routes_present_when_enabled(info_app):
     rules = {r.rule for r in info_app.url_map.iter_rules()}
     assert {"/api/v1/information/articles", "/api/v1/information/stats", "/admin/information/stats/",
             "/admin/information/article/"} <= rules
+
+
+def test_step_examples_are_valid_step_data(info):
+    for step in info.registry.workflows["information_consultation"].steps:
+        assert step.schema is not None and step.example is not None
+        step.schema().load(step.example)

@@ -61,3 +61,11 @@ def test_routes_present_when_enabled(tech_app):
     rules = {r.rule for r in tech_app.url_map.iter_rules()}
     assert "/api/v1/technical/requests/<int:request_id>/candidates" in rules
     assert "/admin/technical/institution/" in rules
+
+
+def test_step_examples_are_valid_step_data(tech):
+    # The demo and the docs walk requests with these examples.
+    for wf in (tech.registry.workflows["technical"],):
+        for step in wf.steps:
+            assert step.schema is not None and step.example is not None
+            step.schema().load(step.example)

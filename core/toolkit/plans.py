@@ -27,15 +27,27 @@ PLAN_FIELDS = ("audience", "goals", "content", "form_and_methods", "tools", "aid
                "milestones", "schedule", "roles", "trainer_introductions")
 
 
+def _amount(value) -> None:
+    """Not negative. (A plain function, not ``validate.Range``: on a Decimal field that would put a
+    string bound into the OpenAPI document.)"""
+    if value < 0:
+        raise ValidationError(_("Must be greater than or equal to 0."))
+
+
+def _hours(value) -> None:
+    if value is not None and not 0 <= value <= 24:
+        raise ValidationError(_("Must be from 0 to 24."))
+
+
 class BudgetItemSchema(Schema):
     item = fields.String(required=True, validate=SHORT)
-    amount = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0))
+    amount = fields.Decimal(required=True, places=2, validate=_amount)
 
 
 class BudgetSchema(Schema):
     """Total and, optionally, its breakdown; when items are given they add up to the total."""
 
-    total = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0))
+    total = fields.Decimal(required=True, places=2, validate=_amount)
     currency = fields.String(load_default="CNY", validate=validate.OneOf(["CNY", "USD", "EUR", "HKD"]))
     items = fields.List(fields.Nested(BudgetItemSchema), load_default=list)
 
@@ -54,8 +66,7 @@ class MilestoneSchema(Schema):
 class ScheduleEntrySchema(Schema):
     date = fields.Date(required=True)
     activity = fields.String(required=True, validate=SHORT)
-    hours = fields.Decimal(load_default=None, allow_none=True, places=1, as_string=True,
-                           validate=validate.Range(min=0, max=24))
+    hours = fields.Decimal(load_default=None, allow_none=True, places=1, validate=_hours)
 
 
 class RoleSchema(Schema):

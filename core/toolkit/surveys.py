@@ -389,9 +389,14 @@ def analyse(survey: Survey) -> dict:
 
 # --- Helpers for plugins -------------------------------------------------------------------------------
 
-def survey_step_schema(owner: str, extra: dict | None = None) -> type[Schema]:
-    """A workflow-step schema: ``survey`` (id of a survey owned by ``owner`` with at least one
-    answer) and ``conclusions`` (the staff's analysis), plus ``extra`` fields."""
+def survey_step_schema(owner: str) -> type[Schema]:
+    """A base for a workflow step "needs survey → analysis": ``survey`` (id of a survey owned by
+    ``owner`` with at least one answer) and ``conclusions`` (the staff's analysis). Subclass it in
+    the plugin (its name and module then name it in the OpenAPI document) to add fields::
+
+        class SurveyStepSchema(survey_step_schema("management")):
+            area = fields.String(required=True)
+    """
 
     def _check(value):
         survey = Survey.get_or_none(Survey.id == value)
@@ -403,7 +408,6 @@ def survey_step_schema(owner: str, extra: dict | None = None) -> type[Schema]:
     attrs = {
         "survey": fields.Integer(required=True, strict=True, validate=_check),
         "conclusions": fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT)),
-        **(extra or {}),
     }
     return Schema.from_dict(attrs, name=f"{owner.title()}SurveyStepSchema")
 

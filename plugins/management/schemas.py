@@ -21,10 +21,10 @@ class IntakeSchema(Schema):
     need = fields.String(load_default="", validate=validate.Length(max=5000))
 
 
-# DB1302 6.4.6 a: needs survey -> analysis report, and the area the improvement is about.
-SurveyStepSchema = survey_step_schema("management", {
-    "area": fields.String(required=True, validate=validate.OneOf(AREA_KEYS)),
-})
+class SurveyStepSchema(survey_step_schema("management")):
+    """DB1302 6.4.6 a: needs survey -> analysis report, and the area the improvement is about."""
+
+    area = fields.String(required=True, validate=validate.OneOf(AREA_KEYS))
 
 
 class ManagementPlanSchema(PlanSchema):

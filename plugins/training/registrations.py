@@ -177,3 +177,21 @@ def results(programme: TrainingProgramme) -> dict:
         "response_rate": round(len(evals) / n_att, 4) if n_att else None,
         "average_satisfaction": avg("satisfaction"), "average_usefulness": avg("usefulness"),
     }
+
+
+def ask_for_evaluation(programme: TrainingProgramme) -> int:
+    """Ask every attendee who checked in, and has not evaluated yet, to evaluate the training
+    (DB1302 6.4.3 f); nobody else is asked. Returns how many were asked (each once only)."""
+    sessions = TrainingSession.select(TrainingSession.id).where(TrainingSession.programme == programme.id)
+    evaluated = TrainingEvaluation.select(TrainingEvaluation.registration)
+    attendees = (TrainingRegistration.select()
+                 .where(TrainingRegistration.session.in_(sessions) & TrainingRegistration.checked_in_at.is_null(False)
+                        & TrainingRegistration.id.not_in(evaluated)))
+    asked = 0
+    for reg in attendees:
+        sent = notify(reg.user_id, _("Please evaluate the training: %(title)s", title=reg.session.title),
+                      _("You attended this training. Tell us how useful it was for your work."),
+                      link=f"/api/v1/training/registrations/{reg.id}/evaluation", kind="survey",
+                      dedupe_key=f"training.evaluate:{reg.id}")
+        asked += sent is not None
+    return asked

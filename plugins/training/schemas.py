@@ -30,8 +30,8 @@ class IntakeSchema(Schema):
     participants = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=100000))
 
 
-# DB1302 6.4.3 a: needs survey -> analysis report.
-SurveyStepSchema = survey_step_schema("training")
+class SurveyStepSchema(survey_step_schema("training")):
+    """DB1302 6.4.3 a: needs survey -> analysis report."""
 
 
 class TeacherSchema(Schema):

@@ -54,6 +54,7 @@ def on_transition(request, transition, workflow, registry) -> None:
         publish(programme, data, registry.options.get(KEY, {}).get("minimum_notice_days", 5), actor)
     elif step == "deliver":  # DB1302 6.4.3 e
         programme.delivery = {**data, "attendance": registrations.results(programme)}
+        registrations.ask_for_evaluation(programme)  # 6.4.3 f: only attendees who checked in
     elif step == "evaluate":  # DB1302 6.4.3 f
         programme.evaluation = {**data, "results": registrations.results(programme)}
     programme.updated_at = utcnow()

@@ -131,10 +131,17 @@ def test_seed_demo(platform, people):
     assert ManagementExpert.select().count() == 2
 
 
-def test_admin_and_api_registered(app):
-    rules = {r.rule for r in app.url_map.iter_rules()}
-    assert "/api/v1/management/projects" in rules and "/api/v1/management/surveys" in rules
-    assert any(r.startswith("/admin/management/") for r in rules)
+def test_admin_screens(app, api, people, survey_id, login):
+    file_and_walk(api, people, survey_id, stop_before="implement")
+    staff, expert, evaluator, ent_b = (app.test_client() for _ in range(4))
+    for client, who in ((staff, people.staff), (expert, people.expert), (evaluator, people.evaluator), (ent_b, people.user_b)):
+        login(client, who)
+    for model in ("project", "expert"):
+        assert staff.get(f"/admin/management/{model}/").status_code == 200
+    assert "战略管理提升" in expert.get("/admin/management/project/").get_data(as_text=True)  # assigned to it
+    assert "战略管理提升" not in ent_b.get("/admin/management/project/").get_data(as_text=True)
+    assert evaluator.get("/admin/management/project/").status_code == 403
+    assert "/api/v1/management/surveys" in {r.rule for r in app.url_map.iter_rules()}
 
 
 def test_disabled_leaves_nothing(make_platform):

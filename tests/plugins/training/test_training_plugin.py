@@ -82,7 +82,8 @@ def test_minimum_notice_period_from_config(with_options, api_token):
 @pytest.fixture
 def full_session(platform, people):
     """A published session with ``capacity`` 2 and six enterprise users wanting a seat."""
-    req = platform.engine.open_request(enterprise=people.ent_a, service_key="training", actor=people.user_a, title="培训")
+    req = platform.engine.open_request(enterprise=people.ent_a, service_key="training", actor=people.user_a,
+                                       title="甲公司班组长培训")
     prog = TrainingProgramme.get(TrainingProgramme.request == req.id)
     session = TrainingSession.create(programme=prog, title="班次", starts_at=utcnow() + datetime.timedelta(days=30),
                                      ends_at=utcnow() + datetime.timedelta(days=30, hours=3), venue="301",
@@ -160,10 +161,19 @@ def test_seed_demo(platform, people):
     assert TrainingEvaluation.select().count() >= 1
 
 
-def test_admin_and_api_registered(app):
-    rules = {r.rule for r in app.url_map.iter_rules()}
-    assert "/api/v1/training/sessions" in rules
-    assert any(r.startswith("/admin/training/") for r in rules)
+def test_admin_screens(app, full_session, people, login):
+    session, users = full_session
+    registrations.register(session.id, users[0])
+    staff, ent_a, ent_b = app.test_client(), app.test_client(), app.test_client()
+    login(staff, people.staff), login(ent_a, people.user_a), login(ent_b, people.user_b)
+    for model in ("programme", "course", "session", "registration", "evaluation"):
+        assert staff.get(f"/admin/training/{model}/").status_code == 200, model
+    assert users[0].username in staff.get("/admin/training/registration/").get_data(as_text=True)
+    # enterprise users: registrations are staff screens; programmes only their own
+    assert ent_a.get("/admin/training/registration/").status_code == 403
+    assert "甲公司班组长培训" in ent_a.get("/admin/training/programme/").get_data(as_text=True)
+    assert "甲公司班组长培训" not in ent_b.get("/admin/training/programme/").get_data(as_text=True)
+    assert "/api/v1/training/sessions" in {r.rule for r in app.url_map.iter_rules()}
 
 
 def test_disabled_leaves_nothing(make_platform):

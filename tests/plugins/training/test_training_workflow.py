@@ -3,7 +3,7 @@ import copy
 
 import pytest
 
-from core.models import AuditEvent, ServiceRequest, Transition
+from core.models import AuditEvent, Notification, ServiceRequest, Transition
 from plugins.training.models import (TrainingCourse, TrainingEvaluation, TrainingProgramme, TrainingRegistration,
                                      TrainingSession)
 from plugins.training.workflows import STEPS
@@ -56,13 +56,17 @@ def test_training_programme_end_to_end(api, people, answered_survey):
     assert TrainingRegistration.get_by_id(second["id"]).status == "registered"
     assert colleague.notifications.count() == 1
 
-    # Staff check the attendee in; only that attendee may evaluate (DB1302 6.4.3 e, f).
+    # Staff check the attendee in (DB1302 6.4.3 e).
     assert api.post(people.staff, f"training/registrations/{second['id']}/check-in").status_code == 201
+    # Delivered: attendees who checked in (and only they) are asked to evaluate (DB1302 6.4.3 f).
+    stranger = user("stranger_a", ["enterprise"], enterprise=people.ent_a)
+    api.post(stranger, f"training/sessions/{sid}/registrations", {})  # waitlisted, never attended
+    api.advance(people.staff, rid, EXAMPLES["deliver"])
+    assert [n.kind for n in colleague.notifications.order_by(Notification.id)] == ["info", "survey"]
+    assert stranger.notifications.count() == 0 and people.user_b.notifications.count() == 0
     r = api.post(colleague, f"training/registrations/{second['id']}/evaluation",
                  {"satisfaction": 5, "usefulness": 4, "comment": "很实用"})
     assert r.status_code == 201, r.get_json()
-
-    api.advance(people.staff, rid, EXAMPLES["deliver"])
     done = api.advance(people.staff, rid, EXAMPLES["evaluate"], "complete")
     assert done["request"]["status"] == "completed"
     programme = TrainingProgramme.get(TrainingProgramme.request == rid)

@@ -253,8 +253,9 @@ def _unauthorized():
 
 
 def _attribute_audit():
-    """Audit events recorded while handling this request name the current user and IP."""
-    if request.endpoint in (None, "static") or (request.endpoint or "").endswith(".static"):
+    """Audit events recorded while handling this request name the current user and IP. (The API
+    resolves its caller itself — token or session — and attributes its own events.)"""
+    if request.endpoint in (None, "static") or (request.endpoint or "").endswith(".static") or is_api_path():
         return
     user = current_user._get_current_object() if current_user.is_authenticated else None
     ctx = audit.acting_as(user, client_ip())

@@ -55,7 +55,7 @@ def html_fields(schema_cls) -> list[dict]:
         if field.dump_only:
             continue
         spec = {"name": name, "label": _label(field, name), "required": bool(field.required), "choices": [],
-                "step": None, "help": str((field.metadata or {}).get("description", ""))}
+                "step": None, "help": str((field.metadata or {}).get("description", "")), "item": None}
         one_of = next((v for v in field.validators if isinstance(v, mv.OneOf)), None)
         if one_of is not None:
             spec["input"] = "select"
@@ -72,7 +72,12 @@ def html_fields(schema_cls) -> list[dict]:
         elif isinstance(field, mf.Date):
             spec["input"] = "date"
         elif isinstance(field, mf.List):
-            spec["input"] = "lines"
+            inner = field.inner
+            if isinstance(inner, (mf.Nested, mf.Dict, mf.List, mf.Tuple)):
+                spec["input"] = "json"
+            else:
+                spec["input"] = "lines"
+                spec["item"] = "int" if isinstance(inner, mf.Integer) else "float" if isinstance(inner, mf.Float) else "str"
         elif isinstance(field, (mf.Nested, mf.Dict)):
             spec["input"] = "json"
         else:
@@ -96,7 +101,9 @@ def parse_step_data(form, specs) -> tuple[dict, dict]:
         if not raw:
             continue
         if kind == "lines":
-            data[spec["name"]] = [line.strip() for line in raw.splitlines() if line.strip()]
+            data[spec["name"]] = [_number(line.strip(), spec["item"]) for line in raw.splitlines() if line.strip()]
+        elif kind == "number":
+            data[spec["name"]] = _number(raw, "int" if spec["step"] == "1" else "float")
         elif kind == "json":
             try:
                 data[spec["name"]] = json.loads(raw)
@@ -107,24 +114,37 @@ def parse_step_data(form, specs) -> tuple[dict, dict]:
     return data, errors
 
 
+def _number(raw: str, kind: str | None):
+    """A number input's text as a number when it reads as one (strict schemas refuse text);
+    otherwise the text itself, so the schema reports the problem on the field."""
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        pass
+    return raw
+
+
 def flatten_errors(messages) -> dict[str, list[str]]:
-    """marshmallow's nested error dict as ``{field: [messages]}`` (nested keys joined with dots)."""
+    """marshmallow's nested error dict as ``{top-level field: [messages]}``; a message about a
+    nested item names its path (``0.date: ...``) so it still shows next to its input."""
     out: dict[str, list[str]] = {}
 
-    def walk(prefix, value):
+    def walk(path, value):
         if isinstance(value, dict):
             for k, v in value.items():
-                walk(f"{prefix}.{k}" if prefix else str(k), v)
+                walk(path + [str(k)], v)
         elif isinstance(value, (list, tuple)):
             for v in value:
-                if isinstance(v, (dict, list, tuple)):
-                    walk(prefix, v)
-                else:
-                    out.setdefault(prefix or "_schema", []).append(str(v))
+                walk(path, v)
         else:
-            out.setdefault(prefix or "_schema", []).append(str(value))
+            key = path[0] if path else "_schema"
+            rest = ".".join(path[1:])
+            out.setdefault(key, []).append(f"{rest}: {value}" if rest else str(value))
 
-    walk("", messages)
+    walk([], messages)
     return out
 
 

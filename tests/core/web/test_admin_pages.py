@@ -271,3 +271,46 @@ def test_enterprise_user_cannot_review(client, login, people):
                            data={"csrf_token": token.group(1) if token else "", "decision": "admitted"})
     assert response.status_code in (400, 403)
     assert Enterprise.get_by_id(applicant.id).status == "applied"
+
+
+# --- Step forms from marshmallow schemas ----------------------------------------------------------------
+
+def test_step_schema_fields_map_to_html_inputs_and_back(app):
+    from marshmallow import Schema, fields, validate
+    from werkzeug.datastructures import MultiDict
+
+    from core.web.admin.requests import flatten_errors, html_fields, parse_step_data
+
+    class Nested(Schema):
+        date = fields.Date(required=True)
+
+    class StepSchema(Schema):
+        summary = fields.String(required=True, validate=validate.Length(max=100))
+        report = fields.String()
+        hours = fields.Integer(strict=True)
+        amount = fields.Decimal()
+        rate = fields.Float()
+        approved = fields.Boolean()
+        due = fields.Date()
+        grade = fields.String(validate=validate.OneOf(["a", "b"], labels=["优", "良"]))
+        tags = fields.List(fields.String())
+        sessions = fields.List(fields.Nested(Nested))
+
+    with app.test_request_context("/"):
+        specs = html_fields(StepSchema)
+    kinds = {s["name"]: s["input"] for s in specs}
+    assert kinds == {"summary": "text", "report": "textarea", "hours": "number", "amount": "number",
+                     "rate": "number", "approved": "checkbox", "due": "date", "grade": "select",
+                     "tags": "lines", "sessions": "json"}
+    assert next(s for s in specs if s["name"] == "grade")["choices"] == [("a", "优"), ("b", "良")]
+    form = MultiDict({"data.summary": " 摘要 ", "data.hours": "12", "data.rate": "0.5", "data.approved": "on",
+                      "data.tags": "甲\n\n乙\n", "data.sessions": '[{"date": "2026-03-01"}]', "data.report": ""})
+    data, errors = parse_step_data(form, specs)
+    assert errors == {}
+    assert data == {"summary": "摘要", "hours": 12, "rate": 0.5, "approved": True, "tags": ["甲", "乙"],
+                    "sessions": [{"date": "2026-03-01"}]}
+    assert StepSchema().load(data)["hours"] == 12
+    _, errors = parse_step_data(MultiDict({"data.sessions": "[not json"}), specs)
+    assert list(errors) == ["sessions"]
+    assert flatten_errors({"sessions": {0: {"date": ["Not a valid date."]}}, "summary": ["Missing."]}) == {
+        "sessions": ["0.date: Not a valid date."], "summary": ["Missing."]}

@@ -155,6 +155,8 @@ def make_view(ops_by_method: dict[str, Operation]) -> Callable:
 def _respond(result, op: Operation, dumper) -> Response:
     if isinstance(result, Response) or op.raw:
         return result
+    if isinstance(result, tuple) and result and isinstance(result[0], Response):
+        return result  # (response, status[, headers]): Flask handles it
     status, headers = op.status, {}
     if isinstance(result, tuple):
         result, status, *rest = result

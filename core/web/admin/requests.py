@@ -193,6 +193,41 @@ def timeline(req, attachment_ids, workflow) -> list[dict]:
     return entries
 
 
+# --- Assignment -----------------------------------------------------------------------------------------
+
+ASSIGNING_OUTCOMES = ("advance", "return")
+ASSIGNABLE_ROLES = ("staff", "expert", "evaluator")
+ASSIGNEE_CHOICES_MAX = 300
+
+
+def may_assign(user) -> bool:
+    """Staff and admins hand a request to a colleague or an expert while moving it on."""
+    return user is not None and user.has_role("admin", "staff")
+
+
+def assignee_choices():
+    cond = None
+    for role in ASSIGNABLE_ROLES:
+        expr = User.roles.contains(role)
+        cond = expr if cond is None else (cond | expr)
+    return list(User.select(User.id, User.username, User.display_name, User.roles)
+                .where((User.active == True) & cond)  # noqa: E712
+                .order_by(User.username).limit(ASSIGNEE_CHOICES_MAX))
+
+
+def chosen_assignee(raw, req):
+    """``(user or None, problem or None)``: None when the assignee is left unchanged."""
+    if not raw or raw == str(req.assignee_id or ""):
+        return None, None
+    try:
+        user = User.get_or_none((User.id == int(raw)) & (User.active == True))  # noqa: E712
+    except ValueError:
+        user = None
+    if user is None or not user.has_role(*ASSIGNABLE_ROLES):
+        return None, _("Choose an active staff member, expert or evaluator.")
+    return user, None
+
+
 # --- The page -------------------------------------------------------------------------------------------
 
 class RequestPageView(SecureBaseView):
@@ -242,10 +277,16 @@ class RequestPageView(SecureBaseView):
         if errors:
             flash(_("The step data is invalid."), "error")
             return self._render(req, status=422, errors=errors, values=request.form)
+        assignee = None
+        if outcome in ASSIGNING_OUTCOMES and may_assign(user):
+            assignee, problem = chosen_assignee(request.form.get("assignee"), req)
+            if problem:
+                flash(problem, "error")
+                return self._render(req, status=422, errors={"assignee": [problem]}, values=request.form)
         try:
             platform.engine.transition(req.id, outcome, user, reason=request.form.get("reason", ""),
                                        data=data, target=request.form.get("target") or None,
-                                       expected_version=version)
+                                       expected_version=version, assignee=assignee)
         except ValidationFailed as exc:
             flash(exc.message, "error")
             return self._render(req, status=422, errors=flatten_errors(exc.fields), values=request.form)
@@ -318,5 +359,6 @@ class RequestPageView(SecureBaseView):
             timeline=timeline(req, [a.id for a in attachments], workflow) if workflow else [],
             deadlines=deadlines, attachments=attachments, uploaders=uploaders, local_time=local_time,
             may_upload=self.user_may("core.attachment.upload"), upload_errors=upload_errors or [],
+            assignees=assignee_choices() if actions and may_assign(user) else [],
         )
         return body, status

@@ -116,6 +116,23 @@ def test_staff_advances_a_request_with_step_data_and_sees_it_in_the_timeline(cli
     assert reload(req).version == now.version
 
 
+def test_staff_hands_the_next_step_to_an_expert(client, login, people, platform):
+    req = open_request(platform, people)
+    login(client, people.staff)
+    page = client.get(f"/admin/core/request/{req.id}/").get_data(as_text=True)
+    assert f'<option value="{people.expert.id}"' in page and f'<option value="{people.user_a.id}"' not in page
+    csrf = page_csrf(client, f"/admin/core/request/{req.id}/")
+    response = post_step(client, req, "advance", csrf, assignee=str(people.user_a.id), **{"data.need": "x"})
+    assert response.status_code == 422 and 'data-error-for="assignee"' in response.get_data(as_text=True)
+    assert reload(req).version == req.version
+    response = post_step(client, req, "advance", csrf, assignee=str(people.expert.id), **{"data.need": "评估"})
+    assert response.status_code == 303
+    assert reload(req).assignee_id == people.expert.id
+    login(client, people.expert)
+    html = client.get(f"/admin/core/request/{req.id}/").get_data(as_text=True)
+    assert 'value="advance"' in html  # the expert may act on the deliver step now
+
+
 def test_missing_step_data_is_shown_next_to_the_field_and_nothing_moves(client, login, people, platform):
     req = open_request(platform, people)
     login(client, people.staff)

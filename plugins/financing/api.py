@@ -8,7 +8,7 @@ from __future__ import annotations
 import flask
 
 from core import audit
-from core.db import database
+from core.db import database, is_postgres
 from core.errors import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from core.i18n import gettext as _
 from core.models import User, utcnow
@@ -135,12 +135,14 @@ def scores(case_id: int, data=None):
             raise PermissionDenied(_("Only the experts on this case's panel may score it."))
         if c.request.is_closed or c.request.current_step != "evaluation":
             raise WorkflowError(_("Scores are given at the expert evaluation step."))
-        if row.score is not None:
-            raise WorkflowError(_("You have already scored this case; scores are final."))
         with database.atomic():
             before = row.snapshot()
             row.score, row.comment, row.scored_at = data["score"], data["comment"], utcnow()
-            row.save()
+            # a guarded update: of two submissions at once, exactly one is recorded
+            changed = (ExpertScore.update(score=row.score, comment=row.comment, scored_at=row.scored_at)
+                       .where((ExpertScore.id == row.id) & ExpertScore.score.is_null()).execute())
+            if changed != 1:
+                raise WorkflowError(_("You have already scored this case; scores are final."))
             audit.record_update(row, before, user)
     rows = list(ExpertScore.select().where(ExpertScore.case == c).order_by(ExpertScore.id))
     complete = bool(rows) and all(r.score is not None for r in rows)
@@ -174,11 +176,14 @@ def fund_uses(fund_id: int, data=None):
         raise NotFound(_("Funds not found."))
     if fund.case.request.is_closed:
         raise WorkflowError(_("This financing case is closed."))
-    used = sum((u.amount for u in fund.uses), 0)
-    if used + data["amount"] > fund.amount:
-        raise ValidationFailed(_("Invalid data."), {"amount": [_("More than the funds left (%(left)s).",
-                                                                  left=f"{fund.amount - used:.2f}")]})
-    return FundUseSchema().dump(_create(FundUse, {**data, "fund": fund}))
+    with database.atomic():
+        if is_postgres():  # serialise uses of one fund, so they never exceed it
+            Fund.select().where(Fund.id == fund.id).for_update().execute()
+        used = sum((u.amount for u in FundUse.select().where(FundUse.fund == fund.id)), 0)
+        if used + data["amount"] > fund.amount:
+            raise ValidationFailed(_("Invalid data."), {"amount": [_("More than the funds left (%(left)s).",
+                                                                      left=f"{fund.amount - used:.2f}")]})
+        return FundUseSchema().dump(_create(FundUse, {**data, "fund": fund}))
 
 
 def report():

@@ -79,11 +79,12 @@ def _quality_enterprises(value):
         raise ValidationError(_("Give ids of active quality enterprises."))
 
 
-# DB1302 6.4.5 a: the needs survey (a core survey with answers) and the enterprises chosen from the database.
-SurveyStepSchema = survey_step_schema("promotion", {
-    "quality_enterprises": fields.List(fields.Integer(), required=True,
-                                       validate=[validate.Length(min=1), _quality_enterprises]),
-})
+class SurveyStepSchema(survey_step_schema("promotion")):
+    """DB1302 6.4.5 a: the needs survey (a core survey with answers, and the conclusions drawn) and
+    the enterprises chosen from the quality-enterprise database."""
+
+    quality_enterprises = fields.List(fields.Integer(), required=True,
+                                      validate=[validate.Length(min=1), _quality_enterprises])
 
 
 class PlanStepSchema(Schema):

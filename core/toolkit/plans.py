@@ -20,6 +20,7 @@ import decimal
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 
 TEXT = validate.Length(min=1, max=5000)
 SHORT = validate.Length(min=1, max=200)
@@ -82,24 +83,24 @@ class TrainerSchema(Schema):
 
 
 def _at_least_one():
-    return validate.Length(min=1, error=_("Give at least one."))
+    return validate.Length(min=1, error=_l("Give at least one."))
 
 
 class PlanSchema(Schema):
     """Every field of DB1302 6.4.3 c; all required."""
 
-    audience = fields.String(required=True, validate=TEXT)  # 培训对象
-    goals = fields.String(required=True, validate=TEXT)  # 培训目标
-    content = fields.String(required=True, validate=TEXT)  # 培训内容
-    form_and_methods = fields.String(required=True, validate=TEXT)  # 形式与方法
-    tools = fields.String(required=True, validate=TEXT)  # 工具
-    aids = fields.String(required=True, validate=TEXT)  # 辅助用品
-    assessment = fields.String(required=True, validate=TEXT)  # 考核方式
-    budget = fields.Nested(BudgetSchema, required=True)  # 预算
-    milestones = fields.List(fields.Nested(MilestoneSchema), required=True, validate=_at_least_one())  # 里程碑
-    schedule = fields.List(fields.Nested(ScheduleEntrySchema), required=True, validate=_at_least_one())  # 日程
-    roles = fields.List(fields.Nested(RoleSchema), required=True, validate=_at_least_one())  # 角色分工
-    trainer_introductions = fields.List(fields.Nested(TrainerSchema), required=True, validate=_at_least_one())  # 讲师介绍
+    audience = fields.String(required=True, validate=TEXT, metadata={"label": "培训对象", "label_en": "Audience"})
+    goals = fields.String(required=True, validate=TEXT, metadata={"label": "目标", "label_en": "Goals"})
+    content = fields.String(required=True, validate=TEXT, metadata={"label": "内容", "label_en": "Content"})
+    form_and_methods = fields.String(required=True, validate=TEXT, metadata={"label": "形式与方法", "label_en": "Form and methods"})
+    tools = fields.String(required=True, validate=TEXT, metadata={"label": "工具", "label_en": "Tools"})
+    aids = fields.String(required=True, validate=TEXT, metadata={"label": "辅助用品", "label_en": "Aids"})
+    assessment = fields.String(required=True, validate=TEXT, metadata={"label": "考核方式", "label_en": "Assessment"})
+    budget = fields.Nested(BudgetSchema, required=True, metadata={"label": "预算", "label_en": "Budget"})
+    milestones = fields.List(fields.Nested(MilestoneSchema), required=True, validate=_at_least_one(), metadata={"label": "里程碑", "label_en": "Milestones"})
+    schedule = fields.List(fields.Nested(ScheduleEntrySchema), required=True, validate=_at_least_one(), metadata={"label": "日程安排", "label_en": "Schedule"})
+    roles = fields.List(fields.Nested(RoleSchema), required=True, validate=_at_least_one(), metadata={"label": "角色分工", "label_en": "Roles"})
+    trainer_introductions = fields.List(fields.Nested(TrainerSchema), required=True, validate=_at_least_one(), metadata={"label": "讲师介绍", "label_en": "Trainer introductions"})
 
     @validates_schema
     def _dates_in_order(self, data, **kwargs):

@@ -406,8 +406,10 @@ def survey_step_schema(owner: str) -> type[Schema]:
             raise ValidationError(_("The survey has no answers yet: analyse answers, not an empty survey."))
 
     attrs = {
-        "survey": fields.Integer(required=True, strict=True, validate=_check),
-        "conclusions": fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT)),
+        "survey": fields.Integer(required=True, strict=True, validate=_check,
+                                 metadata={"label": "需求调研编号", "label_en": "Needs survey id", "description": "有答卷的需求调研 / a survey with answers"}),
+        "conclusions": fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT),
+                                     metadata={"label": "需求分析结论", "label_en": "Analysis conclusions"}),
     }
     return Schema.from_dict(attrs, name=f"{owner.title()}SurveyStepSchema")
 

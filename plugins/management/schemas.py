@@ -17,21 +17,22 @@ TEXT = validate.Length(min=1, max=5000)
 class IntakeSchema(Schema):
     """What an enterprise may say when it asks for management improvement (all optional)."""
 
-    area = fields.String(load_default="", validate=validate.OneOf(("",) + AREA_KEYS))
-    need = fields.String(load_default="", validate=validate.Length(max=5000))
+    area = fields.String(load_default="", validate=validate.OneOf(("",) + AREA_KEYS), metadata={"label": "提升领域", "label_en": "Area"})
+    need = fields.String(load_default="", validate=validate.Length(max=5000), metadata={"label": "需求描述", "label_en": "Need"})
 
 
 class SurveyStepSchema(survey_step_schema("management")):
     """DB1302 6.4.6 a: needs survey -> analysis report, and the area the improvement is about."""
 
-    area = fields.String(required=True, validate=validate.OneOf(AREA_KEYS))
+    area = fields.String(required=True, validate=validate.OneOf(AREA_KEYS), metadata={"label": "提升领域", "label_en": "Area"})
 
 
 class ManagementPlanSchema(PlanSchema):
     """DB1302 6.4.6 b: the plan has every field of 6.4.3 c plus the experts assigned (users with the
     role ``expert``; the first is the lead expert)."""
 
-    experts = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=20))
+    experts = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=20),
+                          metadata={"label": "指派专家（用户编号，首位为牵头专家）", "label_en": "Experts (user ids, the first leads)"})
 
     @validates("experts")
     def _experts(self, value, **kwargs):
@@ -44,31 +45,36 @@ class ManagementPlanSchema(PlanSchema):
 
 
 class ActivitySchema(Schema):
-    date = fields.Date(required=True)
-    description = fields.String(required=True, validate=TEXT)
+    date = fields.Date(required=True, metadata={"label": "日期", "label_en": "Date"})
+    description = fields.String(required=True, validate=TEXT, metadata={"label": "工作内容", "label_en": "What was done"})
 
 
 class ImplementSchema(Schema):
     """DB1302 6.4.6 c: what was done, and what came of it."""
 
-    activities = fields.List(fields.Nested(ActivitySchema), required=True, validate=validate.Length(min=1, max=200))
-    outcome = fields.String(required=True, validate=TEXT)
-    deliverables = fields.List(fields.String(validate=validate.Length(min=1, max=300)), load_default=list)
+    activities = fields.List(fields.Nested(ActivitySchema), required=True, validate=validate.Length(min=1, max=200),
+                             metadata={"label": "实施活动", "label_en": "Activities"})
+    outcome = fields.String(required=True, validate=TEXT, metadata={"label": "实施成果", "label_en": "Outcome"})
+    deliverables = fields.List(fields.String(validate=validate.Length(min=1, max=300)), load_default=list,
+                               metadata={"label": "交付成果（每行一项）", "label_en": "Deliverables (one per line)"})
 
 
 class IndicatorSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    before = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    after = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={"label": "指标", "label_en": "Indicator"})
+    before = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={"label": "改进前", "label_en": "Before"})
+    after = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={"label": "改进后", "label_en": "After"})
 
 
 class EvaluateSchema(Schema):
     """DB1302 6.4.6 d: the effect of the improvement, judged by the enterprise (or recorded by staff)."""
 
-    score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
-    goals_met = fields.String(required=True, validate=validate.OneOf(("met", "partly", "not_met")))
-    indicators = fields.List(fields.Nested(IndicatorSchema), load_default=list)
-    comment = fields.String(load_default="", validate=validate.Length(max=5000))
+    score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5),
+                           metadata={"label": "效果评分（1-5）", "label_en": "Effect score (1-5)"})
+    goals_met = fields.String(required=True, validate=validate.OneOf(("met", "partly", "not_met"),
+                                                                     labels=("达到", "部分达到", "未达到")),
+                              metadata={"label": "目标达成情况", "label_en": "Goals met"})
+    indicators = fields.List(fields.Nested(IndicatorSchema), load_default=list, metadata={"label": "指标变化", "label_en": "Indicators"})
+    comment = fields.String(load_default="", validate=validate.Length(max=5000), metadata={"label": "评价意见", "label_en": "Comment"})
 
 
 class ExpertOutSchema(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from core.i18n import gettext as _
 from core.models import Attachment
@@ -26,8 +26,9 @@ class Options(Schema):
 class IntakeSchema(Schema):
     """What an enterprise may say when it asks for training (all optional)."""
 
-    need = fields.String(load_default="", validate=validate.Length(max=5000))
-    participants = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=100000))
+    need = fields.String(load_default="", validate=validate.Length(max=5000), metadata={"label": "培训需求", "label_en": "Training need"})
+    participants = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=100000),
+                                  metadata={"label": "预计参训人数", "label_en": "Expected participants"})
 
 
 class SurveyStepSchema(survey_step_schema("training")):
@@ -35,15 +36,15 @@ class SurveyStepSchema(survey_step_schema("training")):
 
 
 class TeacherSchema(Schema):
-    name = fields.String(required=True, validate=SHORT)
-    title = fields.String(load_default="", validate=validate.Length(max=200))
-    introduction = fields.String(load_default="", validate=validate.Length(max=5000))
+    name = fields.String(required=True, validate=SHORT, metadata={"label": "姓名", "label_en": "Name"})
+    title = fields.String(load_default="", validate=validate.Length(max=200), metadata={"label": "职称", "label_en": "Title"})
+    introduction = fields.String(load_default="", validate=validate.Length(max=5000), metadata={"label": "简介", "label_en": "Introduction"})
 
 
 class MaterialSchema(Schema):
     """A course material: a link, or an uploaded attachment (core Attachment id)."""
 
-    title = fields.String(required=True, validate=SHORT)
+    title = fields.String(required=True, validate=SHORT, metadata={"label": "名称", "label_en": "Title"})
     url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
     attachment = fields.Integer(load_default=None, allow_none=True, strict=True)
 
@@ -58,20 +59,24 @@ class MaterialSchema(Schema):
 class CourseSchema(Schema):
     """DB1302 6.4.3 b: topic, content, teachers, materials."""
 
-    topic = fields.String(required=True, validate=SHORT)
-    content = fields.String(required=True, validate=TEXT)
-    teachers = fields.List(fields.Nested(TeacherSchema), required=True, validate=validate.Length(min=1))
-    materials = fields.List(fields.Nested(MaterialSchema), required=True, validate=validate.Length(min=1))
+    topic = fields.String(required=True, validate=SHORT, metadata={"label": "课程主题", "label_en": "Topic"})
+    content = fields.String(required=True, validate=TEXT, metadata={"label": "课程内容", "label_en": "Content"})
+    teachers = fields.List(fields.Nested(TeacherSchema), required=True, validate=validate.Length(min=1),
+                           metadata={"label": "授课教师", "label_en": "Teachers"})
+    materials = fields.List(fields.Nested(MaterialSchema), required=True, validate=validate.Length(min=1),
+                            metadata={"label": "教学材料（链接或附件）", "label_en": "Materials (links or attachments)"})
 
 
 class CourseStepSchema(Schema):
-    courses = fields.List(fields.Nested(CourseSchema), required=True, validate=validate.Length(min=1, max=50))
+    courses = fields.List(fields.Nested(CourseSchema), required=True, validate=validate.Length(min=1, max=50),
+                          metadata={"label": "课程（主题、内容、教师、材料）", "label_en": "Courses (topic, content, teachers, materials)"})
 
 
-def _naive_utc(value: datetime.datetime) -> datetime.datetime:
-    if value.tzinfo is not None:
-        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return value
+def to_utc(value: datetime.datetime, tz=datetime.timezone.utc) -> datetime.datetime:
+    """Naive UTC, as stored. A time without an offset is taken to be in ``tz`` (the site's zone)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
 
 
 def _optional_url(value: str) -> None:
@@ -81,50 +86,48 @@ def _optional_url(value: str) -> None:
 
 
 class SessionSchema(Schema):
-    """A session to publish. Times are ISO 8601; a time without an offset is UTC."""
+    """A session to publish. Times are ISO 8601; a time without an offset is in the site's time
+    zone (``timezone`` in the config), as typed in the staff screens."""
 
-    title = fields.String(required=True, validate=SHORT)
-    starts_at = fields.DateTime(required=True)
-    ends_at = fields.DateTime(required=True)
-    venue = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    meeting_url = fields.String(load_default="", validate=lambda v: _optional_url(v))
-    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100000))
+    title = fields.String(required=True, validate=SHORT, metadata={"label": "班次名称", "label_en": "Title"})
+    starts_at = fields.DateTime(required=True, metadata={"label": "开始时间", "label_en": "Starts at"})
+    ends_at = fields.DateTime(required=True, metadata={"label": "结束时间", "label_en": "Ends at"})
+    venue = fields.String(required=True, validate=validate.Length(min=1, max=300), metadata={"label": "地点", "label_en": "Venue"})
+    meeting_url = fields.String(load_default="", validate=lambda v: _optional_url(v), metadata={"label": "线上会议链接", "label_en": "Online meeting link"})
+    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100000), metadata={"label": "名额", "label_en": "Capacity"})
 
     @validates_schema
     def _ends_after_start(self, data, **kwargs):
-        if "starts_at" in data and "ends_at" in data and _naive_utc(data["ends_at"]) <= _naive_utc(data["starts_at"]):
+        if "starts_at" in data and "ends_at" in data and to_utc(data["ends_at"]) <= to_utc(data["starts_at"]):
             raise ValidationError(_("A session must end after it starts."), "ends_at")
-
-    @post_load
-    def _utc(self, data, **kwargs):
-        data["starts_at"], data["ends_at"] = _naive_utc(data["starts_at"]), _naive_utc(data["ends_at"])
-        return data
 
 
 class PublishSchema(Schema):
     """DB1302 6.4.3 d: the notice, where it is published, and the sessions it announces. Each
     session must start at least ``minimum_notice_days`` after publication (checked on publishing)."""
 
-    notice = fields.String(required=True, validate=TEXT)
+    notice = fields.String(required=True, validate=TEXT, metadata={"label": "培训通知", "label_en": "Notice"})
     channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), required=True,
-                           validate=validate.Length(min=1))
-    sessions = fields.List(fields.Nested(SessionSchema), required=True, validate=validate.Length(min=1, max=100))
+                           validate=validate.Length(min=1),
+                           metadata={"label": "发布渠道", "label_en": "Channels", "description": ", ".join(CHANNELS)})
+    sessions = fields.List(fields.Nested(SessionSchema), required=True, validate=validate.Length(min=1, max=100),
+                           metadata={"label": "培训班次", "label_en": "Sessions"})
 
 
 class DeliverSchema(Schema):
     """DB1302 6.4.3 e: materials, equipment and venue made ready; what was delivered."""
 
-    materials = fields.String(required=True, validate=TEXT)
-    equipment = fields.String(required=True, validate=TEXT)
-    venue = fields.String(required=True, validate=TEXT)
-    notes = fields.String(load_default="", validate=validate.Length(max=5000))
+    materials = fields.String(required=True, validate=TEXT, metadata={"label": "培训材料准备", "label_en": "Materials prepared"})
+    equipment = fields.String(required=True, validate=TEXT, metadata={"label": "设备准备", "label_en": "Equipment prepared"})
+    venue = fields.String(required=True, validate=TEXT, metadata={"label": "场地准备", "label_en": "Venue prepared"})
+    notes = fields.String(load_default="", validate=validate.Length(max=5000), metadata={"label": "实施记录", "label_en": "Delivery notes"})
 
 
 class EvaluateStepSchema(Schema):
     """DB1302 6.4.3 f: the staff's conclusion on the effect; attendees' scores are added to it."""
 
-    summary = fields.String(required=True, validate=TEXT)
-    improvements = fields.String(load_default="", validate=validate.Length(max=5000))
+    summary = fields.String(required=True, validate=TEXT, metadata={"label": "效果评估结论", "label_en": "Evaluation summary"})
+    improvements = fields.String(load_default="", validate=validate.Length(max=5000), metadata={"label": "改进措施", "label_en": "Improvements"})
 
 
 # --- API ------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from core.toolkit.surveys import Survey, analyse
 
 from . import registrations
 from .models import TrainingCourse, TrainingProgramme, TrainingRegistration, TrainingSession
-from .schemas import PublishSchema
+from .schemas import PublishSchema, to_utc
 from .workflows import KEY
 
 
@@ -51,7 +51,7 @@ def on_transition(request, transition, workflow, registry) -> None:
     elif step == "plan":  # DB1302 6.4.3 c
         programme.plan = data
     elif step == "publish":  # DB1302 6.4.3 d
-        publish(programme, data, registry.options.get(KEY, {}).get("minimum_notice_days", 5), actor)
+        publish(programme, data, registry.options.get(KEY, {}).get("minimum_notice_days", 5), registry.config.tz, actor)
     elif step == "deliver":  # DB1302 6.4.3 e
         programme.delivery = {**data, "attendance": registrations.results(programme)}
         registrations.ask_for_evaluation(programme)  # 6.4.3 f: only attendees who checked in
@@ -62,14 +62,18 @@ def on_transition(request, transition, workflow, registry) -> None:
     audit.record_update(programme, before, actor)
 
 
-def publish(programme: TrainingProgramme, data: dict, notice_days: int, actor) -> list[TrainingSession]:
-    """Announce the sessions; each must start at least ``notice_days`` after now. Sessions of an
-    earlier publication that nobody registered for are replaced; the others stay."""
+def publish(programme: TrainingProgramme, data: dict, notice_days: int, tz, actor) -> list[TrainingSession]:
+    """Announce the sessions; each must start at least ``notice_days`` after now (times without an
+    offset are in the site's zone ``tz``). Sessions of an earlier publication that nobody
+    registered for are replaced; the others stay."""
     clean = PublishSchema().load(data)  # stored step data holds ISO text; get datetimes back
+    for s in clean["sessions"]:
+        s["starts_at"], s["ends_at"] = to_utc(s["starts_at"], tz), to_utc(s["ends_at"], tz)
     now = utcnow()
     earliest = now + datetime.timedelta(days=notice_days)
-    late = {i: {"starts_at": [_("Publish at least %(n)s days before the session (on or after %(d)s UTC).",
-                                n=notice_days, d=earliest.strftime("%Y-%m-%d %H:%M"))]}
+    local = earliest.replace(tzinfo=datetime.timezone.utc).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    late = {i: {"starts_at": [_("Publish at least %(n)s days before the session (starting on or after %(d)s).",
+                                n=notice_days, d=local)]}
             for i, s in enumerate(clean["sessions"]) if s["starts_at"] < earliest}
     if late:
         raise ValidationFailed(_("A session starts too soon after publication."), {"sessions": late})

@@ -156,3 +156,12 @@ def test_disabled_leaves_nothing(make_platform):
     app = create_app(platform=plat)
     assert not [r.rule for r in app.url_map.iter_rules() if "management" in r.rule]
     assert not [e for e in app.view_functions if "management" in e]
+
+
+def test_step_examples_are_valid_and_every_field_is_labelled_in_both_languages(platform, people, survey_id):
+    for step in platform.registry.workflows["management"].steps:
+        example = {"survey": {**step.example, "survey": survey_id}, "plan": plan_example([people.expert.id])}.get(
+            step.key, step.example)
+        step.schema().load(example)
+        for name, field in step.schema().fields.items():
+            assert field.metadata.get("label") and field.metadata.get("label_en"), (step.key, name)

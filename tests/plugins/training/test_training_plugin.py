@@ -188,3 +188,29 @@ def test_disabled_leaves_nothing(make_platform):
     app = create_app(platform=plat)
     assert not [r.rule for r in app.url_map.iter_rules() if "training" in r.rule]
     assert not [e for e in app.view_functions if "training" in e]
+
+
+def test_step_examples_are_valid_and_every_field_is_labelled_in_both_languages(platform, people):
+    # The demo and the docs walk requests with the examples; the staff form shows the labels.
+    from core.toolkit.surveys import create_survey, submit_answer
+
+    survey = create_survey("training", {"title": "s", "questions": QUESTIONS}, people.staff)
+    submit_answer(survey, people.ent_a, {"topics": ["营销"], "urgency": 3}, people.user_a)
+    for step in platform.registry.workflows["training"].steps:
+        example = {**step.example, "survey": survey.id} if step.key == "survey" else step.example
+        step.schema().load(example)
+        for name, field in step.schema().fields.items():
+            assert field.metadata.get("label") and field.metadata.get("label_en"), (step.key, name)
+
+
+def test_naive_session_times_are_in_the_site_time_zone(platform, people):
+    # Staff type local times (Asia/Shanghai, UTC+8) in the step form.
+    from plugins.training.steps import publish
+
+    req = platform.engine.open_request(enterprise=people.ent_a, service_key="training", actor=people.user_a, title="t")
+    prog = TrainingProgramme.get(TrainingProgramme.request == req.id)
+    start = (utcnow() + datetime.timedelta(days=30)).replace(hour=9, minute=0, second=0, microsecond=0)
+    data = {**EXAMPLES["publish"], "sessions": [{**session_data(), "starts_at": start.isoformat(),
+                                                 "ends_at": (start + datetime.timedelta(hours=3)).isoformat()}]}
+    session, = publish(prog, data, 5, platform.config.tz, people.staff)
+    assert session.starts_at == start - datetime.timedelta(hours=8)

@@ -68,10 +68,10 @@ def register_api_resources(registry):
 
 @hookimpl
 def register_blueprints():
-    """Only to put this plugin's templates (the statistics page) on the template path."""
-    import flask
+    """Portal pages of published information (and this plugin's templates on the template path)."""
+    from .views import bp
 
-    return [flask.Blueprint("information", __name__, template_folder="templates")]
+    return [bp]
 
 
 @hookimpl

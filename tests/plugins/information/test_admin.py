@@ -75,3 +75,20 @@ def test_consultation_desk(info, info_app, cast, login):
     assert client.post(page, data={"what": "close"}).status_code == 400  # no CSRF token: refused
     assert client.post(page, data={"csrf_token": token, "what": "close"}).status_code == 303
     assert client.get("/admin/information/desk/999/").status_code == 404
+
+
+def test_portal_pages_show_published_valid_articles_only(info, info_app, cast):
+    # DB1302 6.4.1.1 b: hot and new information promoted; drafts and expired ones never shown.
+    pub = articles.create_article({"title": "贷款贴息政策", "category": "policy", "featured": True,
+                                   "body": "**贴息** <script>alert(1)</script>", "interpretation": "重点：申报时间"},
+                                  cast.staff)
+    articles.move_article(pub, "review", cast.staff)
+    articles.move_article(pub, "published", cast.head, calendar=info.calendar)
+    draft = articles.create_article({"title": "草稿政策", "category": "policy", "body": "x"}, cast.staff)
+    client = info_app.test_client()
+    html = client.get("/information/").get_data(as_text=True)
+    assert "贷款贴息政策" in html and "草稿政策" not in html
+    page = client.get(f"/information/{pub.id}").get_data(as_text=True)
+    assert "<strong>贴息</strong>" in page and "<script>alert(1)" not in page and "重点：申报时间" in page
+    assert client.get(f"/information/{draft.id}").status_code == 404
+    assert "贷款贴息政策" not in client.get("/information/?category=talent").get_data(as_text=True)

@@ -166,7 +166,7 @@ def login():
     old_sid = session.get(sessions.SID_KEY)
     with database.atomic():
         sessions.revoke(old_sid)
-        sid = sessions.start(user, ip, request.headers.get("User-Agent", ""))
+        sid = sessions.start(user, ip, request.headers.get("User-Agent", ""), config)
         User.update(last_login_at=utcnow()).where(User.id == user.id).execute()
         audit.record("login", "core_user", user.id, {"username": user.username}, actor=user, ip=ip)
     session.clear()  # a fresh cookie: new sid, new CSRF token (no session fixation)

@@ -40,11 +40,18 @@ def limits(config) -> tuple[datetime.timedelta, datetime.timedelta]:
     return idle, absolute
 
 
-def start(user: User, ip: str = "", user_agent: str = "") -> str:
-    """Create a session row for ``user``; returns the raw sid to put in the cookie.
+def start(user: User, ip: str = "", user_agent: str = "", config=None) -> str:
+    """Create a session row for ``user``; returns the raw sid to put in the cookie. The user's
+    dead rows (revoked, or past the absolute timeout) are deleted so the table stays small.
     Call inside the login transaction."""
     sid = secrets.token_urlsafe(32)
     now = clock()
+    if config is not None:
+        _idle, absolute = limits(config)
+        (UserSession.delete()
+         .where((UserSession.user == user.id)
+                & (UserSession.revoked_at.is_null(False) | (UserSession.created_at < now - absolute)))
+         .execute())
     UserSession.create(sid=hash_sid(sid), user=user, created_at=now, last_seen_at=now,
                        ip=(ip or "")[:64], user_agent=(user_agent or "")[:300])
     return sid

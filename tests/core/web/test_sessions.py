@@ -146,3 +146,11 @@ def test_secure_cookie_when_site_is_https(make_platform, login):
     client = app.test_client()
     response = login(client, people.user_a)
     assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_dead_sessions_are_cleaned_up_at_login(client, people, login, csrf_token):
+    for _ in range(3):
+        login(client, people.user_a)
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/my/requests")})
+    rows = list(UserSession.select().where(UserSession.user == people.user_a.id))
+    assert len(rows) == 1 and rows[0].revoked_at is not None  # only the last, already revoked

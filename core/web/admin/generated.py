@@ -18,6 +18,7 @@ from wtforms import PasswordField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from core import audit
 from core.db import database
 from core.errors import PluginError, ValidationFailed
 from core.fields import JSONField, ListField
@@ -249,10 +250,13 @@ class NotificationView(ReadOnlyView):
 
     @action("mark_read", _l("Mark as read"))
     def action_mark_read(self, ids):
+        mine = [r.id for r in Notification.select(Notification.id).where(
+            Notification.id.in_(ids) & Notification.read_at.is_null() & (Notification.user == acting_user().id))]
+        if not mine:
+            return
         with database.atomic():
-            Notification.update(read_at=utcnow()).where(
-                Notification.id.in_(ids) & Notification.read_at.is_null()
-                & (Notification.user == acting_user().id)).execute()
+            Notification.update(read_at=utcnow()).where(Notification.id.in_(mine)).execute()
+            audit.record("mark_read", "core_notification", "", {"ids": mine}, acting_user())
 
 
 def core_views() -> list:

@@ -70,7 +70,7 @@ def test_dashboard_query_count_does_not_grow_with_rows(client, login, people, pl
         open_request(platform, people, title=f"r{n}")
     with count_queries() as many:
         client.get("/admin/")
-    assert many.count == few.count
+    assert many.count <= few.count  # (platform-wide counts may come from the short-lived cache)
 
 
 # --- Request page ---------------------------------------------------------------------------------------

@@ -130,6 +130,13 @@ def test_notifications_show_only_my_own(client, login, people):
     login(client, people.staff)
     html = client.get("/admin/core/notification/").get_data(as_text=True)
     assert "给员工的提醒" in html and "给部长的提醒" not in html
+    mine = Notification.get(Notification.user == people.staff.id)
+    theirs = Notification.get(Notification.user == people.head.id)
+    csrf = page_csrf(client, "/admin/core/notification/")
+    client.post("/admin/core/notification/action/", data={"csrf_token": csrf, "action": "mark_read",
+                                                            "rowid": [str(mine.id), str(theirs.id)]})
+    assert Notification.get_by_id(mine.id).read_at is not None
+    assert Notification.get_by_id(theirs.id).read_at is None
 
 
 # --- Generated screens ------------------------------------------------------------------------------------

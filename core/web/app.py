@@ -90,6 +90,11 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
     for _owner, bp in blueprints:
         app.register_blueprint(bp)
     app.extensions["csrf"] = csrf
+    hops = int(config.get("server.trusted_proxies", 0) or 0)
+    if hops:  # behind a reverse proxy: take the client's address (login throttling, audit) from it
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

@@ -195,3 +195,24 @@ def test_password_change_without_csrf_changes_nothing(client, people, login):
 def test_password_page_needs_login(client, people):
     response = client.get("/password")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(make_config, login):
+    """A client cannot dodge per-IP throttling by sending X-Forwarded-For; behind a configured
+    reverse proxy (``server.trusted_proxies``) the proxy's header gives the client address."""
+    from core.platform import Platform
+    from core.web.app import create_app
+    from tests.conftest import SAMPLE_ENTRY_POINTS
+    from tests.factories import make_people
+
+    platform = Platform(make_config(), entry_points=SAMPLE_ENTRY_POINTS)
+    platform.upgrade()
+    make_people()
+    direct = create_app(platform=platform).test_client()
+    direct.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.5"
+    login(direct, "staff", password="wrong")
+    behind_proxy = create_app(platform=Platform(platform.config.with_overrides(server={"trusted_proxies": 1}),
+                                                entry_points=SAMPLE_ENTRY_POINTS)).test_client()
+    behind_proxy.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.5"
+    login(behind_proxy, "staff", password="wrong")
+    assert [e.ip for e in events("login_failed")] == ["127.0.0.1", "203.0.113.5"]

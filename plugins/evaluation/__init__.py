@@ -106,7 +106,7 @@ def on_request_closed(request, transition, registry):
         return
     from .surveys import create_for
 
-    create_for(request, registry.options.get("evaluation", {}))
+    create_for(request, registry.options.get("evaluation", {}), registry=registry)
 
 
 @hookimpl

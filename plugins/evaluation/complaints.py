@@ -54,8 +54,11 @@ def on_transition(request: ServiceRequest, transition, registry=None) -> None:
         complaint.substantiated = bool(data.get("substantiated"))
         complaint.findings = data.get("findings", "")
     elif step == "rectify":
-        deadline = datetime.date.fromisoformat(data["deadline"])
-        if deadline < utcnow().date():
+        deadline = datetime.date.fromisoformat(data["deadline"]) if data.get("deadline") else None
+        if deadline is None and complaint.substantiated:
+            raise ValidationFailed(_("The step data is invalid."),
+                                   {"deadline": [_("A substantiated complaint needs a rectification deadline.")]})
+        if deadline is not None and deadline < utcnow().date():
             raise ValidationFailed(_("The step data is invalid."),
                                    {"deadline": [_("The rectification deadline cannot be in the past.")]})
         complaint.rectification = data.get("measures", "")
@@ -92,13 +95,16 @@ def _create(request: ServiceRequest, actor) -> Complaint:
         evaluation = Evaluation.get_or_none(Evaluation.id == data["concerns_evaluation"])
         if evaluation is None:
             errors["concerns_evaluation"] = [_("No such evaluation.")]
+    description = (data.get("description") or request.description or "").strip()
+    if not description:
+        errors["description"] = [_("Describe your complaint.")]
     if data.get("channel") == "survey" and actor is not None:
         errors["channel"] = [_("Only a satisfaction survey opens complaints of this channel.")]
     if errors:
         raise ValidationFailed(_("Invalid request data."), {"data": errors})
     complaint = Complaint.create(
         case=request.id, enterprise=request.enterprise_id, concerns_request=concerns, concerns_evaluation=evaluation,
-        channel=data.get("channel", "online"), description=data.get("description", ""),
+        channel=data.get("channel", "online"), description=description,
         complainant=data.get("complainant", "") or (str(actor) if actor is not None else ""),
         contact=data.get("contact", ""), received_at=request.opened_at,
     )

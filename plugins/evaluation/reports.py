@@ -71,7 +71,7 @@ def requests_on_time(platform, period: Period) -> dict:
         ok = finished_on_time(platform.engine, req)
         if ok is None:
             continue
-        inst_id, inst_name = institution_of(req)
+        inst_id, inst_name = institution_of(req, platform.registry)
         keys = {"service": req.service_key, "department": depts.get(req.department_id, NO_DEPARTMENT),
                 "institution": _institution_label(inst_id, inst_name)}
         for dim, key in keys.items():

@@ -92,10 +92,14 @@ class SurveySchema(Schema):
 # --- Complaint workflow step data (DB1302 5.4.2) ----------------------------------------------
 
 class ComplaintIntakeSchema(Schema):
-    """What a complaint is filed with (``ServiceRequest.data`` of a ``complaint`` case)."""
+    """What a complaint is filed with (``ServiceRequest.data`` of a ``complaint`` case). The
+    complaint's text is ``description`` here or else the request's own description; one of the two
+    is required (checked when the case opens)."""
 
-    channel = fields.String(required=True, validate=validate.OneOf(CHANNEL_KEYS), metadata={"title": _l("Channel")})
-    description = fields.String(required=True, validate=validate.Length(min=1, max=8000), metadata={"title": _l("Your complaint")})
+    channel = fields.String(load_default="online", validate=validate.OneOf(CHANNEL_KEYS), metadata={"title": _l("Channel")})
+    description = fields.String(load_default="", validate=validate.Length(max=8000),
+                                metadata={"title": _l("Your complaint"),
+                                          "description": _l("Empty: the request's description is used.")})
     concerns_request = fields.Integer(load_default=None, allow_none=True, metadata={"title": _l("Number of the request concerned")})
     concerns_evaluation = fields.Integer(load_default=None, allow_none=True, metadata={"title": _l("Number of the evaluation concerned")})
     complainant = fields.String(load_default="", validate=validate.Length(max=100), metadata={"title": _l("Complainant")})
@@ -113,7 +117,8 @@ class VerifySchema(Schema):
 
 class RectifySchema(Schema):
     measures = fields.String(required=True, validate=validate.Length(min=1), metadata={"title": _l("Rectification measures")})
-    deadline = fields.Date(required=True, metadata={"title": _l("Rectification deadline")})
+    deadline = fields.Date(load_default=None, allow_none=True, metadata={
+        "title": _l("Rectification deadline"), "description": _l("Required when the complaint was substantiated.")})
 
 
 class RespondSchema(Schema):

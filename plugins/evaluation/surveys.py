@@ -42,19 +42,45 @@ def survey_link(token: str) -> str:
     return f"/survey/{token}"
 
 
-def institution_of(request) -> tuple[int | None, str]:
-    """The service institution that delivered the request, if its plugin recorded one in the
-    request's data (``institution_id`` / ``institution_name``); no plugin is imported."""
-    data = request.data or {}
-    raw_id = data.get("institution_id")
+def _as_id(value) -> int | None:
+    if isinstance(value, bool):
+        return None
     try:
-        inst_id = int(raw_id) if raw_id not in (None, "") else None
+        return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
-        inst_id = None
-    return inst_id, str(data.get("institution_name") or "")[:200]
+        return None
 
 
-def create_for(request, options: dict, now=None) -> tuple[Survey, str] | None:
+def institution_of(request, registry=None) -> tuple[int | None, str]:
+    """The service institution that delivered the request, without importing any plugin:
+    ``institution_id`` / ``institution_name`` in the request's data, else the latest step data
+    naming an ``institution`` (the technical plugin's plan step); its name is read from an
+    enabled plugin's ``<plugin>_institution`` table through the registry."""
+    data = request.data or {}
+    inst_id, name = _as_id(data.get("institution_id")), str(data.get("institution_name") or "")[:200]
+    if inst_id is None and not name:
+        rows = (Transition.select(Transition.data).where(Transition.request == request.id)
+                .order_by(Transition.created_at.desc(), Transition.id.desc()))
+        for t in rows:
+            step = t.data or {}
+            inst_id = _as_id(step.get("institution_id", step.get("institution")))
+            if inst_id is not None:
+                break
+    if inst_id is not None and not name and registry is not None:
+        name = _institution_name(registry, inst_id)
+    return inst_id, name
+
+
+def _institution_name(registry, inst_id: int) -> str:
+    for model in registry.models:
+        if model._meta.table_name.endswith("_institution") and "name" in model._meta.fields:
+            row = model.select(model.name).where(model._meta.primary_key == inst_id).first()
+            if row is not None:
+                return str(row.name)[:200]
+    return ""
+
+
+def create_for(request, options: dict, now=None, registry=None) -> tuple[Survey, str] | None:
     """Create the survey of a completed request and tell the enterprise's users; returns
     ``(survey, token)``, or None when the request is not surveyed or already has one."""
     if request.status != "completed" or request.service_key in NOT_SURVEYED:
@@ -63,7 +89,7 @@ def create_for(request, options: dict, now=None) -> tuple[Survey, str] | None:
         return None
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    inst_id, inst_name = institution_of(request)
+    inst_id, inst_name = institution_of(request, registry)
     survey = Survey.create(request=request.id, token_hash=token_hash(token),
                            expires_at=now + datetime.timedelta(days=options.get("survey_valid_days", 30)),
                            institution_id=inst_id, institution_name=inst_name, created_at=now)

@@ -1,8 +1,8 @@
 """The complaint workflow and catalog entry (DB1302 5.4.2).
 
-receive → verify → rectify (with a deadline) → respond → the complainant's verdict, or a recorded
-explanation → close; from the verdict the complainant may appeal to the evaluation committee.
-A complaint found unsubstantiated skips rectification.
+receive → verify → rectify (with a deadline when the complaint was substantiated) → respond → the
+complainant's verdict, or a recorded explanation → close; from the verdict the complainant may
+appeal to the evaluation committee.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ COMPLAINT_WORKFLOW = Workflow(
         Step("receive", "受理投诉", "Receive", roles=("staff",), schema=schemas.ReceiveSchema, time_limit_days=1,
              outcomes=(ADVANCE, REJECT), example={"note": "已登记，转服务监督岗核实"}),
         Step("verify", "核实", "Verify", roles=("staff",), schema=schemas.VerifySchema, time_limit_days=3,
-             next_steps=("rectify", "respond"), example={"substantiated": True, "findings": "经核实，办理超时 2 个工作日"}),
+             example={"substantiated": True, "findings": "经核实，办理超时 2 个工作日"}),
         Step("rectify", "整改", "Rectify", roles=("staff",), schema=schemas.RectifySchema, time_limit_days=10,
              outcomes=(ADVANCE, RETURN, PAUSE), example={"measures": "调整受理岗位人员并加强时限提醒", "deadline": "2030-06-30"}),
         Step("respond", "答复", "Respond", roles=("staff",), schema=schemas.RespondSchema, time_limit_days=2,

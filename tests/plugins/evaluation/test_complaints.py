@@ -32,10 +32,7 @@ def test_complaint_end_to_end_with_the_complainants_verdict(api, people, concern
     assert complaint.enterprise_id == people.ent_a.id
 
     api.advance(people.staff, case["id"], {"note": "已登记"})
-    r = api.post(people.staff, f"requests/{case['id']}/transitions",
-                 {"outcome": "advance", "target": "rectify", "version": ServiceRequest.get_by_id(case["id"]).version,
-                  "data": {"substantiated": True, "findings": "确有延误"}})
-    assert r.status_code == 201, r.get_json()
+    api.advance(people.staff, case["id"], {"substantiated": True, "findings": "确有延误"})
     api.advance(people.staff, case["id"], {"measures": "增加检测人员", "deadline": "2030-01-31"})
     api.advance(people.staff, case["id"], {"response": "已整改并致歉"})
     # The complainant gives the verdict, and closes nothing themselves: staff close.
@@ -66,10 +63,10 @@ def test_unsubstantiated_then_explained_then_appeal_to_the_committee(api, people
     case = file_complaint(api, people, concerned)
     cid = case["id"]
     api.advance(people.staff, cid, {"note": "已登记"})
-    r = api.post(people.staff, f"requests/{cid}/transitions",
-                 {"outcome": "advance", "target": "respond", "version": ServiceRequest.get_by_id(cid).version,
-                  "data": {"substantiated": False, "findings": "按期办结，无延误"}})
-    assert r.status_code == 201, r.get_json()
+    api.advance(people.staff, cid, {"substantiated": False, "findings": "按期办结，无延误"})
+    # Not substantiated: nothing to rectify, so no deadline is needed.
+    api.advance(people.staff, cid, {"measures": "无需整改，已向企业说明办理过程"})
+    assert Complaint.get(Complaint.case == cid).rectify_deadline is None
     api.advance(people.staff, cid, {"response": "经核实按期办结"})
     # Appeal is only for a complainant who does not accept the response.
     version = ServiceRequest.get_by_id(cid).version
@@ -95,9 +92,8 @@ def test_unsubstantiated_then_explained_then_appeal_to_the_committee(api, people
 def test_staff_record_an_explanation_when_the_complainant_gives_no_verdict(api, people, concerned):
     cid = file_complaint(api, people, concerned)["id"]
     api.advance(people.staff, cid, {"note": "电话登记"})
-    api.post(people.staff, f"requests/{cid}/transitions",
-             {"outcome": "advance", "target": "respond", "version": ServiceRequest.get_by_id(cid).version,
-              "data": {"substantiated": False, "findings": "无"}})
+    api.advance(people.staff, cid, {"substantiated": False, "findings": "无"})
+    api.advance(people.staff, cid, {"measures": "无需整改"})
     api.advance(people.staff, cid, {"response": "已答复"})
     version = ServiceRequest.get_by_id(cid).version
     r = api.post(people.staff, f"requests/{cid}/transitions",
@@ -121,12 +117,12 @@ def test_wrong_roles_are_refused(api, people, concerned):
 def test_invalid_step_data_is_refused_with_field_errors_and_nothing_written(api, people, concerned):
     cid = file_complaint(api, people, concerned)["id"]
     api.advance(people.staff, cid, {"note": "已登记"})
-    api.post(people.staff, f"requests/{cid}/transitions",
-             {"outcome": "advance", "target": "rectify", "version": ServiceRequest.get_by_id(cid).version,
-              "data": {"substantiated": True, "findings": "属实"}})
+    api.advance(people.staff, cid, {"substantiated": True, "findings": "属实"})
     before = Transition.select().count()
     r = api.act(people.staff, cid, "advance", {"measures": ""})
-    assert r.status_code == 422 and {"measures", "deadline"} <= set(field_errors(r))
+    assert r.status_code == 422 and "measures" in field_errors(r)
+    r = api.act(people.staff, cid, "advance", {"measures": "整改"})  # substantiated: a deadline is required
+    assert r.status_code == 422 and "deadline" in field_errors(r)
     r = api.act(people.staff, cid, "advance", {"measures": "整改", "deadline": "2020-01-01"})
     assert r.status_code == 422 and "deadline" in field_errors(r)
     assert Transition.select().count() == before
@@ -147,3 +143,10 @@ def test_a_complaint_about_another_enterprises_request_is_refused(api, people, p
 def test_missing_description_is_refused(api, people):
     r = api.post(people.user_a, "requests", {"service_key": "complaint", "title": "投诉", "data": {"channel": "phone"}})
     assert r.status_code == 422 and "description" in str(r.get_json()["error"]["fields"])
+    assert Complaint.select().count() == 0
+
+
+def test_the_requests_own_description_is_the_complaint(api, people):
+    r = api.post(people.user_a, "requests", {"service_key": "complaint", "title": "投诉", "description": "专员态度差"})
+    assert r.status_code == 201, r.get_json()
+    assert Complaint.get().description == "专员态度差" and Complaint.get().channel == "online"

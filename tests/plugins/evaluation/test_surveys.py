@@ -132,3 +132,22 @@ def test_if_the_complaint_cannot_be_opened_the_answer_is_not_kept(platform, peop
 def test_a_good_grade_opens_no_complaint(platform, people, done):
     surveys.answer(platform, Survey.get(), {"staff_grade": "basically_satisfied", "institution_grade": "satisfied"})
     assert Complaint.select().count() == 0
+
+
+def test_the_institution_is_found_in_step_data_and_named_through_the_registry(make_eval_platform):
+    """The technical plugin records the chosen institution in its plan step's data; the survey
+    finds it without importing that plugin."""
+    from core.models import Transition
+    from tests.factories import make_people
+
+    platform = make_eval_platform(plugins=("sample", "technical", "evaluation"))
+    people = make_people()
+    Institution = next(m for m in platform.registry.models_of("technical") if m._meta.table_name == "technical_institution")
+    inst = Institution.create(name="河北省产品质量监督检验研究院", contract_start=datetime.date(2026, 1, 1),
+                              contract_end=datetime.date(2027, 12, 31))
+    req = open_sample(platform, people)
+    Transition.create(request=req.id, from_step="accept", to_step="accept", outcome="advance",
+                      data={"institution": inst.id, "plan": "委托检测"})
+    complete_sample(platform, people, req)
+    survey = Survey.get(Survey.request == req.id)
+    assert (survey.institution_id, survey.institution_name) == (inst.id, "河北省产品质量监督检验研究院")

@@ -157,3 +157,22 @@ def test_every_staff_screen_opens(client, login, people, done, app):
         assert client.get(rule).status_code == 200, rule
     html = client.get("/admin/evaluation/survey/").get_data(as_text=True)
     assert Survey.get().token_hash not in html  # the token's hash is never shown
+
+
+def test_the_chinese_catalog_gives_the_standards_grade_names(app, client, link):
+    """zh_Hans_CN is the default UI language: the five grades read 非常满意 … 非常不满意 (DB1302 7.1).
+    The plugin ships its catalog in plugins/evaluation/translations (added here to the app's
+    translation directories, which the core does for every enabled plugin that has one)."""
+    import os
+
+    import plugins.evaluation as plugin
+
+    directory = os.path.join(os.path.dirname(plugin.__file__), "translations")
+    dirs = app.extensions["babel"].translation_directories
+    if directory not in dirs:
+        dirs.append(directory)
+    html = client.get(link + "?lang=zh_Hans_CN").get_data(as_text=True)
+    for label in ("非常满意", "满意", "基本满意", "不满意", "非常不满意", "您对平台工作人员的服务是否满意？"):
+        assert label in html
+    english = client.get(link + "?lang=en").get_data(as_text=True)
+    assert "Very dissatisfied" in english and "非常不满意" not in english

@@ -578,3 +578,31 @@ def walk_demo_requests(platform, workflow_key: str, survey: Survey, actor, data_
                 break
             if after:
                 after(step, req, target - n - 1)
+
+
+def admin_views(owner: str, category=None) -> list:
+    """Read-only staff screens of ``owner``'s surveys, invitations and answers, at
+    ``/admin/<owner>/survey/`` etc. (surveys are created and answered through the API, which
+    validates the questions and answers). Each screen shows only the surveys of ``owner``."""
+    from core.plugins import AdminViewSpec
+    from core.web.admin.base import SecureModelView
+
+    read_only = {"can_create": False, "can_edit": False, "can_delete": False}
+
+    class OwnSurveys(SecureModelView):
+        def restrict(self, query):
+            if self.model is Survey:
+                return query.where(Survey.owner == owner)
+            return query.where(self.model.survey.in_(Survey.select(Survey.id).where(Survey.owner == owner)))
+
+    manage = f"{owner}.survey.manage"
+    return [
+        AdminViewSpec(model=Survey, view_class=OwnSurveys, permission=manage, category=category, slug="survey",
+                      name=_l("Needs surveys"), options=read_only),
+        AdminViewSpec(model=SurveyInvitation, view_class=OwnSurveys, permission=manage, category=category,
+                      slug="surveyinvitation", name=_l("Survey invitations"),
+                      options={**read_only, "column_exclude_list": ["token_hash"],
+                               "column_details_exclude_list": ["token_hash"], "column_export_exclude_list": ["token_hash"]}),
+        AdminViewSpec(model=SurveyAnswer, view_class=OwnSurveys, permission=manage, category=category,
+                      slug="surveyanswer", name=_l("Survey answers"), options=read_only),
+    ]

@@ -145,3 +145,24 @@ def test_demo_helpers_make_valid_answers_and_a_survey_with_respondents(platform,
     report = surveys.analyse(survey)
     assert (report["invited"], report["respondents"]) == (2, 1)  # only admitted enterprises are invited
     assert SurveyAnswer.get().answered_by_id == people.user_a.id
+
+
+def test_admin_screens_show_only_the_owner_s_surveys_and_hide_tokens(make_platform, login):
+    # Staff read each plugin's surveys in that plugin's screens; the answer-link token never shows.
+    from core.web.app import create_app
+
+    plat = make_platform(plugins=["training", "management"])
+    people = factories.make_people()
+    mine = surveys.create_survey("training", {"title": "培训调研甲", "questions": QUESTIONS}, people.staff)
+    surveys.create_survey("management", {"title": "管理调研乙", "questions": QUESTIONS}, people.staff)
+    (inv, token), = surveys.invite(mine, [people.ent_a], people.staff)
+    app = create_app(platform=plat)
+    staff, ent = app.test_client(), app.test_client()
+    login(staff, people.staff), login(ent, people.user_a)
+    page = staff.get("/admin/training/survey/").get_data(as_text=True)
+    assert "培训调研甲" in page and "管理调研乙" not in page
+    invitations = staff.get("/admin/training/surveyinvitation/").get_data(as_text=True)
+    assert people.ent_a.name in invitations
+    assert inv.token_hash not in invitations and token not in invitations
+    assert staff.get("/admin/management/surveyinvitation/").status_code == 200
+    assert ent.get("/admin/training/survey/").status_code == 403

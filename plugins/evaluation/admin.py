@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, request
+from flask import Response, request, url_for
 from flask_admin import expose
+from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
 from core import audit
@@ -24,6 +25,18 @@ from .models import (
 
 CATEGORY = _l("Evaluation and supervision")
 READ_ONLY = {"can_create": False, "can_edit": False, "can_delete": False}
+
+
+def _request_link(field):
+    """A list column linking to the core's request page (where staff act on the workflow)."""
+
+    def format_(view, context, model, name):
+        pk = getattr(model, f"{field}_id", None)
+        if pk is None:
+            return ""
+        return Markup('<a href="{}">#{}</a>').format(url_for("core_request.page", request_id=pk), pk)
+
+    return format_
 
 
 class BoardView(SecureBaseView):
@@ -90,13 +103,17 @@ def views() -> list[AdminViewSpec]:
         AdminViewSpec(view_class=ReportView, slug="report", name=_l("Supervision report"),
                       permission="evaluation.report.view", category=CATEGORY),
         AdminViewSpec(model=SlaEvent, permission="evaluation.sla.view", category=CATEGORY,
-                      name=_l("Time-limit events"), options=READ_ONLY),
+                      name=_l("Time-limit events"),
+                      options={**READ_ONLY, "column_formatters": {"request": _request_link("request")}}),
         AdminViewSpec(model=Survey, permission="evaluation.survey.view", category=CATEGORY,
                       name=_l("Satisfaction surveys"),
                       options={**READ_ONLY, "column_exclude_list": ("token_hash",),
+                               "column_formatters": {"request": _request_link("request")},
                                "column_details_exclude_list": ("token_hash",), "column_export_exclude_list": ("token_hash",)}),
         AdminViewSpec(model=Complaint, permission="evaluation.complaint.view", category=CATEGORY,
-                      name=_l("Complaints"), options=READ_ONLY),
+                      name=_l("Complaints"),
+                      options={**READ_ONLY, "column_formatters": {"case": _request_link("case"),
+                                                                  "concerns_request": _request_link("concerns_request")}}),
         AdminViewSpec(model=Committee, permission="evaluation.committee.manage", category=CATEGORY,
                       name=_l("Evaluation committees")),
         AdminViewSpec(model=CommitteeMember, permission="evaluation.committee.manage", category=CATEGORY,

@@ -157,6 +157,7 @@ def test_every_staff_screen_opens(client, login, people, done, app):
         assert client.get(rule).status_code == 200, rule
     html = client.get("/admin/evaluation/survey/").get_data(as_text=True)
     assert Survey.get().token_hash not in html  # the token's hash is never shown
+    assert f'href="/admin/core/request/{done.id}/"' in html  # staff reach the request page from the list
 
 
 def test_the_chinese_catalog_gives_the_standards_grade_names(app, client, link):

@@ -288,8 +288,21 @@ def invite(survey: Survey, enterprises, actor=None) -> list[tuple[SurveyInvitati
             token = secrets.token_urlsafe(24)
             inv = SurveyInvitation.create(survey=survey.id, enterprise=ent_id, token_hash=_token_hash(token))
             audit.record_create(inv, actor)
+            _tell_enterprise(survey, inv)
             out.append((inv, token))
     return out
+
+
+def _tell_enterprise(survey: Survey, invitation: SurveyInvitation) -> None:
+    """Put the survey in the inbox of the invited enterprise's active users (e-mailed too when
+    mail is configured)."""
+    from core.notify import notify
+
+    for user in User.select().where((User.enterprise == invitation.enterprise_id) & (User.active == True)):  # noqa: E712
+        notify(user, _("Needs survey: %(title)s", title=survey.title),
+               _("The platform asks your enterprise to answer a needs survey."),
+               link=f"/api/v1/{survey.owner}/surveys/{survey.id}", kind="survey",
+               dedupe_key=f"survey.invite:{invitation.id}:{user.id}")
 
 
 def submit_answer(survey: Survey, enterprise, answers, actor=None) -> SurveyAnswer:
@@ -467,10 +480,13 @@ def api_resources(owner: str) -> list:
     def list_surveys():
         user = _user()
         query = Survey.select().where(Survey.owner == owner).order_by(Survey.id.desc())
-        if not is_staff(user):
+        if not is_staff(user):  # the open surveys sent to the caller's enterprise, or sent to no one in particular
             ent_id = getattr(user, "enterprise_id", None) or 0
-            query = query.where(Survey.id.in_(SurveyInvitation.select(SurveyInvitation.survey)
-                                              .where(SurveyInvitation.enterprise == ent_id)) & (Survey.status == "open"))
+            invited = SurveyInvitation.select(SurveyInvitation.survey).where(SurveyInvitation.enterprise == ent_id)
+            targeted = SurveyInvitation.select(SurveyInvitation.survey)
+            query = query.where((Survey.status == "open") & (Survey.id.in_(invited) | Survey.id.not_in(targeted)))
+            if not ent_id:
+                query = query.where(peewee.SQL("1 = 0"))
         return list(query.limit(500))
 
     def create(data):

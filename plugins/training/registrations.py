@@ -61,8 +61,8 @@ def waitlist_position(reg: TrainingRegistration) -> int | None:
 
 def register(session_id: int, user, note: str = "") -> TrainingRegistration:
     """Register enterprise user ``user``: a seat while there is one, else the waiting list."""
-    if not getattr(user, "enterprise_id", None):
-        raise PermissionDenied(_("Only users of an enterprise register for training."))
+    if not getattr(user, "enterprise_id", None) or user.enterprise.status != "admitted":
+        raise PermissionDenied(_("Only users of an admitted enterprise register for training."))
     with database.atomic():
         session = _lock_session(session_id)
         if session.starts_at <= utcnow():

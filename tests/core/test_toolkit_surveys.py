@@ -166,3 +166,12 @@ def test_admin_screens_show_only_the_owner_s_surveys_and_hide_tokens(make_platfo
     assert inv.token_hash not in invitations and token not in invitations
     assert staff.get("/admin/management/surveyinvitation/").status_code == 200
     assert ent.get("/admin/training/survey/").status_code == 403
+
+
+def test_invited_enterprise_users_are_told_once(survey, people):
+    colleague = factories.user("colleague", ["enterprise"], enterprise=people.ent_a)
+    surveys.invite(survey, [people.ent_a], people.staff)
+    surveys.invite(survey, [people.ent_a, people.ent_b], people.staff)  # A is not invited twice
+    assert [n.kind for n in people.user_a.notifications] == ["survey"]
+    assert colleague.notifications.count() == 1 and people.user_b.notifications.count() == 1
+    assert people.staff.notifications.count() == 0

@@ -63,7 +63,8 @@ def test_training_programme_end_to_end(api, people, answered_survey):
     api.post(stranger, f"training/sessions/{sid}/registrations", {})  # waitlisted, never attended
     api.advance(people.staff, rid, EXAMPLES["deliver"])
     assert [n.kind for n in colleague.notifications.order_by(Notification.id)] == ["info", "survey"]
-    assert stranger.notifications.count() == 0 and people.user_b.notifications.count() == 0
+    asked = Notification.select().where(Notification.dedupe_key.startswith("training.evaluate"))
+    assert [n.user_id for n in asked] == [colleague.id]  # not user_b (cancelled), not the stranger
     r = api.post(colleague, f"training/registrations/{second['id']}/evaluation",
                  {"satisfaction": 5, "usefulness": 4, "comment": "很实用"})
     assert r.status_code == 201, r.get_json()
@@ -139,3 +140,27 @@ def test_survey_without_answers_cannot_feed_the_analysis(api, people):
     req = api.file(people.user_a, "training", "培训")
     r = api.act(people.staff, req["id"], "advance", {"survey": r.get_json()["id"], "conclusions": "无"})
     assert r.status_code == 422 and "survey" in field_errors(r)
+
+
+def test_enterprise_users_see_the_surveys_meant_for_them(api, people, answered_survey):
+    from tests.plugins.training.conftest import QUESTIONS
+
+    open_to_all = api.post(people.staff, "training/surveys", {"title": "公开调研", "questions": QUESTIONS}).get_json()["id"]
+    only_b = api.post(people.staff, "training/surveys", {"title": "乙专属", "questions": QUESTIONS}).get_json()["id"]
+    api.post(people.staff, f"training/surveys/{only_b}/invitations", {"enterprises": [people.ent_b.id]})
+    assert sorted(s["id"] for s in api.get(people.user_a, "training/surveys").get_json()) == [answered_survey, open_to_all]
+    assert api.get(people.user_a, f"training/surveys/{only_b}").status_code == 404
+    r = api.post(people.user_a, f"training/surveys/{only_b}/answers", {"answers": {"topics": ["营销"], "urgency": 1}})
+    assert r.status_code == 404
+    assert api.post(people.user_a, f"training/surveys/{open_to_all}/answers",
+                    {"answers": {"topics": ["营销"], "urgency": 1}}).status_code == 201
+    assert len(api.get(people.staff, "training/surveys").get_json()) == 3
+
+
+def test_users_of_enterprises_not_admitted_cannot_register(api, people, answered_survey):
+    walk_to(api, people, answered_survey, stop_before="deliver")
+    from tests.factories import enterprise
+
+    exited = enterprise("已退出企业", status="exited")
+    r = api.post(user("ex_user", ["enterprise"], enterprise=exited), f"training/sessions/{TrainingSession.get().id}/registrations", {})
+    assert r.status_code == 403 and TrainingRegistration.select().count() == 0

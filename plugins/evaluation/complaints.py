@@ -58,7 +58,7 @@ def on_transition(request: ServiceRequest, transition, registry=None) -> None:
         if deadline is None and complaint.substantiated:
             raise ValidationFailed(_("The step data is invalid."),
                                    {"deadline": [_("A substantiated complaint needs a rectification deadline.")]})
-        if deadline is not None and deadline < utcnow().date():
+        if deadline is not None and deadline < _today(registry):
             raise ValidationFailed(_("The step data is invalid."),
                                    {"deadline": [_("The rectification deadline cannot be in the past.")]})
         complaint.rectification = data.get("measures", "")
@@ -80,6 +80,14 @@ def on_transition(request: ServiceRequest, transition, registry=None) -> None:
         complaint.appeal_decision = data.get("decision", "")
     complaint.save()
     audit.record_update(complaint, before, actor)
+
+
+def _today(registry) -> datetime.date:
+    """Today in the site's time zone."""
+    if registry is None:
+        return utcnow().date()
+    moment = utcnow().replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(registry.config.tz).date()
 
 
 def _create(request: ServiceRequest, actor) -> Complaint:

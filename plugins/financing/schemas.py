@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from core.i18n import gettext as _
 from core.models import Attachment, ENTERPRISE_SCALES
 from plugins.investment.models import STAGE_KEYS
-from plugins.investment.schemas import optional_survey
+from plugins.investment.schemas import MAX_MONEY, list_field_items, optional_survey
 
 from .models import CLASSIFICATIONS, KINDS, SOURCE_KINDS
 
@@ -17,7 +17,10 @@ _KINDS = validate.OneOf([k for k, _x in KINDS])
 
 
 def _money(**kw):
-    return fields.Decimal(as_string=True, places=2, **kw)
+    """An amount in 10k CNY that fits its column."""
+    extra = kw.pop("validate", None)
+    return fields.Decimal(as_string=True, places=2, validate=[validate.Range(min=-MAX_MONEY, max=MAX_MONEY)]
+                          + ([extra] if extra else []), **kw)
 
 
 class BankSchema(Schema):
@@ -39,7 +42,8 @@ class LoanProductSchema(Schema):
     max_term_months = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=600))
     rate_note = fields.String(load_default="", validate=validate.Length(max=200))
     collateral = fields.String(load_default="", validate=validate.Length(max=200))
-    industries = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list)
+    industries = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list,
+                             validate=list_field_items(500))
     scales = fields.List(fields.String(validate=validate.OneOf([k for k, _x in ENTERPRISE_SCALES])), load_default=list)
     active = fields.Boolean(load_default=True)
 

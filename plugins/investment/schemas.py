@@ -12,21 +12,40 @@ from .models import INVESTOR_KINDS, STAGE_KEYS, VOTES, Investor
 
 _TEXT = validate.Length(min=1)
 _SCORE = validate.Range(min=1, max=5)
-_MONEY = validate.Range(min=0, min_inclusive=False)
+MAX_MONEY = 10 ** 11  # 10k CNY; the columns hold 14 digits with 2 decimals
+_MONEY = validate.Range(min=0, min_inclusive=False, max=MAX_MONEY)
+_AMOUNT = validate.Range(min=0, max=MAX_MONEY)
+_FIGURE = validate.Range(min=-MAX_MONEY, max=MAX_MONEY)
+
+
+def list_field_items(max_total: int):
+    """Validator for a list stored in a ``core.fields.ListField`` column: items without commas,
+    joined within the column's ``max_total`` characters."""
+
+    def check(values):
+        if any("," in v or "，" in v for v in values):
+            raise ValidationError(str(_l("Items may not contain commas.")))
+        if len(",".join(sorted(set(values)))) > max_total:
+            raise ValidationError(str(_l("Too many or too long items (at most %(n)s characters in all).",
+                                            n=max_total)))
+
+    return check
 
 
 class InvestorSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(load_default="institution", validate=validate.OneOf([k for k, _ in INVESTOR_KINDS]))
-    industries = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list)
+    industries = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list,
+                             validate=list_field_items(500))
     stages = fields.List(fields.String(validate=validate.OneOf(STAGE_KEYS)), load_default=list)
-    ticket_min = fields.Decimal(allow_none=True, load_default=None, as_string=True, validate=validate.Range(min=0))
-    ticket_max = fields.Decimal(allow_none=True, load_default=None, as_string=True, validate=validate.Range(min=0))
-    regions = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list)
+    ticket_min = fields.Decimal(allow_none=True, load_default=None, as_string=True, validate=_AMOUNT)
+    ticket_max = fields.Decimal(allow_none=True, load_default=None, as_string=True, validate=_AMOUNT)
+    regions = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list,
+                          validate=list_field_items(500))
     contact_name = fields.String(load_default="", validate=validate.Length(max=100))
     contact_phone = fields.String(load_default="", validate=validate.Length(max=50))
-    contact_email = fields.Email(load_default="")
+    contact_email = fields.Email(load_default="", validate=validate.Length(max=200))
     description = fields.String(load_default="")
     active = fields.Boolean(load_default=True)
 
@@ -132,9 +151,9 @@ class TrackingSchema(Schema):
 class FollowUpSchema(Schema):
     id = fields.Integer(dump_only=True)
     period = fields.String(required=True)
-    revenue = fields.Decimal(allow_none=True, load_default=None, as_string=True)
-    profit = fields.Decimal(allow_none=True, load_default=None, as_string=True)
-    employees = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0))
+    revenue = fields.Decimal(allow_none=True, load_default=None, as_string=True, validate=_FIGURE)
+    profit = fields.Decimal(allow_none=True, load_default=None, as_string=True, validate=_FIGURE)
+    employees = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=10 ** 7))
     note = fields.String(load_default="")
 
     @validates("period")

@@ -118,7 +118,7 @@ class Activity(BaseModel):
     budget = peewee.DecimalField(max_digits=14, decimal_places=2, null=True, verbose_name=_l("Budget (10k CNY)"))
     goals = peewee.TextField(default="", verbose_name=_l("Goals"))
     notice = peewee.TextField(default="", verbose_name=_l("Notice"))
-    channels = ListField(max_length=200, default="", verbose_name=_l("Publicity channels"))
+    channels = JSONField(default=list, verbose_name=_l("Publicity channels"))
     registration_deadline = peewee.DateField(null=True, verbose_name=_l("Registration deadline"))
     experts = JSONField(default=list, verbose_name=_l("Experts"))
     venue = peewee.CharField(max_length=200, default="", verbose_name=_l("Venue"))

@@ -15,7 +15,8 @@ _KIND = validate.OneOf(ACTIVITY_KIND_KEYS)
 
 
 def _money(**kw):
-    return fields.Decimal(as_string=True, places=2, validate=validate.Range(min=0), **kw)
+    """An amount in 10k CNY that fits its column (14 digits, 2 decimals)."""
+    return fields.Decimal(as_string=True, places=2, validate=validate.Range(min=0, max=10 ** 11), **kw)
 
 
 def _admitted(value):
@@ -137,7 +138,7 @@ class EventStepSchema(Schema):
     """DB1302 6.4.5 e: the event held, with media and publicity."""
 
     held_on = fields.Date(required=True)
-    attendance = fields.Integer(required=True, validate=validate.Range(min=0))
+    attendance = fields.Integer(required=True, validate=validate.Range(min=0, max=10 ** 7))
     record = fields.String(required=True, validate=_TEXT)
     media = fields.List(fields.String(validate=_TEXT), load_default=list)
 

@@ -59,7 +59,7 @@ def up(migrator, db):
         budget = DecimalField(null=True, max_digits=14, decimal_places=2)
         goals = TextField(default='')
         notice = TextField(default='')
-        channels = ListField(max_length=200, default='')
+        channels = JSONField(default=list)
         registration_deadline = DateField(null=True)
         experts = JSONField(default=list)
         venue = CharField(max_length=200, default='')

@@ -173,3 +173,13 @@ def test_admin_screens_for_staff_only(app, client, login, people, slug):
     other = app.test_client()
     login(other, people.user_a)
     assert other.get(f"/admin/investment/{slug}/").status_code in (302, 403)
+
+
+def test_out_of_range_input_is_a_field_error_not_a_500(api, people):
+    """Bad input never gives a 500: values that would not fit a column are refused by field."""
+    body = {"name": "x", "industries": ["a,b"], "regions": [f"{i:02d}" + "区" * 40 for i in range(20)], "ticket_max": "1e30",
+            "contact_email": "a" * 250 + "@example.com"}
+    r = api.post(people.staff, "investment/investors", body)
+    assert r.status_code == 422
+    assert {"industries", "regions", "ticket_max", "contact_email"} <= set(field_errors(r))
+    assert Investor.select().count() == 0

@@ -12,6 +12,7 @@ from core.db import database, is_postgres
 from core.errors import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from core.i18n import gettext as _
 from core.models import User, utcnow
+from core.notify import notify_many
 from core.plugins import ApiResource
 from core.security import get_scoped, is_staff, scope_query
 from core.toolkit.periods import parse_period
@@ -122,6 +123,10 @@ def panel(case_id: int, data=None):
         ExpertScore.delete().where(ExpertScore.case == c).execute()
         for expert in experts:
             audit.record_create(ExpertScore.create(case=c, expert=expert), _user())
+        notify_many(experts, _("Please score financing case #%(id)s", id=c.id),
+                    _("You are on the expert panel of %(title)s. Score it independently: nobody sees the scores "
+                      "until the whole panel has scored.", title=c.request.title),
+                    kind="financing_panel", dedupe_prefix=f"financing:panel:{c.id}:{c.request.version}")
     return {"panel": [{"id": e.id, "name": str(e)} for e in experts]}
 
 

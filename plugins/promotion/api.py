@@ -8,7 +8,8 @@ from core.db import database
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from core.i18n import gettext as _
 from core.db import is_postgres
-from core.models import Enterprise, utcnow
+from core.models import Enterprise, User, utcnow
+from core.notify import notify_many
 from core.plugins import ApiResource
 from core.security import get_scoped, is_staff, scope_query
 from core.toolkit import surveys
@@ -200,6 +201,11 @@ def decide(registration_id: int, data=None):
         row.decision_reason, row.decided_by = data["reason"], _user()
         row.save()
         audit.record_update(row, before, _user())
+        subject = (_("Your registration for %(title)s is approved", title=a.title) if row.status == "approved"
+                   else _("Your registration for %(title)s was not approved", title=a.title))
+        notify_many(User.select().where((User.enterprise == row.enterprise_id) & (User.active == True)),  # noqa: E712
+                    subject, row.decision_reason, kind="promotion_registration",
+                    dedupe_prefix=f"promotion:registration:{row.id}:{row.status}")
     return _registration_out(row)
 
 

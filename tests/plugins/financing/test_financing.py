@@ -4,7 +4,7 @@ import datetime
 import pytest
 from click.testing import CliRunner
 
-from core.models import ServiceRequest, Transition
+from core.models import Notification, ServiceRequest, Transition
 from plugins.financing.models import MODELS, Case, ExpertScore, Fund, FundUse, LoanProduct, Meeting
 from plugins.financing.workflows import WORKFLOW
 from plugins.investment.models import Investor
@@ -104,6 +104,7 @@ def test_equity_case_end_to_end(api, people, experts, registers):
     assert api.put(staff, panel_path, {"experts": [experts[0].id]}).status_code == 422
     assert api.put(staff, panel_path, {"experts": [experts[0].id, people.staff.id]}).status_code == 422
     assert api.put(staff, panel_path, {"experts": [experts[0].id, experts[1].id]}).status_code == 200
+    assert [n.user_id for n in Notification.select().order_by(Notification.user)] == [experts[0].id, experts[1].id]
     r = api.act(staff, rid, data=data["evaluation"])
     assert r.status_code == 422 and "scores" in field_errors(r)
     assert api.post(experts[2], scores_path, {"score": 90, "comment": "x"}).status_code == 404  # not on the panel

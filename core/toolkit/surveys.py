@@ -26,8 +26,10 @@ The whole life of a survey, each step one transaction with its audit event::
     close_survey(survey, actor)
     report = analyse(survey)                           # counts, averages, text answers
 
-A plugin exposes it on its API with :func:`api_resources` and grants it with :func:`permissions`;
-a workflow step that needs "a survey with answers" uses :func:`survey_step_schema`.
+A plugin that runs surveys grants them with :func:`permissions`, exposes them on its API with
+:func:`api_resources`, shows them to staff with :func:`admin_views`, and serves the answer link
+sent to invited enterprises (no login) with :func:`blueprint`; a workflow step that needs "a
+survey with answers" subclasses :func:`survey_step_schema`.
 """
 from __future__ import annotations
 
@@ -288,20 +290,20 @@ def invite(survey: Survey, enterprises, actor=None) -> list[tuple[SurveyInvitati
             token = secrets.token_urlsafe(24)
             inv = SurveyInvitation.create(survey=survey.id, enterprise=ent_id, token_hash=_token_hash(token))
             audit.record_create(inv, actor)
-            _tell_enterprise(survey, inv)
+            _tell_enterprise(survey, inv, token)
             out.append((inv, token))
     return out
 
 
-def _tell_enterprise(survey: Survey, invitation: SurveyInvitation) -> None:
-    """Put the survey in the inbox of the invited enterprise's active users (e-mailed too when
-    mail is configured)."""
+def _tell_enterprise(survey: Survey, invitation: SurveyInvitation, token: str) -> None:
+    """Put the survey's answer link (see :func:`blueprint`) in the inbox of the invited
+    enterprise's active users (e-mailed too when mail is configured)."""
     from core.notify import notify
 
     for user in User.select().where((User.enterprise == invitation.enterprise_id) & (User.active == True)):  # noqa: E712
         notify(user, _("Needs survey: %(title)s", title=survey.title),
                _("The platform asks your enterprise to answer a needs survey."),
-               link=f"/api/v1/{survey.owner}/surveys/{survey.id}", kind="survey",
+               link=f"/{survey.owner}/survey/{token}", kind="survey",
                dedupe_key=f"survey.invite:{invitation.id}:{user.id}")
 
 
@@ -622,3 +624,105 @@ def admin_views(owner: str, category=None) -> list:
         AdminViewSpec(model=SurveyAnswer, view_class=OwnSurveys, permission=manage, category=category,
                       slug="surveyanswer", name=_l("Survey answers"), options=read_only),
     ]
+
+
+# --- The answer link (no login) --------------------------------------------------------------------
+
+ANSWER_PAGE = """{% extends "base.html" %}
+{% block title %}{{ survey.title }}{% endblock %}
+{% block content %}
+<h1>{{ survey.title }}</h1>
+{% if survey.description %}<p>{{ survey.description }}</p>{% endif %}
+{% if message %}<p class="flash flash-{{ 'error' if status >= 400 else 'success' }}" role="status">{{ message }}</p>{% endif %}
+{% if show_form %}
+<form method="post" class="survey">
+  <input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
+  {% for q in survey.questions %}
+  <fieldset>
+    <legend>{{ (q.text_en if lang == 'en' and q.text_en else q.text) }}{% if q.get('required', True) %} *{% endif %}</legend>
+    {% set name = 'q.' ~ q.key %}
+    {% if q.kind == 'text' %}
+      <textarea name="{{ name }}" rows="3">{{ form.get(name, '') }}</textarea>
+    {% elif q.kind == 'scale' %}
+      {% for v in range(q.get('min', 1), q.get('max', 5) + 1) %}
+        <label><input type="radio" name="{{ name }}" value="{{ v }}" {% if form.get(name) == v|string %}checked{% endif %}> {{ v }}</label>
+      {% endfor %}
+    {% else %}
+      {% for c in q.choices %}
+        <label><input type="{{ 'checkbox' if q.kind == 'multiple' else 'radio' }}" name="{{ name }}" value="{{ c }}"
+               {% if c in form.getlist(name) %}checked{% endif %}> {{ c }}</label>
+      {% endfor %}
+    {% endif %}
+    {% for e in errors.get(q.key, []) %}<p class="error" role="alert">{{ e }}</p>{% endfor %}
+  </fieldset>
+  {% endfor %}
+  <button type="submit">{{ _('Submit') }}</button>
+</form>
+{% endif %}
+{% endblock %}
+"""
+
+
+def _form_answers(questions: list[dict], form) -> dict:
+    """The posted form (``q.<key>`` inputs) as answers; the answers' validation reports problems."""
+    out = {}
+    for q in questions:
+        name = f"q.{q['key']}"
+        if q["kind"] == "multiple":
+            values = form.getlist(name)
+            if values:
+                out[q["key"]] = values
+            continue
+        raw = (form.get(name) or "").strip()
+        if not raw:
+            continue
+        if q["kind"] == "scale":
+            try:
+                out[q["key"]] = int(raw)
+            except ValueError:
+                out[q["key"]] = raw
+        else:
+            out[q["key"]] = raw
+    return out
+
+
+def blueprint(owner: str):
+    """Public pages at ``/<owner>/survey/<token>``: the invited enterprise answers through the
+    link it was sent, without logging in. A plugin returns this from ``register_blueprints``."""
+    from flask import Blueprint, abort, render_template_string, request
+    from werkzeug.datastructures import MultiDict
+
+    from core.web.admin.base import ui_lang
+
+    bp = Blueprint(f"{owner}_survey_link", __name__, url_prefix=f"/{owner}/survey")
+
+    @bp.route("/<token>", methods=["GET", "POST"])
+    def answer_page(token):
+        inv = SurveyInvitation.get_or_none(SurveyInvitation.token_hash == _token_hash(token))
+        if inv is None or inv.survey.owner != owner:
+            abort(404)
+        survey, status, message, errors = inv.survey, 200, "", {}
+        form = request.form if request.method == "POST" else MultiDict()
+        if request.method == "POST" and (inv.answered_at is not None or survey.status != "open"):
+            status = 409
+            message = _("This survey is closed.") if survey.status != "open" else \
+                _("Your enterprise has already answered this survey.")
+        elif request.method == "POST":
+            try:
+                submit_answer_by_token(token, _form_answers(survey.questions, request.form))
+                inv = SurveyInvitation.get_by_id(inv.id)
+                message = _("Thank you: your answers were recorded.")
+            except ValidationFailed as exc:
+                status, message, errors = 422, _("Please correct the answers marked below."), exc.fields.get("answers", {})
+            except (Conflict, WorkflowError) as exc:
+                status, message = 409, exc.message
+        if request.method == "GET" and inv.answered_at is not None:
+            message = _("Your enterprise has already answered this survey.")
+        elif request.method == "GET" and survey.status != "open":
+            message = _("This survey is closed.")
+        show_form = survey.status == "open" and inv.answered_at is None
+        html = render_template_string(ANSWER_PAGE, survey=survey, form=form, errors=errors, message=message,
+                                      status=status, show_form=show_form, lang=ui_lang())
+        return html, status
+
+    return bp

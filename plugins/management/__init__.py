@@ -56,6 +56,14 @@ def register_api_resources(registry):
 
 
 @hookimpl
+def register_blueprints():
+    """The needs-survey answer link sent to invited enterprises (no login)."""
+    from core.toolkit import surveys
+
+    return [surveys.blueprint("management")]
+
+
+@hookimpl
 def on_transition(request, transition, workflow, registry):
     from .steps import on_transition as apply
 

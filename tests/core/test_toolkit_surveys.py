@@ -175,3 +175,32 @@ def test_invited_enterprise_users_are_told_once(survey, people):
     assert [n.kind for n in people.user_a.notifications] == ["survey"]
     assert colleague.notifications.count() == 1 and people.user_b.notifications.count() == 1
     assert people.staff.notifications.count() == 0
+
+
+def test_answer_link_works_without_login(make_platform):
+    # The invited enterprise answers through the link in its inbox, without logging in.
+    import re
+
+    from core.models import Notification
+    from core.web.app import create_app
+
+    plat = make_platform(plugins=["training"])
+    people = factories.make_people()
+    survey = surveys.create_survey("training", {"title": "链接调研", "questions": QUESTIONS}, people.staff)
+    surveys.invite(survey, [people.ent_a], people.staff)
+    link = Notification.get(Notification.user == people.user_a.id).link
+    app = create_app(platform=plat)
+    app.config["TESTING"] = True
+    client = app.test_client()
+    page = client.get(link)
+    assert page.status_code == 200 and "链接调研" in page.get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    bad = client.post(link, data={"csrf_token": csrf, "q.topics": ["财务"], "q.urgency": "9"})
+    assert bad.status_code == 422 and SurveyAnswer.select().count() == 0
+    good = client.post(link, data={"csrf_token": csrf, "q.topics": ["管理", "营销"], "q.format": "线上", "q.urgency": "3"})
+    assert good.status_code == 200, good.get_data(as_text=True)
+    assert SurveyAnswer.get().answers == {"topics": ["管理", "营销"], "format": "线上", "urgency": 3}
+    assert SurveyAnswer.get().enterprise_id == people.ent_a.id
+    assert client.post(link, data={"csrf_token": csrf, "q.format": "线上"}).status_code == 409
+    assert client.get("/training/survey/not-a-token").status_code == 404
+    assert client.get(link.replace("/training/", "/management/")).status_code == 404

@@ -2,6 +2,7 @@
 operation of the platform): permission checks, CSRF on every POST, row scope on every object route,
 non-recursive deletes, bounded and neutralised exports, audited writes."""
 import csv
+import re
 import io
 
 import pytest
@@ -262,3 +263,68 @@ def test_lists_do_not_count_rows(client, login, people, count_queries):
     with count_queries() as counter:
         assert client.get("/admin/core/enterprise/").status_code == 200
     assert not any("COUNT(" in s.upper() for s in counter.statements)
+
+
+# --- Walks over every admin route ------------------------------------------------------------------------
+
+def fill_rule(rule) -> str:
+    """A concrete URL for a rule, with 1 (or a known export type) for each argument."""
+    url = rule.rule
+    for arg in rule.arguments:
+        url = re.sub(rf"<(?:[^:>]+:)?{arg}>", "csv" if arg == "export_type" else "1", url)
+    return url
+
+
+def test_every_admin_post_route_refuses_a_missing_csrf_token(app, client, login, people, platform):
+    open_request(platform, people)
+    login(client, people.admin)
+    before = AuditEvent.select().where(AuditEvent.action.not_in(["login", "permission_denied"])).count()
+    routes = [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin") and "POST" in r.methods]
+    assert len(routes) > 40
+    for rule in routes:
+        url = fill_rule(rule)
+        assert client.post(url, data={"id": "1", "rowid": "1", "action": "delete"}).status_code == 400, url
+    assert AuditEvent.select().where(AuditEvent.action.not_in(["login", "permission_denied"])).count() == before
+
+
+def test_every_object_route_hides_another_enterprises_rows(app, client, login, people, platform, scoped_editor):
+    """user_a may see (and, by grant, edit) enterprises, requests, transitions, attachments and
+    sample notes — but never enterprise B's."""
+    import io as _io
+
+    from core.attachments import save_upload
+    from core.models import Attachment, Transition
+    from tests.fixtures.sampleplugin.models import SampleNote
+    from werkzeug.datastructures import FileStorage
+
+    grant(platform, "sample.note.edit", "enterprise")
+    req_b = open_request(platform, people, people.ent_b, title="乙的秘密请求")
+    note_b = SampleNote.create(request=req_b, text="乙的秘密备注")
+    att_b = save_upload(FileStorage(_io.BytesIO(b"secret"), "乙的秘密.pdf"), req_b, people.staff, platform.config)
+    owned_by_b = {"core_enterprise": people.ent_b.id, "core_servicerequest": req_b.id,
+                  "core_transition": Transition.get(Transition.request == req_b.id).id,
+                  "sample_note": note_b.id, "core_attachment": att_b.id}
+    secrets_of_b = ["乙公司", "乙的秘密请求", "乙的秘密备注", "乙的秘密.pdf"]
+    login(client, people.user_a)
+    token = page_csrf(client, "/admin/core/enterprise/")
+    checked = 0
+    for endpoint, pk in owned_by_b.items():
+        base = admin_view(app, endpoint).url + "/"
+        for method, path, form in [("GET", f"details/?id={pk}", None), ("GET", f"edit/?id={pk}", None),
+                                   ("POST", f"edit/?id={pk}", {"csrf_token": token, "text": "x", "name": "x"}),
+                                   ("POST", "delete/", {"csrf_token": token, "id": str(pk)}),
+                                   ("POST", "action/", {"csrf_token": token, "action": "delete", "rowid": str(pk)}),
+                                   ("GET", "export/csv/", None), ("GET", "", None)]:
+            response = client.open(base + path, method=method, data=form)
+            body = response.get_data().decode("utf-8-sig", "replace")
+            assert response.status_code in (200, 302, 403, 404), (base + path, response.status_code)
+            assert not any(s in body for s in secrets_of_b), base + path
+            checked += 1
+    for name, q in [("request", "乙"), ("actor", "")]:
+        found = client.get(f"/admin/core/transition/ajax/lookup/?name={name}&query={q}").get_json() or []
+        assert not any("乙" in label for _id, label in found)
+    assert client.get(f"/admin/core/attachment/{att_b.id}/download/").status_code == 404
+    assert Enterprise.get_by_id(people.ent_b.id).name == "乙公司"
+    assert SampleNote.get_by_id(note_b.id).text == "乙的秘密备注"
+    assert Attachment.get_or_none(Attachment.id == att_b.id) is not None
+    assert checked == 35

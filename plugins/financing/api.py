@@ -21,7 +21,7 @@ from .matches import describe, matches_for
 from .models import Bank, Case, ExpertScore, Fund, FundUse, LoanProduct, Meeting
 from .reports import funds_report
 from .schemas import BankSchema, FundSchema, FundUseSchema, LoanProductSchema, PanelSchema, ScoreSchema
-from .steps import case_of, panel_state
+from .steps import panel_state
 
 
 def _user():

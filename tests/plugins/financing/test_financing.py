@@ -1,6 +1,4 @@
 """Financing plugin: DB1302 4.4.3, 6.2.4, 6.4.4.2 a–f."""
-import datetime
-
 import pytest
 from click.testing import CliRunner
 

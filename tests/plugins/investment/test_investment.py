@@ -1,7 +1,6 @@
 """Investment plugin: DB1302 4.4.3, 6.4.4.1 a–e."""
 import pytest
 
-from core.errors import PermissionDenied, ValidationFailed
 from core.models import AuditEvent, ServiceRequest, Transition
 from plugins.investment.models import MODELS, CheckItem, FollowUp, Investor, Project, Vote
 from plugins.investment.screening import screen_targets

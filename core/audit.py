@@ -55,34 +55,42 @@ def _row_hash(*fields) -> str:
     return hashlib.sha256(_canonical(*fields)).hexdigest()
 
 
+_COLUMNS = ("id", "created_at", "actor_id", "actor_name", "action", "object_type", "object_id", "data", "ip",
+            "prev_hash", "hash")
+_statements: dict[str, tuple[str, str]] = {}
+
+
+def _sql() -> tuple[str, str]:
+    """(select-last, insert) for the bound database, built once: every change writes an event, and
+    peewee's query building would cost more than the statements themselves (bench/transitions.py)."""
+    param = database.obj.param
+    if param not in _statements:
+        cols = ", ".join(f'"{c}"' for c in _COLUMNS)
+        _statements[param] = (
+            'SELECT "id", "hash" FROM "core_auditevent" ORDER BY "id" DESC LIMIT 1',
+            f'INSERT INTO "core_auditevent" ({cols}) VALUES ({", ".join([param] * len(_COLUMNS))})',
+        )
+    return _statements[param]
+
+
 def record(action: str, object_type: str = "", object_id="", data=None, actor=None, ip: str | None = None) -> AuditEvent:
     """Append one event. ``actor`` defaults to the one set by :func:`acting_as` (None = system)."""
     actor = actor if actor is not None else _actor.get()
     ip = ip if ip is not None else _ip.get()
     data_text = dumps(data if data is not None else {})
+    select_last, insert = _sql()
     with database.atomic():
         if is_postgres():
             database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
-        last = AuditEvent.select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).tuples().first()
+        last = database.execute_sql(select_last).fetchone()
         event_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
         created_at = utcnow()
         actor_id = getattr(actor, "id", None)
         actor_name = getattr(actor, "username", None) or ("system" if actor is None else str(actor))
         object_id = "" if object_id is None else str(object_id)
         digest = _row_hash(event_id, created_at, actor_id, actor_name, action, object_type, object_id, data_text, ip, prev_hash)
-        AuditEvent.insert(
-            id=event_id,
-            created_at=created_at,
-            actor_id=actor_id,
-            actor_name=actor_name,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            data=data_text,
-            ip=ip or "",
-            prev_hash=prev_hash,
-            hash=digest,
-        ).execute()
+        database.execute_sql(insert, (event_id, created_at, actor_id, actor_name, action, object_type, object_id,
+                                      data_text, ip or "", prev_hash, digest))
     return AuditEvent(id=event_id, created_at=created_at, actor_id=actor_id, actor_name=actor_name,
                       action=action, object_type=object_type, object_id=object_id, data=data_text,
                       ip=ip or "", prev_hash=prev_hash, hash=digest)

@@ -262,7 +262,7 @@ class WorkflowEngine:
 
     def clock(self, request: ServiceRequest, now=None) -> Clock:
         wf = self.workflow_of(request)
-        return compute_clock(request.opened_at, request.current_step, self.transitions_of(request), wf,
+        return compute_clock(request.opened_at, request.current_step, _history(request.id), wf,
                              self.service_limit(request, wf), self.calendar, request.is_closed, now)
 
     # Permissions --------------------------------------------------------------------------------
@@ -358,7 +358,7 @@ class WorkflowEngine:
         WorkflowError (not allowed now) or Conflict (someone else moved it first)."""
         reason = (reason or "").strip()
         with database.atomic():
-            req = ServiceRequest.get_or_none(ServiceRequest.id == request_id)
+            req = _fetch_request(request_id)
             if req is None:
                 raise NotFound(_("Request not found."))
             if expected_version is not None and req.version != expected_version:
@@ -410,18 +410,16 @@ class WorkflowEngine:
             now = utcnow()
             t = Transition(request=req.id, from_step=req.current_step, to_step=to_step, outcome=outcome,
                            actor=actor, reason=reason, data=_jsonable(clean), created_at=now)
-            history = self.transitions_of(req) + [t]
+            history = _history(req.id) + [t]
             clock = compute_clock(req.opened_at, to_step, history, wf, self.service_limit(req, wf), self.calendar,
                                   closed=status in CLOSED_STATUSES, now=now)
             changes = dict(current_step=to_step, status=status, closed_at=closed_at, paused_at=paused_at,
                            step_started_at=clock.step_started_at, due_at=clock.due_at, step_due_at=clock.step_due_at)
             if assignee is not None:
                 changes["assignee"] = assignee
-            updated = (ServiceRequest.update(version=ServiceRequest.version + 1, **changes)
-                       .where((ServiceRequest.id == req.id) & (ServiceRequest.version == req.version)).execute())
-            if updated != 1:
+            if _guarded_update(req.id, req.version, changes) != 1:
                 raise Conflict(_("This request was changed by someone else. Reload and try again."))
-            t.save(force_insert=True)
+            t.id = _insert_transition(t)
             for name, value in changes.items():
                 setattr(req, name, value)
             req.version += 1
@@ -433,6 +431,82 @@ class WorkflowEngine:
             if status in CLOSED_STATUSES:
                 self.registry.notify("on_request_closed", request=req, transition=t, registry=self.registry)
         return t
+
+
+# --- Hot-path reads ---------------------------------------------------------------------------------
+# Every transition reads its request and the request's log. The SQL is built once per database
+# (peewee's query building costs more than running these statements; see bench/transitions.py).
+
+class _LogEntry(tuple):
+    """What the clocks need from a Transition row: outcome, to_step, created_at."""
+
+    __slots__ = ()
+    outcome = property(lambda self: self[0])
+    to_step = property(lambda self: self[1])
+    created_at = property(lambda self: self[2])
+
+
+_statements: dict = {}
+
+
+def _sql() -> tuple[str, str]:
+    param = database.obj.param
+    if param not in _statements:
+        _statements[param] = (
+            f'SELECT * FROM "core_servicerequest" WHERE "id" = {param}',
+            'SELECT "outcome", "to_step", "created_at" FROM "core_transition" '
+            f'WHERE "request_id" = {param} ORDER BY "created_at", "id"',
+        )
+    return _statements[param]
+
+
+def _fetch_request(request_id) -> ServiceRequest | None:
+    try:
+        request_id = int(request_id)
+    except (TypeError, ValueError):
+        return None
+    return next(iter(ServiceRequest.raw(_sql()[0], request_id)), None)
+
+
+def _history(request_id: int) -> list[_LogEntry]:
+    """The request's transition log (oldest first), as light rows for :func:`compute_clock`."""
+    to_datetime = Transition.created_at.python_value
+    rows = database.execute_sql(_sql()[1], (request_id,)).fetchall()
+    return [_LogEntry((o, s, c if isinstance(c, datetime.datetime) else to_datetime(c))) for o, s, c in rows]
+
+
+def _guarded_update(request_id: int, version: int, changes: dict) -> int:
+    """``UPDATE ... SET version = version + 1, <changes> WHERE id = ? AND version = ?``; returns the
+    number of rows changed (0: someone else moved the request first)."""
+    param = database.obj.param
+    key = (param, *changes)
+    sql = _statements.get(key)
+    if sql is None:
+        sets = ", ".join(f'"{ServiceRequest._meta.fields[name].column_name}" = {param}' for name in changes)
+        sql = (f'UPDATE "core_servicerequest" SET "version" = "version" + 1, {sets} '
+               f'WHERE "id" = {param} AND "version" = {param}')
+        _statements[key] = sql
+    values = [ServiceRequest._meta.fields[name].db_value(value) for name, value in changes.items()]
+    return database.execute_sql(sql, (*values, request_id, version)).rowcount
+
+
+def _insert_transition(t: Transition) -> int:
+    """Insert the Transition row; returns its id."""
+    from core.db import is_postgres
+
+    fields = ("request", "from_step", "to_step", "outcome", "actor", "reason", "data", "created_at")
+    param = database.obj.param
+    key = (param, "insert_transition")
+    sql = _statements.get(key)
+    if sql is None:
+        columns = ", ".join(f'"{Transition._meta.fields[f].column_name}"' for f in fields)
+        sql = f'INSERT INTO "core_transition" ({columns}) VALUES ({", ".join([param] * len(fields))})'
+        if is_postgres():
+            sql += ' RETURNING "id"'
+        _statements[key] = sql
+    values = [Transition._meta.fields[f].db_value(t.__data__.get(f)) for f in fields]
+    cursor = database.execute_sql(sql, values)
+    return cursor.fetchone()[0] if is_postgres() else cursor.lastrowid
 
 
 def _jsonable(data: Any):

@@ -156,6 +156,9 @@ def test_bad_list_queries_are_422(api, people):
             if path.endswith("enterprises") and query.startswith(("step", "service", "overdue", "enterprise_id")):
                 continue
             response = api.get(f"{path}?{query}", as_=people.staff)
+            if "%00" in query:  # a NUL byte: refused up front by the app (400) or by the API (422)
+                _assert_error(response, (400, 422))
+                continue
             assert response.status_code == 422, (path, query, response.get_json())
             assert _assert_error(response, (422,))["fields"], (path, query)
     # Invalid UTF-8 in the query string is decoded with replacement characters: no match, no error.

@@ -422,7 +422,8 @@ def survey_step_schema(owner: str) -> type[Schema]:
 
     attrs = {
         "survey": fields.Integer(required=True, strict=True, validate=_check,
-                                 metadata={"label": "需求调研编号", "label_en": "Needs survey id", "description": "有答卷的需求调研 / a survey with answers"}),
+                                 metadata={"label": "需求调研编号", "label_en": "Needs survey id",
+                                           "description": "有答卷的需求调研 / a survey with answers"}),
         "conclusions": fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT),
                                      metadata={"label": "需求分析结论", "label_en": "Analysis conclusions"}),
     }

@@ -8,7 +8,6 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from core.i18n import gettext as _
 from core.models import Attachment
-from core.toolkit.plans import PlanSchema  # noqa: F401  (the plan step's schema, DB1302 6.4.3 c)
 from core.toolkit.surveys import survey_step_schema
 
 TEXT = validate.Length(min=1, max=5000)

@@ -214,3 +214,19 @@ def test_naive_session_times_are_in_the_site_time_zone(platform, people):
                                                  "ends_at": (start + datetime.timedelta(hours=3)).isoformat()}]}
     session, = publish(prog, data, 5, platform.config.tz, people.staff)
     assert session.starts_at == start - datetime.timedelta(hours=8)
+
+
+def test_course_materials_are_links_or_uploaded_attachments(platform, people):
+    # DB1302 6.4.3 b: course materials, as a link or a file uploaded to the platform.
+    from core.models import Attachment
+    from plugins.training.schemas import CourseSchema
+
+    att = Attachment.create(owner_type="core_servicerequest", owner_id="1", filename="讲义.pdf", content_hash="0" * 64,
+                            size=10, uploaded_by=people.staff)
+    course = {"topic": "精益", "content": "5S", "teachers": [{"name": "王老师"}]}
+    ok = CourseSchema().load({**course, "materials": [{"title": "讲义", "attachment": att.id},
+                                                      {"title": "视频", "url": "https://example.com/v"}]})
+    assert [m["attachment"] for m in ok["materials"]] == [att.id, None]
+    for bad in ({"title": "x", "attachment": att.id + 100}, {"title": "x"},
+                {"title": "x", "url": "https://example.com", "attachment": att.id}, {"title": "x", "url": "ftp://a"}):
+        assert "materials" in CourseSchema().validate({**course, "materials": [bad]}), bad

@@ -166,7 +166,7 @@ def _visible_request(request_id):
     return req
 
 
-@bp.route("/my/requests/<int:request_id>")
+@bp.route("/my/requests/<int(max=2147483647):request_id>")
 @login_required
 def follow_request(request_id):
     """One request: where it is, when it is due, and the timeline of its transitions."""
@@ -193,7 +193,7 @@ def _render_request(req, failed_outcome=None, errors=None, status=200):
                            failed_outcome=failed_outcome, errors=errors or {}, values=request.form), status
 
 
-@bp.route("/my/requests/<int:request_id>/act", methods=["POST"])
+@bp.route("/my/requests/<int(max=2147483647):request_id>/act", methods=["POST"])
 @login_required
 def act(request_id):
     """Take one outcome on the request (e.g. the enterprise's evaluation, a withdrawal)."""

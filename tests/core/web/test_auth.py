@@ -216,3 +216,10 @@ def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(make_config, login):
     behind_proxy.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.5"
     login(behind_proxy, "staff", password="wrong")
     assert [e.ip for e in events("login_failed")] == ["127.0.0.1", "203.0.113.5"]
+
+
+def test_nul_in_username_is_a_400_and_not_audited(client, people, csrf_token):
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"username": "user_a\x00", "password": "x", "csrf_token": token})
+    assert response.status_code == 400
+    assert AuditEvent.select().where(AuditEvent.action.in_(["login", "login_failed"])).count() == 0

@@ -208,3 +208,19 @@ def test_withdraw_needs_a_reason(client, platform, people, login, csrf_token):
     assert ServiceRequest.get_by_id(req.id).status == "open"
     ok = client.post(f"/my/requests/{req.id}/act", data={"csrf_token": token, "outcome": "withdraw", "reason": "不需要了"})
     assert ok.status_code == 302 and ServiceRequest.get_by_id(req.id).status == "withdrawn"
+
+
+def test_out_of_range_ids_are_404_not_500(client, people, login):
+    login(client, people.user_a)
+    assert client.get("/my/requests/99999999999999999999").status_code == 404
+    assert client.get("/my/requests/2147483648").status_code == 404
+
+
+def test_nul_characters_are_refused_before_anything_is_written(client, people, login, csrf_token):
+    """PostgreSQL cannot store NUL: such input is a 400, never a 500 half-way through a write."""
+    login(client, people.user_a)
+    token = csrf_token(client, "/services/sample/apply")
+    response = client.post("/services/sample/apply", data={"csrf_token": token, "title": "bad\x00title"})
+    assert response.status_code == 400
+    assert ServiceRequest.select().count() == 0
+    assert client.get("/my/requests?status=op\x00en").status_code == 400

@@ -99,6 +99,9 @@ def test_registration_rules_by_role(api, people, answered_survey):
     assert api.post(people.staff, f"training/sessions/{sid}/registrations", {}).status_code == 403
     reg = api.post(people.user_a, f"training/sessions/{sid}/registrations", {}).get_json()
     assert api.post(people.user_a, f"training/sessions/{sid}/registrations", {}).status_code == 409
+    assert [r["id"] for r in api.get(people.user_a, "training/registrations").get_json()] == [reg["id"]]
+    assert api.get(people.user_b, "training/registrations").get_json() == []
+    assert len(api.get(people.staff, "training/registrations").get_json()) == 1
     # others cannot check in, cancel or evaluate it; not before check-in either
     assert api.post(people.user_a, f"training/registrations/{reg['id']}/check-in").status_code == 403
     assert api.post(people.user_b, f"training/registrations/{reg['id']}/cancel").status_code == 404

@@ -137,19 +137,26 @@ def _my_requests_query(user):
 @bp.route("/my/requests")
 @login_required
 def my_requests():
-    """The user's enterprise's requests, newest first, with status, current step and due date."""
+    """The user's enterprise's requests, newest first, with status, current step and due date;
+    pages of PAGE_SIZE, ``?before=<id>`` for older ones (keyset, no COUNT)."""
     status = request.args.get("status") or None
     if status is not None and status not in dict(REQUEST_STATUSES):
         status = None
+    before = request.args.get("before", "")
     query = _my_requests_query(current_user)
     if status:
         query = query.where(ServiceRequest.status == status)
-    rows = list(query.order_by(ServiceRequest.opened_at.desc(), ServiceRequest.id.desc()).limit(PAGE_SIZE))
-    reg = platform().registry
+    if before.isdigit() and len(before) < 11:
+        query = query.where(ServiceRequest.id < int(before))
+    rows = list(query.order_by(ServiceRequest.id.desc()).limit(PAGE_SIZE + 1))
+    older = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
+    reg, now = platform().registry, utcnow()
     items = []
-    for req in rows:
-        items.append({"request": req, "service": reg.services.get(req.service_key), "step": _step_of(req)})
-    return render_template("portal/my_requests.html", items=items, statuses=REQUEST_STATUSES, status=status)
+    for req in rows[:PAGE_SIZE]:
+        items.append({"request": req, "service": reg.services.get(req.service_key), "step": _step_of(req),
+                      "overdue": bool(req.due_at and req.due_at < now and not req.is_closed)})
+    return render_template("portal/my_requests.html", items=items, statuses=REQUEST_STATUSES, status=status,
+                           older=older)
 
 
 def _step_of(req):

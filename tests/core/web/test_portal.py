@@ -224,3 +224,22 @@ def test_nul_characters_are_refused_before_anything_is_written(client, people, l
     assert response.status_code == 400
     assert ServiceRequest.select().count() == 0
     assert client.get("/my/requests?status=op\x00en").status_code == 400
+
+
+def test_my_requests_pages_and_marks_overdue(client, platform, people, login, monkeypatch):
+    import datetime
+
+    from core.models import utcnow
+    from core.web import portal
+
+    monkeypatch.setattr(portal, "PAGE_SIZE", 3)
+    made = [file(platform, people, people.ent_a, people.user_a, f"请求{i}") for i in range(5)]
+    ServiceRequest.update(due_at=utcnow() - datetime.timedelta(days=1)).where(ServiceRequest.id == made[4].id).execute()
+    login(client, people.user_a)
+    first = text(client.get("/my/requests?lang=en"))
+    assert "请求4" in first and "请求2" in first and "请求1" not in first
+    assert first.count("Overdue") == 1
+    assert f"/my/requests?before={made[2].id}" in first
+    second = text(client.get(f"/my/requests?before={made[2].id}"))
+    assert "请求1" in second and "请求0" in second and "请求2" not in second
+    assert "before=" not in second  # no further page

@@ -104,3 +104,9 @@ def test_step_examples_are_valid_step_data(info):
     for step in info.registry.workflows["information_consultation"].steps:
         assert step.schema is not None and step.example is not None
         step.schema().load(step.example)
+
+
+def test_openapi_lists_the_resources(info_app):
+    doc = info_app.test_client().get("/api/v1/openapi.json").get_json()
+    assert {"/api/v1/information/articles", "/api/v1/information/consultations/{consultation_id}/messages",
+            "/api/v1/information/stats"} <= set(doc["paths"])

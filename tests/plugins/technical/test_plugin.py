@@ -69,3 +69,8 @@ def test_step_examples_are_valid_step_data(tech):
         for step in wf.steps:
             assert step.schema is not None and step.example is not None
             step.schema().load(step.example)
+
+
+def test_openapi_lists_the_resources(tech_app):
+    doc = tech_app.test_client().get("/api/v1/openapi.json").get_json()
+    assert {"/api/v1/technical/bookings", "/api/v1/technical/requests/{request_id}/candidates"} <= set(doc["paths"])

@@ -60,6 +60,13 @@ def register_api_resources(registry):
 
 
 @hookimpl
+def register_blueprints():
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
 def on_transition(request, transition, workflow):
     from .steps import on_transition as apply
 

@@ -5,17 +5,16 @@ import datetime
 
 from core import audit
 from core.db import database
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from core.errors import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from core.i18n import gettext as _
-from core.db import is_postgres
-from core.models import Enterprise, User, utcnow
-from core.notify import notify_many
+from core.models import Enterprise, utcnow
 from core.plugins import ApiResource
 from core.security import get_scoped, is_staff, scope_query
 from core.toolkit import surveys
 
 from .models import (Activity, AnnualPlan, Negotiation, NegotiationFollowUp, PlannedActivity, Product,
                      QualityEnterprise, Registration)
+from .registrations import decide, register, registration_problem, seats_left
 from .schemas import (AnnualPlanSchema, DecisionSchema, NegotiationFollowUpSchema, NegotiationSchema,
                       PlannedActivitySchema, ProductSchema, QualityEnterpriseSchema, RegistrationSchema)
 
@@ -123,7 +122,7 @@ def _activity_out(a: Activity) -> dict:
             "equipment": a.equipment, "media": a.media, "held_on": _iso(a.held_on), "attendance": a.attendance,
             "summary": {"analysis": a.analysis, "effect_score": a.effect_score,
                         "effect_evaluation": a.effect_evaluation, "improvements": a.improvements},
-            "registration_open": _registration_problem(a) is None}
+            "seats_left": seats_left(a), "registration_open": registration_problem(a, _today()) is None}
 
 
 def activities():
@@ -138,15 +137,6 @@ def activity(activity_id: int):
     return _activity_out(_activity(activity_id))
 
 
-def _registration_problem(a: Activity) -> str | None:
-    req = a.request
-    if req.is_closed or req.current_step != "notice":
-        return _("Registration is open only while the activity is at the notice and registration step.")
-    if a.registration_deadline and _today() > a.registration_deadline:
-        return _("The registration deadline has passed.")
-    return None
-
-
 def registrations(activity_id: int, data=None):
     """GET: registrations (enterprises see their own); POST: register an enterprise."""
     a = _activity(activity_id)
@@ -154,9 +144,6 @@ def registrations(activity_id: int, data=None):
     if data is None:
         query = scope_query(a.registrations.order_by(Registration.id), Registration, user)
         return [_registration_out(r) for r in query]
-    problem = _registration_problem(a)
-    if problem:
-        raise WorkflowError(problem)
     if is_staff(user):
         if data["enterprise"] is None:
             raise ValidationFailed(_("The data is invalid."), {"enterprise": [_("Missing data for required field.")]})
@@ -167,12 +154,7 @@ def registrations(activity_id: int, data=None):
         if data["enterprise"] not in (None, user.enterprise_id) or not user.enterprise_id:
             raise PermissionDenied(_("You register only your own enterprise."))
         ent = user.enterprise
-    if Registration.select().where((Registration.activity == a) & (Registration.enterprise == ent.id)).exists():
-        raise Conflict(_("This enterprise has already registered."))
-    with database.atomic():
-        row = Registration.create(activity=a, enterprise=ent, contact_name=data["contact_name"],
-                                  contact_phone=data["contact_phone"], note=data["note"])
-        audit.record_create(row, user)
+    row = register(a, ent, data, user, _today())
     return _registration_out(row)
 
 
@@ -181,32 +163,12 @@ def _registration_out(r) -> dict:
             "contact_name": r.contact_name, "status": r.status, "reason": r.decision_reason}
 
 
-def decide(registration_id: int, data=None):
+def decide_registration(registration_id: int, data=None):
     """Approve (within capacity) or reject (with a reason) a registration."""
-    with database.atomic():
-        row = Registration.get_or_none(Registration.id == registration_id)
-        if row is None:
-            raise NotFound(_("Registration not found."))
-        a = row.activity
-        if is_postgres():  # serialise approvals of one activity, so its capacity holds
-            Activity.select().where(Activity.id == a.id).for_update().execute()
-        if a.request.is_closed or a.request.current_step not in ("notice", "preparation"):
-            raise WorkflowError(_("Registrations are decided before the event."))
-        if data["decision"] == "approve" and row.status != "approved":
-            approved = a.registrations.where(Registration.status == "approved").count()
-            if a.capacity is not None and approved >= a.capacity:
-                raise Conflict(_("The activity is full (%(n)s places).", n=a.capacity))
-        before = row.snapshot()
-        row.status = "approved" if data["decision"] == "approve" else "rejected"
-        row.decision_reason, row.decided_by = data["reason"], _user()
-        row.save()
-        audit.record_update(row, before, _user())
-        subject = (_("Your registration for %(title)s is approved", title=a.title) if row.status == "approved"
-                   else _("Your registration for %(title)s was not approved", title=a.title))
-        notify_many(User.select().where((User.enterprise == row.enterprise_id) & (User.active == True)),  # noqa: E712
-                    subject, row.decision_reason, kind="promotion_registration",
-                    dedupe_prefix=f"promotion:registration:{row.id}:{row.status}")
-    return _registration_out(row)
+    row = Registration.get_or_none(Registration.id == registration_id)
+    if row is None:
+        raise NotFound(_("Registration not found."))
+    return _registration_out(decide(row, data["decision"], data["reason"], _user()))
 
 
 # --- Negotiations (DB1302 6.4.5 f) -------------------------------------------------------------------
@@ -275,7 +237,7 @@ def resources() -> list[ApiResource]:
         r("promotion/activities/<int:activity_id>/registrations", registrations, ("GET", "POST"),
           endpoint="promotion_registrations", summary="Register for an activity", tag=tag,
           request_schema=RegistrationSchema, permission="promotion.register"),
-        r("promotion/registrations/<int:registration_id>/decision", decide, ("POST",),
+        r("promotion/registrations/<int:registration_id>/decision", decide_registration, ("POST",),
           endpoint="promotion_registration_decision", summary="Approve or reject a registration", tag=tag,
           request_schema=DecisionSchema, permission="promotion.registration.decide"),
         r("promotion/activities/<int:activity_id>/negotiations", negotiations, ("GET", "POST"),

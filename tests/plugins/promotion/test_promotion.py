@@ -176,3 +176,46 @@ def test_admin_screens_for_staff_only(app, client, login, people, slug):
     other = app.test_client()
     login(other, people.user_a)
     assert other.get(f"/admin/promotion/{slug}/").status_code in (302, 403)
+
+
+def _activity_at_notice(api, people, capacity=5):
+    qe = QualityEnterprise.create(enterprise=people.ent_b, criteria=["brand"], profile="p",
+                                  selected_on=datetime.date(2026, 1, 1))
+    rid = api.file(people.staff, "promotion", "产品推介会", enterprise=people.ent_b)["id"]
+    steps = {s.key: dict(s.example) for s in WORKFLOW.steps}
+    api.advance(people.staff, rid, {**steps["survey"], "survey": _survey_with_answer(api, people),
+                                    "quality_enterprises": [qe.id]})
+    today = datetime.date.today()
+    api.advance(people.staff, rid, {**steps["plan"], "capacity": capacity, "title": "新产品推介会",
+                                    "starts_on": (today + datetime.timedelta(days=30)).isoformat(),
+                                    "registration_deadline": (today + datetime.timedelta(days=10)).isoformat()})
+    return Activity.get(Activity.request == rid)
+
+
+def test_portal_notice_and_registration(api, app, client, login, csrf_token, people):
+    """DB1302 6.4.5 c: the notice is public; an enterprise user registers through the portal."""
+    activity = _activity_at_notice(api, people)
+    hidden = Activity.get(Activity.request == api.file(people.staff, "promotion", "未发布活动",
+                                                       enterprise=people.ent_a)["id"])  # no notice yet: not public
+    page = client.get("/promotion/activities").get_data(as_text=True)
+    assert "新产品推介会" in page and "未发布活动" not in page
+    assert client.get(f"/promotion/activities/{hidden.id}").status_code == 404
+    notice = client.get(f"/promotion/activities/{activity.id}").get_data(as_text=True)
+    assert "欢迎报名" in notice and 'name="contact_name"' not in notice  # anonymous: log in first
+
+    login(client, people.user_a)
+    path = f"/promotion/activities/{activity.id}"
+    token = csrf_token(client, path)
+    r = client.post(f"{path}/register", data={"csrf_token": token, "contact_name": "", "contact_phone": "1" * 60})
+    assert r.status_code == 422 and Registration.select().count() == 0
+    r = client.post(f"{path}/register", data={"csrf_token": token, "contact_name": "甲联系人"})
+    assert r.status_code == 302
+    row = Registration.get(Registration.activity == activity.id)
+    assert row.enterprise_id == people.ent_a.id and row.status == "pending"
+    assert client.post(f"{path}/register", data={"csrf_token": token, "contact_name": "again"}).status_code == 409
+    assert client.post(f"{path}/register", data={"contact_name": "no csrf"}).status_code == 400
+    assert "甲联系人" not in client.get(path).get_data(as_text=True)  # the page shows the status only
+    staff = app.test_client()
+    login(staff, people.staff)
+    assert staff.post(f"{path}/register", data={"csrf_token": csrf_token(staff, path),
+                                                "contact_name": "x"}).status_code == 403

@@ -93,6 +93,22 @@ def test_new_user_needs_a_password_and_valid_roles(client, login, people):
     assert User.get(User.username == "newbie").check_password("long enough pw")
 
 
+def test_deactivating_a_user_ends_their_sessions_and_tokens(app, client, login, people, api_token):
+    raw = api_token(people.head)
+    other = app.test_client()
+    login(other, people.head)
+    assert other.get("/admin/").status_code == 200
+    login(client, people.admin)
+    csrf = page_csrf(client, f"/admin/core/user/edit/?id={people.head.id}")
+    response = client.post(f"/admin/core/user/edit/?id={people.head.id}", data={
+        "csrf_token": csrf, "username": "head", "display_name": "head", "roles": ["staff"],
+        "department": str(people.department.id), "language": "zh_Hans_CN"})  # "active" unticked
+    assert response.status_code == 302
+    assert User.get_by_id(people.head.id).active is False
+    assert user_for_token(raw) is None
+    assert other.get("/admin/").status_code == 302  # the open session is gone: back to the login page
+
+
 # --- API tokens -------------------------------------------------------------------------------------------
 
 def test_token_is_shown_once_stored_hashed_and_can_be_revoked(client, login, people, app):

@@ -29,7 +29,7 @@ def _meta_operations():
         Operation("core", "openapi.json", "GET", openapi.openapi_json, "openapi", tag="meta",
                   summary="This OpenAPI 3 document", public=True),
         Operation("core", "docs", "GET", openapi.docs_page, "docs", tag="meta",
-                  summary="Browsable API documentation (HTML)", public=True, raw=True),
+                  summary="Browsable API documentation (HTML)", public=True, raw="text/html"),
     ]
 
 

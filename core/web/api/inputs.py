@@ -82,6 +82,25 @@ def load_body(schema, partial=False):
     return load(schema, json_body(), partial=partial)
 
 
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def load_form(schema):
+    """A multipart form (fields and files) validated by ``schema``: each form field once, each
+    file under its field name (werkzeug ``FileStorage``)."""
+    if request.mimetype not in FORM_TYPES:
+        raise Malformed(_("Send the file as multipart/form-data."))
+    data = {}
+    for source in (request.form, request.files):
+        for key in source:
+            values = source.getlist(key)
+            if len(values) != 1 or key in data:
+                raise ValidationFailed(_("The data is invalid."), {key: [_("Give this field once.")]})
+            data[key] = values[0]
+    check_text({k: v for k, v in data.items() if isinstance(v, str)})
+    return load(schema, data)
+
+
 def load_query(schema):
     """Validate the query string (repeated keys are refused; ``lang`` is left to the UI)."""
     data = {}

@@ -36,6 +36,7 @@ _FIXED = {str(m): m for m in (
     _l("Not a valid email address."),
     _l("Not a valid URL."),
     _l("Not a valid UUID."),
+    _l("Not a valid file."),
     _l("Not a valid utf-8 string."),
     _l("Number too large."),
     _l("Special numeric values (nan or infinity) are not permitted."),

@@ -55,10 +55,6 @@ def _operation(op: Operation, multi: bool) -> dict:
         out["description"] = op.description
     if op.permission:
         out["description"] = (out.get("description", "") + f"\n\nRequires the permission `{op.permission}`.").strip()
-    if op.raw:
-        out["responses"] = {"200": {"description": "OK", "content": {"text/html": {"schema": {"type": "string"}}}}}
-        out["security"] = []
-        return out
     if op.public:
         out["security"] = []
     params = []
@@ -67,9 +63,14 @@ def _operation(op: Operation, multi: bool) -> dict:
     if params:
         out["parameters"] = params
     if op.method in BODY_METHODS and op.request_schema is not None:
-        out["requestBody"] = {"required": True, "content": {"application/json": {"schema": op.request_schema}}}
-    out["responses"] = {str(op.status): {"description": "OK" if op.status == 200 else "Created",
-                                         "content": {"application/json": {"schema": _content(op.response_schema, op.many)}}}}
+        media = "multipart/form-data" if op.multipart else "application/json"
+        out["requestBody"] = {"required": True, "content": {media: {"schema": op.request_schema}}}
+    if op.raw:
+        schema = {"type": "string", "format": "binary"} if not op.raw.startswith("text/") else {"type": "string"}
+        out["responses"] = {"200": {"description": "OK", "content": {op.raw: {"schema": schema}}}}
+    else:
+        out["responses"] = {str(op.status): {"description": "OK" if op.status == 200 else "Created",
+                                             "content": {"application/json": {"schema": _content(op.response_schema, op.many)}}}}
     if not op.public:
         for code, text in ERRORS.items():
             if code == "400" and op.method not in BODY_METHODS and op.query_schema is None:

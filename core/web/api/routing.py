@@ -50,7 +50,8 @@ class Operation:
     permission: str | None = None
     status: int = 200
     public: bool = False  # no authentication (the OpenAPI document and its docs page)
-    raw: bool = False  # the view builds its own Response (no schema dump)
+    raw: str | None = None  # media type of a Response the view builds itself (no schema dump)
+    multipart: bool = False  # the body is multipart/form-data: request_schema validates its fields + files
 
     @property
     def openapi_path(self) -> str:
@@ -141,7 +142,11 @@ def make_view(ops_by_method: dict[str, Operation]) -> Callable:
         require_permission(op.permission)
         if queries[method] is not None:
             g.api_query = inputs.load_query(queries[method])
-        if method in BODY_METHODS and loaders[method] is not None:
+        if op.multipart:
+            g.api_data = inputs.load_form(loaders[method])
+            if passes_data[method]:
+                kwargs["data"] = g.api_data
+        elif method in BODY_METHODS and loaders[method] is not None:
             g.api_data = inputs.load_body(loaders[method], partial=method == "PATCH")
             if passes_data[method]:
                 kwargs["data"] = g.api_data

@@ -342,3 +342,39 @@ class TransitionResultSchema(Schema):
     transition = fields.Nested(TransitionSchema, dump_only=True)
     request = fields.Nested(ServiceRequestDetailSchema, dump_only=True)
 
+
+
+# --- Attachments ------------------------------------------------------------------------------------
+
+class FileField(fields.Field):
+    """An uploaded file (werkzeug ``FileStorage``) in a multipart body."""
+
+    default_error_messages = {"invalid": "Not a valid file."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not hasattr(value, "stream") or not getattr(value, "filename", None):
+            raise self.make_error("invalid")
+        return value
+
+
+class AttachmentSchema(StrictSchema):
+    """A file attached to a record (business plan, report, deliverable, evidence of a step;
+    DB1302 6.4.1.2 c). POST it as multipart/form-data; it is scoped like its record."""
+
+    id = fields.Integer(dump_only=True)
+    owner_type = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                               metadata={"description": "the record's table, e.g. core_servicerequest"})
+    owner_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    file = FileField(required=True, load_only=True, metadata={"type": "string", "format": "binary"})
+    description = _text(300)
+    filename = fields.String(dump_only=True)
+    size = fields.Integer(dump_only=True)
+    mime_type = fields.String(dump_only=True)
+    content_hash = fields.String(dump_only=True, metadata={"description": "SHA-256 of the content"})
+    uploaded_by_id = fields.Integer(dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
+
+
+class AttachmentQuerySchema(StrictSchema):
+    owner_type = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    owner_id = fields.String(required=True, validate=validate.Length(min=1, max=64))

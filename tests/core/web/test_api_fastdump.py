@@ -15,6 +15,13 @@ def _objects(app, api, platform, people):
                                        title="t", assignee=people.expert)
     platform.engine.transition(req.id, "advance", people.staff, data={"need": "x"})
     platform.engine.transition(req.id, "pause", people.staff, reason="材料")
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from core.attachments import save_upload
+
+    att = save_upload(FileStorage(io.BytesIO(b"report"), "报告.txt"), req, people.staff, platform.config)
     out = {}
     headers = {"Authorization": f"Bearer {api.token(people.staff)}"}
     ops = {(op.endpoint, op.method): op for op in core_operations()}
@@ -24,6 +31,8 @@ def _objects(app, api, platform, people):
         ("enterprises", "GET"): ((), {"limit": 20}), ("enterprise", "GET"): ((people.ent_a.id,), {}),
         ("requests", "GET"): ((), {"limit": 20}), ("request", "GET"): ((req.id,), {}),
         ("request_transitions", "GET"): ((req.id,), {}),
+        ("attachments", "GET"): ((), {"owner_type": "core_servicerequest", "owner_id": str(req.id)}),
+        ("attachment", "GET"): ((att.id,), {}),
     }
     for key, (args, query) in calls.items():
         with app.test_request_context("/api/v1/x", headers=headers):

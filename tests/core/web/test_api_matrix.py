@@ -35,12 +35,38 @@ EXPECTED = {
     # Rejecting at the accept step is staff work: A may see the request but not do this (403).
     ("api.request_transitions", "POST"): row(401, 403, 404, 201, 404, 404, 201),
     ("api.sample_ping", "GET"): EVERYONE,
+    ("api.attachments", "GET"): A_ONLY,  # the files of A's request
+    ("api.attachments", "POST"): row(401, 201, 404, 201, 404, 404, 201),
+    ("api.attachment", "GET"): A_ONLY,
+    ("api.attachment_download", "GET"): A_ONLY,
 }
+
+
+def _a_attachment(people, platform):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from core.attachments import save_upload
+
+    req = platform.engine.open_request(enterprise=people.ent_a, service_key="sample", actor=people.user_a, title="f")
+    return save_upload(FileStorage(io.BytesIO(b"evidence"), "evidence.txt"), req, people.user_a, platform.config)
 
 
 def _call(api, user, endpoint, method, rule, people, platform):
     values = {}
     body = None
+    if endpoint.startswith("api.attachment"):
+        att = _a_attachment(people, platform)
+        if "attachment_id" in rule.arguments:
+            values["attachment_id"] = att.id
+        elif method == "GET":
+            return api.get(f"{rule.rule}?owner_type={att.owner_type}&owner_id={att.owner_id}", as_=user)
+        else:
+            import io
+
+            form = {"owner_type": att.owner_type, "owner_id": att.owner_id, "file": (io.BytesIO(b"x"), "x.txt")}
+            return api.post(rule.rule, as_=user, data=form, content_type="multipart/form-data")
     if "request_id" in rule.arguments:
         # A fresh request of enterprise A for every call, so one role's move does not change the next.
         req = platform.engine.open_request(enterprise=people.ent_a, service_key="sample", actor=people.user_a, title="m")

@@ -125,6 +125,11 @@ TABLE = [
     # admin, who comes after staff in the walk, finds it closed (409, still "served")
     ("/api/v1/requests/<int(min=1, max=2147483647):request_id>/transitions", "POST",
      with_(a_object(*SEEING), ent_a="forbidden", expert="forbidden")),
+    # attachments (core/web/api/resources/attachments.py): without owner_type/owner_id the list is a
+    # 422 and the upload (not multipart) a 400, both after access control; A's file is A's object
+    ("/api/v1/attachments", "GET POST", logged_in()),
+    ("/api/v1/attachments/<int(min=1, max=2147483647):attachment_id>", "GET", a_object(*SEEING)),
+    ("/api/v1/attachments/<int(min=1, max=2147483647):attachment_id>/download", "GET", a_object(*SEEING)),
     # --- plugins' own blueprints
     ("/sample/hello", "GET", public()),  # tests/fixtures/sampleplugin
     # survey links (evaluation, management, training): the link's token is the credential

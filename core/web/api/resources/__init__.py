@@ -3,6 +3,7 @@ from __future__ import annotations
 
 
 def core_operations():
-    from core.web.api.resources import catalog, enterprises, me, requests
+    from core.web.api.resources import attachments, catalog, enterprises, me, requests
 
-    return [*me.operations(), *catalog.operations(), *enterprises.operations(), *requests.operations()]
+    return [*me.operations(), *catalog.operations(), *enterprises.operations(), *requests.operations(),
+            *attachments.operations()]

@@ -4,18 +4,34 @@ thread is written through the API so the reply clock is kept), and the statistic
 (DB1302 6.4.1.2 d)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+import datetime
+import io
+
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 
 from core.errors import RongtongError
 from core.i18n import _, lazy_gettext as _l
+from core.models import ENTERPRISE_SCALES, utcnow
 from core.plugins import AdminViewSpec
-from core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform
+from core.security import get_scoped
+from core.toolkit.periods import PeriodError, parse_period, period_of
+from core.toolkit.tabular import MIMETYPES, write_rows
+from core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform, local_time
 from core.web.admin.generated import ReadOnlyView, default_options
 
 from . import articles as art
-from .models import Article, ArticlePush, Consultation, ConsultationMessage
+from . import consultations as cs
+from .models import (
+    CONSULTATION_CATEGORIES,
+    CONSULTATION_CHANNELS,
+    Article,
+    ArticlePush,
+    Consultation,
+    ConsultationMessage,
+)
+from .stats import consultation_stats, stats_rows
 
 CATEGORY = _l("Information services")
 # Set by the review workflow, the renderer or the system: never typed into the form.
@@ -73,13 +89,6 @@ class StatsView(SecureBaseView):
 
     @expose("/")
     def index(self):
-        from core.models import utcnow
-        from core.toolkit.periods import PeriodError, parse_period, period_of
-
-        from .models import CONSULTATION_CATEGORIES, CONSULTATION_CHANNELS
-        from .stats import consultation_stats
-        from core.models import ENTERPRISE_SCALES
-
         platform = current_platform()
         raw = request.args.get("period") or period_of(platform.calendar.local_date(utcnow()), "quarter").label
         error, stats = None, None
@@ -87,8 +96,27 @@ class StatsView(SecureBaseView):
             stats = consultation_stats(parse_period(raw), platform.calendar.tz)
         except PeriodError as exc:
             error = exc.message
-        labels = {**dict(CONSULTATION_CATEGORIES), **dict(CONSULTATION_CHANNELS), **dict(ENTERPRISE_SCALES)}
-        return self.render("information/stats.html", period=raw, stats=stats, error=error, labels=labels)
+        return self.render("information/stats.html", period=raw, stats=stats, error=error, labels=_labels())
+
+    @expose("/export")
+    def export(self):
+        """The statistics as CSV or XLSX (formulas neutralised by core.toolkit.tabular)."""
+        fmt = request.args.get("format", "csv")
+        if fmt not in ("csv", "xlsx"):
+            abort(400)
+        try:
+            period = parse_period(request.args.get("period", ""))
+        except PeriodError:
+            abort(400)
+        headers, rows = stats_rows(consultation_stats(period, current_platform().calendar.tz), _labels())
+        buf = io.BytesIO()
+        write_rows(headers, rows, fmt, buf, bom=fmt == "csv")
+        return Response(buf.getvalue(), mimetype=MIMETYPES[fmt], headers={
+            "Content-Disposition": f'attachment; filename="consultation-stats-{period.label}.{fmt}"'})
+
+
+def _labels() -> dict:
+    return {**dict(CONSULTATION_CATEGORIES), **dict(CONSULTATION_CHANNELS), **dict(ENTERPRISE_SCALES)}
 
 
 class DeskView(SecureBaseView):
@@ -100,8 +128,6 @@ class DeskView(SecureBaseView):
 
     @expose("/")
     def index(self):
-        from core.models import utcnow
-
         waiting = list(Consultation.select().where(Consultation.status == "open")
                        .order_by(Consultation.due_at, Consultation.id).limit(self.PAGE_SIZE))
         recent = list(Consultation.select().where(Consultation.status != "open")
@@ -110,8 +136,6 @@ class DeskView(SecureBaseView):
                            local_time=_local_time)
 
     def _load(self, consultation_id):
-        from core.security import get_scoped
-
         c = get_scoped(Consultation, consultation_id, acting_user())
         if c is None:
             abort(404)
@@ -119,8 +143,6 @@ class DeskView(SecureBaseView):
 
     @expose("/<int:consultation_id>/", methods=("GET", "POST"))
     def thread(self, consultation_id):
-        from . import consultations as cs
-
         c = self._load(consultation_id)
         if request.method == "POST":
             clock = cs.ReplyClock.of(current_platform())
@@ -129,8 +151,6 @@ class DeskView(SecureBaseView):
                 if what == "reply":
                     cs.add_message(clock, c, acting_user(), request.form.get("body", ""))
                 elif what == "deadline":
-                    import datetime
-
                     try:
                         day = datetime.date.fromisoformat(request.form.get("deadline", ""))
                     except ValueError:
@@ -149,14 +169,10 @@ class DeskView(SecureBaseView):
         return self._page(c)
 
     def _page(self, c, status=200):
-        from . import consultations as cs
-
         return self.render("information/thread.html", c=c, messages=cs.thread(c), local_time=_local_time), status
 
 
 def _local_time(moment):
-    from core.web.admin.base import local_time
-
     return local_time(moment) if moment else "-"
 
 

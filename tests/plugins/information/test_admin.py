@@ -32,6 +32,9 @@ def test_statistics_page(info, info_app, cast, login):
 
     html = client.get(f"/admin/information/stats/?period={utcnow().year}").get_data(as_text=True)
     assert "人才补贴怎么申请？" in html and 'id="rt-info-stats"' in html
+    r = client.get(f"/admin/information/stats/export?period={utcnow().year}&format=xlsx")
+    assert r.status_code == 200 and r.data[:2] == b"PK"
+    assert client.get("/admin/information/stats/export?period=nope").status_code == 400
     bad = client.get("/admin/information/stats/?period=2026-Q9")
     assert bad.status_code == 200 and 'id="rt-info-stats-error"' in bad.get_data(as_text=True)
 

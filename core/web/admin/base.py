@@ -268,7 +268,9 @@ class SecureModelView(SecureViewMixin, ModelView):
                 errors.extend(messages if isinstance(messages, list) else [str(messages)])
                 form[name].errors = errors
                 shown = True
-        flash(exc.message if shown else f"{exc.message} {json.dumps(exc.fields, ensure_ascii=False)}", "error")
+        unshown = {k: v for k, v in (exc.fields or {}).items() if k not in form}
+        details = "; ".join(f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in unshown.items())
+        flash(f"{exc.message} {details}".strip() if details or not shown else exc.message, "error")
 
     def _in_scope(self, model) -> bool:
         return self.get_query().where(self.model._meta.primary_key == model.get_id()).exists()

@@ -178,3 +178,27 @@ def test_actor_and_ip_come_from_the_context(platform):
     stored = AuditEvent.get_by_id(system.id)
     assert (stored.action, stored.hash) == ("failed_login", system.hash)
 
+
+
+@pytest.mark.parametrize("text", ["", "plain", 'quo"te', "back\\slash", "new\nline\ttab", "\x00\x1f\x7f",
+                                  "中文，全角", "emoji 🎉", "\u2028\u2029", '{"k":[1,2]}'])
+def test_canonical_form_is_exactly_json(text):
+    """The hash covers json.dumps of the row; the fast path must agree byte for byte, or old chains
+    would stop verifying."""
+    import datetime
+
+    stamp = datetime.datetime(2026, 3, 2, 10, 0, 0)
+    for actor_id in (None, 7):
+        expected = json.dumps([12, "2026-03-02 10:00:00.000000", actor_id, text, "update", text, "3", text, text,
+                               audit.GENESIS], separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        assert audit._canonical(12, stamp, actor_id, text, "update", text, "3", text, text, audit.GENESIS) == expected
+
+
+def test_events_with_whole_second_timestamps_verify(platform, monkeypatch):
+    """SQLite stores a time without microseconds as 'YYYY-MM-DD HH:MM:SS'; the hash still matches."""
+    import datetime
+
+    monkeypatch.setattr(audit, "utcnow", lambda: datetime.datetime(2026, 3, 2, 10, 0, 0))
+    audit.record("login")
+    audit.record("logout")
+    assert audit.verify() == (2, None)

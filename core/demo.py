@@ -11,7 +11,6 @@ benchmarks.
 from __future__ import annotations
 
 import datetime
-import os
 import random
 import secrets
 from pathlib import Path
@@ -225,5 +224,6 @@ def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_fil
     click.echo(f"  evaluator       evaluator / {DEMO_PASSWORDS['evaluator']}")
     click.echo(f"  enterprise      ent1 .. ent6 / {DEMO_PASSWORDS['enterprise']}")
     click.echo("Press Ctrl+C to stop.")
-    os.environ.setdefault("WERKZEUG_RUN_MAIN", "true")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

@@ -14,6 +14,8 @@ from core.web.admin.base import SecureModelView, acting_user, current_platform
 class AttachmentView(SecureModelView):
     """Attachments are evidence: they are never edited or deleted here."""
 
+    attachments_enabled = False
+
     permission = "core.request.view"
     allow_create = False
     allow_edit = False
@@ -48,8 +50,9 @@ class AttachmentView(SecureModelView):
         except AttachmentRefused as exc:
             return self.render("admin/rt/message.html", title=exc.message, messages=exc.fields.get("file", []),
                                back=request.referrer if _same_site(request.referrer) else url_for(".index_view")), 422
-        flash(_("The file was uploaded."), "success")
-        return redirect(url_for(".index_view", flt0_0=att.owner_type), code=303)
+        flash(_("The file was uploaded: %(name)s", name=att.filename), "success")
+        back = request.referrer if _same_site(request.referrer) else url_for(".index_view")
+        return redirect(back, code=303)
 
 
 def _same_site(url):

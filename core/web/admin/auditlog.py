@@ -14,6 +14,7 @@ from core.web.admin.base import SecureModelView
 
 class AuditLogView(SecureModelView):
     permission = "core.audit.view"
+    attachments_enabled = False
     allow_create = False
     allow_edit = False
     allow_delete = False

@@ -195,6 +195,18 @@ class SecureModelView(SecureViewMixin, ModelView):
     def can_delete(self):
         return self.allow_delete and self._may_edit()
 
+    details_template = "admin/rt/details.html"
+    attachments_enabled = True  # the details page lists the record's attachments
+
+    def record_attachments(self, model):
+        """The record's attachments for its details page (the record itself is already in scope),
+        or None when this screen does not show attachments."""
+        from core.attachments import attachments_of
+
+        if not self.attachments_enabled or model is None:
+            return None
+        return list(attachments_of(model).limit(100))
+
     # Row scope -------------------------------------------------------------------------------------
     def restrict(self, query):
         """Extra restriction on top of the row scope (e.g. 'only my own notifications')."""

@@ -331,3 +331,23 @@ def test_step_schema_fields_map_to_html_inputs_and_back(app):
     assert list(errors) == ["sessions"]
     assert flatten_errors({"sessions": {0: {"date": ["Not a valid date."]}}, "summary": ["Missing."]}) == {
         "sessions": ["0.date: Not a valid date."], "summary": ["Missing."]}
+
+
+def test_any_record_details_page_lists_and_takes_attachments(client, login, people):
+    login(client, people.staff)
+    details = f"/admin/core/enterprise/details/?id={people.ent_a.id}"
+    html = client.get(details).get_data(as_text=True)
+    assert 'id="rt-upload-form"' in html and 'name="owner_type" value="core_enterprise"' in html
+    csrf = page_csrf(client, details)
+    response = client.post("/admin/core/attachment/upload/", headers={"Referer": "http://localhost" + details},
+                           data={"csrf_token": csrf, "owner_type": "core_enterprise", "owner_id": str(people.ent_a.id),
+                                 "file": (io.BytesIO(b"%PDF licence"), "营业执照.pdf")})
+    assert response.status_code == 303 and response.headers["Location"].endswith(details)
+    att = Attachment.get()
+    assert "营业执照.pdf" in client.get(details).get_data(as_text=True)
+    login(client, people.user_a)  # the enterprise's own user sees it on its own record
+    assert "营业执照.pdf" in client.get(details).get_data(as_text=True)
+    assert client.get(f"/admin/core/attachment/{att.id}/download/").get_data() == b"%PDF licence"
+    login(client, people.user_b)
+    assert client.get(details).status_code == 404
+    assert client.get(f"/admin/core/attachment/{att.id}/download/").status_code == 404

@@ -18,7 +18,10 @@ class RongtongGroup(click.Group):
 
     def _plugin_commands(self, ctx) -> dict:
         try:
-            registry = get_cli_context_for(ctx).platform.registry
+            cli_ctx = get_cli_context_for(ctx)
+            if not cli_ctx.config.enabled_plugins:  # nothing to load: keep `rongtong --help` fast
+                return {}
+            registry = cli_ctx.platform.registry
         except Exception:  # a bad config is reported by the command that needs it
             return {}
         return {cmd.name: cmd for _owner, cmd in registry.commands}

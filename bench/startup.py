@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -23,13 +24,13 @@ RONGTONG = str(Path(sys.executable).parent / "rongtong")
 
 BUILD_APP = """
 import time
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 from core.config import load_config
 from core.web import create_app
 app = create_app(load_config())
-elapsed = time.perf_counter() - start
+elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
 import json
-print(json.dumps({"seconds": elapsed, "plugins": sorted(app.extensions["rongtong"].registry.plugins),
+print(json.dumps({"seconds": elapsed, "cpu": cpu, "plugins": sorted(app.extensions["rongtong"].registry.plugins),
                   "rules": len(list(app.url_map.iter_rules()))}))
 """
 
@@ -40,12 +41,16 @@ def env_for(workdir: str) -> dict:
     return env
 
 
-def best_of(runs: int, command: list[str], workdir: str) -> float:
+def best_of(runs: int, command: list[str], workdir: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of the fastest of ``runs`` runs."""
     times = []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         result = subprocess.run(command, cwd=workdir, env=env_for(workdir), capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append((wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime))
         if result.returncode != 0:
             sys.exit(f"{' '.join(command)} failed: {result.stderr.strip()}")
     return min(times)
@@ -61,8 +66,8 @@ def main():
     load = f"load average {os.getloadavg()[0]:.1f}"
 
     bare = tempfile.mkdtemp()
-    seconds = best_of(args.runs, [RONGTONG, "--help"], bare)
-    record("`rongtong --help`, no config file", f"{seconds:.2f} s ({load})", f"<= {HELP_TARGET_S} s",
+    seconds, cpu = best_of(args.runs, [RONGTONG, "--help"], bare)
+    record("`rongtong --help`, no config file", f"{seconds:.2f} s (CPU {cpu:.2f} s; {load})", f"<= {HELP_TARGET_S} s",
            seconds <= HELP_TARGET_S)
 
     site = tempfile.mkdtemp()
@@ -71,9 +76,9 @@ def main():
     upgrade = subprocess.run([RONGTONG, "db", "upgrade"], cwd=site, env=env_for(site), capture_output=True, text=True)
     if upgrade.returncode != 0:
         sys.exit(f"rongtong db upgrade failed: {upgrade.stderr.strip()}")
-    seconds = best_of(args.runs, [RONGTONG, "--help"], site)
-    record(f"`rongtong --help`, {len(plugins)} plugins enabled", f"{seconds:.2f} s ({load})", f"<= {HELP_TARGET_S} s",
-           seconds <= HELP_TARGET_S)
+    seconds, cpu = best_of(args.runs, [RONGTONG, "--help"], site)
+    record(f"`rongtong --help`, {len(plugins)} plugins enabled", f"{seconds:.2f} s (CPU {cpu:.2f} s; {load})",
+           f"<= {HELP_TARGET_S} s", seconds <= HELP_TARGET_S)
 
     inner = []
     for _ in range(args.runs):
@@ -85,7 +90,8 @@ def main():
     fastest = min(inner, key=lambda r: r["seconds"])
     built = [p for p in fastest["plugins"] if p != "core"]
     record(f"build the app (create_app), {len(built)} plugins enabled",
-           f"{fastest['seconds']:.2f} s, {fastest['rules']} URL rules ({load})", f"<= {APP_TARGET_S} s",
+           f"{fastest['seconds']:.2f} s (CPU {fastest['cpu']:.2f} s; {fastest['rules']} URL rules; {load})",
+           f"<= {APP_TARGET_S} s",
            fastest["seconds"] <= APP_TARGET_S)
     print("plugins:", ", ".join(built))
 

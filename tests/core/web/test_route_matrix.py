@@ -136,6 +136,12 @@ TABLE = [
     ("*/survey/<token>", "GET POST", reach(public())),
     ("/information/", "GET", public()),  # information: published articles are public (DB1302 6.4.1.1 b)
     ("/information/<int:article_id>", "GET", reach(public())),
+    # promotion: published activity notices are public; only enterprise users register (DB1302 6.4.5 c)
+    ("/promotion/activities", "GET", public()),
+    ("/promotion/activities/<int(max=2147483647):activity_id>", "GET", reach(public())),
+    ("/promotion/activities/<int(max=2147483647):activity_id>/register", "POST",
+     {"anonymous": "login", "ent_a": "reach", "ent_b": "reach", "expert": "forbidden", "evaluator": "forbidden",
+      "staff": "forbidden", "admin": "forbidden"}),
 ]
 
 

@@ -35,6 +35,18 @@ def test_the_sample_plugin_implements_every_hook(platform):
     assert platform.registry.hooks_of("sample") == HOOKS
 
 
+@pytest.mark.parametrize("name", HOOKS)
+def test_every_hook_is_typed_and_documented(name):
+    """The contract plugin authors read: what is passed, what is returned."""
+    import inspect
+
+    spec = getattr(hookspecs, name)
+    assert len(inspect.getdoc(spec) or "") > 40
+    signature = inspect.signature(spec)
+    assert signature.return_annotation is not inspect.Signature.empty
+    assert all(p.annotation is not inspect.Parameter.empty for p in signature.parameters.values())
+
+
 # --- declare_config --------------------------------------------------------------------------------
 
 def test_declare_config_defaults_and_values(make_platform):

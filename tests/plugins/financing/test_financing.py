@@ -251,3 +251,12 @@ def test_admin_screens_for_staff_only(app, client, login, people, slug):
     other = app.test_client()
     login(other, people.user_a)
     assert other.get(f"/admin/financing/{slug}/").status_code in (302, 403)
+
+
+def test_needs_the_investor_register(make_platform):
+    """Investors come from the investment plugin: enabling financing alone stops start-up, naming both."""
+    from core.errors import PluginError
+
+    with pytest.raises(PluginError) as err:
+        make_platform(plugins=["financing"], migrate=False)
+    assert "financing" in err.value.message and "investment" in err.value.message

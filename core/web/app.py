@@ -59,6 +59,7 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
         WTF_CSRF_CHECK_DEFAULT=False,  # check_csrf below decides, with the Bearer exemption
         JSON_AS_ASCII=False,
     )
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories(app, platform))
     app.debug = bool(config.get("site.debug"))
     app.json.ensure_ascii = False
     Babel(app, locale_selector=_select_locale, timezone_selector=lambda: config.get("timezone"))
@@ -97,6 +98,21 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
+
+
+def translation_directories(app: Flask, platform: Platform) -> list[str]:
+    """Catalog folders, one domain (``messages``), merged by Flask-Babel with later folders
+    overriding earlier ones: the web surfaces' own catalog (``core/web/translations``: portal,
+    login, error pages, and the core model labels they show), the core's (``core/translations``),
+    then each enabled plugin's ``translations/`` folder."""
+    import os
+
+    dirs = [os.path.join(os.path.dirname(__file__), "translations"), os.path.join(app.root_path, "translations")]
+    for name, plugin in sorted(platform.registry.plugins.items()):
+        folder = os.path.join(os.path.dirname(plugin.path or ""), "translations")
+        if name != "core" and plugin.path and os.path.isdir(folder):
+            dirs.append(folder)
+    return dirs
 
 
 def check_csrf():

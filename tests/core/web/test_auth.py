@@ -34,6 +34,7 @@ def test_login_creates_server_session_and_audit_event(client, people, login):
 
 
 def test_wrong_password_is_refused_and_audited(client, people, login):
+    client.get("/?lang=en")
     response = login(client, people.user_a, password="wrong password")
     assert response.status_code == 401
     assert "Invalid username or password" in response.get_data(as_text=True)
@@ -53,7 +54,7 @@ def test_unknown_user_and_inactive_user_get_the_same_answer(client, people, logi
 
 
 def test_login_post_without_csrf_token_is_rejected_and_nothing_written(client, people):
-    client.get("/login")
+    client.get("/login?lang=en")
     response = client.post("/login", data={"username": "user_a", "password": PASSWORD})
     assert response.status_code == 400
     assert "security token" in response.get_data(as_text=True)
@@ -64,6 +65,7 @@ def test_login_post_without_csrf_token_is_rejected_and_nothing_written(client, p
 def test_throttling_per_account_then_success_after_the_window(client, people, login, monkeypatch):
     """Five failures for one account within 15 minutes: the sixth attempt — even with the right
     password — gets 429 and an audit event; after the window the real user gets in."""
+    client.get("/?lang=en")
     for _ in range(5):
         assert login(client, people.user_a, password="guess").status_code == 401
     blocked = login(client, people.user_a)
@@ -161,6 +163,7 @@ def test_logout_requires_post_with_csrf(client, people, login, csrf_token):
 
 
 def test_password_change(client, app, people, login, csrf_token):
+    client.get("/?lang=en")
     login(client, people.user_a)
     token = csrf_token(client, "/password")
     # wrong current password: refused, nothing changed
@@ -223,3 +226,10 @@ def test_nul_in_username_is_a_400_and_not_audited(client, people, csrf_token):
     response = client.post("/login", data={"username": "user_a\x00", "password": "x", "csrf_token": token})
     assert response.status_code == 400
     assert AuditEvent.select().where(AuditEvent.action.in_(["login", "login_failed"])).count() == 0
+
+
+def test_throttling_message_is_translated(client, people, login):
+    for _ in range(5):
+        login(client, people.user_a, password="guess")
+    zh = login(client, people.user_a)
+    assert zh.status_code == 429 and "登录失败次数过多" in zh.get_data(as_text=True)

@@ -243,3 +243,10 @@ def test_my_requests_pages_and_marks_overdue(client, platform, people, login, mo
     second = text(client.get(f"/my/requests?before={made[2].id}"))
     assert "请求1" in second and "请求0" in second and "请求2" not in second
     assert "before=" not in second  # no further page
+
+
+def test_chinese_is_the_default_language_and_english_the_second(client):
+    zh = text(client.get("/"))
+    assert "服务目录" in zh and "个工作日" in zh and "收费" in zh
+    en = text(client.get("/?lang=en"))
+    assert "Service catalog" in en and "10 working days" in en and "服务目录" not in en

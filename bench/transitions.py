@@ -25,7 +25,11 @@ PLAN = [("advance", {"data": {"need": "n"}}), ("return", {"reason": "again", "ta
         ("pause", {"reason": "materials"}), ("resume", {})]
 
 
-def measure(url: str, count: int, requests: int = 30) -> float:
+def measure(url: str, count: int, per_request: int = 12) -> tuple[float, float]:
+    """Run ``count`` transitions spread so that each request's log ends up about ``per_request`` +
+    5 rows long (a request through a few steps with a pause or a return), as in real use; the clocks
+    re-read the whole log on every transition, so very long logs cost more."""
+    requests = max(1, count // per_request)
     from core import audit
     from core.config import load_config
     from core.platform import Platform

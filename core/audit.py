@@ -96,7 +96,9 @@ def record(action: str, object_type: str = "", object_id="", data=None, actor=No
     ip = ip if ip is not None else _ip.get()
     data_text = dumps(data if data is not None else {})
     select_last, insert = _sql()
-    with database.atomic():
+    # Inside the caller's transaction (the usual case) no savepoint is needed: if the insert fails,
+    # the whole change fails with it.
+    with contextlib.nullcontext() if database.in_transaction() else database.atomic():
         if is_postgres():
             database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
         last = database.execute_sql(select_last).fetchone()

@@ -58,6 +58,9 @@ class OnboardingView(SecureBaseView):
 
     @expose("/")
     def index(self):
+        return self._render()
+
+    def _render(self, status=200, errors=None, failed_id=None):
         try:
             page = max(0, int(request.args.get("page", 0)))
         except ValueError:
@@ -65,7 +68,8 @@ class OnboardingView(SecureBaseView):
         rows = list(Enterprise.select().where(Enterprise.status.in_(PENDING))
                     .order_by(Enterprise.created_at, Enterprise.id).offset(page * PAGE_SIZE).limit(PAGE_SIZE + 1))
         return self.render("admin/rt/onboarding.html", rows=rows[:PAGE_SIZE], page=page,
-                           has_next=len(rows) > PAGE_SIZE, statuses=dict(ENTERPRISE_STATUSES), local_time=local_time)
+                           has_next=len(rows) > PAGE_SIZE, statuses=dict(ENTERPRISE_STATUSES), local_time=local_time,
+                           errors=errors or {}, failed_id=failed_id), status
 
     @expose("/<int:enterprise_id>/", methods=("POST",))
     def decide(self, enterprise_id):
@@ -77,8 +81,7 @@ class OnboardingView(SecureBaseView):
         except NotFound:
             abort(404)
         except ValidationFailed as exc:
-            details = " ".join(m for msgs in exc.fields.values() for m in msgs)
-            flash(f"{exc.message} {details}".strip(), "error")
-            return redirect(url_for(".index"), code=303)
+            flash(exc.message, "error")
+            return self._render(status=422, errors=exc.fields, failed_id=enterprise_id)
         flash(_("%(name)s: %(status)s.", name=ent.name, status=str(dict(ENTERPRISE_STATUSES)[ent.status])), "success")
         return redirect(url_for(".index"), code=303)

@@ -269,7 +269,11 @@ class RequestPageView(SecureBaseView):
         except ValueError:
             flash(_("The form is missing the request's version; reload the page and try again."), "error")
             return self._render(req, status=400)
-        actions = {a.outcome: a for a in platform.engine.actions(req, user)}
+        try:
+            actions = {a.outcome: a for a in platform.engine.actions(req, user)}
+        except RongtongError as exc:  # e.g. the request's workflow is no longer registered
+            flash(exc.message, "error")
+            return self._render(req, status=exc.http_status)
         action = actions.get(outcome)
         data, errors = {}, {}
         if action is not None and action.schema is not None:

@@ -167,6 +167,17 @@ def test_stale_version_is_a_conflict_and_nothing_changes(client, login, people, 
     assert reload(req).status == "paused" and reload(req).current_step == "accept"
 
 
+def test_request_of_a_disabled_workflow_is_shown_not_crashed(client, login, people, platform):
+    req = open_request(platform, people)
+    ServiceRequest.update(workflow_key="retired").where(ServiceRequest.id == req.id).execute()
+    login(client, people.staff)
+    response = client.get(f"/admin/core/request/{req.id}/")
+    assert response.status_code == 200 and "retired" in response.get_data(as_text=True)
+    csrf = page_csrf(client, f"/admin/core/request/{req.id}/")
+    assert post_step(client, req, "advance", csrf, **{"data.need": "x"}).status_code == 409
+    assert client.get("/admin/").status_code == 200
+
+
 def test_request_page_of_another_enterprise_is_404(client, login, people, platform):
     req = open_request(platform, people, people.ent_a)
     login(client, people.user_b)
@@ -260,9 +271,8 @@ def test_onboarding_reject_needs_a_reason_and_is_audited(client, login, people):
     login(client, people.staff)
     csrf = page_csrf(client, "/admin/core/onboarding/")
     response = decide(client, csrf, applicant, "rejected")
-    assert response.status_code == 303
-    html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "reason" in html.lower() or "理由" in html
+    assert response.status_code == 422
+    assert re.search(r'data-error-for="reason">[^<]+', response.get_data(as_text=True))
     assert Enterprise.get_by_id(applicant.id).status == "under_review"
     assert decide(client, csrf, applicant, "rejected", "不属于服务对象").status_code == 303
     ent = Enterprise.get_by_id(applicant.id)
@@ -273,7 +283,9 @@ def test_onboarding_reject_needs_a_reason_and_is_audited(client, login, people):
 def test_onboarding_refuses_moves_the_rules_do_not_allow(client, login, people):
     login(client, people.staff)
     csrf = page_csrf(client, "/admin/core/onboarding/")
-    decide(client, csrf, people.ent_a, "under_review")
+    assert decide(client, csrf, people.ent_a, "under_review").status_code == 422
+    assert decide(client, csrf, people.ent_a, "promoted").status_code == 422
+    assert decide(client, csrf, Enterprise(id=999999), "admitted").status_code == 404
     assert Enterprise.get_by_id(people.ent_a.id).status == "admitted"
     assert not AuditEvent.select().where(AuditEvent.action == "review").exists()
 

@@ -7,7 +7,7 @@ from plugins.financing.models import MODELS, Case, ExpertScore, Fund, FundUse, L
 from plugins.financing.workflows import WORKFLOW
 from plugins.investment.models import Investor
 from tests import factories
-from tests.plugins.investment.webflow import Api, field_errors
+from tests.plugins.investment.webflow import Api, field_errors, visit_admin
 
 
 @pytest.fixture
@@ -222,12 +222,14 @@ def test_admin_hides_scores_until_the_panel_has_scored(api, app, client, login, 
     assert client_b.get("/admin/financing/expertscore/").status_code in (302, 403)
 
 
-def test_seed_demo(platform, people):
+def test_seed_demo(platform, people, client, login):
     ctx = {"platform": platform, "enterprises": [people.ent_a, people.ent_b], "users": {"staff": [people.staff]}}
     platform.registry.notify("seed_demo", registry=platform.registry, context=ctx)
     case = Case.select().first()
     assert case.request.current_step == "tracking" and Fund.select().count() == 1
     assert ExpertScore.select().where(ExpertScore.score.is_null(False)).count() == 2
+    login(client, people.staff)  # every admin screen renders the demo records
+    assert visit_admin(client, "financing", MODELS) == {}
 
 
 def test_disabled_leaves_nothing(make_platform):

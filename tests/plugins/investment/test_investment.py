@@ -6,7 +6,7 @@ from plugins.investment.models import MODELS, CheckItem, FollowUp, Investor, Pro
 from plugins.investment.screening import screen_targets
 from plugins.investment.workflows import WORKFLOW
 from tests import factories
-from tests.plugins.investment.webflow import Api, field_errors
+from tests.plugins.investment.webflow import Api, field_errors, visit_admin
 
 
 @pytest.fixture
@@ -143,12 +143,14 @@ def test_workflow_end_to_end_through_the_api(api, people, investor):
     assert api.get(people.user_b, f"investment/projects/{project.id}").status_code == 404
 
 
-def test_seed_demo(plat, cast):
+def test_seed_demo(plat, cast, client, login):
     ctx = {"platform": plat, "enterprises": [cast.ent_a, cast.ent_b], "users": {"staff": [cast.staff]}}
     plat.registry.notify("seed_demo", registry=plat.registry, context=ctx)
     assert Investor.select().count() >= 4
     req = ServiceRequest.get(ServiceRequest.service_key == "investment")
     assert req.current_step == "tracking" and FollowUp.select().count() == 2
+    login(client, cast.staff)  # every admin screen renders the demo records
+    assert visit_admin(client, "investment", MODELS) == {}
 
 
 def test_disabled_leaves_nothing(make_platform):

@@ -52,3 +52,22 @@ def field_errors(response) -> dict:
     """The ``fields`` of a JSON error response, with step-data errors (under ``data``) flattened."""
     fields = (response.get_json() or {}).get("error", {}).get("fields", {})
     return {**fields, **(fields.get("data") if isinstance(fields.get("data"), dict) else {})}
+
+
+def visit_admin(client, plugin, models) -> dict:
+    """GET each model's admin list, and the details and edit pages of its first row (when the view
+    offers them); returns ``{url: status}`` for every page that did not answer 200."""
+    from core.web.admin.generated import model_slug
+
+    bad = {}
+    for model in models:
+        base = f"/admin/{plugin}/{model_slug(model, plugin)}/"
+        urls = [base]
+        row = model.select().order_by(model._meta.primary_key).first()
+        if row is not None:
+            urls += [f"{base}details/?id={row.get_id()}", f"{base}edit/?id={row.get_id()}"]
+        for url in urls:
+            status = client.get(url).status_code
+            if status != 200 and not (status in (302, 403, 404) and url != base):  # a disabled page is fine
+                bad[url] = status
+    return bad

@@ -7,7 +7,7 @@ from core.models import Notification, ServiceRequest, Transition
 from plugins.promotion.models import (MODELS, Activity, AnnualPlan, NegotiationFollowUp, PlannedActivity,
                                       QualityEnterprise, Registration)
 from plugins.promotion.workflows import WORKFLOW
-from tests.plugins.investment.webflow import Api, field_errors
+from tests.plugins.investment.webflow import Api, field_errors, visit_admin
 
 
 @pytest.fixture
@@ -145,7 +145,7 @@ def test_activity_end_to_end(api, people):
     assert api.get(people.user_a, f"promotion/activities/{activity.id}").get_json()["summary"]["effect_score"] == 4
 
 
-def test_seed_demo(platform, people):
+def test_seed_demo(platform, people, client, login):
     import random
 
     ctx = {"platform": platform, "rng": random.Random(1), "enterprises": [people.ent_a, people.ent_b],
@@ -154,6 +154,8 @@ def test_seed_demo(platform, people):
     activity = Activity.select().first()
     assert activity.request.current_step == "follow_up" and activity.negotiations.count() == 1
     assert PlannedActivity.select().count() == 6
+    login(client, people.staff)  # every admin screen renders the demo records
+    assert visit_admin(client, "promotion", MODELS) == {}
 
 
 def test_disabled_leaves_nothing(make_platform):

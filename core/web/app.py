@@ -101,13 +101,11 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
 
 
 def translation_directories(app: Flask, platform: Platform) -> list[str]:
-    """Catalog folders, one domain (``messages``), merged by Flask-Babel with later folders
-    overriding earlier ones: the web surfaces' own catalog (``core/web/translations``: portal,
-    login, error pages, and the core model labels they show), the core's (``core/translations``),
-    then each enabled plugin's ``translations/`` folder."""
+    """Catalog folders, one domain (``messages``, kept by ``scripts/i18n.py``), merged by
+    Flask-Babel: the core's (``core/translations``), then each enabled plugin's ``translations/``."""
     import os
 
-    dirs = [os.path.join(os.path.dirname(__file__), "translations"), os.path.join(app.root_path, "translations")]
+    dirs = [os.path.join(app.root_path, "translations")]
     for name, plugin in sorted(platform.registry.plugins.items()):
         folder = os.path.join(os.path.dirname(plugin.path or ""), "translations")
         if name != "core" and plugin.path and os.path.isdir(folder):

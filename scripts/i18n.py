@@ -232,7 +232,28 @@ def problems(owner: Owner) -> list[str]:
     return found
 
 
+def conflicts(selected: list[Owner]) -> list[str]:
+    """Msgids translated differently by two owners. All catalogs share one domain and Flask-Babel
+    merges them (later plugins override the core), so one English label can show only one Chinese
+    text per app: a conflict means the wording depends on which plugins are enabled."""
+    seen: dict = {}
+    for owner in selected:
+        if not owner.po.exists():
+            continue
+        with owner.po.open("rb") as f:
+            for m in read_po(f, locale=LOCALE):
+                if m.id and not m.fuzzy and _translated(m):
+                    text = m.string if isinstance(m.string, str) else " / ".join(m.string)
+                    seen.setdefault(m.id, {}).setdefault(text, []).append(owner.name)
+    return [
+        f"warning: {mid!r} is translated differently: " + "; ".join(f"{t!r} ({', '.join(o)})" for t, o in texts.items())
+        for mid, texts in seen.items() if len(texts) > 1
+    ]
+
+
 def cmd_check(selected: list[Owner]) -> int:
+    for line in conflicts(selected):
+        print(line, file=sys.stderr)
     found = [p for owner in selected for p in problems(owner)]
     for line in found:
         print(line)

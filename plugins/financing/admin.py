@@ -4,6 +4,7 @@ cannot sort, search, export or show details by score, so nothing leaks early."""
 from core.i18n import lazy_gettext as _l
 from core.plugins import AdminViewSpec
 from core.web.admin.base import SecureModelView
+from core.web.admin.generated import default_options
 
 from .steps import panel_state
 
@@ -33,7 +34,9 @@ def views() -> list[AdminViewSpec]:
     return [
         AdminViewSpec(model=Bank, permission="financing.bank.manage", category=CATEGORY, name=_l("Banks")),
         AdminViewSpec(model=LoanProduct, permission="financing.bank.manage", category=CATEGORY,
-                      name=_l("Loan products")),
+                      name=_l("Loan products"),  # list columns are edited through the API (validated)
+                      options={"form_excluded_columns": default_options(LoanProduct)["form_excluded_columns"]
+                               + ["industries", "scales"]}),
         AdminViewSpec(model=Case, permission="financing.case.manage", category=CATEGORY, name=_l("Financing cases"),
                       options={"can_create": False, "can_delete": False}),
         AdminViewSpec(model=ExpertScore, view_class=ExpertScoreView, permission="financing.panel.manage",

@@ -184,3 +184,15 @@ def test_out_of_range_input_is_a_field_error_not_a_500(api, people):
     assert r.status_code == 422
     assert {"industries", "regions", "ticket_max", "contact_email"} <= set(field_errors(r))
     assert Investor.select().count() == 0
+
+
+def test_admin_edit_keeps_the_focus_lists(client, login, csrf_token, people, investor):
+    """Editing an investor in the admin changes what was edited and leaves the focus lists intact."""
+    login(client, people.staff)
+    url = f"/admin/investment/investor/edit/?id={investor.id}"
+    form = {"csrf_token": csrf_token(client, url), "name": "冀北基金二期", "kind": "institution", "ticket_min": "100",
+            "ticket_max": "2000", "contact_name": "", "contact_phone": "", "contact_email": "", "description": "",
+            "active": "y"}
+    assert client.post(url, data=form).status_code == 302
+    inv = Investor.get_by_id(investor.id)
+    assert inv.name == "冀北基金二期" and inv.industries == ["manufacturing", "新材料"] and inv.stages == ["early", "growth"]

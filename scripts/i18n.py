@@ -128,8 +128,11 @@ def _rel(path: Path, root: Path = ROOT) -> str:
 def _signature(catalog: Catalog) -> list[tuple]:
     """What matters in a catalog's messages (ids, translations, flags, placeholders kind), in order —
     used to avoid rewriting a file when only dates or line numbers would change."""
+    def text(value):
+        return tuple(v or "" for v in value) if isinstance(value, (list, tuple)) else (value or "")
+
     return sorted(
-        (repr(m.id), repr(m.string), tuple(sorted(m.flags)), repr(m.context),
+        (repr(m.id), repr(text(m.string)), tuple(sorted(m.flags)), repr(m.context or ""),
          tuple(sorted({loc[0] for loc in m.locations})))
         for m in catalog
         if m.id

@@ -76,7 +76,8 @@ def _recommendations(case, data) -> list[dict]:
                     scored=scored, size=size)
         raise ValidationFailed(message, {"scores": [message]})
     if case.classification == "improve":
-        return []
+        message = _("A case that needs improvement is returned to the business-plan step, not recommended.")
+        raise ValidationFailed(message, {"classification": [message]})
     if case.kind == "equity":
         ids = data.get("investors") or []
         found = {i.id: i for i in Investor.select().where(Investor.id.in_(ids))} if ids else {}

@@ -119,6 +119,8 @@ def test_equity_case_end_to_end(api, people, experts, registers):
     assert api.post(experts[1], scores_path, {"score": 64, "comment": "独立意见乙"}).status_code == 201
     done = api.get(experts[0], scores_path).get_json()
     assert done["complete"] and done["average"] == 75.5 and {p["score"] for p in done["panel"]} == {87, 64}
+    r = api.act(staff, rid, data={**data["evaluation"], "classification": "improve"})
+    assert r.status_code == 422 and "classification" in field_errors(r)
     r = api.act(staff, rid, data={**data["evaluation"], "investors": [999]})
     assert r.status_code == 422 and "investors" in field_errors(r)
     api.advance(staff, rid, data["evaluation"])

@@ -18,12 +18,12 @@ from __future__ import annotations
 import peewee
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from marshmallow import fields as mf
 
 from core.errors import RongtongError
 from core.i18n import _, lazy_gettext as _l
 from core.models import OUTCOMES, REQUEST_STATUSES, ROLES, Department, ServiceRequest, Transition, User, utcnow
 from core.security import get_scoped, has_permission, scope_query
+from core.web.admin.requests import flatten_errors, html_fields, parse_step_data
 from core.workflow import NEEDS_REASON
 
 bp = Blueprint("portal", __name__)
@@ -210,7 +210,10 @@ def act(request_id):
     action = actions.get(outcome)
     if action is None:
         abort(400 if outcome not in dict(OUTCOMES) else 403)
-    data = _read_schema_form(action.schema)
+    data, errors = parse_step_data(request.form, html_fields(action.schema))
+    if errors:
+        flash(_("The step data is invalid."), "error")
+        return _render_request(req, outcome, errors, 422)
     version = request.form.get("version", "")
     try:
         platform().engine.transition(req.id, outcome, current_user._get_current_object(),
@@ -220,7 +223,7 @@ def act(request_id):
     except RongtongError as exc:
         flash(exc.message, "error")
         req = ServiceRequest.get_by_id(req.id)
-        return _render_request(req, outcome, exc.fields, exc.http_status)
+        return _render_request(req, outcome, flatten_errors(exc.fields or {}), exc.http_status)
     flash(_("Done."), "success")
     return redirect(url_for("portal.follow_request", request_id=req.id))
 
@@ -233,13 +236,13 @@ def apply(key):
     if not _may_file():
         abort(403)
     wf = _workflow_of_service(service)
-    schema_fields = _form_fields(wf.intake_schema)
+    schema_fields = html_fields(wf.intake_schema)
     values = {"title": "", "description": ""}
     errors: dict = {}
     status = 200
     if request.method == "POST":
         values = {"title": request.form.get("title", "").strip(), "description": request.form.get("description", "")}
-        data = _read_schema_form(wf.intake_schema)
+        data, errors = parse_step_data(request.form, schema_fields)
         if not values["title"]:
             errors["title"] = [_("A title is required.")]
         elif len(values["title"]) > 200:
@@ -250,71 +253,26 @@ def apply(key):
                     enterprise=current_user.enterprise, service_key=key, actor=current_user._get_current_object(),
                     title=values["title"], description=values["description"], data=data)
             except RongtongError as exc:
-                errors = dict(exc.fields or {})
-                if "data" in errors and isinstance(errors["data"], dict):
-                    errors.update(errors.pop("data"))
+                fields = dict(exc.fields or {})
+                nested = fields.pop("data", None)
+                errors = flatten_errors(fields)
+                if isinstance(nested, dict):
+                    errors.update(flatten_errors(nested))
                 errors.setdefault("_", [exc.message])
             else:
                 flash(_("Your request has been filed."), "success")
                 return redirect(url_for("portal.follow_request", request_id=req.id))
         status = 422 if errors else 200
-        values.update({f"data-{k}": v for k, v in request.form.items() if k.startswith("data-")})
+        values.update({k: v for k, v in request.form.items() if k.startswith("data.")})
     return render_template("portal/apply.html", service=service, workflow=wf, fields=schema_fields,
                            values=values, errors=errors), status
 
 
-# --- Forms generated from marshmallow schemas -------------------------------------------------------
-
-def _input_type(field) -> str:
-    if isinstance(field, mf.Boolean):
-        return "checkbox"
-    if isinstance(field, (mf.Integer, mf.Float, mf.Decimal)):
-        return "number"
-    if isinstance(field, mf.DateTime):
-        return "datetime-local"
-    if isinstance(field, mf.Date):
-        return "date"
-    if isinstance(field, mf.Email):
-        return "email"
-    return "text"
-
-
-def _form_fields(schema_cls) -> list[dict]:
-    """Input descriptions for a step's or intake's schema (name, label, type, required)."""
-    if schema_cls is None:
-        return []
-    out = []
-    for name, field in schema_cls().fields.items():
-        if field.dump_only or isinstance(field, (mf.Nested, mf.List, mf.Dict)):
-            continue
-        label = field.metadata.get("title") or field.metadata.get("label") or name.replace("_", " ").capitalize()
-        choices = None
-        validator = next((v for v in (field.validators or []) if hasattr(v, "choices")), None)
-        if validator is not None:
-            choices = list(validator.choices)
-        out.append({"name": name, "label": label, "type": _input_type(field), "required": field.required,
-                    "choices": choices, "description": field.metadata.get("description", "")})
-    return out
-
-
-def _read_schema_form(schema_cls) -> dict:
-    """Collect the ``data-<field>`` inputs as text; the engine loads them through the schema and
-    answers field errors (ValidationFailed)."""
-    if schema_cls is None:
-        return {}
-    data = {}
-    for spec in _form_fields(schema_cls):
-        raw = request.form.get(f"data-{spec['name']}")
-        if spec["type"] == "checkbox":
-            data[spec["name"]] = raw is not None
-        elif raw not in (None, ""):
-            data[spec["name"]] = raw
-    return data
-
+# --- Forms generated from marshmallow schemas (the same inputs as the staff request page) ---------------
 
 def _action_form(action) -> dict:
     return {"outcome": action.outcome, "targets": list(action.targets), "needs_reason": action.outcome in NEEDS_REASON or action.needs_reason,
-            "fields": _form_fields(action.schema)}
+            "fields": html_fields(action.schema)}
 
 
 def init_portal(app, platform_) -> None:

@@ -175,15 +175,15 @@ def test_enterprise_evaluates_through_the_portal(client, platform, people, login
     platform.engine.transition(req.id, "advance", people.staff, data={"deliverable": "报告", "hours": 3})
     login(client, people.user_a)
     page = text(client.get(f"/my/requests/{req.id}?lang=en"))
-    assert 'name="data-score"' in page
+    assert 'name="data.score"' in page
     token = csrf_token(client, f"/my/requests/{req.id}")
     # invalid score: field message, nothing written
     bad = client.post(f"/my/requests/{req.id}/act?lang=en", data={"csrf_token": token, "outcome": "complete",
-                                                                  "data-score": "9"})
+                                                                  "data.score": "9"})
     assert bad.status_code == 422
     assert "score" in text(bad)
     assert ServiceRequest.get_by_id(req.id).status == "open"
-    ok = client.post(f"/my/requests/{req.id}/act", data={"csrf_token": token, "outcome": "complete", "data-score": "5"})
+    ok = client.post(f"/my/requests/{req.id}/act", data={"csrf_token": token, "outcome": "complete", "data.score": "5"})
     assert ok.status_code == 302
     assert ServiceRequest.get_by_id(req.id).status == "completed"
     last = Transition.select().where(Transition.request == req.id).order_by(Transition.id.desc()).first()

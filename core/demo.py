@@ -11,6 +11,7 @@ benchmarks.
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 import secrets
 from pathlib import Path
@@ -95,30 +96,105 @@ def seed_people(rng: random.Random) -> dict:
 
 
 def seed_requests(platform, ctx: dict, rng: random.Random) -> int:
-    """Requests in every step of every enabled workflow; some backdated so they are overdue."""
+    """Two requests per step of every enabled workflow, each walked towards its step with the steps'
+    ``example`` data. Steps whose data must point at a plugin's own records (a survey, an
+    investor...) stop the walk early; the plugin's ``seed_demo`` (run next) takes those requests on.
+    """
     engine = platform.engine
     admitted = [e for e in ctx["enterprises"] if e.status == "admitted"]
     admin = ctx["admin"]
     count = 0
     for service in platform.registry.services.values():
         wf = platform.registry.workflow(service.workflow)
-        for target_index, step in enumerate(wf.steps):
-            for copy in range(2):
-                ent = admitted[(count + copy) % 6] if copy == 0 else rng.choice(admitted)
+        for step in wf.steps:
+            for _copy in range(2):
+                ent = admitted[count % len(admitted)]
                 filer = next((u for u in ctx["enterprise_users"] if u.enterprise_id == ent.id), admin)
                 dept = ctx["departments"][count % len(ctx["departments"])]
                 req = engine.open_request(enterprise=ent, service_key=service.key, actor=filer,
                                           title=f"{ent.name}：{service.title}", description=service.description,
                                           department=dept, assignee=ctx["expert"] if count % 3 == 0 else None)
                 count += 1
-                for s in wf.steps[:target_index]:
-                    try:
-                        engine.transition(req.id, "advance", admin, data=s.example or {})
-                    except RongtongError:
-                        break
-                if copy == 1:
-                    backdate(platform, req.id, days=rng.choice([3, 8, 15, 30]))
+                walk(engine, wf, req, step.key, admin)
     return count
+
+
+def fill_empty_steps(platform, ctx: dict) -> None:
+    """Put a request at every step still empty after the plugins' seeds, by replaying the step data
+    of a request that already went through that step (plugins' seeds use their own records, such as
+    an answered survey, which the steps' static examples cannot name)."""
+    admin = ctx["admin"]
+    admitted = [e for e in ctx["enterprises"] if e.status == "admitted"]
+    for i, name in enumerate(empty_steps(platform)):
+        wf_key, step_key = name.split("/", 1)
+        entered = (Transition.select(Transition.request).join(ServiceRequest)
+                   .where((ServiceRequest.workflow_key == wf_key) & (Transition.to_step == step_key)
+                          & (Transition.outcome == "advance")).first())
+        if entered is None:
+            continue
+        model = ServiceRequest.get_by_id(entered.request_id)
+        history = []
+        for t in Transition.select().where(Transition.request == model.id).order_by(Transition.created_at, Transition.id):
+            if t.outcome == "advance":
+                history.append(t)
+                if t.to_step == step_key:
+                    break
+        ent = admitted[(i * 7) % len(admitted)]
+        req = platform.engine.open_request(enterprise=ent, service_key=model.service_key, actor=admin,
+                                           title=f"{ent.name}：{model.title.split('：')[-1]}", description=model.description,
+                                           data=model.data, department=model.department, assignee=model.assignee)
+        for t in history:
+            try:
+                platform.engine.transition(req.id, "advance", admin, data=t.data, target=t.to_step)
+            except RongtongError:
+                break
+
+
+def empty_steps(platform) -> list[str]:
+    """``workflow/step`` names no open request waits at (shown once after the demo is built)."""
+    occupied = set(ServiceRequest.select(ServiceRequest.workflow_key, ServiceRequest.current_step)
+                   .where(ServiceRequest.status == "open").distinct().tuples())
+    return [f"{wf.key}/{step.key}" for wf in platform.registry.workflows.values() for step in wf.steps
+            if (wf.key, step.key) not in occupied]
+
+
+def walk(engine, wf, req, step_key: str, actor) -> bool:
+    """Advance ``req`` along the shortest path to ``step_key``; False if a step refused its example."""
+    path = path_to(wf, step_key)
+    for here, there in zip(path, path[1:]):
+        try:
+            engine.transition(req.id, "advance", actor, data=wf.step(here).example_for(there), target=there)
+        except RongtongError:
+            return False
+    return True
+
+
+def backdate_some(platform, rng: random.Random) -> None:
+    """Move every third open request 3 to 30 days into the past so the inbox has overdue work."""
+    open_ids = [r.id for r in ServiceRequest.select(ServiceRequest.id)
+                .where(ServiceRequest.status == "open").order_by(ServiceRequest.id)]
+    for request_id in open_ids[1::3]:
+        backdate(platform, request_id, days=rng.choice([3, 8, 15, 30]))
+
+
+def path_to(workflow, step_key: str) -> list[str]:
+    """The shortest chain of advances from the first step to ``step_key`` (branches included)."""
+    first = workflow.steps[0].key
+    previous = {first: None}
+    queue = [first]
+    while queue:
+        here = queue.pop(0)
+        if here == step_key:
+            break
+        for there in workflow.next_of(here):
+            if there not in previous:
+                previous[there] = here
+                queue.append(there)
+    path, node = [], step_key
+    while node is not None:
+        path.append(node)
+        node = previous.get(node)
+    return list(reversed(path)) if path[-1] == first else [first]
 
 
 def backdate(platform, request_id: int, days: int) -> None:
@@ -135,46 +211,63 @@ def backdate(platform, request_id: int, days: int) -> None:
                               due_at=clock.due_at).where(ServiceRequest.id == request_id).execute()
 
 
+def _insert_rows(model, columns, rows) -> None:
+    """``executemany`` of ready-made rows (already in database form) into ``model``'s table. Columns
+    not listed get their field default once (computed, converted), not once per row; peewee's
+    per-value SQL building is what made ``insert_many`` the bottleneck of ``--size``."""
+    fields = model._meta.fields
+    rest = [f for name, f in fields.items() if name not in columns and f is not model._meta.primary_key]
+    extra = tuple(f.db_value(f.default() if callable(f.default) else f.default) for f in rest)
+    names = [fields[c].column_name for c in columns] + [f.column_name for f in rest]
+    left, right = database.quote  # the identifier quotes: '""' on SQLite and PostgreSQL
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        left + model._meta.table_name + right, ", ".join(left + n + right for n in names),
+        ", ".join([database.param] * len(names)))
+    with database.atomic():
+        database.cursor().executemany(sql, [row + extra for row in rows])
+
+
 def bulk_load(platform, size: int, rng: random.Random) -> None:
-    """N enterprises and 10×N requests with bulk inserts and a progress bar."""
+    """N enterprises and 10×N requests with bulk inserts and a progress bar (100,000 and 1,000,000
+    in a few minutes). Rows go in as plain tuples in chunks of 50,000, one transaction each; due
+    dates are computed once per (opening day, time limit), not once per row."""
     services = list(platform.registry.services.values())
     if not services:
         raise RongtongError("--size needs at least one enabled service plugin")
-    chunk = 1000
+    chunk = 50_000
     now = utcnow()
+    dt = ServiceRequest.opened_at.db_value
+    stamp = dt(now)
+    ent_columns = ("name", "credit_code", "scale", "kind", "industry", "region", "status", "created_at", "updated_at")
     with click.progressbar(length=size, label="enterprises") as bar:
         for start in range(0, size, chunk):
-            n = min(chunk, size - start)
-            rows = [{"name": f"企业{start + i:07d}", "credit_code": make_credit_code(f"9113{start + i:013d}"),
-                     "scale": SCALES[(start + i) % 4], "kind": KINDS[(start + i) % 4],
-                     "industry": INDUSTRIES[(start + i) % 8], "region": REGIONS[(start + i) % 8],
-                     "status": "admitted", "created_at": now, "updated_at": now} for i in range(n)]
-            with database.atomic():
-                Enterprise.insert_many(rows).execute()
-            bar.update(n)
+            rows = [(f"企业{i:07d}", make_credit_code(f"9113{i:013d}"), SCALES[i % 4], KINDS[i % 4],
+                     INDUSTRIES[i % 8], REGIONS[i % 8], "admitted", stamp, stamp)
+                    for i in range(start, min(start + chunk, size))]
+            _insert_rows(Enterprise, ent_columns, rows)
+            bar.update(len(rows))
     first_id = Enterprise.select(Enterprise.id).order_by(Enterprise.id).first().id
     ent_ids = [r[0] for r in Enterprise.select(Enterprise.id).tuples()]
+    plans = [(service, platform.registry.workflow(service.workflow)) for service in services]
+    calendar = platform.calendar
+    due = functools.lru_cache(maxsize=None)(lambda opened, days: dt(calendar.due_at(opened, days)))
+    openings = [now - datetime.timedelta(days=d) for d in range(61)]
+    req_columns = ("enterprise", "service_key", "workflow_key", "workflow_version", "current_step", "status", "title",
+                   "description", "data", "opened_at", "step_started_at", "due_at", "step_due_at", "version")
+    empty = ServiceRequest.data.db_value({})
     total = size * 10
     with click.progressbar(length=total, label="requests") as bar:
-        for start in range(0, total, chunk * 5):
-            n = min(chunk * 5, total - start)
+        for start in range(0, total, chunk):
             rows = []
-            for i in range(n):
-                service = services[(start + i) % len(services)]
-                wf = platform.registry.workflow(service.workflow)
-                step = wf.steps[(start + i) % len(wf.steps)]
-                opened = now - datetime.timedelta(days=rng.randint(0, 60))
-                rows.append({
-                    "enterprise": ent_ids[(start + i) % len(ent_ids)], "service_key": service.key,
-                    "workflow_key": wf.key, "workflow_version": wf.version, "current_step": step.key,
-                    "status": "open", "title": f"{service.title} #{start + i}", "description": "", "data": "{}",
-                    "opened_at": opened, "step_started_at": opened,
-                    "due_at": platform.calendar.due_at(opened, wf.total_days),
-                    "step_due_at": platform.calendar.due_at(opened, step.time_limit_days), "version": 1,
-                })
-            with database.atomic():
-                ServiceRequest.insert_many(rows).execute()
-            bar.update(n)
+            for i in range(start, min(start + chunk, total)):
+                service, wf = plans[i % len(plans)]
+                step = wf.steps[i % len(wf.steps)]
+                opened = openings[rng.randint(0, 60)]
+                rows.append((ent_ids[i % len(ent_ids)], service.key, wf.key, wf.version, step.key, "open",
+                             f"{service.title} #{i}", "", empty, dt(opened), dt(opened),
+                             due(opened, wf.total_days), due(opened, step.time_limit_days), 1))
+            _insert_rows(ServiceRequest, req_columns, rows)
+            bar.update(len(rows))
     audit.record("bulk_load", "core_servicerequest", "", {"enterprises": size, "requests": total, "first_enterprise": first_id})
 
 
@@ -201,12 +294,18 @@ def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_fil
     else:
         ctx = seed_people(rng)
         with audit.acting_as(ctx["admin"]):
-            n = seed_requests(platform, ctx, rng)
             context = {"rng": rng, "platform": platform, "enterprises": ctx["enterprises"],
                        "users": {"admin": [ctx["admin"]], "staff": ctx["staff"], "expert": [ctx["expert"]],
                                  "evaluator": [ctx["evaluator"]], "enterprise": ctx["enterprise_users"]},
                        "departments": ctx["departments"]}
+            seed_requests(platform, ctx, rng)
             platform.registry.notify("seed_demo", registry=platform.registry, context=context)
+            fill_empty_steps(platform, ctx)
+            backdate_some(platform, rng)
+            n = ServiceRequest.select().count()
+        missing = empty_steps(platform)
+        if missing:
+            click.echo(f"demo: no open request waits at {', '.join(missing)}", err=True)
         click.echo(f"demo platform built in {path}: {len(ctx['enterprises'])} enterprises, {n} requests, "
                    f"plugins: {', '.join(enabled) or 'none'}")
     if not serve:

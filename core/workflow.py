@@ -50,6 +50,13 @@ class Step:
     next_steps: tuple[str, ...] | None = None  # None: the next step in order
     description: str = ""
     example: dict | None = None  # valid example step data: used by the demo, docs and OpenAPI
+    branch_examples: dict | None = None  # {next step: example data} where a branch needs other data
+
+    def example_for(self, target: str | None = None) -> dict:
+        """Example step data for advancing to ``target`` (the demo walks every branch with it)."""
+        if target and self.branch_examples and target in self.branch_examples:
+            return dict(self.branch_examples[target])
+        return dict(self.example or {})
 
     def label(self, lang: str = "zh_Hans_CN") -> str:
         return self.title_en if lang == "en" and self.title_en else self.title

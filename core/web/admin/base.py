@@ -307,7 +307,7 @@ class SecureModelView(SecureViewMixin, ModelView):
         except RongtongError as exc:
             flash(exc.message, "error")
             return False
-        except peewee.IntegrityError as exc:
+        except (peewee.IntegrityError, peewee.DataError) as exc:
             flash(_("The record could not be saved: %(error)s", error=integrity_message(exc)), "error")
             return False
         self.after_model_change(form, model, is_created)

@@ -14,7 +14,7 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import filters as pw_filters
 from markupsafe import Markup
-from wtforms import PasswordField, SelectMultipleField
+from wtforms import PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -53,6 +53,33 @@ def _indexed(model) -> set[str]:
         if columns:
             names.add(columns[0])
     return names
+
+
+class CommaListField(StringField):
+    """A :class:`core.fields.ListField` edited as one line of comma-separated values
+    (Chinese commas accepted); the model gets a list."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if isinstance(self.data, (list, tuple)):
+            return ", ".join(str(v) for v in self.data)
+        return self.data or ""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            text = (valuelist[0] or "").replace("，", ",").replace("、", ",")
+            self.data = [v.strip() for v in text.split(",") if v.strip()]
+
+    def pre_validate(self, form):
+        """The column stores the values joined by commas: its length limit applies to that text."""
+        from wtforms.validators import ValidationError as WTFValidationError
+
+        stored = ",".join(self.data or [])
+        for validator in self.validators:
+            limit = getattr(validator, "max", -1)
+            if isinstance(validator, Length) and limit is not None and limit >= 0 and len(stored) > limit:
+                raise WTFValidationError(_("At most %(n)s characters.", n=limit))
 
 
 def default_options(model) -> dict:
@@ -95,6 +122,7 @@ def default_options(model) -> dict:
         "column_details_exclude_list": [n for n, f in fields.items() if _hidden(model, n, f)],
         "form_excluded_columns": [n for n, f in fields.items() if _hidden(model, n, f) or isinstance(f, JSONField)],
         "form_ajax_refs": ajax_refs,
+        "form_overrides": {n: CommaListField for n, f in fields.items() if isinstance(f, ListField)},
     }
     return options
 

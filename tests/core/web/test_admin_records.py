@@ -204,3 +204,39 @@ def test_a_plugin_view_with_an_unknown_permission_stops_start_up(make_platform):
     platform.registry.pm.register(types.SimpleNamespace(register_admin_views=register_admin_views), name="typo")
     with pytest.raises(PluginError, match="typo.*unknown permission 'sample.typo'"):
         create_app(platform=platform)
+
+
+def test_list_columns_are_edited_as_comma_separated_text(app):
+    """A ListField (e.g. an investor's industries) gets a text input: values joined by commas when
+    shown, split again when posted, and the column's length limit applies to the joined text."""
+    import peewee
+    from werkzeug.datastructures import MultiDict
+    from wtfpeewee.orm import model_form
+
+    from core.fields import ListField
+    from core.models import BaseModel
+    from core.web.admin.base import ScopedModelConverter
+    from core.web.admin.generated import CommaListField, default_options
+
+    class Investor(BaseModel):
+        name = peewee.CharField(max_length=50)
+        industries = ListField(max_length=20, default="")
+
+        class Meta:
+            table_name = "test_investor"
+
+    options = default_options(Investor)
+    assert options["form_overrides"] == {"industries": CommaListField}
+
+    class Converter(ScopedModelConverter):
+        pass
+
+    view = type("V", (), {"form_overrides": options["form_overrides"], "_form_ajax_refs": {}})()
+    form_class = model_form(Investor, converter=Converter(view))
+    with app.test_request_context("/"):
+        form = form_class(obj=Investor(name="甲", industries=["制造", "医药"]))
+        assert 'value="制造, 医药"' in form.industries()
+        form = form_class(MultiDict({"name": "甲", "industries": "制造，医药、 新能源 ,"}))
+        assert form.validate() and form.industries.data == ["制造", "医药", "新能源"]
+        form = form_class(MultiDict({"name": "甲", "industries": "一二三四五六七八九十, 十一十二十三十四十五"}))
+        assert not form.validate() and "20" in form.industries.errors[0]

@@ -35,14 +35,6 @@ def seed(registry, context) -> None:
     if platform is None or KEY not in registry.services or not enterprises or staff is None or investor is None:
         return
     experts = list(User.select().where(User.roles.contains("expert")).order_by(User.id).limit(2))
-    engine = platform.engine
-    req = engine.open_request(enterprise=enterprises[0], service_key=KEY, actor=staff, title="股权融资 1000 万元",
-                              data={"kind": "equity", "amount": "1000", "purpose": "扩建生产线"})
-    steps = {s.key: dict(s.example) for s in WORKFLOW.steps}
-    steps["evaluation"]["investors"] = [investor.id]
-    for key in ("survey", "plan", "preparation"):
-        engine.transition(req.id, "advance", staff, data=steps[key])
-    case = case_of(req)
     while len(experts) < 2:  # a panel needs two experts; the demo cast has one
         from core.demo import DEMO_PASSWORDS
 
@@ -52,12 +44,27 @@ def seed(registry, context) -> None:
         expert.save()
         audit.record_create(expert)
         experts.append(expert)
-    for i, expert in enumerate(experts):
-        audit.record_create(ExpertScore.create(case=case, expert=expert, score=80 + 5 * i, comment="成长性良好",
-                                               scored_at=utcnow()))
-    for key in ("evaluation", "meeting"):
-        engine.transition(req.id, "advance", staff, data=steps[key])
+    engine = platform.engine
+    steps = {s.key: dict(s.example) for s in WORKFLOW.steps}
+    steps["evaluation"]["investors"] = [investor.id]
+    keys = [s.key for s in WORKFLOW.steps]
+    # one case waiting at each step, so every screen of the workflow has something to show
+    for index, at in enumerate(WORKFLOW.steps):
+        req = engine.open_request(enterprise=enterprises[index % len(enterprises)], service_key=KEY, actor=staff,
+                                  title=f"股权融资 1000 万元（{at.title}）",
+                                  data={"kind": "equity", "amount": "1000", "purpose": "扩建生产线"})
+        case = case_of(req)
+        for key in keys[:index]:
+            if key == "evaluation":  # the panel has scored, independently
+                for i, expert in enumerate(experts):
+                    audit.record_create(ExpertScore.create(case=case, expert=expert, score=80 + 5 * i,
+                                                           comment="成长性良好", scored_at=utcnow()))
+            engine.transition(req.id, "advance", staff, data=steps[key])
+        if at.key == "evaluation":  # named, one of two has scored
+            for i, expert in enumerate(experts):
+                audit.record_create(ExpertScore.create(case=case, expert=expert, score=None if i else 78,
+                                                       comment="" if i else "需补充财务预测", scored_at=None if i else utcnow()))
     fund = Fund.create(case=case, amount=800, received_on=datetime.date(2026, 9, 10), source_kind="investor",
-                       source_name=investor.name)
+                       source_name=investor.name)  # the case at fund tracking
     audit.record_create(fund)
     audit.record_create(FundUse.create(fund=fund, used_on=datetime.date(2026, 10, 1), amount=300, purpose="采购设备"))

@@ -37,15 +37,18 @@ def seed(registry, context) -> None:
     if platform is None or KEY not in registry.services or len(enterprises) < 2 or staff is None:
         return
     engine = platform.engine
-    req = engine.open_request(enterprise=enterprises[0], service_key=KEY, actor=staff,
-                              title=f"{investors[0].name}：投资项目", data={"investor": investors[0].id})
     examples = {s.key: dict(s.example or {}) for s in WORKFLOW.steps}
     examples["screening"].update(investor=investors[0].id, target=enterprises[1].id)
-    for step in WORKFLOW.steps[:-1]:
-        engine.transition(req.id, "advance", staff, data=examples[step.key])
+    # one project waiting at each step, so every screen of the workflow has something to show
+    for index, at in enumerate(WORKFLOW.steps):
+        inv = investors[index % len(investors)]
+        req = engine.open_request(enterprise=enterprises[index % len(enterprises)], service_key=KEY, actor=staff,
+                                  title=f"{inv.name}：投资项目（{at.title}）", data={"investor": inv.id})
+        for step in WORKFLOW.steps[:index]:
+            engine.transition(req.id, "advance", staff, data=examples[step.key])
     from .steps import project_of
 
-    project = project_of(req)
+    project = project_of(req)  # the one at tracking
     for period, revenue in (("2026-Q3", 1200), ("2026-Q4", 1350)):
         audit.record_create(FollowUp.create(project=project, period=period, revenue=revenue, profit=revenue / 10,
                                             employees=85, note="经营正常", recorded_by=staff))

@@ -43,24 +43,33 @@ def seed(registry, context) -> None:
     for ent in enterprises[:4]:
         surveys.submit_answer(survey, ent, {"kind": rng.choice(["贸易洽谈", "展览展示"])}, staff)
     engine = platform.engine
-    req = engine.open_request(enterprise=enterprises[0], service_key=KEY, actor=staff, title="智能制造产品对接会")
     steps = {s.key: dict(s.example) for s in WORKFLOW.steps}
     steps["survey"].update(survey=survey.id, quality_enterprises=[qe.id for qe in database[:3]])
     planned = PlannedActivity.get_or_none(PlannedActivity.title == "智能制造产品对接会")
-    steps["plan"]["planned_activity"] = planned.id if planned else None
+    today = datetime.date.today()  # so the demo's open notice still takes registrations
+    steps["plan"].update(planned_activity=planned.id if planned else None,
+                         starts_on=(today + datetime.timedelta(days=30)).isoformat(),
+                         registration_deadline=(today + datetime.timedelta(days=14)).isoformat())
+    keys = [s.key for s in WORKFLOW.steps]
     from .steps import activity_of
 
-    for key in ("survey", "plan"):
-        engine.transition(req.id, "advance", staff, data=steps[key])
-    activity = activity_of(req)
-    for qe in database[:3]:
-        audit.record_create(Registration.create(activity=activity, enterprise=qe.enterprise, contact_name="联系人",
-                                                status="approved", decided_by=staff))
-    for key in ("notice", "preparation", "event"):
-        engine.transition(req.id, "advance", staff, data=steps[key])
-    n = Negotiation.create(activity=activity, enterprise=database[1].enterprise, counterpart="某整车厂",
-                           subject="零部件年度供货", amount=600, status="agreed")
-    audit.record_create(n)
-    audit.record_create(NegotiationFollowUp.create(negotiation=n, followed_on=datetime.date(2026, 11, 2),
-                                                   progress="完成样品测试", problems="付款周期过长",
-                                                   coordination="平台协调约定 60 天账期", recorded_by=staff))
+    # an activity waiting at each step, so every screen of the workflow has something to show (three at
+    # the summary: other demos complete some requests waiting at their last step)
+    last = len(WORKFLOW.steps) - 1
+    for index, at in list(enumerate(WORKFLOW.steps)) + [(last, WORKFLOW.steps[last])] * 2:
+        req = engine.open_request(enterprise=enterprises[index % len(enterprises)], service_key=KEY, actor=staff,
+                                  title=f"智能制造产品对接会（{at.title}）")
+        activity = activity_of(req)
+        for key in keys[:index]:
+            if key == "notice":
+                for qe in database[:3]:
+                    audit.record_create(Registration.create(activity=activity, enterprise=qe.enterprise,
+                                                            contact_name="联系人", status="approved", decided_by=staff))
+            engine.transition(req.id, "advance", staff, data=steps[key])
+        if index >= keys.index("follow_up"):
+            n = Negotiation.create(activity=activity, enterprise=database[1].enterprise, counterpart="某整车厂",
+                                   subject="零部件年度供货", amount=600, status="agreed")
+            audit.record_create(n)
+            audit.record_create(NegotiationFollowUp.create(negotiation=n, followed_on=datetime.date(2026, 11, 2),
+                                                           progress="完成样品测试", problems="付款周期过长",
+                                                           coordination="平台协调约定 60 天账期", recorded_by=staff))

@@ -227,9 +227,12 @@ def test_admin_hides_scores_until_the_panel_has_scored(api, app, client, login, 
 def test_seed_demo(platform, people, client, login):
     ctx = {"platform": platform, "enterprises": [people.ent_a, people.ent_b], "users": {"staff": [people.staff]}}
     platform.registry.notify("seed_demo", registry=platform.registry, context=ctx)
-    case = Case.select().first()
-    assert case.request.current_step == "tracking" and Fund.select().count() == 1
-    assert ExpertScore.select().where(ExpertScore.score.is_null(False)).count() == 2
+    steps = [c.request.current_step for c in Case.select()]
+    assert sorted(steps) == sorted(s.key for s in WORKFLOW.steps)  # one case waiting at each step
+    assert Fund.get().case.request.current_step == "tracking"
+    waiting = Case.get(Case.request.in_(ServiceRequest.select(ServiceRequest.id)
+                                        .where(ServiceRequest.current_step == "evaluation")))
+    assert [s.score is not None for s in waiting.scores.order_by(ExpertScore.id)] == [True, False]
     login(client, people.staff)  # every admin screen renders the demo records
     assert visit_admin(client, "financing", MODELS) == {}
 

@@ -151,8 +151,11 @@ def test_seed_demo(platform, people, client, login):
     ctx = {"platform": platform, "rng": random.Random(1), "enterprises": [people.ent_a, people.ent_b],
            "users": {"staff": [people.staff]}}
     platform.registry.notify("seed_demo", registry=platform.registry, context=ctx)
-    activity = Activity.select().first()
-    assert activity.request.current_step == "follow_up" and activity.negotiations.count() == 1
+    steps = [a.request.current_step for a in Activity.select()]
+    assert set(steps) == {s.key for s in WORKFLOW.steps}  # activities waiting at each step
+    at_notice = Activity.get(Activity.request.in_(ServiceRequest.select(ServiceRequest.id)
+                                                  .where(ServiceRequest.current_step == "notice")))
+    assert at_notice.registration_deadline >= datetime.date.today()  # the demo notice takes registrations
     assert PlannedActivity.select().count() == 6
     login(client, people.staff)  # every admin screen renders the demo records
     assert visit_admin(client, "promotion", MODELS) == {}

@@ -146,3 +146,17 @@ def test_staff_advances_an_overdue_request_and_enterprise_sees_only_its_own(brow
 
     assert not violations, violations
     assert len(list(shots.iterdir())) >= 7
+
+
+def test_a_missing_browser_skips_locally_but_fails_when_required(monkeypatch):
+    """CI sets RONGTONG_REQUIRE_BROWSER=1: there a missing Chromium is a failure, not a skip."""
+    import sys
+
+    module = sys.modules[__name__]
+    monkeypatch.setattr(module, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("RONGTONG_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="required"):
+        _require_browser()
+    monkeypatch.delenv("RONGTONG_REQUIRE_BROWSER")
+    with pytest.raises(pytest.skip.Exception):
+        _require_browser()

@@ -142,10 +142,19 @@ def test_staff_advances_an_overdue_request_and_enterprise_sees_only_its_own(brow
     page.screenshot(path=str(shots / "enterprise-follow.png"), full_page=True)
     response = page.goto(f"{base}/my/requests/{theirs.id}")
     assert response.status == 404 and "乙公司的请求" not in page.content()
+    # file a new request through the portal form (with its CSRF token, as a browser does)
+    page.goto(f"{base}/services/sample/apply")
+    page.fill("#title", "新的服务申请")
+    with page.expect_navigation():
+        page.click("form.card button[type=submit]")
+    assert "/my/requests/" in page.url and "新的服务申请" in page.inner_text("h1")
+    page.screenshot(path=str(shots / "enterprise-filed.png"), full_page=True)
+    assert ServiceRequest.select().where((ServiceRequest.title == "新的服务申请")
+                                         & (ServiceRequest.enterprise == people.ent_a.id)).count() == 1
     ent.close()
 
     assert not violations, violations
-    assert len(list(shots.iterdir())) >= 7
+    assert len(list(shots.iterdir())) >= 8
 
 
 def test_a_missing_browser_skips_locally_but_fails_when_required(monkeypatch):

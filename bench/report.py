@@ -1,4 +1,7 @@
-"""Write benchmark figures into docs/benchmarks.md (one row per measurement, replaced on re-run)."""
+"""Write benchmark figures into docs/benchmarks.md (one row per measurement, replaced on re-run).
+
+Only the first table (the core's) is rewritten; every section after it ("## Notes", other
+benchmarks' sections) is kept as it is."""
 from __future__ import annotations
 
 import datetime
@@ -44,18 +47,18 @@ def machine() -> str:
 def record(name: str, figure: str, target: str, passed: bool | None) -> None:
     """Add or replace the row ``name`` in docs/benchmarks.md and print it."""
     rows = {}
-    notes = ""
+    rest = ""
     if DOC.exists():
         text = DOC.read_text(encoding="utf-8")
-        for line in text.splitlines():
+        cut = text.find("\n## ", len("# Benchmarks"))  # our table ends at the next section
+        ours, rest = (text, "") if cut < 0 else (text[:cut], text[cut:])
+        for line in ours.splitlines():
             m = re.match(r"^\| (?!measurement|---)(.+?) \|", line)
             if m:
                 rows[m.group(1)] = line
-        if "\n## Notes" in text:
-            notes = text[text.index("\n## Notes"):]
     result = "n/a" if passed is None else ("pass" if passed else "**FAIL**")
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     rows[name] = f"| {name} | {figure} | {target} | {result} | {stamp} | {machine()} |"
     DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(HEADER + "\n".join(rows.values()) + "\n" + notes, encoding="utf-8")
+    DOC.write_text(HEADER + "\n".join(rows.values()) + "\n" + rest, encoding="utf-8")
     print(f"{name}: {figure} (target {target}) {result}")

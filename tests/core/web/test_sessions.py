@@ -154,3 +154,11 @@ def test_dead_sessions_are_cleaned_up_at_login(client, people, login, csrf_token
         client.post("/logout", data={"csrf_token": csrf_token(client, "/my/requests")})
     rows = list(UserSession.select().where(UserSession.user == people.user_a.id))
     assert len(rows) == 1 and rows[0].revoked_at is not None  # only the last, already revoked
+
+
+def test_a_bearer_header_never_falls_back_to_the_cookie(client, people, login):
+    """A request that names a token (even a bad one) is not authenticated by the session cookie."""
+    login(client, people.user_a)
+    assert client.get("/my/requests").status_code == 200
+    response = client.get("/my/requests", headers={"Authorization": "Bearer rt_not-a-token"})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")

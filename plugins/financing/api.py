@@ -186,8 +186,8 @@ def fund_uses(fund_id: int, data=None):
             Fund.select().where(Fund.id == fund.id).for_update().execute()
         used = sum((u.amount for u in FundUse.select().where(FundUse.fund == fund.id)), 0)
         if used + data["amount"] > fund.amount:
-            raise ValidationFailed(_("Invalid data."), {"amount": [_("More than the funds left (%(left)s).",
-                                                                      left=f"{fund.amount - used:.2f}")]})
+            left = "%.2f" % (fund.amount - used)
+            raise ValidationFailed(_("Invalid data."), {"amount": [_("More than the funds left (%(left)s).", left=left)]})
         return FundUseSchema().dump(_create(FundUse, {**data, "fund": fund}))
 
 

@@ -68,7 +68,8 @@ class AnnualPlanSchema(Schema):
     def _within_budget(self, data, **kwargs):
         total = sum(a["budget"] for a in data.get("activities", []))
         if "budget" in data and total > data["budget"]:
-            raise ValidationError(_("The activities' budgets (%(total)s) exceed the plan's budget.", total=f"{total:.2f}"),
+            shown = "%.2f" % total
+            raise ValidationError(_("The activities' budgets (%(total)s) exceed the plan's budget.", total=shown),
                                   "activities")
 
 

@@ -12,9 +12,10 @@ from core.models import Department, Enterprise, ServiceRequest, Transition, User
 from core.security import is_staff, scope_query
 from core.web.api.auth import api_user
 from core.web.api.messages import translate_messages
-from core.web.api.resources.common import ID, keyset_page, platform, scoped_or_404
+from core.web.api.resources.common import ID, keyset_page, platform, prepared, scope_key, scoped_or_404
 from core.web.api.routing import Operation, body, query
 from core.web.api.schemas import (
+    Cursor,
     ServiceRequestDetailSchema,
     ServiceRequestPageSchema,
     ServiceRequestQuerySchema,
@@ -39,13 +40,37 @@ def overdue_condition(now):
     return (ServiceRequest.status == "open") & (step_late | late)
 
 
+FILTERS = frozenset({"service", "status", "step", "enterprise_id", "overdue"})
+
+
+def _scoped_requests(user):
+    """Requests the user may see, with their enterprise's id and name from a join."""
+    q = (ServiceRequest.select(ServiceRequest, Enterprise.id, Enterprise.name)
+         .join(Enterprise, on=(ServiceRequest.enterprise == Enterprise.id)))
+    return scope_query(q, ServiceRequest, user)
+
+
+def _unfiltered_page(user, limit, cursor):
+    """The list without filters (the common case: newest first, page by page), SQL written once."""
+    if cursor is None:
+        rows = prepared(("requests", scope_key(user)),
+                        lambda n: _scoped_requests(user).order_by(ServiceRequest.id.desc()).limit(n), limit + 1)
+    else:
+        rows = prepared(("requests-after", scope_key(user)),
+                        lambda after, n: _scoped_requests(user).where(ServiceRequest.id < after)
+                        .order_by(ServiceRequest.id.desc()).limit(n), cursor, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": rows, "next_cursor": Cursor.encode(rows[-1].id) if more and rows else None}
+
+
 def list_requests():
     """One query for the page, whatever its size: the enterprise's name comes from a join and
     every other reference is dumped as an id."""
     user, args = api_user(), query()
-    q = (ServiceRequest.select(ServiceRequest, Enterprise.id, Enterprise.name)
-         .join(Enterprise, on=(ServiceRequest.enterprise == Enterprise.id)))
-    q = scope_query(q, ServiceRequest, user)
+    if not FILTERS.intersection(args):
+        return _unfiltered_page(user, args["limit"], args.get("cursor"))
+    q = _scoped_requests(user)
     if "service" in args:
         q = q.where(ServiceRequest.service_key == args["service"])
     if "status" in args:
@@ -97,12 +122,11 @@ def detail(req, user):
 
 def get_request(request_id):
     user = api_user()
-    query = (ServiceRequest.select(ServiceRequest, Enterprise.id, Enterprise.name)
-             .join(Enterprise, on=(ServiceRequest.enterprise == Enterprise.id)))
-    req = scope_query(query, ServiceRequest, user).where(ServiceRequest.id == request_id).first()
-    if req is None:
+    rows = prepared(("request", scope_key(user)),
+                    lambda pk: _scoped_requests(user).where(ServiceRequest.id == pk).limit(1), request_id)
+    if not rows:
         raise NotFound(_not_found())
-    return detail(req, user)
+    return detail(rows[0], user)
 
 
 # --- Filing -----------------------------------------------------------------------------------------

@@ -57,7 +57,6 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
         MAX_CONTENT_LENGTH=int(config.get("attachments.max_bytes", 10 * 1024 * 1024)) + 64 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_CHECK_DEFAULT=False,  # check_csrf below decides, with the Bearer exemption
-        JSON_AS_ASCII=False,
     )
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories(app, platform))
     app.debug = bool(config.get("site.debug"))

@@ -12,6 +12,8 @@ and follow their requests — one place for every service ("one-stop", DB1302 5.
   enterprise's: row scope from :mod:`core.security`), status, current step, due date and the
   timeline; the outcomes the user may take (e.g. evaluate, withdraw) are offered as forms.
 * ``/services/<key>/apply`` — file a request through :meth:`WorkflowEngine.open_request`.
+* ``/my/notifications`` — the user's in-app messages (:mod:`core.notify`: survey invitations,
+  registrations, deadlines), newest first; "mark all as read".
 """
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ from flask_login import current_user, login_required
 
 from core.errors import RongtongError
 from core.i18n import _, lazy_gettext as _l
-from core.models import OUTCOMES, REQUEST_STATUSES, ROLES, Department, ServiceRequest, Transition, User, utcnow
+from core.models import (OUTCOMES, REQUEST_STATUSES, ROLES, Department, Notification, ServiceRequest, Transition, User,
+                         utcnow)
 from core.security import get_scoped, has_permission, scope_query
 from core.web.admin.requests import flatten_errors, html_fields, parse_step_data
 from core.workflow import NEEDS_REASON
@@ -268,6 +271,43 @@ def apply(key):
                            values=values, errors=errors), status
 
 
+# --- Notifications -------------------------------------------------------------------------------
+
+def notification_link(link: str) -> str | None:
+    """A notification's link if it points into this site (a path, or the configured site URL)."""
+    from core.web.auth import safe_next
+
+    link = (link or "").strip()
+    site = (platform().config.get("site.url") or "").rstrip("/")
+    if site and link.startswith(site + "/"):
+        link = link[len(site):]
+    return safe_next(link)
+
+
+def unread_count(user, cap: int = 99) -> int:
+    """Unread notifications of ``user`` (counted up to ``cap``; the badge shows "99+")."""
+    return (Notification.select(Notification.id)
+            .where((Notification.user == user.id) & Notification.read_at.is_null()).limit(cap + 1).count())
+
+
+@bp.route("/my/notifications")
+@login_required
+def notifications():
+    rows = list(Notification.select().where(Notification.user == current_user.id)
+                .order_by(Notification.id.desc()).limit(PAGE_SIZE))
+    items = [{"n": n, "link": notification_link(n.link)} for n in rows]
+    return render_template("portal/notifications.html", items=items)
+
+
+@bp.route("/my/notifications/read", methods=["POST"])
+@login_required
+def notifications_read():
+    """Mark all of the user's notifications as read (only the user's own)."""
+    (Notification.update(read_at=utcnow())
+     .where((Notification.user == current_user.id) & Notification.read_at.is_null()).execute())
+    return redirect(url_for("portal.notifications"))
+
+
 # --- Forms generated from marshmallow schemas (the same inputs as the staff request page) ---------------
 
 def _action_form(action) -> dict:
@@ -277,3 +317,10 @@ def _action_form(action) -> dict:
 
 def init_portal(app, platform_) -> None:
     app.register_blueprint(bp)
+
+    @app.context_processor
+    def _portal_context():
+        def badge():
+            return unread_count(current_user) if current_user.is_authenticated else 0
+
+        return {"unread_notifications": badge}

@@ -84,6 +84,8 @@ TABLE = [
     ("/logout", "POST", public()),
     ("/password", "GET POST", logged_in()),
     ("/my/requests", "GET", logged_in()),
+    ("/my/notifications", "GET", logged_in()),
+    ("/my/notifications/read", "POST", logged_in()),  # marks only the caller's own
     ("/my/requests/<int(max=2147483647):request_id>", "GET", a_object(*SEEING)),
     ("/my/requests/<int(max=2147483647):request_id>/act", "POST", a_object(*SEEING)),
     ("/services/<key>/apply", "GET POST", with_(roles("enterprise"), admin="denied")),  # own enterprise only

@@ -1,4 +1,5 @@
-"""The audit trail (issue 2 §6): append-only, hash-chained, written in the change's transaction.
+"""The audit trail (issue 2 §6; DB1302 5.3.2 technical protection of the platform's records):
+append-only, hash-chained, written in the change's transaction.
 
 Tampering through SQL — editing, deleting or reordering rows — is found by `rongtong audit verify`
 (exit 1, naming the first broken row). Database guards refuse UPDATE and DELETE on both engines.

@@ -1,5 +1,6 @@
 """The database layer (issue 2 §2): SQLite with WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE
-write transactions; PostgreSQL from a URL; one lazily opened connection per thread."""
+write transactions; PostgreSQL from a URL (DB1302 5.3.2: the engine for active/standby operation);
+one lazily opened connection per thread."""
 from __future__ import annotations
 
 import sqlite3

@@ -120,13 +120,18 @@ def detail(req, user):
     return req
 
 
-def get_request(request_id):
-    user = api_user()
+def _one(user, request_id):
+    """The request with its enterprise's id and name if the user may see it, else a 404."""
     rows = prepared(("request", scope_key(user)),
                     lambda pk: _scoped_requests(user).where(ServiceRequest.id == pk).limit(1), request_id)
     if not rows:
         raise NotFound(_not_found())
-    return detail(rows[0], user)
+    return rows[0]
+
+
+def get_request(request_id):
+    user = api_user()
+    return detail(_one(user, request_id), user)
 
 
 # --- Filing -----------------------------------------------------------------------------------------
@@ -172,12 +177,19 @@ def create_request():
 
 # --- Transitions ------------------------------------------------------------------------------------
 
-def _history(req):
+def _with_actor():
     actor = User.alias()
-    rows = (Transition.select(Transition, actor.id, actor.username, actor.display_name)
-            .join(actor, peewee.JOIN.LEFT_OUTER, on=(Transition.actor == actor.id))
-            .where(Transition.request == req.id)
-            .order_by(Transition.created_at, Transition.id))
+    return (Transition.select(Transition, actor.id, actor.username, actor.display_name)
+            .join(actor, peewee.JOIN.LEFT_OUTER, on=(Transition.actor == actor.id)))
+
+
+def _history(req, transition_id=None):
+    """The request's transitions, oldest first (only ``transition_id`` when given)."""
+    if transition_id is None:
+        rows = _with_actor().where(Transition.request == req.id).order_by(Transition.created_at, Transition.id)
+    else:
+        rows = prepared(("transition",), lambda pk, tid: _with_actor().where(
+            (Transition.request == pk) & (Transition.id == tid)), req.id, transition_id)
     out = []
     for t in rows:
         who = t.actor if t.actor_id is not None else None
@@ -202,7 +214,7 @@ def post_transition(request_id):
     naming the fields under ``data`` and writes nothing; a stale ``version`` is a 409."""
     user, data = api_user(), body()
     engine = platform().engine
-    req = scoped_or_404(ServiceRequest, request_id, user, _not_found())
+    req = _one(user, request_id)
     if req.version != data["version"]:
         raise Conflict(_("This request was changed by someone else (version %(v)s is now %(n)s). Reload and try again.",
                          v=data["version"], n=req.version))
@@ -219,9 +231,8 @@ def post_transition(request_id):
             raise ValidationFailed(_("The step data is invalid."), {"data": translate_messages(exc.messages)})
     transition = engine.transition(req.id, data["outcome"], user, reason=data["reason"], data=data["data"],
                                    target=data["target"], expected_version=data["version"], assignee=assignee)
-    req = ServiceRequest.get_by_id(req.id)
-    history = [t for t in _history(req) if t["id"] == transition.id]
-    return {"transition": history[0], "request": detail(req, user)}, 201
+    req = _one(user, req.id)
+    return {"transition": _history(req, transition.id)[0], "request": detail(req, user)}, 201
 
 
 def operations():

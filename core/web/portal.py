@@ -25,7 +25,7 @@ from core.errors import RongtongError
 from core.i18n import _, lazy_gettext as _l
 from core.models import (OUTCOMES, REQUEST_STATUSES, ROLES, Department, Notification, ServiceRequest, Transition, User,
                          utcnow)
-from core.security import get_scoped, has_permission, scope_query
+from core.security import get_scoped, has_permission, is_staff, scope_query
 from core.web.admin.requests import flatten_errors, html_fields, parse_step_data
 from core.workflow import NEEDS_REASON
 
@@ -131,9 +131,13 @@ def _may_file() -> bool:
 
 
 def _my_requests_query(user):
+    """Enterprise users: their enterprise's requests; experts and evaluators: those assigned to
+    them; staff: those they filed (their work queue is the admin inbox)."""
     query = scope_query(ServiceRequest.select(), ServiceRequest, user)
     if user.enterprise_id:
         return query.where(ServiceRequest.enterprise == user.enterprise_id)
+    if user.has_role("expert", "evaluator") and not is_staff(user):
+        return query.where(ServiceRequest.assignee == user.id)
     return query.where(ServiceRequest.created_by == user.id)
 
 

@@ -275,3 +275,12 @@ def test_notifications_inbox_shows_only_mine_with_safe_links(client, people, log
     assert Notification.select().where(Notification.read_at.is_null()).count() == 1
     assert Notification.get(Notification.subject == "乙的通知").read_at is None
     assert 'class="badge"' not in text(client.get("/my/notifications"))
+
+
+def test_experts_see_the_requests_assigned_to_them(client, platform, people, login):
+    mine = file(platform, people, people.ent_a, people.user_a, "指派给专家")
+    file(platform, people, people.ent_b, people.user_b, "未指派")
+    ServiceRequest.update(assignee=people.expert.id).where(ServiceRequest.id == mine.id).execute()
+    login(client, people.expert)
+    html = text(client.get("/my/requests"))
+    assert "指派给专家" in html and "未指派" not in html

@@ -2,79 +2,14 @@
 (DB1302 5.4.1 supervision notices, 5.4.2 feedback)."""
 from __future__ import annotations
 
-import email
-import email.policy
-import socketserver
-import threading
 
 import pytest
+
+from tests.support.smtp import SmtpSink
 
 from core.db import database
 from core.models import Notification
 from core.notify import deliver_email, notify, notify_many, unread_count
-
-
-class SmtpSink:
-    """A minimal SMTP server on 127.0.0.1 (a free port) that keeps every message it receives.
-    Enough of RFC 5321 for smtplib: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        sink = self
-
-        class Handler(socketserver.StreamRequestHandler):
-            def reply(self, line):
-                self.wfile.write(line.encode() + b"\r\n")
-
-            def handle(self):
-                self.reply("220 sink ready")
-                rcpts = []
-                while True:
-                    line = self.rfile.readline()
-                    if not line:
-                        return
-                    verb = line.decode("utf-8", "replace").strip().split(" ", 1)[0].upper()
-                    if verb in ("EHLO", "HELO"):
-                        self.reply("250 sink")
-                    elif verb == "MAIL":
-                        rcpts = []
-                        self.reply("250 OK")
-                    elif verb == "RCPT":
-                        rcpts.append(line)
-                        self.reply("250 OK")
-                    elif verb == "DATA":
-                        self.reply("354 end with .")
-                        chunks = []
-                        while True:
-                            data = self.rfile.readline()
-                            if data in (b".\r\n", b".\n", b""):
-                                break
-                            chunks.append(data[1:] if data.startswith(b"..") else data)
-                        sink.messages.append(email.message_from_bytes(b"".join(chunks), policy=email.policy.default))
-                        self.reply("250 queued")
-                    elif verb in ("RSET", "NOOP"):
-                        self.reply("250 OK")
-                    elif verb == "QUIT":
-                        self.reply("221 bye")
-                        return
-                    else:
-                        self.reply("502 not implemented")
-
-        class Server(socketserver.ThreadingTCPServer):
-            daemon_threads = True
-            allow_reuse_address = True
-
-        self.server = Server(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from plugins.evaluation.models import CommitteeMember, Evaluation, EvaluationScore, ImprovementAction
-from tests.plugins.investment.webflow import Api, field_errors
+from tests.support.apiflow import Api, field_errors
 
 
 @pytest.fixture

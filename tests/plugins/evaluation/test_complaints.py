@@ -7,7 +7,7 @@ import pytest
 from core.models import AuditEvent, ServiceRequest, Transition
 from plugins.evaluation.models import Complaint, ImprovementAction
 from tests.plugins.evaluation.conftest import complete_sample, open_sample
-from tests.plugins.investment.webflow import Api, field_errors
+from tests.support.apiflow import Api, field_errors
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from core.cli_context import CliContext
 from core.models import Notification, ServiceRequest
 from plugins.evaluation.models import SlaEvent
 from plugins.evaluation.sla import board, check
-from tests.core.test_notify import SmtpSink
+from tests.support.smtp import SmtpSink
 from tests.plugins.evaluation.conftest import open_sample, start_step_at, utc
 
 # The sample service's first step gets 5 working days. Started Wed 2026-09-23 10:00 (Shanghai):

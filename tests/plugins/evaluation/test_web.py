@@ -12,7 +12,7 @@ import pytest
 from core.models import AuditEvent, Notification
 from plugins.evaluation.models import Complaint, Survey
 from tests.plugins.evaluation.conftest import complete_sample, open_sample
-from tests.plugins.investment.webflow import Api, field_errors
+from tests.support.apiflow import Api, field_errors
 
 INSTITUTION = {"institution_id": 3, "institution_name": "省检测中心"}
 

@@ -7,7 +7,7 @@ from plugins.financing.models import MODELS, Case, ExpertScore, Fund, FundUse, L
 from plugins.financing.workflows import WORKFLOW
 from plugins.investment.models import Investor
 from tests import factories
-from tests.plugins.investment.webflow import Api, field_errors, visit_admin
+from tests.support.apiflow import Api, field_errors, visit_admin
 
 
 @pytest.fixture

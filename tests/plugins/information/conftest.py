@@ -18,7 +18,7 @@ def cast(info):
 def api(info_app, cast):
     """A client for the HTTP API of an app built on the information-only platform."""
     from core.web.tokens import issue_token
-    from tests.plugins.investment.webflow import Api
+    from tests.support.apiflow import Api
 
     return Api(info_app.test_client(), issue_token)
 

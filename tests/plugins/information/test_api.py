@@ -4,7 +4,7 @@ import datetime
 
 from core.models import AuditEvent, Notification, Transition
 from plugins.information.models import Article, Consultation, ConsultationMessage
-from tests.plugins.investment.webflow import field_errors
+from tests.support.apiflow import field_errors
 
 ARTICLE = {"title": "专精特新中小企业认定", "category": "policy", "source": "省工信厅", "summary": "认定条件",
            "body": "## 条件\n\n研发投入占比不低于 3%", "target_scales": ["small"], "featured": True}

@@ -6,7 +6,7 @@ from plugins.investment.models import MODELS, CheckItem, FollowUp, Investor, Pro
 from plugins.investment.screening import screen_targets
 from plugins.investment.workflows import WORKFLOW
 from tests import factories
-from tests.plugins.investment.webflow import Api, field_errors, visit_admin
+from tests.support.apiflow import Api, field_errors, visit_admin
 
 
 @pytest.fixture

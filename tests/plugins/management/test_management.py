@@ -8,7 +8,7 @@ from core.models import AuditEvent, ServiceRequest, Transition
 from plugins.management.models import MODELS, ManagementExpert, ManagementProject
 from plugins.management.workflows import STEPS, plan_example
 from tests import factories
-from tests.plugins.investment.webflow import Api, field_errors
+from tests.support.apiflow import Api, field_errors
 
 EXAMPLES = {s.key: s.example for s in STEPS}
 QUESTIONS = [{"key": "areas", "kind": "multiple", "text": "领域", "choices": ["战略", "财务", "品牌"]},

@@ -7,7 +7,7 @@ from core.models import Notification, ServiceRequest, Transition
 from plugins.promotion.models import (MODELS, Activity, AnnualPlan, NegotiationFollowUp, PlannedActivity,
                                       QualityEnterprise, Registration)
 from plugins.promotion.workflows import WORKFLOW
-from tests.plugins.investment.webflow import Api, field_errors, visit_admin
+from tests.support.apiflow import Api, field_errors, visit_admin
 
 
 @pytest.fixture

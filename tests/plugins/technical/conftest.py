@@ -48,6 +48,6 @@ def tech_app(tech):
 @pytest.fixture
 def api(tech_app, cast):
     from core.web.tokens import issue_token
-    from tests.plugins.investment.webflow import Api
+    from tests.support.apiflow import Api
 
     return Api(tech_app.test_client(), issue_token)

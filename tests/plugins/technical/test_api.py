@@ -3,7 +3,7 @@ through the generic request API with the right roles, refused with the wrong one
 gets field errors and writes nothing."""
 from core.models import AuditEvent, ServiceRequest, Transition
 from plugins.technical.models import Assignment, Booking, Equipment, Institution
-from tests.plugins.investment.webflow import field_errors
+from tests.support.apiflow import field_errors
 
 
 def test_workflow_end_to_end(api, cast, institutions):

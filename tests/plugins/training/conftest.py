@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from core.models import utcnow
-from tests.plugins.investment.webflow import Api
+from tests.support.apiflow import Api
 
 QUESTIONS = [
     {"key": "topics", "kind": "multiple", "text": "需要哪些培训主题？", "choices": ["精益生产", "数字化", "营销"]},

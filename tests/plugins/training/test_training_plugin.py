@@ -12,7 +12,7 @@ from plugins.training import registrations
 from plugins.training.models import MODELS, TrainingEvaluation, TrainingProgramme, TrainingRegistration, TrainingSession
 from plugins.training.workflows import STEPS
 from tests import factories
-from tests.plugins.investment.webflow import Api, field_errors
+from tests.support.apiflow import Api, field_errors
 from tests.plugins.training.conftest import QUESTIONS, session_data
 
 EXAMPLES = {s.key: s.example for s in STEPS}

@@ -8,7 +8,7 @@ from plugins.training.models import (TrainingCourse, TrainingEvaluation, Trainin
                                      TrainingSession)
 from plugins.training.workflows import STEPS
 from tests.factories import user
-from tests.plugins.investment.webflow import field_errors
+from tests.support.apiflow import field_errors
 from tests.plugins.training.conftest import session_data
 
 EXAMPLES = {s.key: s.example for s in STEPS}

@@ -52,7 +52,7 @@ def test_committee_members_declare_conflicts_before_scoring(api, people, committ
              {"has_conflict": True, "statement": "曾为被评价机构提供咨询"})
     r = api.post(people.staff, f"evaluation/evaluations/{ev['id']}/scores",
                  {"member": expert["id"], "criterion": "响应及时性", "score": "40"})
-    assert r.status_code == 422 and "conflict" in str(r.get_json()).lower()
+    assert r.status_code == 422 and "利益冲突" in str(r.get_json())
     assert EvaluationScore.select().count() == 1
 
     r = api.post(people.staff, f"evaluation/evaluations/{ev['id']}/finish", {"findings": "响应及时，材料清单不够清楚"})

@@ -71,6 +71,8 @@ def test_an_expired_link_is_refused(client, link):
 def test_staff_who_worked_on_the_request_cannot_rate_it(client, login, people, link):
     login(client, people.staff)
     r = client.get(link)
+    assert r.status_code == 403 and "不能评价自己" in r.get_data(as_text=True)
+    r = client.get(link + "?lang=en")
     assert r.status_code == 403 and "own work" in r.get_data(as_text=True)
 
 
@@ -141,8 +143,8 @@ def test_the_online_complaint_form_on_the_portal(client, login, people, done):
     assert page.status_code == 200
     token = csrf_of(page.get_data(as_text=True))
     r = client.post("/services/complaint/apply", data={
-        "csrf_token": token, "title": "投诉：报告延误", "data-channel": "online",
-        "data-description": "报告比承诺晚了一周", "data-concerns_request": str(done.id)})
+        "csrf_token": token, "title": "投诉：报告延误", "data.channel": "online",
+        "data.description": "报告比承诺晚了一周", "data.concerns_request": str(done.id)})
     assert r.status_code == 302, r.get_data(as_text=True)
     complaint = Complaint.get()
     assert complaint.concerns_request_id == done.id and complaint.complainant == str(people.user_a)

@@ -27,7 +27,9 @@ class RongtongGroup(click.Group):
         return {cmd.name: cmd for _owner, cmd in registry.commands}
 
     def list_commands(self, ctx):
-        return sorted(set(super().list_commands(ctx)) | set(self._plugin_commands(ctx)))
+        # Only the core's commands: listing plugin commands would import every plugin, and
+        # `rongtong --help` must stay fast. `rongtong plugins list` names each plugin's commands.
+        return super().list_commands(ctx)
 
     def get_command(self, ctx, name):
         cmd = super().get_command(ctx, name)
@@ -51,7 +53,7 @@ def get_cli_context_for(ctx) -> CliContext:
     return obj
 
 
-@click.group(cls=RongtongGroup, epilog="Enabled plugins add their own commands (see `rongtong plugins list`).")
+@click.group(cls=RongtongGroup, epilog="Enabled plugins add their own commands: `rongtong plugins list` names them, `rongtong NAME --help` explains one.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Configuration file (default: $RONGTONG_CONFIG, else ./rongtong.toml, else built-in defaults).")
 @click.pass_context
@@ -169,10 +171,11 @@ def plugins_list(as_json):
             "models": [m._meta.table_name for m in reg.models_of(name)],
             "workflows": sorted({k for (k, _v) in reg.workflow_versions if reg.workflow_owner.get(k) == name}),
             "services": sorted(k for k, o in reg.service_owner.items() if o == name),
+            "commands": sorted(c.name for o, c in reg.commands if o == name),
             "migrations": {"pending": pending.get(name, [])},
         })
     for name in sorted(set(reg.available) - set(reg.plugins)):
-        rows.append({"name": name, "version": None, "enabled": False, "hooks": [], "models": [],
+        rows.append({"name": name, "version": None, "enabled": False, "hooks": [], "models": [], "commands": [],
                      "workflows": [], "services": [], "requires": [], "migrations": {"pending": []}})
     if as_json:
         return echo_json(rows)
@@ -181,7 +184,8 @@ def plugins_list(as_json):
         extra = f" pending migrations: {', '.join(row['migrations']['pending'])}" if row["migrations"]["pending"] else ""
         core_mark = " (always on)" if row["name"] == CORE else ""
         click.echo(f"{row['name']:<14} {row['version'] or '-':<8} {state}{core_mark}  "
-                   f"models={len(row['models'])} workflows={','.join(row['workflows']) or '-'}{extra}")
+                   f"models={len(row['models'])} workflows={','.join(row['workflows']) or '-'}"
+                   f"{' commands=' + ','.join(row['commands']) if row['commands'] else ''}{extra}")
 
 
 @cli.group()

@@ -307,7 +307,10 @@ def audit():
 
 
 @audit.command("verify")
-def audit_verify():
+@click.option("--expect-head", "anchor", default=None, metavar="HASH",
+              help="A head hash recorded earlier (`audit head`, kept off-site): fail if that event is gone, "
+                   "which is how rows deleted from the end of the trail are caught.")
+def audit_verify(anchor):
     """Walk the hash chain; print `ok N events` or the first broken row (exit 1)."""
     from core import audit as audit_mod
 
@@ -316,7 +319,20 @@ def audit_verify():
     if broken is not None:
         click.echo(f"broken at event {broken} (after {count} good events)", err=True)
         sys.exit(1)
+    if anchor and not audit_mod.has_event_with_hash(anchor):
+        click.echo(f"anchor {anchor} not found: events after it were deleted or rewritten", err=True)
+        sys.exit(1)
     click.echo(f"ok {count} events")
+
+
+@audit.command("head")
+def audit_head():
+    """Print the id and hash of the newest event, to record off-site (see `verify --expect-head`)."""
+    from core import audit as audit_mod
+
+    get_platform()
+    head = audit_mod.head()
+    click.echo(f"{head[0]} {head[1]}" if head else "0 " + audit_mod.GENESIS)
 
 
 @cli.group()

@@ -158,6 +158,15 @@ def event_data(event) -> dict:
         return {}
 
 
+def head():
+    """``(id, hash)`` of the newest event, or None for an empty trail."""
+    return AuditEvent.select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).tuples().first()
+
+
+def has_event_with_hash(digest: str) -> bool:
+    return AuditEvent.select().where(AuditEvent.hash == digest.strip().lower()).exists()
+
+
 def verify(batch_size: int = 50000):
     """Walk the chain in id order. Returns ``(count, first_broken_id_or_None)``.
 

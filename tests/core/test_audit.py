@@ -100,6 +100,20 @@ def test_deleting_a_row_is_detected(events, tmp_path, database_url):
     assert result.returncode == 1 and "broken at event 3" in result.stderr
 
 
+def test_deleting_the_newest_rows_is_caught_by_a_recorded_head(events, tmp_path, database_url):
+    """A chain cannot tell that its tail was cut; a head hash kept off-site can (DB1302 5.3.2)."""
+    recorded = rongtong("audit", "head", cwd=tmp_path, database_url=database_url)
+    head_id, head_hash = recorded.stdout.split()
+    assert int(head_id) == AuditEvent.select().count()
+    ok = rongtong("audit", "verify", "--expect-head", head_hash, cwd=tmp_path, database_url=database_url)
+    assert ok.returncode == 0 and ok.stdout.startswith("ok ")
+    drop_guards()
+    AuditEvent.delete().where(AuditEvent.id == int(head_id)).execute()
+    assert rongtong("audit", "verify", cwd=tmp_path, database_url=database_url).returncode == 0  # the chain alone
+    cut = rongtong("audit", "verify", "--expect-head", head_hash, cwd=tmp_path, database_url=database_url)
+    assert cut.returncode == 1 and head_hash in cut.stderr
+
+
 def test_reordering_rows_is_detected(events, tmp_path, database_url):
     """Swap the contents of rows 2 and 4 (as if their ids had been exchanged)."""
     drop_guards()

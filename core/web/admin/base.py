@@ -428,9 +428,12 @@ def prefetch_foreign_keys(rows, model) -> None:
 def references_to(instance) -> list[str]:
     """Human names of what still refers to ``instance`` and would stop its deletion (foreign keys
     without ON DELETE CASCADE / SET NULL, and attachments)."""
+    from core.web.app import current_platform
+
+    registered = current_platform().registry.model_owner  # a disabled plugin's tables may not exist
     found = []
     for fk, referring in instance._meta.backrefs.items():
-        if (fk.on_delete or "").upper() in ("CASCADE", "SET NULL"):
+        if (fk.on_delete or "").upper() in ("CASCADE", "SET NULL") or referring not in registered:
             continue
         if referring.select().where(fk == instance.get_id()).exists():
             found.append(str(getattr(referring, "verbose_name", None) or referring.__name__))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from typing import Any
 
 from marshmallow import Schema, ValidationError
@@ -240,7 +241,14 @@ class Action:
 
     def as_dict(self) -> dict:
         return {"outcome": self.outcome, "targets": list(self.targets), "reason_required": self.needs_reason,
-                "fields": sorted(self.schema().fields) if self.schema else []}
+                "fields": list(field_names(self.schema)) if self.schema else []}
+
+
+@functools.lru_cache(maxsize=None)
+def field_names(schema: type[Schema]) -> tuple[str, ...]:
+    """The step schema's field names, sorted (built once per schema class: the API lists them in
+    every request's actions, and instantiating a marshmallow schema deep-copies its fields)."""
+    return tuple(sorted(schema().fields))
 
 
 class WorkflowEngine:

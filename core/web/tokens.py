@@ -43,18 +43,22 @@ def user_for_token(raw: str | None) -> User | None:
     sql, params, slot = _lookup_sql()
     params = list(params)
     params[slot] = hash_token(raw)
-    user = next(iter(User.raw(sql, *params)), None)
-    if user is None:
+    row = database.execute_sql(sql, params).fetchone()
+    if row is None:
         return None
-    used = ApiToken.last_used_at.python_value(user.token_last_used_at)
+    *values, token_id, used = row
+    user = User(__no_default__=True, **{f.name: f.python_value(v) for f, v in zip(_USER_FIELDS, values)})
+    user._dirty.clear()  # as loaded from the database: nothing to save
+    used = ApiToken.last_used_at.python_value(used)
     now = utcnow()
     if used is None or now - used >= TOUCH_EVERY:
-        ApiToken.update(last_used_at=now).where(ApiToken.id == user.token_id).execute()
+        ApiToken.update(last_used_at=now).where(ApiToken.id == token_id).execute()
     return user
 
 
 _HASH_SLOT = "\x00token-hash\x00"
 _LOOKUP_SQL: dict = {}
+_USER_FIELDS = User._meta.sorted_fields
 
 
 def _lookup_sql() -> tuple[str, list, int]:
@@ -65,7 +69,7 @@ def _lookup_sql() -> tuple[str, list, int]:
     key = type(getattr(database, "obj", database))
     cached = _LOOKUP_SQL.get(key)
     if cached is None:
-        query = (User.select(User, ApiToken.id.alias("token_id"), ApiToken.last_used_at.alias("token_last_used_at"))
+        query = (User.select(*_USER_FIELDS, ApiToken.id, ApiToken.last_used_at)
                  .join(ApiToken, on=(ApiToken.user == User.id))
                  .where((ApiToken.token_hash == _HASH_SLOT) & (ApiToken.revoked == False)  # noqa: E712
                         & (User.active == True)))  # noqa: E712

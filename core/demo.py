@@ -268,6 +268,9 @@ def bulk_load(platform, size: int, rng: random.Random) -> None:
                              due(opened, wf.total_days), due(opened, step.time_limit_days), 1))
             _insert_rows(ServiceRequest, req_columns, rows)
             bar.update(len(rows))
+    # Table statistics for the query planner: without them SQLite answers "status IN (...)" on a
+    # million requests by sorting every matching row instead of walking the ids newest first.
+    database.execute_sql("ANALYZE")
     audit.record("bulk_load", "core_servicerequest", "", {"enterprises": size, "requests": total, "first_enterprise": first_id})
 
 

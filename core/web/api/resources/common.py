@@ -69,25 +69,27 @@ def prepared(key, build, *values):
     kind rather than on every call: for the read API's wide joined selects, writing the SQL costs
     more than SQLite takes to run it (issue 3 "5. Speed": within 0.75x of a bare Flask + peewee
     endpoint). ``key`` must name everything that shapes the SQL except ``values`` (which must be
-    plain parameters: ids, limits, cursors); ``build`` must be cheap to call."""
+    plain parameters: ids, limits, cursors)."""
     db = database.obj
     full_key = (type(db), key)
     hit = _PREPARED.get(full_key)
     if hit is None:
         slots = SLOTS[:len(values)]
-        sql, params = build(*slots).sql()
+        template = build(*slots)
+        sql, params = template.sql()
         try:
-            hit = (sql, params, [params.index(slot) for slot in slots])
+            hit = (sql, params, [params.index(slot) for slot in slots], template)
         except ValueError:  # a value did not become a parameter: never cache this shape
             hit = False
         if len(_PREPARED) >= _PREPARED_MAX:
             _PREPARED.clear()
         _PREPARED[full_key] = hit
-    query = build(*values)
     if not hit:
-        return list(query)
-    sql, params, positions = hit
+        return list(build(*values))
+    sql, params, positions, template = hit
     params = list(params)
     for position, value in zip(positions, values):
         params[position] = value
-    return list(query.execute(_WrittenSQL(db, sql, params)))
+    # The template's clone only turns rows into models (same columns and joins); the SQL run is
+    # the one written above, with this call's values.
+    return list(template.clone().execute(_WrittenSQL(db, sql, params)))

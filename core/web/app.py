@@ -19,7 +19,6 @@ Security decisions made here, once for every surface:
 """
 from __future__ import annotations
 
-import importlib.util
 import secrets
 
 from flask import Flask, request, session
@@ -77,12 +76,10 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
     auth.init_auth(app, login)
     _init_templates(app, platform)
 
-    # The admin and the API live in their own packages (built alongside); wire them when present.
-    for name, init in (("core.web.api", "init_api"), ("core.web.admin", "init_admin")):
-        spec = importlib.util.find_spec(name)
-        if spec is not None and spec.origin is not None:  # a real package, not a half-built folder
-            module = importlib.import_module(name)
-            getattr(module, init)(app, platform)
+    from core.web import admin, api
+
+    api.init_api(app, platform)
+    admin.init_admin(app, platform)
 
     portal.init_portal(app, platform)
 

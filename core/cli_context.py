@@ -56,10 +56,15 @@ def get_platform():
 
 
 def pass_platform(func):
-    """Decorator: call the command with the Platform as first argument."""
+    """Decorator: call the command with the Platform as first argument, translating in the site's
+    language (reports, notifications sent from cron)."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        return func(get_platform(), *args, **kwargs)
+        from core.i18n import site_language
+
+        platform = get_platform()
+        with site_language(platform):
+            return func(platform, *args, **kwargs)
 
     return wrapper

@@ -170,6 +170,9 @@ def test_sla_check_command_twice_sends_once_in_app_and_by_smtp(make_eval_platfor
         assert sorted(m["To"].addresses[0].addr_spec for m in sink.messages) == [
             "admin@example.com", "head@example.com", "staff@example.com"]
         assert Notification.select().count() == 3
+        # Sent from cron, yet in the site's language (Chinese by default), mail and inbox alike.
+        subjects = {m["Subject"] for m in sink.messages} | {n.subject for n in Notification.select()}
+        assert all(("时限" in s or "超时" in s or "督办" in s or "逾期" in s) for s in subjects), subjects
 
 
 def test_sla_check_refuses_a_bad_now(platform):

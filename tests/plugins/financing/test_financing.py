@@ -196,7 +196,7 @@ def test_debt_case_goes_to_banks_and_reports(api, people, experts, registers):
     ctx = CliContext(None)
     ctx._platform = api.client.application.extensions["rongtong"]
     out = CliRunner().invoke(financing, ["report", "--period", "2026-Q3", "--format", "csv"], obj=ctx)
-    assert out.exit_code == 0 and "450.50" in out.output and "Bank loan" in out.output
+    assert out.exit_code == 0 and "450.50" in out.output and "银行贷款" in out.output  # the site language (DB1302: Chinese by default)
     bad = CliRunner().invoke(financing, ["report", "--period", "2026-13"], obj=ctx)
     assert bad.exit_code == 2 and "month" in bad.output
 

@@ -17,10 +17,24 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import peewee
+from playhouse.shortcuts import ReconnectMixin
 
 from core.errors import ConfigError
 
 database = peewee.DatabaseProxy()
+
+
+class ReconnectingPostgresqlDatabase(ReconnectMixin, peewee.PostgresqlDatabase):
+    """PostgreSQL that opens a new connection when the server dropped the old one (a restart, a
+    failover to the standby, an idle timeout), outside a transaction only: a statement inside a
+    transaction still fails, so nothing is half-written silently."""
+
+    reconnect_errors = (
+        (peewee.OperationalError, "server closed the connection"),
+        (peewee.OperationalError, "terminating connection"),
+        (peewee.OperationalError, "could not receive data from server"),
+        (peewee.InterfaceError, "connection already closed"),
+    )
 
 
 def make_database(url: str, busy_timeout_ms: int = 10000) -> peewee.Database:
@@ -47,7 +61,7 @@ def make_database(url: str, busy_timeout_ms: int = 10000) -> peewee.Database:
         name = parsed.path.lstrip("/")
         if not name:
             raise ConfigError(f"database.url: no database name in {url!r}")
-        return peewee.PostgresqlDatabase(
+        return ReconnectingPostgresqlDatabase(
             unquote(name),
             user=unquote(parsed.username) if parsed.username else None,
             password=unquote(parsed.password) if parsed.password else None,

@@ -3,6 +3,7 @@ write transactions; PostgreSQL from a URL (DB1302 5.3.2: the engine for active/s
 one lazily opened connection per thread."""
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -125,3 +126,21 @@ def test_the_test_database_is_the_configured_engine(platform, database_url):
     """The suite runs on PostgreSQL when RONGTONG_TEST_DATABASE_URL is set, else on SQLite."""
     assert is_postgres() == database_url.startswith("postgresql://")
     assert database.obj is platform.db
+
+
+@pytest.mark.skipif(not os.environ.get("RONGTONG_TEST_DATABASE_URL"), reason="PostgreSQL only: needs a server to drop the connection")
+def test_postgres_reconnects_after_the_server_drops_the_connection(platform):
+    """A restarted server or a failover to the standby (DB1302 5.3.2) must not leave every later
+    request failing until the workers are restarted."""
+    import psycopg2
+
+    from core.models import Enterprise
+
+    pid = platform.db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+    admin = psycopg2.connect(os.environ["RONGTONG_TEST_DATABASE_URL"])
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    admin.close()
+    assert Enterprise.select().count() == 0
+    assert platform.db.execute_sql("SELECT pg_backend_pid()").fetchone()[0] != pid

@@ -390,8 +390,11 @@ def demo(port, host, no_serve, size, db_file):
 
 def main(argv=None):
     """Console entry point: turns user errors into one line and an exit status."""
+    import logging
+
     from core.errors import RongtongError
 
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         cli.main(args=argv, prog_name="rongtong", standalone_mode=False)
     except click.exceptions.Abort:

@@ -72,6 +72,7 @@ class SecuritySchema(_Strict):
 class ServerSchema(_Strict):
     bind = fields.String()
     workers = fields.Integer(strict=True, validate=validate.Range(min=1, max=64))
+    trusted_proxies = fields.Integer(strict=True, validate=validate.Range(min=0, max=5))
 
 
 class AttachmentsSchema(_Strict):

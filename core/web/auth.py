@@ -149,7 +149,7 @@ def login():
     wait = throttle_wait(username, ip, config)
     if wait is not None:
         minutes = max(1, int(wait.total_seconds() // 60) + (1 if wait.total_seconds() % 60 else 0))
-        audit.record("login_throttled", "login", username[:64], {}, actor=None, ip=ip)
+        record_throttled(username[:64], ip)
         message = _("Too many failed login attempts. Please wait %(minutes)s minutes and try again.", minutes=minutes)
         return render_template("auth/login.html", form=form, error=message), 429
     user = User.get_or_none(User.username == username)
@@ -278,3 +278,16 @@ def init_auth(app, login_manager) -> None:
     @app.context_processor
     def _auth_context():
         return {"current_user": current_user}
+
+
+def record_throttled(username: str, ip: str) -> None:
+    """Audit a refused (throttled) attempt — once a minute per account and address, so a flood of
+    blocked attempts cannot flood the audit trail."""
+    from core.models import AuditEvent, utcnow
+
+    recent = (AuditEvent.select().where((AuditEvent.action == "login_throttled")
+                                        & (AuditEvent.created_at >= utcnow() - datetime.timedelta(minutes=1))
+                                        & (AuditEvent.object_id == username) & (AuditEvent.ip == (ip or "")))
+              .exists())
+    if not recent:
+        audit.record("login_throttled", "login", username, {}, actor=None, ip=ip)

@@ -47,6 +47,17 @@ def test_a_file_only_needs_the_keys_it_changes(clean_env):
     assert config.get("calendar.extra_holidays") == [datetime.date(2026, 3, 2), datetime.date(2026, 3, 3)]
 
 
+def test_reverse_proxy_hops_are_a_documented_setting(clean_env):
+    """Behind nginx the operator sets how many proxies to trust (login throttling and the audit
+    trail then see the client's address, not the proxy's)."""
+    assert load_config().get("server.trusted_proxies") == 0
+    write_config(clean_env, "[server]\ntrusted_proxies = 1\n")
+    assert load_config().get("server.trusted_proxies") == 1
+    write_config(clean_env, '[server]\ntrusted_proxies = "yes"\n')
+    with pytest.raises(ConfigError, match="server.trusted_proxies"):
+        load_config()
+
+
 def test_precedence_argument_then_env_then_local_file(clean_env, monkeypatch):
     write_config(clean_env, '[site]\nname = "local"\n')
     write_config(clean_env, '[site]\nname = "env"\n', "env.toml")

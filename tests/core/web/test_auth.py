@@ -72,6 +72,10 @@ def test_throttling_per_account_then_success_after_the_window(client, people, lo
     assert blocked.status_code == 429
     assert "Too many failed login attempts" in blocked.get_data(as_text=True)
     assert len(events("login_throttled")) == 1
+    # a flood of blocked attempts is audited once a minute, not once per attempt
+    for _ in range(3):
+        assert login(client, people.user_a).status_code == 429
+    assert len(events("login_throttled")) == 1
     assert UserSession.select().count() == 0
     # another account from another address is not affected
     other = client.application.test_client()

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from core.config import Config
     from core.models import ServiceRequest, Transition
-    from core.plugins import AdminViewSpec, ApiResource, Permission, ServiceEntry
+    from core.plugins import AdminViewSpec, ApiResource, Permission, PortalLink, ServiceEntry
     from core.workflow import Workflow
 
 
@@ -87,6 +87,13 @@ def register_api_resources(registry: "Any") -> "list[ApiResource]":
 @hookspec
 def register_blueprints() -> "list[flask.Blueprint]":
     """Return Flask blueprints (portal pages, downloads). Their names must be unique."""
+
+
+@hookspec
+def register_portal_links() -> "list[PortalLink]":
+    """Return ``core.plugins.PortalLink`` objects: public portal pages of this plugin (endpoint,
+    Chinese and English titles) shown in the portal's main menu, in ``order``. The endpoint must be
+    one of the plugin's blueprints' views."""
 
 
 @hookspec

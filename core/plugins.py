@@ -88,6 +88,16 @@ class ApiResource:
     permission: str | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class PortalLink:
+    """A public portal page in the main menu (e.g. the information plugin's articles)."""
+
+    endpoint: str
+    title: str
+    title_en: str
+    order: int = 100
+
+
 @dataclasses.dataclass
 class LoadedPlugin:
     name: str

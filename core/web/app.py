@@ -27,6 +27,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from core.config import Config, load_config
+from core.errors import PluginError
 from core.plugins import unique
 from core.platform import Platform
 
@@ -87,6 +88,12 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
     unique("blueprint", ((o, bp.name) for o, bp in blueprints), reserved=app.blueprints.keys())
     for _owner, bp in blueprints:
         app.register_blueprint(bp)
+    links = platform.registry.call("register_portal_links")
+    unique("portal link", ((o, link.endpoint) for o, link in links))
+    for owner, link in links:
+        if link.endpoint not in app.view_functions:
+            raise PluginError(f"plugin {owner!r}: portal link to unknown endpoint {link.endpoint!r}")
+    app.jinja_env.globals["portal_links"] = sorted((link for _o, link in links), key=lambda l: (l.order, l.endpoint))
     app.extensions["csrf"] = csrf
     hops = int(config.get("server.trusted_proxies", 0) or 0)
     if hops:  # behind a reverse proxy: take the client's address (login throttling, audit) from it

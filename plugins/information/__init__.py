@@ -75,6 +75,13 @@ def register_blueprints():
 
 
 @hookimpl
+def register_portal_links():
+    from core.plugins import PortalLink
+
+    return [PortalLink("information.article_list", "政策信息", "Information", order=10)]
+
+
+@hookimpl
 def register_commands():
     from .cli import information
 

@@ -67,6 +67,13 @@ def register_blueprints():
 
 
 @hookimpl
+def register_portal_links():
+    from core.plugins import PortalLink
+
+    return [PortalLink("promotion.activity_list", "推广活动", "Promotion events", order=20)]
+
+
+@hookimpl
 def on_transition(request, transition, workflow):
     from .steps import on_transition as apply
 

@@ -150,6 +150,38 @@ def test_register_blueprints(platform):
     assert isinstance(blueprints[0], flask.Blueprint)
 
 
+def test_register_portal_links_puts_plugin_pages_in_the_portal_menu(platform):
+    from core.web import create_app
+
+    links = [(owner, link.endpoint) for owner, link in platform.registry.call("register_portal_links")]
+    assert links == [("sample", "sample.hello")]
+    client = create_app(platform=platform).test_client()
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/sample/hello"' in home and "示例页面" in home
+    assert "Sample page" in client.get("/?lang=en").get_data(as_text=True)
+
+
+def test_a_portal_link_to_an_unknown_page_stops_start_up(platform, monkeypatch):
+    import pytest
+
+    from core.errors import PluginError
+    from core.plugins import PortalLink
+    from core.web import create_app
+
+    monkeypatch.setattr(sampleplugin, "register_portal_links", lambda: [PortalLink("sample.nope", "无", "None")])
+    monkeypatch.setattr(platform.registry, "call", _patched_call(platform.registry.call))
+    with pytest.raises(PluginError, match="sample.nope"):
+        create_app(platform=platform)
+
+
+def _patched_call(original):
+    def call(hook, **kwargs):
+        if hook == "register_portal_links":
+            return [("sample", link) for link in sampleplugin.register_portal_links()]
+        return original(hook, **kwargs)
+    return call
+
+
 def test_register_commands(platform):
     commands = [(owner, cmd) for owner, cmd in platform.registry.commands if owner == "sample"]
     assert commands == [("sample", sampleplugin.hello_command)]

@@ -53,11 +53,11 @@ def list_surveys():
 
 
 def get_survey(survey_id):
-    return _scoped(Survey, survey_id, _("Survey not found."))
+    return _scoped(Survey, survey_id, _("Satisfaction survey not found."))
 
 
 def answer_survey(survey_id, data):
-    survey = _scoped(Survey, survey_id, _("Survey not found."))
+    survey = _scoped(Survey, survey_id, _("Satisfaction survey not found."))
     return surveys.answer(_platform(), survey, data, user=api_user()), 200
 
 

@@ -153,7 +153,7 @@ class CommitteeMember(BaseModel):
                                        verbose_name=_l("Committee"))
     user = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", verbose_name=_l("User"))
     name = peewee.CharField(max_length=100, verbose_name=_l("Name"))
-    organisation = peewee.CharField(max_length=200, default="", verbose_name=_l("Organisation"))
+    organisation = peewee.CharField(max_length=200, default="", verbose_name=_l("Employer"))
     external = peewee.BooleanField(default=False, verbose_name=_l("Third-party expert"))
     role = peewee.CharField(max_length=16, default="member", verbose_name=_l("Role"))
     declared_at = peewee.DateTimeField(null=True, verbose_name=_l("Declared at"))

@@ -88,6 +88,24 @@ class MailSchema(_Strict):
     username = fields.String()
     password = fields.String()
     starttls = StrictBool()
+    # The outbox worker (core.notify): how often it looks for mail, how often it retries.
+    worker_interval_seconds = fields.Integer(strict=True, validate=validate.Range(min=1, max=3600))
+    max_attempts = fields.Integer(strict=True, validate=validate.Range(min=1, max=100))
+    retry_seconds = fields.Integer(strict=True, validate=validate.Range(min=1, max=86400))
+    lease_seconds = fields.Integer(strict=True, validate=validate.Range(min=5, max=86400))
+
+
+class RoutingSchema(_Strict):
+    """DB1302 5.1.2: services map to departments; requests land in a department's queue."""
+
+    # {service key: department key}; checked against the registered services and departments.
+    services = fields.Dict(keys=fields.String(), values=fields.String())
+    # "round_robin": a filed request goes to the next member of its department; "none": it waits
+    # in the queue until the department head assigns it.
+    assign = fields.String(validate=validate.OneOf(("round_robin", "none")))
+    # The comprehensive management board (DB1302 4.4.4): a department key; escalations climb
+    # handler -> department head -> the board's members, and reach the admins only when nobody is there.
+    board_department = fields.String()
 
 
 class CalendarSchema(_Strict):
@@ -110,6 +128,7 @@ class ConfigSchema(_Strict):
     attachments = fields.Nested(AttachmentsSchema)
     mail = fields.Nested(MailSchema)
     calendar = fields.Nested(CalendarSchema)
+    routing = fields.Nested(RoutingSchema)
     # Both validated further by core.plugins once plugins are loaded.
     plugins = fields.Dict(keys=fields.String(), values=fields.Raw())
     workflows = fields.Dict(keys=fields.String(), values=fields.Raw())

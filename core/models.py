@@ -137,6 +137,8 @@ class Department(BaseModel):
     name = peewee.CharField(max_length=100, verbose_name=_l("Name"))
     name_en = peewee.CharField(max_length=100, default="", verbose_name=_l("English name"))
     duties = peewee.TextField(default="", verbose_name=_l("Duties"))
+    # Round-robin pointer (DB1302 5.1.2 routing): the member who was handed the last request.
+    last_assignee_id = peewee.IntegerField(null=True, verbose_name=_l("Last assigned to"))
 
     class Meta:
         table_name = "core_department"
@@ -389,6 +391,9 @@ class Attachment(BaseModel):
     description = peewee.CharField(max_length=300, default="", verbose_name=_l("Description"))
     uploaded_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", verbose_name=_l("Uploaded by"))
     created_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Uploaded at"))
+    # The case file (DB1302 6.4.1.2 c): a file sent with a message, and whether only staff see it.
+    message_id = peewee.IntegerField(null=True, index=True, verbose_name=_l("Message"))
+    internal = peewee.BooleanField(default=False, verbose_name=_l("Internal (staff only)"))
 
     class Meta:
         table_name = "core_attachment"
@@ -410,9 +415,84 @@ class Notification(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow, index=True, verbose_name=_l("Created at"))
     read_at = peewee.DateTimeField(null=True, verbose_name=_l("Read at"))
     emailed_at = peewee.DateTimeField(null=True, verbose_name=_l("E-mailed at"))
+    event = peewee.CharField(max_length=64, default="", verbose_name=_l("Event"))
+    request_id = peewee.IntegerField(null=True, verbose_name=_l("Request"))
 
     class Meta:
         table_name = "core_notification"
+        indexes = ((("user", "read_at"), False),)
+
+
+MESSAGE_KINDS = (
+    ("message", _l("Message")),        # enterprise <-> staff, both sides read it
+    ("note", _l("Internal note")),     # staff only
+    ("materials", _l("Materials supplied")),  # the enterprise's answer to a pause (补正)
+)
+
+
+class RequestMessage(BaseModel):
+    """One entry of a request's thread (the case file): a message between the enterprise and the
+    platform, or an internal note only staff read. Files sent with it are attachments of the
+    request carrying ``message_id`` (DB1302 6.4.1.2 c records of every service)."""
+
+    verbose_name = _l("Message")
+
+    request = peewee.ForeignKeyField(ServiceRequest, backref="messages", on_delete="RESTRICT",
+                                     verbose_name=_l("Request"))
+    author = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", verbose_name=_l("Author"))
+    kind = peewee.CharField(max_length=16, choices=MESSAGE_KINDS, default="message", verbose_name=_l("Kind"))
+    body = peewee.TextField(default="", verbose_name=_l("Message"))
+    internal = peewee.BooleanField(default=False, verbose_name=_l("Internal (staff only)"))
+    created_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Time"))
+
+    class Meta:
+        table_name = "core_message"
+        indexes = ((("request", "created_at"), False),)
+
+
+OUTBOX_STATUSES = (
+    ("pending", _l("Pending")),
+    ("sending", _l("Sending")),
+    ("sent", _l("Sent")),
+    ("failed", _l("Failed")),
+)
+
+
+class OutboxMessage(BaseModel):
+    """An e-mail to deliver, written in the same transaction as the event that caused it (the
+    transactional outbox). A worker claims a row with a lease, sends it, and marks it sent; a
+    killed worker's lease runs out and the row is tried again, with the same Message-ID."""
+
+    verbose_name = _l("Outgoing e-mail")
+
+    notification = peewee.ForeignKeyField(Notification, backref="outbox", on_delete="CASCADE",
+                                          verbose_name=_l("Notification"))
+    recipient = peewee.CharField(max_length=200, verbose_name=_l("Recipient"))
+    status = peewee.CharField(max_length=16, choices=OUTBOX_STATUSES, default="pending", verbose_name=_l("Status"))
+    attempts = peewee.IntegerField(default=0, verbose_name=_l("Attempts"))
+    next_attempt_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Next attempt"))
+    lease_until = peewee.DateTimeField(null=True, verbose_name=_l("Claimed until"))
+    last_error = peewee.CharField(max_length=300, default="", verbose_name=_l("Last error"))
+    created_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Created at"))
+    sent_at = peewee.DateTimeField(null=True, verbose_name=_l("Sent at"))
+
+    class Meta:
+        table_name = "core_outbox"
+        indexes = ((("status", "next_attempt_at"), False),)
+
+
+class ServiceRoute(BaseModel):
+    """Which department serves a service (DB1302 5.1.2): a filed request lands in its queue. Set
+    in the admin; ``[routing.services]`` in config gives the defaults."""
+
+    verbose_name = _l("Service routing")
+
+    service_key = peewee.CharField(max_length=64, unique=True, verbose_name=_l("Service"))
+    department = peewee.ForeignKeyField(Department, backref="routes", on_delete="CASCADE",
+                                        verbose_name=_l("Department"))
+
+    class Meta:
+        table_name = "core_serviceroute"
 
 
 CORE_MODELS = [
@@ -426,4 +506,7 @@ CORE_MODELS = [
     AuditEvent,
     Attachment,
     Notification,
+    RequestMessage,
+    OutboxMessage,
+    ServiceRoute,
 ]

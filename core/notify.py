@@ -32,15 +32,41 @@ log = logging.getLogger(__name__)
 KINDS = ("info", "warning", "breach", "escalation", "survey", "complaint", "task")
 
 
-def notify(user, subject: str, body: str = "", link: str = "", kind: str = "info",
-           dedupe_key: str | None = None) -> Notification | None:
-    """Put a message in ``user``'s inbox. Returns the new Notification, or None when ``user`` is
-    missing or a notification with ``dedupe_key`` already exists."""
+def in_language(text, language: str | None) -> str:
+    """Render ``text`` (a str or a lazy gettext string with its variables) in ``language``, the
+    recipient's, when a translation context is active; plain strings are returned as they are."""
+    if text is None:
+        return ""
+    if isinstance(text, str) or not language:
+        return str(text)
+    try:
+        from flask_babel import force_locale
+
+        with force_locale(language):
+            return str(text)
+    except RuntimeError:  # no application context: the caller's locale
+        return str(text)
+
+
+def notify(user, subject, body="", link: str = "", kind: str = "info",
+           dedupe_key: str | None = None, *, event: str = "", request=None) -> Notification | None:
+    """Put a message in ``user``'s inbox. ``subject`` and ``body`` may be lazy gettext strings
+    (``_l("Request %(id)s was paused", id=req.id)``): they are rendered in the recipient's language.
+    ``event`` names what happened (``request.paused``), ``request`` the request it concerns.
+    Returns the new Notification, or None when ``user`` is missing or a notification with
+    ``dedupe_key`` already exists."""
     if user is None:
         return None
-    user_id = user if isinstance(user, int) else user.id
-    subject = str(subject)[:200]
+    if isinstance(user, int):
+        user = User.get_or_none(User.id == user)
+        if user is None:
+            return None
+    user_id = user.id
+    language = getattr(user, "language", None)
+    subject = in_language(subject, language)[:200]
+    body = in_language(body, language)
     link = str(link or "")[:300]
+    request_id = getattr(request, "id", request)
     if dedupe_key is not None:
         dedupe_key = str(dedupe_key)[:200]
         if Notification.select().where(Notification.dedupe_key == dedupe_key).exists():
@@ -48,7 +74,8 @@ def notify(user, subject: str, body: str = "", link: str = "", kind: str = "info
     try:
         with database.atomic():  # a savepoint inside the caller's transaction
             return Notification.create(user=user_id, subject=subject, body=str(body or ""), link=link,
-                                       kind=str(kind)[:32], dedupe_key=dedupe_key)
+                                       kind=str(kind)[:32], dedupe_key=dedupe_key, event=str(event or "")[:64],
+                                       request_id=request_id)
     except peewee.IntegrityError:
         # Someone else inserted the same key between our check and the insert.
         if dedupe_key is not None and Notification.select().where(Notification.dedupe_key == dedupe_key).exists():
@@ -56,8 +83,8 @@ def notify(user, subject: str, body: str = "", link: str = "", kind: str = "info
         raise
 
 
-def notify_many(users, subject: str, body: str = "", link: str = "", kind: str = "info",
-                dedupe_prefix: str | None = None) -> list[Notification]:
+def notify_many(users, subject, body="", link: str = "", kind: str = "info",
+                dedupe_prefix: str | None = None, *, event: str = "", request=None) -> list[Notification]:
     """:func:`notify` each distinct user; the dedupe key of each is ``<dedupe_prefix>:<user id>``."""
     sent, seen = [], set()
     for user in users:
@@ -65,7 +92,7 @@ def notify_many(users, subject: str, body: str = "", link: str = "", kind: str =
             continue
         seen.add(user.id)
         key = f"{dedupe_prefix}:{user.id}" if dedupe_prefix is not None else None
-        n = notify(user, subject, body, link, kind, key)
+        n = notify(user, subject, body, link, kind, key, event=event, request=request)
         if n is not None:
             sent.append(n)
     return sent

@@ -158,6 +158,15 @@ TABLE = [
     ("/promotion/activities/<int(max=2147483647):activity_id>/register", "POST",
      {"anonymous": "login", "ent_a": "reach", "ent_b": "reach", "expert": "forbidden", "evaluator": "forbidden",
       "staff": "forbidden", "admin": "forbidden"}),
+    # training: published sessions are public; enterprise users register and cancel their own
+    # (DB1302 6.4.3 d; plugins/training/portal.py)
+    ("/training/sessions", "GET", public()),
+    ("/training/my", "GET", logged_in()),
+    ("/training/sessions/<int(max=2147483647):session_id>/register", "POST",
+     {"anonymous": "login", "ent_a": "reach", "ent_b": "reach", "expert": "forbidden", "evaluator": "forbidden",
+      "staff": "forbidden", "admin": "forbidden"}),
+    ("/training/registrations/<int(max=2147483647):registration_id>/cancel", "POST",
+     reach(roles("staff", "enterprise"))),  # training.registration.cancel; only one's own (else 404)
 ]
 
 

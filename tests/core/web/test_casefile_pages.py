@@ -77,6 +77,11 @@ def test_consultation_walk_through_both_pages(client, login, people, platform):
     assert 'value="resume"' not in page  # one "answer and resume" form, no bare resume button
     assert "该企业去年已获省级认定" not in page and "核查记录.txt" not in page
     assert client.get(f"/my/requests/{req.id}/files/{secret.id}").status_code == 404
+    admin_page = client.get(f"/admin/core/request/{req.id}/")  # the enterprise may open it: no note there either
+    assert admin_page.status_code == 200
+    assert "该企业去年已获省级认定" not in text(admin_page) and "核查记录.txt" not in text(admin_page)
+    assert 'id="rt-message-internal"' not in text(admin_page)
+    assert client.get(f"/admin/core/attachment/{secret.id}/download/").status_code == 404
     token = portal_csrf(client, req)
     response = client.post(f"/my/requests/{req.id}/reply", data={
         "csrf_token": token, "body": "财报见附件", "version": str(reload(req).version),

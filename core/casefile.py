@@ -154,9 +154,8 @@ def _close(checked):
 
 # --- Writing ----------------------------------------------------------------------------------------
 
-def _clean_body(body) -> str | None:
-    text = (body or "").strip() if isinstance(body, str) else ""
-    return text
+def _clean_body(body) -> str:
+    return body.strip() if isinstance(body, str) else ""
 
 
 def _body_errors(text: str) -> dict:
@@ -243,7 +242,7 @@ def post_message(request, author, body, *, internal: bool = False, files=(), con
             kind = "note" if internal else "message"
             msg = _write(request, author, text, checked, config, kind=kind, internal=internal)
             key = f"request.message:{msg.id}"
-            if internal:
+            if internal:  # a working note: nobody is told
                 pass
             elif is_requester(author, request):
                 _tell_handlers(request, author, _l("New message from %(enterprise)s on request #%(id)s: %(title)s",

@@ -23,7 +23,6 @@ import hashlib
 import json
 import tempfile
 
-import peewee
 from marshmallow import ValidationError
 
 from core import audit
@@ -60,11 +59,6 @@ def is_requester(user, request) -> bool:
 def may_write(user, request) -> bool:
     """The requesting enterprise's users, staff and admins, and the assigned expert or evaluator."""
     return is_requester(user, request) or sees_internal(user, request)
-
-
-def side_of(user, request) -> str:
-    """``"enterprise"`` for the requesting enterprise's users, else ``"platform"``."""
-    return "enterprise" if user is not None and is_requester(user, request) else "platform"
 
 
 def _writer_or_404(user, request):
@@ -380,8 +374,34 @@ def visible_attachments(request, viewer) -> list[Attachment]:
     return list(query)
 
 
-def _name(user) -> str:
-    return (user.display_name or user.username) if user is not None else ""
+# The thread and the log are read on every request page and API detail: their SQL is written once
+# per database (peewee's query building costs more than running them; see core/workflow.py).
+_statements: dict = {}
+
+
+def _sql(name: str) -> str:
+    param = database.obj.param
+    key = (param, name)
+    if key not in _statements:
+        _statements[key] = {
+            "messages": 'SELECT m.*, u.username AS author_username, u.display_name AS author_display_name, '
+                        'u.roles AS author_roles, u.enterprise_id AS author_enterprise_id, u.active AS author_active '
+                        'FROM "core_message" AS m LEFT OUTER JOIN "core_user" AS u ON u.id = m.author_id '
+                        f'WHERE m.request_id = {param} ORDER BY m.created_at, m.id',
+            "files": f'SELECT * FROM "core_attachment" WHERE owner_type = {param} AND owner_id = {param} '
+                     'AND message_id IS NOT NULL ORDER BY id',
+            "log": 'SELECT t.*, u.username AS actor_username, u.display_name AS actor_display_name '
+                   'FROM "core_transition" AS t LEFT OUTER JOIN "core_user" AS u ON u.id = t.actor_id '
+                   f'WHERE t.request_id = {param} ORDER BY t.created_at, t.id',
+        }[name]
+    return _statements[key]
+
+
+def _author_side(msg, request) -> str:
+    roles = set(User.roles.python_value(msg.author_roles) or ())
+    requester = (bool(msg.author_active) and "enterprise" in roles and not roles & {"admin", "staff"}
+                 and msg.author_enterprise_id == request.enterprise_id)
+    return "enterprise" if requester else "platform"
 
 
 def thread(request, viewer, *, internal: bool | None = None) -> list[dict]:
@@ -390,24 +410,19 @@ def thread(request, viewer, *, internal: bool | None = None) -> list[dict]:
     Internal notes and internal files only when the viewer :func:`sees_internal`
     (``internal=False`` forces the enterprise's view)."""
     show_internal = sees_internal(viewer, request) if internal is None else bool(internal)
-    author = User.alias()
-    query = (RequestMessage.select(RequestMessage, author)
-             .join(author, peewee.JOIN.LEFT_OUTER, on=(RequestMessage.author == author.id))
-             .where(RequestMessage.request == request.id))
-    files = Attachment.select().where((Attachment.owner_type == REQUEST_TABLE) & (Attachment.owner_id == str(request.id))
-                                      & Attachment.message_id.is_null(False))
-    if not show_internal:
-        query = query.where(RequestMessage.internal == False)  # noqa: E712
-        files = files.where(Attachment.internal == False)  # noqa: E712
     by_message: dict[int, list] = {}
-    for att in files.order_by(Attachment.id):
-        by_message.setdefault(att.message_id, []).append(att)
+    for att in Attachment.raw(_sql("files"), REQUEST_TABLE, str(request.id)):
+        if show_internal or not att.internal:
+            by_message.setdefault(att.message_id, []).append(att)
     out = []
-    for msg in query.order_by(RequestMessage.created_at, RequestMessage.id):
-        who = msg.author if msg.author_id is not None else None
-        out.append({"id": msg.id, "kind": msg.kind, "body": msg.body, "internal": msg.internal,
-                    "side": side_of(who, request) if who is not None else "platform",
-                    "author": {"id": who.id, "name": _name(who)} if who is not None else None,
+    for msg in RequestMessage.raw(_sql("messages"), request.id):
+        if msg.internal and not show_internal:
+            continue
+        known = msg.author_id is not None and msg.author_username is not None
+        out.append({"id": msg.id, "kind": msg.kind, "body": msg.body, "internal": bool(msg.internal),
+                    "side": _author_side(msg, request) if known else "platform",
+                    "author": {"id": msg.author_id, "name": msg.author_display_name or msg.author_username}
+                    if known else None,
                     "created_at": msg.created_at, "attachments": by_message.get(msg.id, [])})
     return out
 
@@ -431,24 +446,20 @@ def case_timeline(request, workflow, lang: str = "zh_Hans_CN", tz=None, *, inter
     with the thread (``messages``: a :func:`thread` already read; else read here for the same
     visibility). Entries: ``{"kind": "transition" | "message", "at", ...}``."""
     outcomes = {k: v for k, v in OUTCOMES}
-    actor = User.alias()
-    rows = (Transition.select(Transition, actor)
-            .join(actor, peewee.JOIN.LEFT_OUTER, on=(Transition.actor == actor.id))
-            .where(Transition.request == request.id).order_by(Transition.created_at, Transition.id))
     entries = []
-    for t in rows:
+    for t in Transition.raw(_sql("log"), request.id):
         left, entered = _step(workflow, t.from_step), _step(workflow, t.to_step)
         evidence = []
         if t.outcome in (ADVANCE, COMPLETE) and left is not None and left.schema is not None:
             evidence = _evidence(labelled(left.schema, t.data or {}, lang, tz, internal=internal))
-        who = t.actor if t.actor_id is not None else None
         entries.append({
             "kind": "transition", "id": t.id, "at": t.created_at, "outcome": t.outcome,
             "outcome_label": str(outcomes.get(t.outcome, t.outcome)),
             "from_step": t.from_step, "to_step": t.to_step,
             "from_label": left.label(lang) if left else (t.from_step or ""),
             "to_label": entered.label(lang) if entered else (t.to_step or ""),
-            "actor": {"id": who.id, "name": _name(who)} if who is not None else None,
+            "actor": ({"id": t.actor_id, "name": t.actor_display_name or t.actor_username}
+                      if t.actor_id is not None and t.actor_username is not None else None),
             "reason": t.reason if t.outcome in NEEDS_REASON else "",
             "materials_required": bool(t.outcome == PAUSE and left is not None and left.pause_requires_files),
             "evidence": evidence, "message": None,

@@ -9,7 +9,9 @@ One function API for every surface (admin, REST API, CLI):
     open_attachment(attachment, config)              -> binary file object
 
 An attachment is scoped exactly like the record it belongs to: whoever may not see the owner may not
-see, list or download its files. A refused file (too large, wrong type, empty) raises
+see, list or download its files. An ``internal`` attachment (a staff working file of the case file,
+DB1302 6.4.1.2 c) is seen only by staff and by the expert or evaluator assigned to its request
+(:func:`sees_internal`): to anyone else it does not exist. A refused file (too large, wrong type, empty) raises
 :class:`AttachmentRefused` with a message naming the ``file`` field, and nothing is stored.
 """
 from __future__ import annotations
@@ -77,10 +79,12 @@ def owner_type_of(owner) -> str:
     return owner._meta.table_name
 
 
-def save_upload(file_storage, owner, user, config, description: str = "") -> Attachment:
+def save_upload(file_storage, owner, user, config, description: str = "", *, message=None,
+                internal: bool = False) -> Attachment:
     """Store an uploaded file (a werkzeug ``FileStorage`` or anything with ``filename`` and
     ``stream``/``read``) for ``owner`` (a saved model instance) and record it, with its audit event,
-    in one transaction. Raises :class:`AttachmentRefused`; then nothing is stored."""
+    in one transaction. ``message``: the thread message it was sent with; ``internal``: staff only.
+    Raises :class:`AttachmentRefused`; then nothing is stored."""
     if owner is None or owner.get_id() is None:
         raise NotFound(_("Record not found."))
     filename = clean_filename(getattr(file_storage, "filename", "") or "")
@@ -120,7 +124,8 @@ def save_upload(file_storage, owner, user, config, description: str = "") -> Att
             att = Attachment.create(owner_type=owner_type_of(owner), owner_id=str(owner.get_id()),
                                     filename=filename, content_hash=content_hash, size=size,
                                     mime_type=mime[:100], description=(description or "")[:300],
-                                    uploaded_by=user if getattr(user, "id", None) else None)
+                                    uploaded_by=user if getattr(user, "id", None) else None,
+                                    message_id=getattr(message, "id", message), internal=bool(internal))
             audit.record_create(att, user)
         new_file = None  # committed: keep it
         return att
@@ -149,24 +154,43 @@ def get_scoped_owner(owner_type: str, owner_id, user, registry):
     return get_scoped(model, owner_id, user)
 
 
+def sees_internal(user, owner) -> bool:
+    """Whether ``user`` reads the internal (staff-only) part of ``owner``'s case file: staff and
+    admins, and the expert or evaluator ``owner`` (a request) is assigned to."""
+    from core.security import is_staff
+
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "active", False):
+        return False
+    if is_staff(user):
+        return True
+    assignee = getattr(owner, "assignee_id", None)
+    return assignee is not None and assignee == user.id and user.has_role("expert", "evaluator")
+
+
 def get_scoped_attachment(pk, user, registry) -> Attachment | None:
-    """One attachment if ``user`` may see the record it belongs to; None otherwise (answer 404)."""
+    """One attachment if ``user`` may see the record it belongs to (and, for an internal one, its
+    internal part); None otherwise (answer 404)."""
     try:
         att = Attachment.get_or_none(Attachment.id == int(pk))
     except (TypeError, ValueError):
         return None
     if att is None:
         return None
-    if get_scoped_owner(att.owner_type, att.owner_id, user, registry) is None:
+    owner = get_scoped_owner(att.owner_type, att.owner_id, user, registry)
+    if owner is None or (att.internal and not sees_internal(user, owner)):
         return None
     return att
 
 
-def attachments_of(owner) -> peewee.ModelSelect:
-    """The attachments of one record, newest first (the caller has already checked the owner's scope)."""
-    return (Attachment.select()
-            .where((Attachment.owner_type == owner_type_of(owner)) & (Attachment.owner_id == str(owner.get_id())))
-            .order_by(Attachment.id.desc()))
+def attachments_of(owner, viewer=None) -> peewee.ModelSelect:
+    """The attachments of one record, newest first (the caller has already checked the owner's
+    scope). With ``viewer``: without the internal ones unless the viewer :func:`sees_internal`."""
+    query = (Attachment.select()
+             .where((Attachment.owner_type == owner_type_of(owner)) & (Attachment.owner_id == str(owner.get_id())))
+             .order_by(Attachment.id.desc()))
+    if viewer is not None and not sees_internal(viewer, owner):
+        query = query.where(Attachment.internal == False)  # noqa: E712
+    return query
 
 
 def open_attachment(attachment: Attachment, config):

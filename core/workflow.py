@@ -52,6 +52,9 @@ class Step:
     description: str = ""
     example: dict | None = None  # valid example step data: used by the demo, docs and OpenAPI
     branch_examples: dict | None = None  # {next step: example data} where a branch needs other data
+    # A pause (补正) at this step asks for materials: the enterprise resumes only with a file
+    # attached to its answer (core.casefile.answer_pause; DB1302 5.4.1, 6.3).
+    pause_requires_files: bool = False
 
     def example_for(self, target: str | None = None) -> dict:
         """Example step data for advancing to ``target`` (the demo walks every branch with it)."""

@@ -9,25 +9,31 @@ and follow their requests — one place for every service ("one-stop", DB1302 5.
 * ``/complaints`` — published complaint channels (DB1302 5.1.3, 5.4.2; from an enabled plugin's
   ``complaints`` option table, e.g. ``[plugins.evaluation.complaints]``, else a default text).
 * ``/my/requests`` and ``/my/requests/<id>`` — an enterprise user's requests (only its own
-  enterprise's: row scope from :mod:`core.security`), status, current step, due date and the
-  timeline; the outcomes the user may take (e.g. evaluate, withdraw) are offered as forms.
+  enterprise's: row scope from :mod:`core.security`), status, current step, due date and the case
+  file (issue 9 §2, :mod:`core.casefile`): what it filed, the timeline with every step's
+  enterprise-visible evidence (the answer, the plan, the decision, the reason of a return or a
+  pause) interleaved with the message thread, the files shared with it, a message form with files;
+  in a pause one "answer and resume" form, after a return to the first step a "correct and
+  resubmit" form; the outcomes the user may take (e.g. evaluate, withdraw) are offered as forms,
+  below the latest result they are about.
 * ``/services/<key>/apply`` — file a request through :meth:`WorkflowEngine.open_request`.
 * ``/my/notifications`` — the user's in-app messages (:mod:`core.notify`: survey invitations,
   registrations, deadlines), newest first; "mark all as read".
 """
 from __future__ import annotations
 
-import peewee
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from core.errors import RongtongError
+from core import casefile
+from core.attachments import open_attachment
+from core.errors import NotFound, RongtongError, ValidationFailed
 from core.i18n import _, lazy_gettext as _l
-from core.models import (OUTCOMES, REQUEST_STATUSES, ROLES, Department, Notification, ServiceRequest, Transition, User,
-                         utcnow)
+from core.models import (MESSAGE_KINDS, OUTCOMES, REQUEST_STATUSES, ROLES, Attachment, Department, Notification,
+                         ServiceRequest, User, utcnow)
 from core.security import get_scoped, has_permission, is_staff, scope_query
-from core.web.admin.requests import flatten_errors, html_fields, parse_step_data
-from core.workflow import NEEDS_REASON
+from core.web.admin.requests import flatten_errors, form_values, html_fields, parse_step_data
+from core.workflow import NEEDS_REASON, RESUME
 
 bp = Blueprint("portal", __name__)
 
@@ -160,10 +166,20 @@ def my_requests():
     reg, now = platform().registry, utcnow()
     items = []
     for req in rows[:PAGE_SIZE]:
-        items.append({"request": req, "service": reg.services.get(req.service_key), "step": _step_of(req),
-                      "overdue": bool(req.due_at and req.due_at < now and not req.is_closed)})
+        step = _step_of(req)
+        items.append({"request": req, "service": reg.services.get(req.service_key), "step": step,
+                      "overdue": bool(req.due_at and req.due_at < now and not req.is_closed),
+                      "waiting": bool(current_user.enterprise_id) and _waiting_on_enterprise(req, step)})
     return render_template("portal/my_requests.html", items=items, statuses=REQUEST_STATUSES, status=status,
                            older=older)
+
+
+def _waiting_on_enterprise(req, step) -> bool:
+    """The request waits for the enterprise: paused for its answer, or at a step it acts on (e.g.
+    closing with its satisfaction)."""
+    if req.is_closed:
+        return False
+    return req.status == "paused" or bool(step is not None and "enterprise" in step.roles)
 
 
 def _step_of(req):
@@ -183,28 +199,156 @@ def _visible_request(request_id):
 @bp.route("/my/requests/<int(max=2147483647):request_id>")
 @login_required
 def follow_request(request_id):
-    """One request: where it is, when it is due, and the timeline of its transitions."""
+    """One request's case file: where it is, when it is due, the timeline and the thread."""
     return _render_request(_visible_request(request_id))
 
 
-def _render_request(req, failed_outcome=None, errors=None, status=200):
+def _current_lang() -> str:
+    from core.web.app import current_lang
+
+    return current_lang()
+
+
+def _latest_result(timeline) -> dict | None:
+    """The newest transition with enterprise-visible evidence (e.g. the answer): shown right above
+    the forms that ask the enterprise about it (closing with its satisfaction)."""
+    return next((e for e in reversed(timeline) if e["kind"] == "transition" and e["evidence"]), None)
+
+
+def _render_request(req, failed_outcome=None, errors=None, status=200, form=None, failed_form=None):
+    """The enterprise's view of the case file. ``failed_form`` (``message``, ``reply``,
+    ``resubmit`` or an outcome) names the form whose ``errors`` and typed values are shown again."""
     reg, engine = platform().registry, platform().engine
     try:
         wf = reg.workflow(req.workflow_key, req.workflow_version)
     except KeyError:
         wf = None
-    timeline = list(Transition.select(Transition, User).join(User, on=(Transition.actor == User.id), join_type=peewee.JOIN.LEFT_OUTER)
-                    .where(Transition.request == req.id).order_by(Transition.created_at, Transition.id))
+    lang, tz = _current_lang(), platform().calendar.tz
+    user = current_user._get_current_object()
+    timeline = casefile.enterprise_timeline(req, wf, lang, tz) if wf is not None else []
     clock = engine.clock(req) if wf is not None else None
-    actions = engine.actions(req, current_user) if wf is not None else []
+    actions = engine.actions(req, user) if wf is not None else []
+    requester = casefile.is_requester(user, req)
+    answering = requester and req.status == "paused"
+    if answering:  # the pause is answered with a message and materials, in one action
+        actions = [a for a in actions if a.outcome != RESUME]
+    resubmitting = requester and wf is not None and casefile.returned_to_intake(req, wf)
     days_left = None
     if req.due_at is not None and not req.is_closed:
         cal = platform().calendar
         days_left = cal.working_days_between(cal.local_date(utcnow()), cal.local_date(req.due_at))
-    return render_template("portal/request.html", req=req, workflow=wf, service=reg.services.get(req.service_key),
-                           timeline=timeline, clock=clock, days_left=days_left, actions=[_action_form(a) for a in actions],
-                           outcome_names=dict(OUTCOMES), status_names=dict(REQUEST_STATUSES),
-                           failed_outcome=failed_outcome, errors=errors or {}, values=request.form), status
+    intake_fields = html_fields(wf.intake_schema) if resubmitting else []
+    resubmit_values = {"title": req.title, "description": req.description,
+                       **form_values(intake_fields, req.data or {})} if resubmitting else {}
+    failed_form = failed_form or failed_outcome
+    typed = form if form is not None else request.form
+    if failed_form == "resubmit":
+        resubmit_values = typed
+    pause = next((e for e in reversed(timeline) if e["kind"] == "transition" and e["outcome"] == "pause"), None)
+    returned = next((e for e in reversed(timeline) if e["kind"] == "transition" and e["outcome"] == "return"), None)
+    return render_template(
+        "portal/request.html", req=req, workflow=wf, service=reg.services.get(req.service_key),
+        timeline=timeline, clock=clock, days_left=days_left, actions=[_action_form(a) for a in actions],
+        outcome_names=dict(OUTCOMES), status_names=dict(REQUEST_STATUSES), kind_names=dict(MESSAGE_KINDS),
+        failed_outcome=failed_outcome, failed_form=failed_form, errors=errors or {}, values=typed,
+        intake=casefile.intake(req, wf, lang, tz, internal=False), files=casefile.visible_attachments(req, None),
+        latest=_latest_result(timeline), answering=answering, pause=pause if answering else None,
+        materials_required=bool(wf is not None and casefile.materials_required(req, wf)),
+        resubmitting=resubmitting, returned=returned if resubmitting else None, intake_fields=intake_fields,
+        resubmit_values=resubmit_values, may_write=casefile.may_write(user, req) and not req.is_closed,
+    ), status
+
+
+def _typed(*names) -> dict:
+    return {name: request.form.get(name, "") for name in names}
+
+
+def _case_error(req, exc, form_name, typed):
+    """A refused message, reply or resubmission: the page again with the message naming the
+    field, what the user typed kept, and the error's 4xx status (another enterprise's request: 404)."""
+    if isinstance(exc, NotFound):
+        abort(404)
+    flash(exc.message, "error")
+    fields = dict(exc.fields or {})
+    nested = fields.pop("data", None)
+    errors = flatten_errors(fields)
+    if isinstance(nested, dict):
+        errors.update(flatten_errors(nested))
+    return _render_request(ServiceRequest.get_by_id(req.id), errors=errors, status=exc.http_status, form=typed,
+                           failed_form=form_name)
+
+
+def _expected_version():
+    version = request.form.get("version", "")
+    return int(version) if version.isdigit() and len(version) < 11 else None
+
+
+@bp.route("/my/requests/<int(max=2147483647):request_id>/messages", methods=["POST"])
+@login_required
+def post_message(request_id):
+    """Write to the platform about the request, with files (DB1302 6.4.1.2 c)."""
+    req = _visible_request(request_id)
+    typed = _typed("body")
+    try:
+        casefile.post_message(req, current_user._get_current_object(), typed["body"],
+                              files=request.files.getlist("files"), config=platform().config)
+    except RongtongError as exc:
+        return _case_error(req, exc, "message", typed)
+    flash(_("Your message was sent."), "success")
+    return redirect(url_for("portal.follow_request", request_id=req.id, _anchor="thread"))
+
+
+@bp.route("/my/requests/<int(max=2147483647):request_id>/reply", methods=["POST"])
+@login_required
+def reply(request_id):
+    """Answer a pause (补正) with a message and materials; the request resumes (DB1302 5.4.1)."""
+    req = _visible_request(request_id)
+    typed = _typed("body")
+    try:
+        casefile.answer_pause(req, current_user._get_current_object(), typed["body"], request.files.getlist("files"),
+                              platform(), expected_version=_expected_version())
+    except RongtongError as exc:
+        return _case_error(req, exc, "reply", typed)
+    flash(_("Your answer was sent and the request resumed."), "success")
+    return redirect(url_for("portal.follow_request", request_id=req.id))
+
+
+@bp.route("/my/requests/<int(max=2147483647):request_id>/resubmit", methods=["POST"])
+@login_required
+def resubmit(request_id):
+    """Correct what was filed after the request was returned to its first step, and resubmit."""
+    req = _visible_request(request_id)
+    typed = dict(request.form.items())
+    try:
+        wf = platform().engine.workflow_of(req)
+        data, errors = parse_step_data(request.form, html_fields(wf.intake_schema))
+        if errors:
+            raise ValidationFailed(_("Invalid request data."), errors)
+        casefile.resubmit(req, current_user._get_current_object(), data, typed.get("body", ""), platform(),
+                          title=typed.get("title", ""), description=typed.get("description", ""),
+                          expected_version=_expected_version())
+    except RongtongError as exc:
+        return _case_error(req, exc, "resubmit", typed)
+    flash(_("Your corrections were sent."), "success")
+    return redirect(url_for("portal.follow_request", request_id=req.id))
+
+
+@bp.route("/my/requests/<int(max=2147483647):request_id>/files/<int(max=2147483647):attachment_id>")
+@login_required
+def download(request_id, attachment_id):
+    """A file of the request shared with the enterprise (never an internal one)."""
+    req = _visible_request(request_id)
+    att = Attachment.get_or_none((Attachment.id == attachment_id) & (Attachment.owner_type == "core_servicerequest")
+                                 & (Attachment.owner_id == str(req.id)) & (Attachment.internal == False))  # noqa: E712
+    if att is None:
+        abort(404)
+    try:
+        handle = open_attachment(att, platform().config)
+    except NotFound:
+        abort(404)
+    # Always a download, never rendered inline: an uploaded HTML file cannot run on this site.
+    return send_file(handle, mimetype="application/octet-stream", as_attachment=True, download_name=att.filename,
+                     max_age=0)
 
 
 @bp.route("/my/requests/<int(max=2147483647):request_id>/act", methods=["POST"])

@@ -71,10 +71,20 @@ def register_api_resources(registry):
 
 @hookimpl
 def register_blueprints():
-    """The needs-survey answer link sent to invited enterprises (no login)."""
+    """The needs-survey answer link sent to invited enterprises (no login), and the portal's
+    training sessions: registration, "my registrations", cancellation (DB1302 6.4.3 d)."""
     from core.toolkit import surveys
 
-    return [surveys.blueprint("training")]
+    from .portal import bp
+
+    return [surveys.blueprint("training"), bp]
+
+
+@hookimpl
+def register_portal_links():
+    from core.plugins import PortalLink
+
+    return [PortalLink("training_portal.sessions", "培训报名", "Training sessions", order=30)]
 
 
 @hookimpl

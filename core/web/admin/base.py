@@ -205,7 +205,7 @@ class SecureModelView(SecureViewMixin, ModelView):
 
         if not self.attachments_enabled or model is None:
             return None
-        return list(attachments_of(model).limit(100))
+        return list(attachments_of(model, acting_user()).limit(100))  # internal files: staff only
 
     # Row scope -------------------------------------------------------------------------------------
     def restrict(self, query):

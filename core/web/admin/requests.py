@@ -1,7 +1,9 @@
-"""The request page (issue 3 §2): one service request with its enterprise and service, the
-workflow with the current step highlighted, the current step's form generated from its
-marshmallow schema, one button per outcome the user may take, the deadlines, the timeline of
-transitions and audit events (old and new values), and the request's attachments.
+"""The request page (issue 3 §2, issue 9 §2): one service request with what the enterprise filed
+(the intake, labelled) at the top, its enterprise and service, the workflow with the current step
+highlighted, the current step's form generated from its marshmallow schema and started from what is
+already known, one button per outcome the user may take, the deadlines, the timeline of
+transitions (their step data labelled) and audit events (old and new values), the message thread
+with internal notes marked and a form to write to the enterprise or a note, and the attachments.
 
 DB1302 5.4.1 (time limits in working days, paused time not counted), 6.3 (the business process),
 6.4.1.2 c (records of every service).
@@ -9,6 +11,8 @@ DB1302 5.4.1 (time limits in working days, paused time not counted), 6.3 (the bu
 Form conventions (stable for browser tests): step fields are named ``data.<field>``; each outcome
 is a ``<button name="outcome" value="<outcome>">``; ``reason``, ``target`` and ``version`` are plain
 fields. A POST goes to :meth:`core.workflow.WorkflowEngine.transition` with ``expected_version``.
+The message form posts ``body``, ``internal`` (a checkbox) and ``files`` to ``.../messages/``
+(:func:`core.casefile.post_message`).
 """
 from __future__ import annotations
 
@@ -20,12 +24,14 @@ from marshmallow import fields as mf
 from marshmallow import validate as mv
 from peewee import JOIN
 
-from core.attachments import AttachmentRefused, attachments_of, save_upload
+from core import casefile
+from core.attachments import AttachmentRefused, save_upload, sees_internal
 from core.audit import event_data
 from core.errors import Conflict, NotFound, PermissionDenied, RongtongError, ValidationFailed, WorkflowError
 from core.i18n import _, lazy_gettext as _l
-from core.models import OUTCOMES, AuditEvent, Enterprise, ServiceRequest, Transition, User
+from core.models import MESSAGE_KINDS, OUTCOMES, AuditEvent, Enterprise, ServiceRequest, Transition, User
 from core.security import get_scoped
+from core.vocabulary import labelled
 from core.web.admin.base import (SecureBaseView, acting_user, current_platform, local_time, service_title,
                                  status_label, ui_lang)
 from core.web.admin.dashboard import working_days_left
@@ -150,17 +156,31 @@ def flatten_errors(messages) -> dict[str, list[str]]:
 
 # --- Timeline -------------------------------------------------------------------------------------------
 
-def timeline(req, attachment_ids, workflow) -> list[dict]:
-    """Transitions and audit events of the request (and of its attachments), oldest first.
-    Two queries, whatever the length."""
+def timeline(req, attachment_ids, workflow, internal: bool = True) -> list[dict]:
+    """Transitions and audit events of the request (and of the attachments in ``attachment_ids``,
+    the ones the viewer may see), oldest first. Each transition's step data is labelled by the
+    field vocabulary (``internal=False``: only what the enterprise may read). Messages are the
+    thread's (shown beside it), so their audit events are left out here. Two queries, whatever
+    the length."""
     lang = ui_lang()
+    tz = current_platform().calendar.tz
     outcome_labels = {k: str(v) for k, v in OUTCOMES}
 
-    def step_label(key):
+    def step_of(key):
         try:
-            return workflow.step(key).label(lang) if key else ""
+            return workflow.step(key) if key else None
         except KeyError:
-            return key or ""
+            return None
+
+    def step_label(key):
+        step = step_of(key)
+        return step.label(lang) if step is not None else (key or "")
+
+    def evidence(t):
+        step = step_of(t.from_step)
+        if step is None or step.schema is None or not t.data:
+            return []
+        return labelled(step.schema, t.data, lang, tz, internal=internal)
 
     entries = []
     rows = (Transition.select(Transition, User.username, User.display_name)
@@ -172,11 +192,11 @@ def timeline(req, attachment_ids, workflow) -> list[dict]:
                         "title": outcome_labels.get(t.outcome, t.outcome),
                         "from": step_label(t.from_step), "to": step_label(t.to_step),
                         "actor": getattr(t, "display_name", None) or getattr(t, "username", None) or "system",
-                        "reason": t.reason, "data": t.data or {}, "changes": {}, "id": f"t{t.id}"})
+                        "reason": t.reason, "evidence": evidence(t), "changes": {}, "id": f"t{t.id}"})
     cond = (AuditEvent.object_type == "core_servicerequest") & (AuditEvent.object_id == str(req.id))
     if attachment_ids:
         cond |= (AuditEvent.object_type == "core_attachment") & AuditEvent.object_id.in_([str(i) for i in attachment_ids])
-    events = (AuditEvent.select().where(cond & (AuditEvent.action != "transition"))
+    events = (AuditEvent.select().where(cond & AuditEvent.action.not_in(["transition", "message"]))
               .order_by(AuditEvent.id).limit(TIMELINE_LIMIT))
     for ev in events:
         data = event_data(ev)
@@ -188,9 +208,40 @@ def timeline(req, attachment_ids, workflow) -> list[dict]:
             title = ev.action
         entries.append({"kind": "audit", "at": ev.created_at, "outcome": ev.action, "title": title,
                         "from": "", "to": "", "actor": ev.actor_name, "reason": data.get("reason", ""),
-                        "data": {}, "changes": changes, "id": f"a{ev.id}"})
+                        "evidence": [], "changes": changes, "id": f"a{ev.id}"})
     entries.sort(key=lambda e: (e["at"], 0 if e["kind"] == "audit" else 1))
     return entries
+
+
+# --- The case file: what is known, the thread ----------------------------------------------------------
+
+def form_values(specs, data: dict) -> dict:
+    """Known step data as the form's values (``data.<field>`` → the text its input shows), so the
+    step form starts from what is already known (:func:`core.casefile.known_step_data`)."""
+    out = {}
+    for spec in specs:
+        if spec["name"] not in data:
+            continue
+        value, kind = data[spec["name"]], spec.get("input")
+        if kind == "checkbox" or isinstance(value, bool):
+            text = "on" if value else ""
+        elif kind == "lines" and isinstance(value, (list, tuple)):
+            text = "\n".join(str(v) for v in value)
+        elif isinstance(value, (list, dict)):
+            text = json.dumps(value, ensure_ascii=False)
+        else:
+            text = "" if value is None else str(value)
+        out[f"data.{spec['name']}"] = text
+    return out
+
+
+def thread_rows(req, user) -> list[dict]:
+    """The thread as the viewer may read it, with the kind's label."""
+    kinds = {k: str(v) for k, v in MESSAGE_KINDS}
+    rows = casefile.thread(req, user)
+    for row in rows:
+        row["kind_label"] = kinds.get(row["kind"], row["kind"])
+    return rows
 
 
 # --- Assignment -----------------------------------------------------------------------------------------
@@ -322,7 +373,24 @@ class RequestPageView(SecureBaseView):
         flash(_("The file was uploaded."), "success")
         return redirect(url_for(".page", request_id=req.id), code=303)
 
-    def _render(self, req, status=200, errors=None, values=None, upload_errors=None):
+    @expose("/<int:request_id>/messages/", methods=("POST",))
+    def message(self, request_id):
+        """Write to the enterprise, or an internal note (``internal``), with files (DB1302 6.4.1.2 c)."""
+        req = self._load(request_id)
+        typed = {"body": request.form.get("body", ""), "internal": bool(request.form.get("internal"))}
+        try:
+            casefile.post_message(req, acting_user(), typed["body"], internal=typed["internal"],
+                                  files=request.files.getlist("files"), config=current_platform().config)
+        except NotFound:
+            abort(404)
+        except RongtongError as exc:
+            flash(exc.message, "error")
+            return self._render(req, status=exc.http_status, message_errors=exc.fields, message_values=typed)
+        flash(_("The note was saved.") if typed["internal"] else _("The message was sent."), "success")
+        return redirect(url_for(".page", request_id=req.id, _anchor="rt-thread"), code=303)
+
+    def _render(self, req, status=200, errors=None, values=None, upload_errors=None, message_errors=None,
+                message_values=None):
         platform = current_platform()
         user = acting_user()
         lang = ui_lang()
@@ -334,8 +402,12 @@ class RequestPageView(SecureBaseView):
         enterprise = Enterprise.get_by_id(req.enterprise_id)
         actions = platform.engine.actions(req, user) if workflow is not None else []
         form_schema = next((a.schema for a in actions if a.schema is not None), None)
+        form_fields = html_fields(form_schema)
+        if values is None and form_schema is not None:  # start from what is already known
+            values = form_values(form_fields, casefile.known_step_data(req, workflow, req.current_step))
         clock = platform.engine.clock(req) if workflow is not None else None
-        attachments = list(attachments_of(req).limit(200))
+        internal = sees_internal(user, req)
+        attachments = casefile.visible_attachments(req, user)[::-1][:200]
         uploaders = {u.id: str(u) for u in User.select().where(User.id.in_({a.uploaded_by_id for a in attachments} - {None}))}
         outcome_labels = {k: str(v) for k, v in OUTCOMES}
         action_rows = [{"outcome": a.outcome, "label": outcome_labels.get(a.outcome, a.outcome),
@@ -358,9 +430,12 @@ class RequestPageView(SecureBaseView):
             "admin/rt/request.html", req=req, enterprise=enterprise, workflow=workflow, lang=lang,
             service=service_title(req.service_key), status_text=status_label(req.status),
             assignee=User.get_or_none(User.id == req.assignee_id) if req.assignee_id else None,
-            fields=html_fields(form_schema), actions=action_rows, return_targets=return_targets,
+            fields=form_fields, actions=action_rows, return_targets=return_targets,
             advance_targets=advance_targets, errors=errors or {}, values=values or {},
-            timeline=timeline(req, [a.id for a in attachments], workflow) if workflow else [],
+            timeline=timeline(req, [a.id for a in attachments], workflow, internal) if workflow else [],
+            intake=casefile.intake(req, workflow, lang, platform.calendar.tz, internal=internal),
+            thread=thread_rows(req, user), may_write=casefile.may_write(user, req), may_note=internal,
+            message_errors=message_errors or {}, message_values=message_values or {},
             deadlines=deadlines, attachments=attachments, uploaders=uploaders, local_time=local_time,
             may_upload=self.user_may("core.attachment.upload"), upload_errors=upload_errors or [],
             assignees=assignee_choices() if actions and may_assign(user) else [],

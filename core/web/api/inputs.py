@@ -101,6 +101,25 @@ def load_form(schema):
     return load(schema, data)
 
 
+def load_json_or_form(schema):
+    """A JSON object, or a multipart form whose text fields come once each and whose files come
+    as lists under their field names (``file`` may be repeated: several files at once)."""
+    if request.mimetype not in FORM_TYPES:
+        return load_body(schema)
+    data = {}
+    for key in request.form:
+        values = request.form.getlist(key)
+        if len(values) != 1:
+            raise ValidationFailed(_("The data is invalid."), {key: [_("Give this field once.")]})
+        data[key] = values[0]
+    check_text(data)
+    for key in request.files:
+        if key in data:
+            raise ValidationFailed(_("The data is invalid."), {key: [_("Give this field once.")]})
+        data[key] = request.files.getlist(key)
+    return load(schema, data)
+
+
 def load_query(schema):
     """Validate the query string (repeated keys are refused; ``lang`` is left to the UI)."""
     data = {}

@@ -63,8 +63,9 @@ def _operation(op: Operation, multi: bool) -> dict:
     if params:
         out["parameters"] = params
     if op.method in BODY_METHODS and op.request_schema is not None:
-        media = "multipart/form-data" if op.multipart else "application/json"
-        out["requestBody"] = {"required": True, "content": {media: {"schema": op.request_schema}}}
+        media = (("application/json", "multipart/form-data") if op.json_or_multipart
+                 else ("multipart/form-data",) if op.multipart else ("application/json",))
+        out["requestBody"] = {"required": True, "content": {m: {"schema": op.request_schema} for m in media}}
     if op.raw:
         schema = {"type": "string", "format": "binary"} if not op.raw.startswith("text/") else {"type": "string"}
         out["responses"] = {"200": {"description": "OK", "content": {op.raw: {"schema": schema}}}}

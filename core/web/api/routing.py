@@ -52,6 +52,8 @@ class Operation:
     public: bool = False  # no authentication (the OpenAPI document and its docs page)
     raw: str | None = None  # media type of a Response the view builds itself (no schema dump)
     multipart: bool = False  # the body is multipart/form-data: request_schema validates its fields + files
+    # the body is JSON, or multipart/form-data with files (repeatable) — e.g. a message with attachments
+    json_or_multipart: bool = False
 
     @property
     def openapi_path(self) -> str:
@@ -144,6 +146,10 @@ def make_view(ops_by_method: dict[str, Operation]) -> Callable:
             g.api_query = inputs.load_query(queries[method])
         if op.multipart:
             g.api_data = inputs.load_form(loaders[method])
+            if passes_data[method]:
+                kwargs["data"] = g.api_data
+        elif op.json_or_multipart and loaders[method] is not None:
+            g.api_data = inputs.load_json_or_form(loaders[method])
             if passes_data[method]:
                 kwargs["data"] = g.api_data
         elif method in BODY_METHODS and loaders[method] is not None:

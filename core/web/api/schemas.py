@@ -378,3 +378,105 @@ class AttachmentSchema(StrictSchema):
 class AttachmentQuerySchema(StrictSchema):
     owner_type = fields.String(required=True, validate=validate.Length(min=1, max=64))
     owner_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+# --- The case file (issue 9 §2; DB1302 6.4.1.2 c records of every service) -------------------------
+
+class EvidenceSchema(Schema):
+    """One field of step data or of the intake, as a person reads it (the field vocabulary)."""
+
+    name = fields.String(dump_only=True)
+    label = fields.String(dump_only=True, metadata={"description": "the field's label in the caller's language"})
+    value = fields.Raw(dump_only=True, metadata={"description": "the stored value (choice key, number, text ...)"})
+    text = fields.String(dump_only=True, metadata={"description": "the value as displayed: choice labels, units"})
+
+
+class CaseAttachmentSchema(Schema):
+    """A file sent with a message (download: /api/v1/attachments/{id}/download)."""
+
+    id = fields.Integer(dump_only=True)
+    filename = fields.String(dump_only=True)
+    size = fields.Integer(dump_only=True)
+    mime_type = fields.String(dump_only=True)
+    internal = fields.Boolean(dump_only=True, metadata={"description": "staff only"})
+    created_at = UtcDateTime(dump_only=True)
+
+
+class RequestMessageSchema(Schema):
+    """One entry of a request's thread: a message between the enterprise and the platform, an
+    internal note (staff only) or the materials answering a pause."""
+
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(dump_only=True, metadata={"enum": ["message", "note", "materials"]})
+    body = fields.String(dump_only=True)
+    internal = fields.Boolean(dump_only=True)
+    side = fields.String(dump_only=True, metadata={"enum": ["enterprise", "platform"]})
+    author = fields.Nested(ActorSchema, dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
+    attachments = fields.List(fields.Nested(CaseAttachmentSchema), dump_only=True)
+
+
+class TimelineEntrySchema(Schema):
+    """A transition with its evidence (step data labelled; for an enterprise only what it may
+    read) and reason, or a message of the thread (``kind``)."""
+
+    kind = fields.String(dump_only=True, metadata={"enum": ["transition", "message"]})
+    id = fields.Integer(dump_only=True)
+    at = UtcDateTime(dump_only=True)
+    outcome = fields.String(dump_only=True)
+    outcome_label = fields.String(dump_only=True)
+    from_step = fields.String(dump_only=True, allow_none=True)
+    to_step = fields.String(dump_only=True, allow_none=True)
+    from_label = fields.String(dump_only=True)
+    to_label = fields.String(dump_only=True)
+    actor = fields.Nested(ActorSchema, dump_only=True, allow_none=True)
+    reason = fields.String(dump_only=True, metadata={"description": "why it was returned, paused, rejected or withdrawn"})
+    materials_required = fields.Boolean(dump_only=True, metadata={"description": "a pause that asks for files"})
+    evidence = fields.List(fields.Nested(EvidenceSchema), dump_only=True)
+    message = fields.Nested(RequestMessageSchema, dump_only=True, allow_none=True)
+
+
+class RequestCaseSchema(ServiceRequestDetailSchema):
+    """One request as its case file: the detail, what was filed (labelled), the timeline with the
+    evidence of every step interleaved with the thread, and whether resuming needs materials."""
+
+    intake = fields.List(fields.Nested(EvidenceSchema), dump_only=True)
+    timeline = fields.List(fields.Nested(TimelineEntrySchema), dump_only=True)
+    materials_required = fields.Boolean(dump_only=True, metadata={
+        "description": "paused, and the pause asks for files: POST .../reply with at least one file"})
+
+
+class MessageInputSchema(StrictSchema):
+    """A message (JSON, or multipart/form-data with one or more ``file`` parts). ``internal``: an
+    internal note only staff read (staff only)."""
+
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    internal = fields.Boolean(load_default=False)
+    file = fields.List(FileField(), load_default=list, load_only=True,
+                       metadata={"description": "multipart only: the files (repeat the part for several)"})
+
+
+class ReplyInputSchema(StrictSchema):
+    """The answer to a pause (补正): a message and materials; the request resumes."""
+
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    file = fields.List(FileField(), load_default=list, load_only=True,
+                       metadata={"description": "multipart only: the materials (required when the pause asks for them)"})
+    version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID),
+                             metadata={"description": "the request version the caller saw (409 when stale)"})
+
+
+class ResubmitInputSchema(StrictSchema):
+    """What the enterprise filed, corrected after the request was returned to its first step."""
+
+    data = fields.Dict(keys=fields.String(), required=True, metadata={"description": "the intake, validated again"})
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000),
+                         metadata={"description": "what was corrected (a message in the thread)"})
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(max=20_000))
+    version = Id(load_default=None, allow_none=True)
+
+
+class CaseResultSchema(Schema):
+    message = fields.Nested(RequestMessageSchema, dump_only=True)
+    request = fields.Nested(RequestCaseSchema, dump_only=True)

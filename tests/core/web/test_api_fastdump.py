@@ -22,6 +22,10 @@ def _objects(app, api, platform, people):
     from core.attachments import save_upload
 
     att = save_upload(FileStorage(io.BytesIO(b"report"), "报告.txt"), req, people.staff, platform.config)
+    from core.casefile import post_message
+
+    post_message(req, people.staff, "请补充", internal=True, files=[FileStorage(io.BytesIO(b"n"), "备注.txt")],
+                 config=platform.config)
     out = {}
     headers = {"Authorization": f"Bearer {api.token(people.staff)}"}
     ops = {(op.endpoint, op.method): op for op in core_operations()}
@@ -30,7 +34,7 @@ def _objects(app, api, platform, people):
         ("workflow", "GET"): (("sample",), {}),
         ("enterprises", "GET"): ((), {"limit": 20}), ("enterprise", "GET"): ((people.ent_a.id,), {}),
         ("requests", "GET"): ((), {"limit": 20}), ("request", "GET"): ((req.id,), {}),
-        ("request_transitions", "GET"): ((req.id,), {}),
+        ("request_transitions", "GET"): ((req.id,), {}), ("request_messages", "GET"): ((req.id,), {}),
         ("attachments", "GET"): ((), {"owner_type": "core_servicerequest", "owner_id": str(req.id)}),
         ("attachment", "GET"): ((att.id,), {}),
     }
@@ -54,6 +58,8 @@ def test_compiled_dump_equals_marshmallow(app, api, platform, people):
     assert page["items"] and page["items"][0].enterprise.name == "甲公司"
     assert objects[("request", "GET")].clock["paused_since"] is not None
     assert len(objects[("request_transitions", "GET")]["transitions"]) == 3
+    assert objects[("request_messages", "GET")][0]["attachments"]  # a thread entry with its file
+    assert [e["kind"] for e in objects[("request", "GET")].timeline][-1] == "message"
 
 
 def test_unsupported_schemas_fall_back(app):

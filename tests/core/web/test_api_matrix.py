@@ -34,6 +34,12 @@ EXPECTED = {
     ("api.request_transitions", "GET"): A_ONLY,
     # Rejecting at the accept step is staff work: A may see the request but not do this (403).
     ("api.request_transitions", "POST"): row(401, 403, 404, 201, 404, 404, 201),
+    # The case file (issue 9 §2): both sides write the thread; only the requesting enterprise
+    # answers a pause or resubmits (a fresh request is neither paused nor returned: 409).
+    ("api.request_messages", "GET"): A_ONLY,
+    ("api.request_messages", "POST"): row(401, 201, 404, 201, 404, 404, 201),
+    ("api.request_reply", "POST"): row(401, 409, 404, 403, 404, 404, 403),
+    ("api.request_resubmit", "POST"): row(401, 409, 404, 403, 404, 404, 403),
     ("api.sample_ping", "GET"): EVERYONE,
     ("api.attachments", "GET"): A_ONLY,  # the files of A's request
     ("api.attachments", "POST"): row(401, 201, 404, 201, 404, 404, 201),
@@ -72,6 +78,10 @@ def _call(api, user, endpoint, method, rule, people, platform):
         req = platform.engine.open_request(enterprise=people.ent_a, service_key="sample", actor=people.user_a, title="m")
         values["request_id"] = req.id
         body = {"outcome": "reject", "reason": "matrix", "version": 1}
+    if endpoint in ("api.request_messages", "api.request_reply"):
+        body = {"body": "matrix"}
+    if endpoint == "api.request_resubmit":
+        body = {"data": {}, "body": "matrix"}
     if "enterprise_id" in rule.arguments:
         values["enterprise_id"] = people.ent_a.id
     if "key" in rule.arguments:

@@ -71,6 +71,9 @@ def with_(base, **changes):
 STAFF_SIDE = ("staff", "expert", "evaluator")
 SEEING = ("staff", "expert", "evaluator", "enterprise")  # core.request.view / core.enterprise.view
 
+# Answering a pause and resubmitting are the requesting enterprise's: the platform side is refused.
+CASE_REQUESTER_ONLY = with_(a_object(*SEEING), expert="forbidden", staff="forbidden", admin="forbidden")
+
 # (rule pattern, methods, expectation). First match wins. Patterns are fnmatch patterns over the
 # rule string ("*" also crosses "/"); "<...>" converters appear as written in the rule.
 TABLE = [
@@ -88,6 +91,13 @@ TABLE = [
     ("/my/notifications/read", "POST", logged_in()),  # marks only the caller's own
     ("/my/requests/<int(max=2147483647):request_id>", "GET", a_object(*SEEING)),
     ("/my/requests/<int(max=2147483647):request_id>/act", "POST", a_object(*SEEING)),
+    # the case file (issue 9 §2): the thread is written by both sides (an empty form: 422, served);
+    # only the requesting enterprise answers a pause or resubmits (A's request is neither: 409)
+    ("/my/requests/<int(max=2147483647):request_id>/messages", "POST", a_object(*SEEING)),
+    ("/my/requests/<int(max=2147483647):request_id>/reply", "POST", CASE_REQUESTER_ONLY),
+    ("/my/requests/<int(max=2147483647):request_id>/resubmit", "POST", CASE_REQUESTER_ONLY),
+    ("/my/requests/<int(max=2147483647):request_id>/files/<int(max=2147483647):attachment_id>", "GET",
+     a_object(*SEEING)),
     ("/services/<key>/apply", "GET POST", with_(roles("enterprise"), admin="denied")),  # own enterprise only
     # --- staff admin (core/web/admin/)
     ("/admin/static/<path:filename>", "GET", public()),
@@ -95,6 +105,7 @@ TABLE = [
     ("/admin/core/request/", "GET", roles(*SEEING)),
     ("/admin/core/request/<int:request_id>/", "GET POST", a_object(*SEEING)),
     ("/admin/core/request/<int:request_id>/attachments/", "POST", a_object(*SEEING)),
+    ("/admin/core/request/<int:request_id>/messages/", "POST", a_object(*SEEING)),
     ("/admin/core/onboarding/", "GET", roles("staff")),
     ("/admin/core/onboarding/<int:enterprise_id>/", "POST", roles("staff")),
     ("/admin/core/auditevent/*", "GET POST", reach(roles())),
@@ -123,6 +134,9 @@ TABLE = [
     ("/api/v1/requests", "POST", roles("staff", "enterprise")),  # core.request.file
     ("/api/v1/requests/<int(min=1, max=2147483647):request_id>", "GET", a_object(*SEEING)),
     ("/api/v1/requests/<int(min=1, max=2147483647):request_id>/transitions", "GET", a_object(*SEEING)),
+    ("/api/v1/requests/<int(min=1, max=2147483647):request_id>/messages", "GET POST", a_object(*SEEING)),
+    ("/api/v1/requests/<int(min=1, max=2147483647):request_id>/reply", "POST", CASE_REQUESTER_ONLY),
+    ("/api/v1/requests/<int(min=1, max=2147483647):request_id>/resubmit", "POST", CASE_REQUESTER_ONLY),
     # POST {"outcome": "reject"} on A's request at its first (staff) step; staff rejects it, so the
     # admin, who comes after staff in the walk, finds it closed (409, still "served")
     ("/api/v1/requests/<int(min=1, max=2147483647):request_id>/transitions", "POST",
@@ -144,6 +158,15 @@ TABLE = [
     ("/promotion/activities/<int(max=2147483647):activity_id>/register", "POST",
      {"anonymous": "login", "ent_a": "reach", "ent_b": "reach", "expert": "forbidden", "evaluator": "forbidden",
       "staff": "forbidden", "admin": "forbidden"}),
+    # training: published sessions are public; enterprise users register and cancel their own
+    # (DB1302 6.4.3 d; plugins/training/portal.py)
+    ("/training/sessions", "GET", public()),
+    ("/training/my", "GET", logged_in()),
+    ("/training/sessions/<int(max=2147483647):session_id>/register", "POST",
+     {"anonymous": "login", "ent_a": "reach", "ent_b": "reach", "expert": "forbidden", "evaluator": "forbidden",
+      "staff": "forbidden", "admin": "forbidden"}),
+    ("/training/registrations/<int(max=2147483647):registration_id>/cancel", "POST",
+     reach(roles("staff", "enterprise"))),  # training.registration.cancel; only one's own (else 404)
 ]
 
 
@@ -225,7 +248,10 @@ def make_cast(platform, people):
 
 
 # API writes get a body that passes validation where that matters, so the answer is about access.
-API_BODIES = {"api.request_transitions": lambda v: {"outcome": "reject", "reason": "matrix walk", "version": 1}}
+API_BODIES = {"api.request_transitions": lambda v: {"outcome": "reject", "reason": "matrix walk", "version": 1},
+              "api.request_messages": lambda v: {"body": "matrix walk"},
+              "api.request_reply": lambda v: {"body": "matrix walk"},
+              "api.request_resubmit": lambda v: {"data": {}, "body": "matrix walk"}}
 STATIC_FILES = {"static": "css/site.css", "admin.static": "admin/css/bootstrap4/admin.css"}
 
 

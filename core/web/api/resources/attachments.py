@@ -32,7 +32,7 @@ def _attachment(attachment_id):
 
 def list_attachments():
     args = query()
-    return list(attachments_of(_owner(args["owner_type"], args["owner_id"])).limit(MAX_LISTED))
+    return list(attachments_of(_owner(args["owner_type"], args["owner_id"]), api_user()).limit(MAX_LISTED))
 
 
 def upload_attachment(data):

@@ -6,6 +6,8 @@ import peewee
 from flask import url_for
 from marshmallow import ValidationError
 
+from core import casefile
+from core.attachments import sees_internal
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from core.i18n import gettext as _
 from core.models import Department, Enterprise, ServiceRequest, Transition, User, utcnow
@@ -15,7 +17,13 @@ from core.web.api.messages import translate_messages
 from core.web.api.resources.common import ID, keyset_page, platform, prepared, scope_key, scoped_or_404
 from core.web.api.routing import Operation, body, query
 from core.web.api.schemas import (
+    CaseResultSchema,
     Cursor,
+    MessageInputSchema,
+    ReplyInputSchema,
+    RequestCaseSchema,
+    RequestMessageSchema,
+    ResubmitInputSchema,
     ServiceRequestDetailSchema,
     ServiceRequestPageSchema,
     ServiceRequestQuerySchema,
@@ -131,7 +139,7 @@ def _one(user, request_id):
 
 def get_request(request_id):
     user = api_user()
-    return detail(_one(user, request_id), user)
+    return case_detail(_one(user, request_id), user)
 
 
 # --- Filing -----------------------------------------------------------------------------------------
@@ -246,8 +254,11 @@ def operations():
                   summary="File a request for a service", tag="requests", request_schema=ServiceRequestSchema,
                   response_schema=ServiceRequestDetailSchema, permission="core.request.file", status=201),
         Operation("core", rid, "GET", get_request, "request",
-                  summary="One request with its deadlines and the caller's actions", tag="requests",
-                  response_schema=ServiceRequestDetailSchema, permission="core.request.view"),
+                  summary="One request with its deadlines, the caller's actions and its case file (what was "
+                          "filed, the timeline with each step's evidence, the thread)", tag="requests",
+                  description="An enterprise's token reads the evidence its enterprise may see and no internal "
+                              "note; staff read all step data (DB1302 6.4.1.2 c).",
+                  response_schema=RequestCaseSchema, permission="core.request.view"),
         Operation("core", f"{rid}/transitions", "GET", get_transitions, "request_transitions",
                   summary="The request's history and the outcomes the caller may take now", tag="requests",
                   response_schema=TransitionHistorySchema, permission="core.request.view"),
@@ -255,4 +266,90 @@ def operations():
                   summary="Take an outcome (advance, return, reject, pause, resume, withdraw, complete)",
                   tag="requests", request_schema=TransitionInputSchema, response_schema=TransitionResultSchema,
                   permission="core.request.view", status=201),
+        *case_operations(rid),
+    ]
+
+
+# --- The case file (issue 9 §2; DB1302 6.4.1.2 c) -----------------------------------------------------
+
+def _lang() -> str:
+    from core.web.app import current_lang
+
+    return current_lang()
+
+
+def case_detail(req, user):
+    """:func:`detail` with the case file: the intake and the timeline (step evidence and the
+    thread) as the caller may read them."""
+    detail(req, user)
+    try:
+        wf = platform().engine.workflow_of(req)
+    except WorkflowError:
+        wf = None
+    internal = sees_internal(user, req)
+    lang, tz = _lang(), platform().calendar.tz
+    req.intake = casefile.intake(req, wf, lang, tz, internal=internal)
+    req.timeline = (casefile.case_timeline(req, wf, lang, tz, internal=internal, messages=casefile.thread(req, user))
+                    if wf is not None else [])
+    req.materials_required = bool(wf is not None and casefile.materials_required(req, wf))
+    return req
+
+
+def _message_out(req, user, message_id):
+    return next(m for m in casefile.thread(req, user) if m["id"] == message_id)
+
+
+def get_messages(request_id):
+    user = api_user()
+    return casefile.thread(_one(user, request_id), user)
+
+
+def post_message(request_id, data):
+    """Write to the thread; another enterprise's request is a 404, a refused file a 422 naming
+    ``file`` (nothing is written)."""
+    user = api_user()
+    req = _one(user, request_id)
+    msg = casefile.post_message(req, user, data["body"], internal=data["internal"], files=data["file"],
+                                config=platform().config)
+    return _message_out(req, user, msg.id), 201
+
+
+def post_reply(request_id, data):
+    """Answer a pause with a message and materials; the request resumes (one transaction)."""
+    user = api_user()
+    req = _one(user, request_id)
+    msg = casefile.answer_pause(req, user, data["body"], data["file"], platform(), expected_version=data["version"])
+    req = _one(user, req.id)
+    return {"message": _message_out(req, user, msg.id), "request": case_detail(req, user)}, 201
+
+
+def post_resubmit(request_id, data):
+    """Correct the intake after a return to the first step (validated again, audited)."""
+    user = api_user()
+    req = _one(user, request_id)
+    msg = casefile.resubmit(req, user, data["data"], data["body"], platform(), title=data.get("title"),
+                            description=data.get("description"), expected_version=data["version"])
+    req = _one(user, req.id)
+    return {"message": _message_out(req, user, msg.id), "request": case_detail(req, user)}, 200
+
+
+def case_operations(rid: str) -> list[Operation]:
+    return [
+        Operation("core", f"{rid}/messages", "GET", get_messages, "request_messages",
+                  summary="The request's thread, oldest first (internal notes for staff only)", tag="requests",
+                  response_schema=RequestMessageSchema, many=True, permission="core.request.view"),
+        Operation("core", f"{rid}/messages", "POST", post_message, "request_messages",
+                  summary="Write a message (JSON, or multipart with files); staff may write internal notes",
+                  tag="requests", request_schema=MessageInputSchema, response_schema=RequestMessageSchema,
+                  json_or_multipart=True, permission="core.request.view", status=201),
+        Operation("core", f"{rid}/reply", "POST", post_reply, "request_reply",
+                  summary="Answer a pause (补正) with a message and materials, and resume", tag="requests",
+                  description="Multipart with one or more `file` parts (JSON when no file is needed). When the "
+                              "paused step asks for materials, an answer without a file is a 422 naming `file`.",
+                  request_schema=ReplyInputSchema, response_schema=CaseResultSchema, json_or_multipart=True,
+                  permission="core.request.view", status=201),
+        Operation("core", f"{rid}/resubmit", "POST", post_resubmit, "request_resubmit",
+                  summary="Correct what was filed after a return to the first step", tag="requests",
+                  request_schema=ResubmitInputSchema, response_schema=CaseResultSchema,
+                  permission="core.request.view"),
     ]

@@ -301,8 +301,8 @@ def _tell_enterprise(survey: Survey, invitation: SurveyInvitation, token: str) -
     from core.notify import notify
 
     for user in User.select().where((User.enterprise == invitation.enterprise_id) & (User.active == True)):  # noqa: E712
-        notify(user, _("Needs survey: %(title)s", title=survey.title),
-               _("The platform asks your enterprise to answer a needs survey."),
+        notify(user, _l("Needs survey: %(title)s", title=survey.title),
+               _l("The platform asks your enterprise to answer a needs survey."),
                link=f"/{survey.owner}/survey/{token}", kind="survey",
                dedupe_key=f"survey.invite:{invitation.id}:{user.id}")
 

@@ -147,3 +147,50 @@ def wan_yuan(zh, en: str, help=None, *, positive: bool = False, negative: bool =
 
 #: The help every 万元 field shows unless it says more.
 _WAN_HELP = _l("In 万元 (ten thousand yuan): 500 means 5,000,000 yuan.")
+
+
+# --- Model columns ---------------------------------------------------------------------------------
+
+#: ``vocabulary`` entry of a decimal column holding an amount in 万元.
+WAN_YUAN_COLUMN = {"unit": WAN_YUAN, "widget": "money"}
+#: ``vocabulary`` entry of a JSON column holding a list of short texts (one per line).
+LINES_COLUMN = {"widget": "textarea"}
+
+
+def schema_columns(schema_cls) -> tuple:
+    """The row columns of a JSON column that stores what ``schema_cls`` loaded (a step's data):
+    ``vocabulary = {"plan": {"columns": schema_columns(PlanSchema)}}``."""
+    from core.vocabulary import describe_schema
+
+    return tuple(describe_schema(schema_cls))
+
+
+def columns(*specs) -> tuple:
+    """Row columns given inline as ``(name, label)`` or ``(name, label, {more FieldSpec keys})``
+    (choices as ``(key, label)`` pairs)."""
+    from core.vocabulary import Choice, FieldSpec
+
+    out = []
+    for name, title, *more in specs:
+        extra = dict(more[0]) if more else {}
+        if "choices" in extra:
+            extra["choices"] = tuple(Choice(k, lbl) for k, lbl in extra["choices"])
+        out.append(FieldSpec(name, label=title, **extra))
+    return tuple(out)
+
+
+class LazyVocabulary:
+    """A model's ``vocabulary`` built on first read, so it may name the step schemas whose data a
+    JSON column keeps even when those schemas import the model's module::
+
+        class TrainingProgramme(BaseModel):
+            vocabulary = LazyVocabulary(lambda: {"delivery": {"columns": schema_columns(DeliverSchema)}})
+    """
+
+    def __init__(self, build):
+        self.build, self.value = build, None
+
+    def __get__(self, instance, owner):
+        if self.value is None:
+            self.value = self.build()
+        return self.value

@@ -110,7 +110,7 @@ def recipients(level: str, request: ServiceRequest) -> list[User]:
     return admins
 
 
-def names(registry, request: ServiceRequest) -> tuple:
+def titles(registry, request: ServiceRequest) -> tuple:
     """The request's service and current step by their titles (in the language each notification is
     rendered in), not their keys; the keys when the registry no longer knows them."""
     service, step = request.service_key, request.current_step
@@ -129,7 +129,7 @@ def message(level: str, request: ServiceRequest, clock: StepClock, calendar, reg
     """Subject and body (lazy: rendered in each recipient's language); the due date is a date of
     the site's time zone."""
     due = calendar.local_date(clock.due_at).isoformat()
-    service, step = names(registry, request)
+    service, step = titles(registry, request)
     if level == "warning":
         return (_l("Time limit nearly used: %(title)s", title=request.title),
                 _l("Request #%(id)s (%(service)s), step %(step)s: %(used)s of %(limit)s working days used; due %(due)s.",
@@ -238,7 +238,9 @@ def board(platform, now: datetime.datetime | None = None, soon_days: int = 2) ->
         by_service.setdefault(service, {"due_soon": 0, "overdue": 0})[bucket] += count
 
     def row(r):
+        service, step = titles(platform.registry, r)
         return {"id": r.id, "title": r.title, "service": r.service_key, "step": r.current_step,
+                "service_title": str(service), "step_title": str(step),
                 "department": names.get(r.department_id, ""), "step_due_at": r.step_due_at}
 
     # Due soon: due before the (soon_days + 1)-th working day after today begins (local time).

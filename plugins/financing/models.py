@@ -21,6 +21,8 @@ CLASSIFICATIONS = (
 )
 MEETING_KINDS = (("roadshow", _l("Roadshow")), ("bank_meeting", _l("Bank–enterprise meeting")))
 SOURCE_KINDS = (("investor", _l("Investor")), ("bank", _l("Bank loan")), ("other", _l("Other")))
+# The development stage, as found by the needs survey (blank until then).
+CASE_STAGES = (("", _l("Not surveyed yet")),) + STAGES
 RECOMMENDATION_TYPES = (("investor", _l("Investor")), ("loan_product", _l("Loan product")))
 
 _MONEY = dict(max_digits=14, decimal_places=2)
@@ -80,7 +82,7 @@ class Case(BaseModel):
     kind = peewee.CharField(max_length=8, choices=KINDS, null=True, verbose_name=_l("Kind"))
     amount = peewee.DecimalField(null=True, verbose_name=_l("Amount sought (10k CNY)"), **_MONEY)
     purpose = peewee.TextField(default="", verbose_name=_l("Purpose"))
-    stage = peewee.CharField(max_length=16, choices=STAGES, default="", verbose_name=_l("Stage"))
+    stage = peewee.CharField(max_length=16, choices=CASE_STAGES, default="", verbose_name=_l("Stage"))
     needs_summary = peewee.TextField(default="", verbose_name=_l("Needs survey summary"))
     survey = peewee.ForeignKeyField(Survey, null=True, on_delete="SET NULL", verbose_name=_l("Needs survey"))
     plan = peewee.TextField(default="", verbose_name=_l("Financing plan"))

@@ -16,7 +16,6 @@ from .models import PUBLICATION_CHANNELS
 
 TEXT = validate.Length(min=1, max=5000)
 SHORT = validate.Length(min=1, max=200)
-CHANNELS = tuple(k for k, _label in PUBLICATION_CHANNELS)
 _SCALE_HELP = _l("1 (poor) to 5 (excellent).")
 
 

@@ -22,6 +22,7 @@ from core import audit
 from core.creditcode import ALPHABET, make_credit_code
 from core.db import database
 from core.errors import RongtongError
+from core.i18n import site_language
 from core.models import Department, Enterprise, ServiceRequest, Transition, User, utcnow
 
 DEPARTMENTS = [
@@ -296,7 +297,9 @@ def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_fil
         click.echo(f"built {size} enterprises and {size * 10} requests in {path}")
     else:
         ctx = seed_people(rng)
-        with audit.acting_as(ctx["admin"]):
+        # Texts made while seeding (notifications, plugin records) are in the site's language, as
+        # they would be when the same events happen on the running platform.
+        with audit.acting_as(ctx["admin"]), site_language(platform):
             context = {"rng": rng, "platform": platform, "enterprises": ctx["enterprises"],
                        "users": {"admin": [ctx["admin"]], "staff": ctx["staff"], "expert": [ctx["expert"]],
                                  "evaluator": [ctx["evaluator"]], "enterprise": ctx["enterprise_users"]},

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from core.i18n import gettext as _
+from core.vocabulary import format_number
 
 
 @dataclasses.dataclass(frozen=True)
@@ -180,10 +181,12 @@ def overlap(key: str, weight: float, title, *, wanted: Iterable, values_of: Call
 def within(key: str, weight: float, title, *, value, bounds_of: Callable[[Any], tuple],
            required: bool = False, unit: str = "") -> Criterion:
     """Full points when ``value`` lies within the candidate's ``(low, high)`` bounds (either may be
-    None = open); otherwise points fall off with the distance (half way out: half the points)."""
+    None = open); otherwise points fall off with the distance (half way out: half the points).
+    The reason prints the numbers as :func:`core.vocabulary.format_number` does, followed by
+    ``unit`` (``"万元"``): "融资金额 500 万元 在 100 万元 ~ 1,000 万元 之内"."""
 
-    def fmt(x):
-        return f"{x:g}{unit}" if isinstance(x, (int, float)) else f"{x}{unit}"
+    def fmt(x):  # "5,000,000 万元", never "5e+06"
+        return f"{format_number(x)} {unit}" if unit else format_number(x)
 
     def judge(cand):
         if value is None:

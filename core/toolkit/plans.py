@@ -10,8 +10,9 @@ DB1302 6.4.6 b)::
         experts = fields.List(fields.Integer(), required=True)
 
 The data loaded is plain JSON-ready values (dates as ``date`` objects become ISO text once stored by
-the workflow engine; amounts are ``Decimal``). :data:`PLAN_EXAMPLE` is a valid plan, used by step
-examples, docs and the demo.
+the workflow engine; amounts are ``Decimal``, in 元 of the budget's currency). Every field and every
+column of its tables of rows is labelled for the field vocabulary (:mod:`core.vocabulary`).
+:data:`PLAN_EXAMPLE` is a valid plan, used by step examples, docs and the demo.
 """
 from __future__ import annotations
 
@@ -21,9 +22,16 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
+from core.toolkit.vocab import YUAN, label, one_of
 
 TEXT = validate.Length(min=1, max=5000)
 SHORT = validate.Length(min=1, max=200)
+CURRENCIES = (
+    ("CNY", _l("Chinese yuan (CNY)")),
+    ("USD", _l("US dollar (USD)")),
+    ("EUR", _l("Euro (EUR)")),
+    ("HKD", _l("Hong Kong dollar (HKD)")),
+)
 PLAN_FIELDS = ("audience", "goals", "content", "form_and_methods", "tools", "aids", "assessment", "budget",
                "milestones", "schedule", "roles", "trainer_introductions")
 
@@ -41,16 +49,19 @@ def _hours(value) -> None:
 
 
 class BudgetItemSchema(Schema):
-    item = fields.String(required=True, validate=SHORT)
-    amount = fields.Decimal(required=True, places=2, validate=_amount)
+    item = fields.String(required=True, validate=SHORT, metadata=label("费用项目", "Item"))
+    amount = fields.Decimal(required=True, places=2, validate=_amount,
+                            metadata=label("金额", "Amount", unit=YUAN, widget="money"))
 
 
 class BudgetSchema(Schema):
     """Total and, optionally, its breakdown; when items are given they add up to the total."""
 
-    total = fields.Decimal(required=True, places=2, validate=_amount)
-    currency = fields.String(load_default="CNY", validate=validate.OneOf(["CNY", "USD", "EUR", "HKD"]))
-    items = fields.List(fields.Nested(BudgetItemSchema), load_default=list)
+    total = fields.Decimal(required=True, places=2, validate=_amount, metadata=label(
+        "预算总额", "Total", _l("In yuan (元) of the currency chosen, not in 万元."), unit=YUAN, widget="money"))
+    currency = fields.String(load_default="CNY", validate=one_of(CURRENCIES), metadata=label("币种", "Currency"))
+    items = fields.List(fields.Nested(BudgetItemSchema), load_default=list, metadata=label(
+        "预算明细", "Breakdown", _l("When given, the items add up to the total.")))
 
     @validates_schema
     def _adds_up(self, data, **kwargs):
@@ -60,26 +71,27 @@ class BudgetSchema(Schema):
 
 
 class MilestoneSchema(Schema):
-    title = fields.String(required=True, validate=SHORT)
-    date = fields.Date(required=True)
+    title = fields.String(required=True, validate=SHORT, metadata=label("里程碑", "Milestone"))
+    date = fields.Date(required=True, metadata=label("日期", "Date"))
 
 
 class ScheduleEntrySchema(Schema):
-    date = fields.Date(required=True)
-    activity = fields.String(required=True, validate=SHORT)
-    hours = fields.Decimal(load_default=None, allow_none=True, places=1, validate=_hours)
+    date = fields.Date(required=True, metadata=label("日期", "Date"))
+    activity = fields.String(required=True, validate=SHORT, metadata=label("活动内容", "Activity"))
+    hours = fields.Decimal(load_default=None, allow_none=True, places=1, validate=_hours,
+                           metadata=label("时长", "Hours", unit="小时"))
 
 
 class RoleSchema(Schema):
-    role = fields.String(required=True, validate=SHORT)
-    person = fields.String(required=True, validate=SHORT)
-    duties = fields.String(load_default="", validate=validate.Length(max=1000))
+    role = fields.String(required=True, validate=SHORT, metadata=label("角色", "Role"))
+    person = fields.String(required=True, validate=SHORT, metadata=label("人员", "Person"))
+    duties = fields.String(load_default="", validate=validate.Length(max=1000), metadata=label("职责", "Duties"))
 
 
 class TrainerSchema(Schema):
-    name = fields.String(required=True, validate=SHORT)
-    title = fields.String(load_default="", validate=validate.Length(max=200))
-    introduction = fields.String(required=True, validate=TEXT)
+    name = fields.String(required=True, validate=SHORT, metadata=label("姓名", "Name"))
+    title = fields.String(load_default="", validate=validate.Length(max=200), metadata=label("职称", "Title"))
+    introduction = fields.String(required=True, validate=TEXT, metadata=label("简介", "Introduction"))
 
 
 def _at_least_one():

@@ -46,8 +46,15 @@ from core.fields import JSONField
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import BaseModel, Enterprise, User, utcnow
+from core.toolkit.vocab import internal, label, one_of
 
-KINDS = ("text", "single", "multiple", "scale")
+QUESTION_KINDS = (
+    ("text", _l("Free text")),
+    ("single", _l("Single choice")),
+    ("multiple", _l("Multiple choice")),
+    ("scale", _l("Scale")),
+)
+KINDS = tuple(k for k, _label in QUESTION_KINDS)
 STATUSES = (("open", _l("Open")), ("closed", _l("Closed")))
 MAX_TEXT = 5000
 
@@ -118,14 +125,16 @@ class QuestionSchema(Schema):
     scale (default 1..5)."""
 
     key = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z][A-Za-z0-9_]{0,49}$",
-                                                                  error="Use letters, digits and _ (max 50)."))
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    text = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    text_en = fields.String(load_default="", validate=validate.Length(max=500))
-    required = fields.Boolean(load_default=True)
-    choices = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
-    min = fields.Integer(load_default=1, strict=True)
-    max = fields.Integer(load_default=5, strict=True)
+                                                                  error="Use letters, digits and _ (max 50)."),
+                        metadata=label("题目代码", "Key", _l("Letters, digits and _; names the answer.")))
+    kind = fields.String(required=True, validate=one_of(QUESTION_KINDS), metadata=label("题型", "Kind"))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=500), metadata=label("题目", "Question"))
+    text_en = fields.String(load_default="", validate=validate.Length(max=500), metadata=label("题目（英文）", "Question in English"))
+    required = fields.Boolean(load_default=True, metadata=label("必答", "Required"))
+    choices = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list,
+                          metadata=label("选项（每行一个）", "Choices (one per line)"))
+    min = fields.Integer(load_default=1, strict=True, metadata=label("量表最小值", "Scale from"))
+    max = fields.Integer(load_default=5, strict=True, metadata=label("量表最大值", "Scale to"))
 
     @validates_schema
     def _kind_rules(self, data, **kwargs):
@@ -144,10 +153,11 @@ class QuestionSchema(Schema):
 class SurveySchema(Schema):
     """What staff send to create a survey."""
 
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    topic = fields.String(load_default="", validate=validate.Length(max=100))
-    description = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT))
-    questions = fields.List(fields.Nested(QuestionSchema), required=True, validate=validate.Length(min=1, max=100))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("标题", "Title"))
+    topic = fields.String(load_default="", validate=validate.Length(max=100), metadata=label("主题", "Topic"))
+    description = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT), metadata=label("说明", "Description"))
+    questions = fields.List(fields.Nested(QuestionSchema), required=True, validate=validate.Length(min=1, max=100),
+                            metadata=label("题目", "Questions"))
 
     @validates("questions")
     def _unique_keys(self, value, **kwargs):
@@ -169,7 +179,8 @@ class SurveyOutSchema(Schema):
 
 
 class InviteSchema(Schema):
-    enterprises = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=1000))
+    enterprises = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=1000),
+                              metadata=label("邀请的企业（编号）", "Enterprises invited (ids)"))
 
 
 class AnswerInSchema(Schema):
@@ -301,8 +312,8 @@ def _tell_enterprise(survey: Survey, invitation: SurveyInvitation, token: str) -
     from core.notify import notify
 
     for user in User.select().where((User.enterprise == invitation.enterprise_id) & (User.active == True)):  # noqa: E712
-        notify(user, _("Needs survey: %(title)s", title=survey.title),
-               _("The platform asks your enterprise to answer a needs survey."),
+        notify(user, _l("Needs survey: %(title)s", title=survey.title),
+               _l("The platform asks your enterprise to answer a needs survey."),
                link=f"/{survey.owner}/survey/{token}", kind="survey",
                dedupe_key=f"survey.invite:{invitation.id}:{user.id}")
 
@@ -422,10 +433,9 @@ def survey_step_schema(owner: str) -> type[Schema]:
 
     attrs = {
         "survey": fields.Integer(required=True, strict=True, validate=_check,
-                                 metadata={"label": "需求调研编号", "label_en": "Needs survey id",
-                                           "description": "有答卷的需求调研 / a survey with answers"}),
+                                 metadata=internal("需求调研编号", "Needs survey id", _l("A needs survey with answers."))),
         "conclusions": fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT),
-                                     metadata={"label": "需求分析结论", "label_en": "Analysis conclusions"}),
+                                     metadata=label("需求分析结论", "Analysis conclusions")),
     }
     return Schema.from_dict(attrs, name=f"{owner.title()}SurveyStepSchema")
 

@@ -49,11 +49,12 @@ class BoardView(SecureBaseView):
         data = sla.board(platform)
         period = period_of(platform.calendar.local_date(utcnow()), "quarter")
         on_time = reports.requests_on_time(platform, period)
-        chart = {dim: charts.bars([(k, v["on_time_rate"]) for k, v in on_time["by_" + dim].items()], maximum=1,
-                                  percent=True, title=dim)
+        names = reports.display_names(platform.registry)
+        chart = {dim: charts.bars([(names.get(dim, {}).get(k, k), v["on_time_rate"]) for k, v in on_time["by_" + dim].items()],
+                                  maximum=1, percent=True, title=dim)
                  for dim in ("service", "department", "institution")}
         return self.render("evaluation/board.html", board=data, on_time=on_time, period=period, charts=chart,
-                           local_time=local_time)
+                           local_time=local_time, names=names)
 
 
 class ReportView(SecureBaseView):
@@ -73,18 +74,21 @@ class ReportView(SecureBaseView):
         if fmt in ("csv", "xlsx"):
             return self._export(report, fmt)
         sat = report["satisfaction"]
+        names = reports.display_names(platform.registry)
+        service, grade = names["service"], names["grade"]
         chart = {
-            "requests": charts.bars([(k, v["on_time_rate"]) for k, v in report["requests"]["by_service"].items()],
+            "requests": charts.bars([(service.get(k, k), v["on_time_rate"]) for k, v in report["requests"]["by_service"].items()],
                                     maximum=1, percent=True, title="requests"),
-            "staff": charts.bars([(k, v["satisfaction_rate"]) for k, v in sat["staff"].get("by_service", {}).items()],
+            "staff": charts.bars([(service.get(k, k), v["satisfaction_rate"]) for k, v in sat["staff"].get("by_service", {}).items()],
                                  maximum=1, percent=True, title="staff"),
             "department": charts.bars([(k, v["satisfaction_rate"]) for k, v in sat["staff"].get("by_department", {}).items()],
                                       maximum=1, percent=True, title="department"),
             "institution": charts.bars([(k, v["satisfaction_rate"]) for k, v in sat["institution"].get("by_institution", {}).items()],
                                        maximum=1, percent=True, title="institution"),
-            "grades": charts.bars(list(sat["staff"]["grades"].items()), title="grades"),
+            "grades": charts.bars([(grade.get(k, k), n) for k, n in sat["staff"]["grades"].items()], title="grades"),
         }
-        return self.render("evaluation/report.html", report=report, charts=chart, period_text=period.label, error=None)
+        return self.render("evaluation/report.html", report=report, charts=chart, period_text=period.label, error=None,
+                           names=names)
 
     def _export(self, report, fmt):
         buf = io.BytesIO()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from core.vocabulary import format_number
+
 ROW = 22
 LABEL_W = 180
 BAR_W = 320
@@ -27,7 +29,7 @@ def bars(items: list[tuple[str, float | None]], *, maximum: float | None = None,
             shown, w = "–", 0
         else:
             w = round(BAR_W * max(0.0, min(float(value) / top, 1.0)))
-            shown = f"{float(value) * 100:.1f}%" if percent else (f"{value:g}" if isinstance(value, float) else str(value))
+            shown = f"{float(value) * 100:.1f}%" if percent else format_number(value)
         parts.append(f'<rect x="{LABEL_W}" y="{y + 3}" width="{w}" height="{ROW - 8}" fill="#3b7ddd"/>')
         parts.append(f'<text x="{LABEL_W + w + 4}" y="{y + 15}" font-size="12">{escape(shown)}</text>')
     if not items:

@@ -33,6 +33,7 @@ class SlaEvent(BaseModel):
     and level: running the check again records and sends nothing twice."""
 
     verbose_name = _l("Time-limit event")
+    vocabulary = {"notified": {"unit": "人"}}
 
     request = peewee.ForeignKeyField(ServiceRequest, backref="sla_events", on_delete="CASCADE",
                                      verbose_name=_l("Request"))
@@ -75,7 +76,7 @@ class Survey(BaseModel):
 
     request = peewee.ForeignKeyField(ServiceRequest, unique=True, backref="surveys", on_delete="CASCADE",
                                      verbose_name=_l("Request"))
-    token_hash = peewee.CharField(max_length=64, unique=True)
+    token_hash = peewee.CharField(max_length=64, unique=True, verbose_name=_l("Link token (hash)"))
     expires_at = peewee.DateTimeField(verbose_name=_l("Link expires at"))
     institution_id = peewee.IntegerField(null=True, index=True, verbose_name=_l("Service institution id"))
     institution_name = peewee.CharField(max_length=200, default="", verbose_name=_l("Service institution"))
@@ -143,6 +144,9 @@ class Committee(BaseModel):
         table_name = "evaluation_committee"
 
 
+MEMBER_ROLES = (("chair", _l("Chair")), ("member", _l("Member")), ("secretary", _l("Secretary")))
+
+
 class CommitteeMember(BaseModel):
     """A member: a platform user (internal) or an outside expert (third party), with a
     conflict-of-interest declaration made before they may score."""
@@ -155,7 +159,7 @@ class CommitteeMember(BaseModel):
     name = peewee.CharField(max_length=100, verbose_name=_l("Name"))
     organisation = peewee.CharField(max_length=200, default="", verbose_name=_l("Employer"))
     external = peewee.BooleanField(default=False, verbose_name=_l("Third-party expert"))
-    role = peewee.CharField(max_length=16, default="member", verbose_name=_l("Role"))
+    role = peewee.CharField(max_length=16, choices=MEMBER_ROLES, default="member", verbose_name=_l("Role"))
     declared_at = peewee.DateTimeField(null=True, verbose_name=_l("Declared at"))
     has_conflict = peewee.BooleanField(default=False, verbose_name=_l("Has a conflict of interest"))
     conflict_statement = peewee.TextField(default="", verbose_name=_l("Conflict-of-interest declaration"))
@@ -185,6 +189,7 @@ class Evaluation(BaseModel):
     """An evaluation of the service (DB1302 7.1): methods, scope, findings and scores."""
 
     verbose_name = _l("Evaluation")
+    vocabulary = {"methods": {"choices": METHODS}, "score": {"unit": "分"}}
 
     committee = peewee.ForeignKeyField(Committee, backref="evaluations", on_delete="RESTRICT",
                                        verbose_name=_l("Committee"))
@@ -211,6 +216,7 @@ class EvaluationScore(BaseModel):
     """One member's score (0–100) on one criterion of an evaluation."""
 
     verbose_name = _l("Evaluation score")
+    vocabulary = {"score": {"unit": "分"}}
 
     evaluation = peewee.ForeignKeyField(Evaluation, backref="scores", on_delete="CASCADE",
                                         verbose_name=_l("Evaluation"))

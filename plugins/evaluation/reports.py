@@ -11,7 +11,9 @@ For a month, quarter, half year or year (:mod:`core.toolkit.periods`):
 * improvement actions registered, open at the period's end, and verified.
 
 :func:`supervision` returns the figures as a dict (admin page, API); :func:`flat_rows` the same as
-``(section, dimension, name, metric, value)`` rows for table, CSV and XLSX export.
+``(section, dimension, name, metric, value)`` rows for table, CSV and XLSX export. The figures are
+keyed by service key, grade, channel and source; :func:`display_names` says how each key reads on
+a page (service titles, grade labels...).
 """
 from __future__ import annotations
 
@@ -22,12 +24,22 @@ from core.models import ServiceRequest
 from core.toolkit.periods import Period
 
 from .complaints import closure_days
-from .models import GRADE_KEYS, GRADE_SCORES, SATISFIED_GRADES, Complaint, ImprovementAction, Survey
+from core.toolkit.vocab import Bilingual
+
+from .models import (CHANNELS, GRADE_KEYS, GRADE_SCORES, GRADES, IMPROVEMENT_SOURCES, SATISFIED_GRADES, Complaint,
+                     ImprovementAction, Survey)
 from .surveys import institution_of
 
 HEADERS = ("section", "dimension", "name", "metric", "value")
 NO_DEPARTMENT = "-"
 NO_INSTITUTION = "-"
+
+
+def display_names(registry) -> dict[str, dict]:
+    """``{"service": {key: title}, "grade": {...}, "channel": {...}, "source": {...}}``: how the
+    report's keys read on a page, in the language being rendered (a key not listed reads as itself)."""
+    return {"service": {key: Bilingual(s.title, s.title_en) for key, s in registry.services.items()},
+            "grade": dict(GRADES), "channel": dict(CHANNELS), "source": dict(IMPROVEMENT_SOURCES)}
 
 
 def finished_on_time(engine, request: ServiceRequest) -> bool | None:

@@ -6,7 +6,10 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from core.i18n import lazy_gettext as _l
 
-from .models import CHANNEL_KEYS, COMMITTEE_KINDS, GRADE_KEYS, IMPROVEMENT_SOURCES, LOW_GRADES, METHOD_KEYS, SCOPE_KINDS
+from core.toolkit.vocab import internal, label, one_of
+
+from .models import (CHANNELS, COMMITTEE_KINDS, GRADES, IMPROVEMENT_SOURCES, LOW_GRADES, MEMBER_ROLES, METHODS, SCOPE_KINDS,
+                     VERDICTS)
 
 REQUIRED = _l("Missing data for required field.")
 
@@ -59,12 +62,15 @@ class SurveyAnswerSchema(Schema):
     """A survey answer: no grade has a default; the two lowest grades need a reason. The
     institution's grade is required when a service institution took part (checked by the service)."""
 
-    staff_grade = fields.String(required=True, validate=validate.OneOf(GRADE_KEYS),
-                                error_messages={"required": REQUIRED})
-    staff_reason = fields.String(load_default="")
-    institution_grade = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(GRADE_KEYS))
-    institution_reason = fields.String(load_default="")
-    comment = fields.String(load_default="", validate=validate.Length(max=4000))
+    staff_grade = fields.String(required=True, validate=one_of(GRADES), error_messages={"required": REQUIRED},
+                                metadata=label(_l("Grade of the platform staff"), "Grade of the platform staff"))
+    staff_reason = fields.String(load_default="", metadata=label(
+        _l("Reason (platform staff)"), "Reason (platform staff)", _l("Required for the two lowest grades.")))
+    institution_grade = fields.String(load_default=None, allow_none=True, validate=one_of(GRADES), metadata=label(
+        _l("Grade of the service institution"), "Grade of the service institution"))
+    institution_reason = fields.String(load_default="", metadata=label(
+        _l("Reason (service institution)"), "Reason (service institution)", _l("Required for the two lowest grades.")))
+    comment = fields.String(load_default="", validate=validate.Length(max=4000), metadata=label(_l("Comment"), "Comment"))
 
     @validates_schema
     def _reasons(self, data, **kwargs):
@@ -96,38 +102,45 @@ class ComplaintIntakeSchema(Schema):
     complaint's text is ``description`` here or else the request's own description; one of the two
     is required (checked when the case opens)."""
 
-    channel = fields.String(load_default="online", validate=validate.OneOf(CHANNEL_KEYS), metadata={"title": _l("Channel")})
-    description = fields.String(load_default="", validate=validate.Length(max=8000),
-                                metadata={"title": _l("Your complaint"),
-                                          "description": _l("Empty: the request's description is used.")})
-    concerns_request = fields.Integer(load_default=None, allow_none=True, metadata={"title": _l("Number of the request concerned")})
-    concerns_evaluation = fields.Integer(load_default=None, allow_none=True, metadata={"title": _l("Number of the evaluation concerned")})
-    complainant = fields.String(load_default="", validate=validate.Length(max=100), metadata={"title": _l("Complainant")})
-    contact = fields.String(load_default="", validate=validate.Length(max=200), metadata={"title": _l("Contact")})
+    channel = fields.String(load_default="online", validate=one_of(CHANNELS), metadata=label(_l("Channel"), "Channel"))
+    description = fields.String(load_default="", validate=validate.Length(max=8000), metadata=label(
+        _l("Your complaint"), "Your complaint", _l("Empty: the request's description is used.")))
+    concerns_request = fields.Integer(load_default=None, allow_none=True, metadata=label(
+        _l("Number of the request concerned"), "Number of the request concerned"))
+    concerns_evaluation = fields.Integer(load_default=None, allow_none=True, metadata=label(
+        _l("Number of the evaluation concerned"), "Number of the evaluation concerned"))
+    complainant = fields.String(load_default="", validate=validate.Length(max=100),
+                                metadata=label(_l("Complainant"), "Complainant"))
+    contact = fields.String(load_default="", validate=validate.Length(max=200), metadata=label(_l("Contact"), "Contact"))
 
 
 class ReceiveSchema(Schema):
-    note = fields.String(required=True, validate=validate.Length(min=1), metadata={"title": _l("Registration note")})
+    note = fields.String(required=True, validate=validate.Length(min=1),
+                         metadata=internal(_l("Registration note"), "Registration note"))
 
 
 class VerifySchema(Schema):
-    substantiated = fields.Boolean(required=True, metadata={"title": _l("Substantiated")})
-    findings = fields.String(required=True, validate=validate.Length(min=1), metadata={"title": _l("Verification findings")})
+    substantiated = fields.Boolean(required=True, metadata=label(_l("Substantiated"), "Substantiated"))
+    findings = fields.String(required=True, validate=validate.Length(min=1),
+                             metadata=internal(_l("Verification findings"), "Verification findings"))
 
 
 class RectifySchema(Schema):
-    measures = fields.String(required=True, validate=validate.Length(min=1), metadata={"title": _l("Rectification measures")})
-    deadline = fields.Date(load_default=None, allow_none=True, metadata={
-        "title": _l("Rectification deadline"), "description": _l("Required when the complaint was substantiated.")})
+    measures = fields.String(required=True, validate=validate.Length(min=1),
+                             metadata=label(_l("Rectification measures"), "Rectification measures"))
+    deadline = fields.Date(load_default=None, allow_none=True, metadata=label(
+        _l("Rectification deadline"), "Rectification deadline", _l("Required when the complaint was substantiated.")))
 
 
 class RespondSchema(Schema):
-    response = fields.String(required=True, validate=validate.Length(min=1), metadata={"title": _l("Response to the complainant")})
+    response = fields.String(required=True, validate=validate.Length(min=1),
+                             metadata=label(_l("Response to the complainant"), "Response to the complainant"))
 
 
 class VerdictSchema(Schema):
-    verdict = fields.String(required=True, validate=validate.OneOf(("accepted", "not_accepted", "explained")), metadata={"title": _l("Verdict")})
-    explanation = fields.String(load_default="", metadata={"title": _l("Explanation (when there is no verdict)")})
+    verdict = fields.String(required=True, validate=one_of(VERDICTS), metadata=label(_l("Verdict"), "Verdict"))
+    explanation = fields.String(load_default="", metadata=internal(
+        _l("Explanation (when there is no verdict)"), "Explanation (when there is no verdict)"))
 
     @validates_schema
     def _explained(self, data, **kwargs):
@@ -136,12 +149,14 @@ class VerdictSchema(Schema):
 
 
 class AppealSchema(Schema):
-    decision = fields.String(required=True, validate=validate.Length(min=1), metadata={"title": _l("Committee decision")})
-    upheld = fields.Boolean(required=True, metadata={"title": _l("Complaint upheld")})
+    decision = fields.String(required=True, validate=validate.Length(min=1),
+                             metadata=label(_l("Committee decision"), "Committee decision"))
+    upheld = fields.Boolean(required=True, metadata=label(_l("Complaint upheld"), "Complaint upheld"))
 
 
 class CloseSchema(Schema):
-    summary = fields.String(required=True, validate=validate.Length(min=1), metadata={"title": _l("Closing summary")})
+    summary = fields.String(required=True, validate=validate.Length(min=1),
+                            metadata=label(_l("Closing summary"), "Closing summary"))
 
 
 class ComplaintSchema(Schema):
@@ -169,9 +184,9 @@ class ComplaintSchema(Schema):
 # --- Committees and evaluations (DB1302 7.1) --------------------------------------------------
 
 class CommitteeInSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    kind = fields.String(required=True, validate=validate.OneOf([k for k, _ in COMMITTEE_KINDS]))
-    description = fields.String(load_default="")
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label(_l("Name"), "Name"))
+    kind = fields.String(required=True, validate=one_of(COMMITTEE_KINDS), metadata=label(_l("Kind"), "Kind"))
+    description = fields.String(load_default="", metadata=label(_l("Description"), "Description"))
 
 
 class CommitteeSchema(Schema):
@@ -183,16 +198,18 @@ class CommitteeSchema(Schema):
 
 
 class MemberInSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    user = fields.Integer(load_default=None, allow_none=True)
-    organisation = fields.String(load_default="", validate=validate.Length(max=200))
-    external = fields.Boolean(required=True)
-    role = fields.String(load_default="member", validate=validate.OneOf(("chair", "member", "secretary")))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata=label(_l("Name"), "Name"))
+    user = fields.Integer(load_default=None, allow_none=True, metadata=label(_l("User"), "User"))
+    organisation = fields.String(load_default="", validate=validate.Length(max=200),
+                                 metadata=label(_l("Employer"), "Employer"))
+    external = fields.Boolean(required=True, metadata=label(_l("Third-party expert"), "Third-party expert"))
+    role = fields.String(load_default="member", validate=one_of(MEMBER_ROLES), metadata=label(_l("Role"), "Role"))
 
 
 class DeclarationSchema(Schema):
-    has_conflict = fields.Boolean(required=True)
-    statement = fields.String(required=True, validate=validate.Length(min=1))
+    has_conflict = fields.Boolean(required=True, metadata=label(_l("Has a conflict of interest"), "Has a conflict of interest"))
+    statement = fields.String(required=True, validate=validate.Length(min=1), metadata=label(
+        _l("Conflict-of-interest declaration"), "Conflict-of-interest declaration"))
 
 
 class MemberSchema(Schema):
@@ -209,16 +226,17 @@ class MemberSchema(Schema):
 
 
 class EvaluationInSchema(Schema):
-    committee = fields.Integer(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    methods = fields.List(fields.String(validate=validate.OneOf(METHOD_KEYS)), required=True,
-                          validate=validate.Length(min=1))
-    scope_kind = fields.String(required=True, validate=validate.OneOf([k for k, _ in SCOPE_KINDS]))
-    scope_service = fields.String(load_default="")
-    scope_period = fields.String(load_default="")
-    scope_institution_id = fields.Integer(load_default=None, allow_none=True)
-    scope_institution_name = fields.String(load_default="")
-    started_on = fields.Date(load_default=None, allow_none=True)
+    committee = fields.Integer(required=True, metadata=label(_l("Committee"), "Committee"))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label(_l("Title"), "Title"))
+    methods = fields.List(fields.String(validate=one_of(METHODS)), required=True,
+                          validate=validate.Length(min=1), metadata=label(_l("Methods"), "Methods"))
+    scope_kind = fields.String(required=True, validate=one_of(SCOPE_KINDS), metadata=label(_l("Scope"), "Scope"))
+    scope_service = fields.String(load_default="", metadata=label(_l("Service evaluated"), "Service evaluated"))
+    scope_period = fields.String(load_default="", metadata=label(_l("Period evaluated"), "Period evaluated"))
+    scope_institution_id = fields.Integer(load_default=None, allow_none=True,
+                                          metadata=label(_l("Institution id"), "Institution id"))
+    scope_institution_name = fields.String(load_default="", metadata=label(_l("Institution evaluated"), "Institution evaluated"))
+    started_on = fields.Date(load_default=None, allow_none=True, metadata=label(_l("Started on"), "Started on"))
 
     @validates_schema
     def _scope(self, data, **kwargs):
@@ -231,14 +249,15 @@ class EvaluationInSchema(Schema):
 
 
 class ScoreInSchema(Schema):
-    member = fields.Integer(required=True)
-    criterion = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    score = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, max=100))
-    comment = fields.String(load_default="")
+    member = fields.Integer(required=True, metadata=label(_l("Member"), "Member"))
+    criterion = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata=label(_l("Criterion"), "Criterion"))
+    score = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, max=100),
+                           metadata=label(_l("Score"), "Score", unit="分"))
+    comment = fields.String(load_default="", metadata=label(_l("Comment"), "Comment"))
 
 
 class FinishSchema(Schema):
-    findings = fields.String(required=True, validate=validate.Length(min=1))
+    findings = fields.String(required=True, validate=validate.Length(min=1), metadata=label(_l("Findings"), "Findings"))
 
 
 class EvaluationSchema(Schema):
@@ -260,16 +279,17 @@ class EvaluationSchema(Schema):
 # --- Improvement register (DB1302 7.2) --------------------------------------------------------
 
 class ImprovementInSchema(Schema):
-    source = fields.String(required=True, validate=validate.OneOf([k for k, _ in IMPROVEMENT_SOURCES]))
-    evaluation = fields.Integer(load_default=None, allow_none=True)
-    complaint = fields.Integer(load_default=None, allow_none=True)
-    source_note = fields.String(load_default="", validate=validate.Length(max=300))
-    finding = fields.String(required=True, validate=validate.Length(min=1))
-    cause_analysis = fields.String(load_default="")
-    measure = fields.String(load_default="")
-    method = fields.String(load_default="")
-    owner = fields.Integer(load_default=None, allow_none=True)
-    deadline = fields.Date(load_default=None, allow_none=True)
+    source = fields.String(required=True, validate=one_of(IMPROVEMENT_SOURCES), metadata=label(_l("Source"), "Source"))
+    evaluation = fields.Integer(load_default=None, allow_none=True, metadata=label(_l("Evaluation"), "Evaluation"))
+    complaint = fields.Integer(load_default=None, allow_none=True, metadata=label(_l("Complaint"), "Complaint"))
+    source_note = fields.String(load_default="", validate=validate.Length(max=300),
+                                metadata=label(_l("Source details"), "Source details"))
+    finding = fields.String(required=True, validate=validate.Length(min=1), metadata=label(_l("Finding"), "Finding"))
+    cause_analysis = fields.String(load_default="", metadata=label(_l("Cause analysis"), "Cause analysis"))
+    measure = fields.String(load_default="", metadata=label(_l("Improvement measure"), "Improvement measure"))
+    method = fields.String(load_default="", metadata=label(_l("Method"), "Method"))
+    owner = fields.Integer(load_default=None, allow_none=True, metadata=label(_l("Owner"), "Owner"))
+    deadline = fields.Date(load_default=None, allow_none=True, metadata=label(_l("Deadline"), "Deadline"))
 
     @validates_schema
     def _source_link(self, data, **kwargs):

@@ -25,9 +25,10 @@ import peewee
 
 from core import audit
 from core.db import database
-from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 from core.models import Department, ServiceRequest, User, utcnow
 from core.notify import notify_many
+from core.toolkit.vocab import Bilingual
 
 from .models import SlaEvent
 
@@ -109,20 +110,37 @@ def recipients(level: str, request: ServiceRequest) -> list[User]:
     return admins
 
 
-def message(level: str, request: ServiceRequest, clock: StepClock, calendar) -> tuple[str, str]:
+def titles(registry, request: ServiceRequest) -> tuple:
+    """The request's service and current step by their titles (in the language each notification is
+    rendered in), not their keys; the keys when the registry no longer knows them."""
+    service, step = request.service_key, request.current_step
+    entry = registry.services.get(service) if registry is not None else None
+    if entry is not None:
+        service = Bilingual(entry.title, entry.title_en)
+    try:
+        found = registry.workflow(request.workflow_key, request.workflow_version).step(step)
+        step = Bilingual(found.title, found.title_en)
+    except (AttributeError, KeyError):
+        pass
+    return service, step
+
+
+def message(level: str, request: ServiceRequest, clock: StepClock, calendar, registry=None) -> tuple:
+    """Subject and body (lazy: rendered in each recipient's language); the due date is a date of
+    the site's time zone."""
     due = calendar.local_date(clock.due_at).isoformat()
+    service, step = titles(registry, request)
     if level == "warning":
-        return (_("Time limit nearly used: %(title)s", title=request.title),
-                _("Request #%(id)s (%(service)s), step %(step)s: %(used)s of %(limit)s working days used; due %(due)s.",
-                  id=request.id, service=request.service_key, step=request.current_step, used=clock.used,
-                  limit=clock.limit, due=due))
+        return (_l("Time limit nearly used: %(title)s", title=request.title),
+                _l("Request #%(id)s (%(service)s), step %(step)s: %(used)s of %(limit)s working days used; due %(due)s.",
+                   id=request.id, service=service, step=step, used=clock.used, limit=clock.limit, due=due))
     if level == "breach":
-        return (_("Time limit exceeded: %(title)s", title=request.title),
-                _("Request #%(id)s (%(service)s), step %(step)s was due %(due)s and is not done.",
-                  id=request.id, service=request.service_key, step=request.current_step, due=due))
-    return (_("Escalated to the management board: %(title)s", title=request.title),
-            _("Request #%(id)s (%(service)s), step %(step)s was due %(due)s and is still not done.",
-              id=request.id, service=request.service_key, step=request.current_step, due=due))
+        return (_l("Time limit exceeded: %(title)s", title=request.title),
+                _l("Request #%(id)s (%(service)s), step %(step)s was due %(due)s and is not done.",
+                   id=request.id, service=service, step=step, due=due))
+    return (_l("Escalated to the management board: %(title)s", title=request.title),
+            _l("Request #%(id)s (%(service)s), step %(step)s was due %(due)s and is still not done.",
+               id=request.id, service=service, step=step, due=due))
 
 
 def request_link(request_id: int) -> str:
@@ -165,14 +183,14 @@ def check(platform, now: datetime.datetime | None = None) -> CheckResult:
         for level in LEVELS[: LEVELS.index(reached) + 1]:
             if level == "warning" and limit == 0:
                 continue
-            sent = _record(request, level, clock, calendar)
+            sent = _record(request, level, clock, calendar, registry)
             if sent is not None:
                 result.events[level] += 1
                 result.notifications += sent
     return result
 
 
-def _record(request, level, clock, calendar) -> int | None:
+def _record(request, level, clock, calendar, registry=None) -> int | None:
     """Write one event and its notifications; None when it was recorded before."""
     key = (request.id, request.current_step, request.step_started_at, level)
     if SlaEvent.select().where((SlaEvent.request == request.id) & (SlaEvent.step == key[1])
@@ -184,7 +202,7 @@ def _record(request, level, clock, calendar) -> int | None:
                                     step_started_at=request.step_started_at, level=level,
                                     step_due_at=request.step_due_at, service_key=request.service_key,
                                     department=request.department_id)
-            subject, body = message(level, request, clock, calendar)
+            subject, body = message(level, request, clock, calendar, registry)
             stamp = request.step_started_at.isoformat(timespec="seconds")
             sent = notify_many(recipients(level, request), subject, body, link=request_link(request.id),
                                kind="escalation" if level == "board" else level,
@@ -220,7 +238,9 @@ def board(platform, now: datetime.datetime | None = None, soon_days: int = 2) ->
         by_service.setdefault(service, {"due_soon": 0, "overdue": 0})[bucket] += count
 
     def row(r):
+        service, step = titles(platform.registry, r)
         return {"id": r.id, "title": r.title, "service": r.service_key, "step": r.current_step,
+                "service_title": str(service), "step_title": str(step),
                 "department": names.get(r.department_id, ""), "step_due_at": r.step_due_at}
 
     # Due soon: due before the (soon_days + 1)-th working day after today begins (local time).

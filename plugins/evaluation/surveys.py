@@ -17,8 +17,10 @@ from core import audit
 from core.db import database
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 from core.models import Transition, User, utcnow
 from core.notify import notify_many
+from core.vocabulary import format_datetime
 
 from .models import LOW_GRADES, Survey
 from .schemas import SurveyAnswerSchema
@@ -95,9 +97,10 @@ def create_for(request, options: dict, now=None, registry=None) -> tuple[Survey,
                            institution_id=inst_id, institution_name=inst_name, created_at=now)
     audit.record_create(survey)
     recipients = list(User.select().where((User.enterprise == request.enterprise_id) & (User.active == True)))  # noqa: E712
-    notify_many(recipients, _("Please rate our service: %(title)s", title=request.title),
-                _("Your request \"%(title)s\" is complete. Please tell us how satisfied you are; the link is valid "
-                  "until %(until)s.", title=request.title, until=survey.expires_at.strftime("%Y-%m-%d")),
+    until = format_datetime(survey.expires_at, registry.config.tz if registry is not None else None, "%Y-%m-%d")
+    notify_many(recipients, _l("Please rate our service: %(title)s", title=request.title),
+                _l("Your request \"%(title)s\" is complete. Please tell us how satisfied you are; the link is valid "
+                   "until %(until)s.", title=request.title, until=until),
                 link=survey_link(token), kind="survey", dedupe_prefix=f"evaluation.survey:{survey.id}")
     return survey, token
 

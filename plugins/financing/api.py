@@ -11,11 +11,13 @@ from core import audit
 from core.db import database, is_postgres
 from core.errors import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 from core.models import User, utcnow
 from core.notify import notify_many
 from core.plugins import ApiResource
 from core.security import get_scoped, is_staff, scope_query
 from core.toolkit.periods import parse_period
+from core.toolkit.vocab import amount_text
 
 from .matches import describe, matches_for
 from .models import Bank, Case, ExpertScore, Fund, FundUse, LoanProduct, Meeting
@@ -123,9 +125,9 @@ def panel(case_id: int, data=None):
         ExpertScore.delete().where(ExpertScore.case == c).execute()
         for expert in experts:
             audit.record_create(ExpertScore.create(case=c, expert=expert), _user())
-        notify_many(experts, _("Please score financing case #%(id)s", id=c.id),
-                    _("You are on the expert panel of %(title)s. Score it independently: nobody sees the scores "
-                      "until the whole panel has scored.", title=c.request.title),
+        notify_many(experts, _l("Please score financing case #%(id)s", id=c.id),
+                    _l("You are on the expert panel of %(title)s. Score it independently: nobody sees the scores "
+                       "until the whole panel has scored.", title=c.request.title),
                     kind="financing_panel", dedupe_prefix=f"financing:panel:{c.id}:{c.request.version}")
     return {"panel": [{"id": e.id, "name": str(e)} for e in experts]}
 
@@ -186,7 +188,7 @@ def fund_uses(fund_id: int, data=None):
             Fund.select().where(Fund.id == fund.id).for_update().execute()
         used = sum((u.amount for u in FundUse.select().where(FundUse.fund == fund.id)), 0)
         if used + data["amount"] > fund.amount:
-            left = "%.2f" % (fund.amount - used)
+            left = amount_text(fund.amount - used)
             raise ValidationFailed(_("Invalid data."), {"amount": [_("More than the funds left (%(left)s).", left=left)]})
         return FundUseSchema().dump(_create(FundUse, {**data, "fund": fund}))
 

@@ -1,10 +1,12 @@
 """Matching a financing case to investors (equity) or bank loan products (debt) — DB1302 4.4.3
 ("match both sides precisely"), 6.4.4.2 d. A ranked list, each candidate with the reasons
-(industry, stage, ticket size or loan-product fit, region), never an unexplained score."""
+(industry, stage, ticket size or loan-product fit, region), never an unexplained score. Amounts are
+in 万元 and the reasons say so ("融资金额 500 万元 在 100 万元 ~ 1,000 万元 范围内")."""
 from __future__ import annotations
 
 from core.i18n import lazy_gettext as _l
 from core.toolkit.matching import Match, overlap, rank, within
+from core.toolkit.vocab import WAN_YUAN
 from plugins.investment.models import Investor, stage_of
 
 from .models import Bank, LoanProduct
@@ -20,7 +22,7 @@ def investor_matches(case, enterprise, limit: int | None = 20) -> list[Match]:
         overlap("industry", 35, _l("Industry"), wanted=[enterprise.industry], values_of=lambda i: i.industries),
         overlap("stage", 25, _l("Stage"), wanted=[stage], values_of=lambda i: i.stages),
         within("ticket", 25, _l("Ticket size"), value=_money(case.amount),
-               bounds_of=lambda i: (_money(i.ticket_min), _money(i.ticket_max))),
+               bounds_of=lambda i: (_money(i.ticket_min), _money(i.ticket_max)), unit=WAN_YUAN),
         overlap("region", 15, _l("Region"), wanted=[enterprise.region], values_of=lambda i: i.regions),
     ]
     return rank(Investor.select().where(Investor.active == True), criteria, limit=limit)  # noqa: E712
@@ -29,7 +31,7 @@ def investor_matches(case, enterprise, limit: int | None = 20) -> list[Match]:
 def loan_product_matches(case, enterprise, limit: int | None = 20) -> list[Match]:
     criteria = [
         within("amount", 35, _l("Loan amount"), value=_money(case.amount),
-               bounds_of=lambda p: (_money(p.min_amount), _money(p.max_amount))),
+               bounds_of=lambda p: (_money(p.min_amount), _money(p.max_amount)), unit=WAN_YUAN),
         overlap("industry", 25, _l("Industry"), wanted=[enterprise.industry], values_of=lambda p: p.industries),
         overlap("scale", 25, _l("Enterprise scale"), wanted=[enterprise.scale], values_of=lambda p: p.scales),
         overlap("region", 15, _l("Region"), wanted=[enterprise.region], values_of=lambda p: [p.bank.region]),

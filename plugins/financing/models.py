@@ -1,14 +1,17 @@
 """Financing board records (DB1302 4.4.3, 6.2.4, 6.4.4.2 a–f): the register of banks and their
 loan products, and per financing case (a service request) its plan, business plan, expert panel
-and scores, recommendations, meetings, and the funds obtained and how they were used."""
+and scores, recommendations, meetings, and the funds obtained and how they were used. Every amount
+is in 万元 (ten thousand yuan), declared in each model's ``vocabulary``."""
 from __future__ import annotations
 
 import peewee
 
 from core.fields import JSONField, ListField
 from core.i18n import lazy_gettext as _l
-from core.models import Attachment, BaseModel, ServiceRequest, User, utcnow
+from core.models import ENTERPRISE_SCALES, Attachment, BaseModel, ServiceRequest, User, utcnow
 from core.toolkit.surveys import Survey
+from core.toolkit.vocab import LINES_COLUMN, WAN_YUAN_COLUMN, columns
+from plugins.investment.models import STAGES
 
 KINDS = (("equity", _l("Equity financing")), ("debt", _l("Debt financing")))
 CLASSIFICATIONS = (
@@ -18,6 +21,9 @@ CLASSIFICATIONS = (
 )
 MEETING_KINDS = (("roadshow", _l("Roadshow")), ("bank_meeting", _l("Bank–enterprise meeting")))
 SOURCE_KINDS = (("investor", _l("Investor")), ("bank", _l("Bank loan")), ("other", _l("Other")))
+# The development stage, as found by the needs survey (blank until then).
+CASE_STAGES = (("", _l("Not surveyed yet")),) + STAGES
+RECOMMENDATION_TYPES = (("investor", _l("Investor")), ("loan_product", _l("Loan product")))
 
 _MONEY = dict(max_digits=14, decimal_places=2)
 
@@ -42,6 +48,8 @@ class LoanProduct(BaseModel):
     """A bank's loan product: amounts, term, the industries and enterprise scales it serves."""
 
     verbose_name = _l("Loan product")
+    vocabulary = {"min_amount": WAN_YUAN_COLUMN, "max_amount": WAN_YUAN_COLUMN, "max_term_months": {"unit": "月"},
+                  "scales": {"choices": ENTERPRISE_SCALES}}
 
     bank = peewee.ForeignKeyField(Bank, backref="products", on_delete="RESTRICT", verbose_name=_l("Bank"))
     name = peewee.CharField(max_length=200, verbose_name=_l("Name"))
@@ -65,13 +73,16 @@ class Case(BaseModel):
     """One financing request of an enterprise, run as a service request (DB1302 6.4.4.2)."""
 
     verbose_name = _l("Financing case")
+    vocabulary = {"amount": WAN_YUAN_COLUMN,
+                  "recommended": {"columns": columns(("type", _l("Kind"), {"choices": RECOMMENDATION_TYPES}),
+                                                     ("id", _l("ID")), ("name", _l("Name")))}}
 
     request = peewee.ForeignKeyField(ServiceRequest, unique=True, backref="financing_case", on_delete="RESTRICT",
                                      verbose_name=_l("Request"))
     kind = peewee.CharField(max_length=8, choices=KINDS, null=True, verbose_name=_l("Kind"))
     amount = peewee.DecimalField(null=True, verbose_name=_l("Amount sought (10k CNY)"), **_MONEY)
     purpose = peewee.TextField(default="", verbose_name=_l("Purpose"))
-    stage = peewee.CharField(max_length=16, default="", verbose_name=_l("Stage"))
+    stage = peewee.CharField(max_length=16, choices=CASE_STAGES, default="", verbose_name=_l("Stage"))
     needs_summary = peewee.TextField(default="", verbose_name=_l("Needs survey summary"))
     survey = peewee.ForeignKeyField(Survey, null=True, on_delete="SET NULL", verbose_name=_l("Needs survey"))
     plan = peewee.TextField(default="", verbose_name=_l("Financing plan"))
@@ -99,6 +110,7 @@ class ExpertScore(BaseModel):
     expert's score until every member of the panel has scored."""
 
     verbose_name = _l("Expert score")
+    vocabulary = {"score": {"unit": "分", "visibility": "internal"}, "comment": {"visibility": "internal"}}
     scope_path = ("case", "request")
 
     case = peewee.ForeignKeyField(Case, backref="scores", on_delete="CASCADE", verbose_name=_l("Financing case"))
@@ -116,6 +128,7 @@ class Meeting(BaseModel):
     """A roadshow (equity) or bank–enterprise meeting (debt) held for a case (DB1302 6.4.4.2 e)."""
 
     verbose_name = _l("Roadshow or bank meeting")
+    vocabulary = {"participants": LINES_COLUMN}
     scope_path = ("case", "request")
 
     case = peewee.ForeignKeyField(Case, backref="meetings", on_delete="CASCADE", verbose_name=_l("Financing case"))
@@ -133,6 +146,7 @@ class Fund(BaseModel):
     """Funds obtained by a case: amount, date, source (DB1302 6.4.4.2 f)."""
 
     verbose_name = _l("Funds obtained")
+    vocabulary = {"amount": WAN_YUAN_COLUMN}
     scope_path = ("case", "request")
 
     case = peewee.ForeignKeyField(Case, backref="funds", on_delete="CASCADE", verbose_name=_l("Financing case"))
@@ -150,6 +164,7 @@ class FundUse(BaseModel):
     """How obtained funds were used, over time (DB1302 6.4.4.2 f)."""
 
     verbose_name = _l("Use of funds")
+    vocabulary = {"amount": WAN_YUAN_COLUMN}
     scope_path = ("fund", "case", "request")
 
     fund = peewee.ForeignKeyField(Fund, backref="uses", on_delete="CASCADE", verbose_name=_l("Funds"))

@@ -5,47 +5,46 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from core.i18n import gettext as _
-from core.models import Attachment, ENTERPRISE_SCALES
-from plugins.investment.models import STAGE_KEYS
-from plugins.investment.schemas import MAX_MONEY, list_field_items, optional_survey
+from core.i18n import lazy_gettext as _l
+from core.models import ENTERPRISE_SCALES, Attachment
+from core.toolkit.vocab import internal, label, one_of, wan_yuan
+from plugins.investment.models import STAGES
+from plugins.investment.schemas import list_field_items, optional_survey
 
 from .models import CLASSIFICATIONS, KINDS, SOURCE_KINDS
 
 _TEXT = validate.Length(min=1)
-_POSITIVE = validate.Range(min=0, min_inclusive=False)
-_KINDS = validate.OneOf([k for k, _x in KINDS])
-
-
-def _money(**kw):
-    """An amount in 10k CNY that fits its column."""
-    extra = kw.pop("validate", None)
-    return fields.Decimal(as_string=True, places=2, validate=[validate.Range(min=-MAX_MONEY, max=MAX_MONEY)]
-                          + ([extra] if extra else []), **kw)
+_KINDS = one_of(KINDS)
+_KIND_HELP = _l("Equity: the enterprise sells shares to investors. Debt: it borrows from a bank.")
+_AMOUNT_HELP = _l("In 万元 (ten thousand yuan): 500 means 5,000,000 yuan. Staff confirm it at the needs survey.")
 
 
 class BankSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    branch = fields.String(load_default="", validate=validate.Length(max=200))
-    region = fields.String(load_default="", validate=validate.Length(max=100))
-    contact_name = fields.String(load_default="", validate=validate.Length(max=100))
-    contact_phone = fields.String(load_default="", validate=validate.Length(max=50))
-    active = fields.Boolean(load_default=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("银行名称", "Bank"))
+    branch = fields.String(load_default="", validate=validate.Length(max=200), metadata=label("支行", "Branch"))
+    region = fields.String(load_default="", validate=validate.Length(max=100), metadata=label("所在地区", "Region"))
+    contact_name = fields.String(load_default="", validate=validate.Length(max=100), metadata=label("联系人", "Contact person"))
+    contact_phone = fields.String(load_default="", validate=validate.Length(max=50), metadata=label("联系电话", "Contact phone"))
+    active = fields.Boolean(load_default=True, metadata=label("启用", "Active"))
 
 
 class LoanProductSchema(Schema):
     id = fields.Integer(dump_only=True)
-    bank = fields.Integer(required=True, attribute="bank_id", data_key="bank")
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    min_amount = _money(allow_none=True, load_default=None, validate=validate.Range(min=0))
-    max_amount = _money(allow_none=True, load_default=None, validate=validate.Range(min=0))
-    max_term_months = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=600))
-    rate_note = fields.String(load_default="", validate=validate.Length(max=200))
-    collateral = fields.String(load_default="", validate=validate.Length(max=200))
+    bank = fields.Integer(required=True, attribute="bank_id", data_key="bank", metadata=label("银行（编号）", "Bank (id)"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("产品名称", "Product"))
+    min_amount = wan_yuan("最低贷款额", "Amount from", allow_none=True, load_default=None)
+    max_amount = wan_yuan("最高贷款额", "Amount to", allow_none=True, load_default=None)
+    max_term_months = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=600),
+                                     metadata=label("最长期限", "Longest term", unit="月"))
+    rate_note = fields.String(load_default="", validate=validate.Length(max=200), metadata=label("利率说明", "Interest rate"))
+    collateral = fields.String(load_default="", validate=validate.Length(max=200),
+                               metadata=label("抵押或担保要求", "Collateral or guarantee"))
     industries = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list,
-                             validate=list_field_items(500))
-    scales = fields.List(fields.String(validate=validate.OneOf([k for k, _x in ENTERPRISE_SCALES])), load_default=list)
-    active = fields.Boolean(load_default=True)
+                             validate=list_field_items(500), metadata=label("服务行业", "Industries served"))
+    scales = fields.List(fields.String(validate=one_of(ENTERPRISE_SCALES)), load_default=list,
+                         metadata=label("服务企业规模", "Enterprise scales served"))
+    active = fields.Boolean(load_default=True, metadata=label("启用", "Active"))
 
     @validates("bank")
     def _bank(self, value, **kwargs):
@@ -64,40 +63,44 @@ class LoanProductSchema(Schema):
 class IntakeSchema(Schema):
     """What an enterprise may file a financing request with (all confirmed at the survey step)."""
 
-    kind = fields.String(load_default=None, allow_none=True, validate=_KINDS)
-    amount = _money(load_default=None, allow_none=True, validate=_POSITIVE)
-    purpose = fields.String(load_default="")
+    kind = fields.String(load_default=None, allow_none=True, validate=_KINDS,
+                         metadata=label("融资类型", "Kind of financing", _KIND_HELP))
+    amount = wan_yuan("融资金额", "Amount sought", _AMOUNT_HELP, positive=True, load_default=None, allow_none=True)
+    purpose = fields.String(load_default="", metadata=label("资金用途", "Use of the funds"))
 
 
 class SurveySchema(Schema):
     """DB1302 6.4.4.2 a: the needs survey — kind (equity or debt), amount and purpose."""
 
-    kind = fields.String(required=True, validate=_KINDS)
-    amount = _money(required=True, validate=_POSITIVE)
-    purpose = fields.String(required=True, validate=_TEXT)
-    stage = fields.String(required=True, validate=validate.OneOf(STAGE_KEYS))
-    needs_summary = fields.String(required=True, validate=_TEXT)
+    kind = fields.String(required=True, validate=_KINDS, metadata=label("融资类型", "Kind of financing", _KIND_HELP))
+    amount = wan_yuan("融资金额", "Amount sought", positive=True, required=True)
+    purpose = fields.String(required=True, validate=_TEXT, metadata=label("资金用途", "Use of the funds"))
+    stage = fields.String(required=True, validate=one_of(STAGES), metadata=label("企业发展阶段", "Development stage"))
+    needs_summary = fields.String(required=True, validate=_TEXT, metadata=label("需求调研摘要", "Needs survey summary"))
     survey = optional_survey("financing")
 
 
 class PlanSchema(Schema):
     """DB1302 6.4.4.2 b: the financing plan tailored to the enterprise."""
 
-    plan = fields.String(required=True, validate=_TEXT)
+    plan = fields.String(required=True, validate=_TEXT, metadata=label("融资方案", "Financing plan"))
 
 
 class PreparationSchema(Schema):
     """DB1302 6.4.4.2 c: business plan (structured summary plus the file) and the roadshow plan
     (equity) or the loan preparation (debt)."""
 
-    summary = fields.String(required=True, validate=_TEXT)
-    market = fields.String(required=True, validate=_TEXT)
-    product = fields.String(required=True, validate=_TEXT)
-    team = fields.String(required=True, validate=_TEXT)
-    financials = fields.String(required=True, validate=_TEXT)
-    attachment = fields.Integer(load_default=None, allow_none=True)
-    roadshow_plan = fields.String(load_default="")
-    loan_preparation = fields.String(load_default="")
+    summary = fields.String(required=True, validate=_TEXT, metadata=label("商业计划书摘要", "Business plan summary"))
+    market = fields.String(required=True, validate=_TEXT, metadata=label("市场分析", "Market"))
+    product = fields.String(required=True, validate=_TEXT, metadata=label("产品与技术", "Products and technology"))
+    team = fields.String(required=True, validate=_TEXT, metadata=label("团队", "Team"))
+    financials = fields.String(required=True, validate=_TEXT, metadata=label("财务状况", "Financials"))
+    attachment = fields.Integer(load_default=None, allow_none=True,
+                                metadata=label("商业计划书文件", "Business plan file", widget="file"))
+    roadshow_plan = fields.String(load_default="", metadata=label(
+        "路演计划", "Roadshow plan", _l("Required for equity financing.")))
+    loan_preparation = fields.String(load_default="", metadata=label(
+        "贷款准备", "Loan preparation", _l("Required for debt financing.")))
 
     @validates("attachment")
     def _attachment(self, value, **kwargs):
@@ -113,50 +116,58 @@ class PreparationSchema(Schema):
 class EvaluationSchema(Schema):
     """DB1302 6.4.4.2 d: classification and recommendation, after every panel expert has scored."""
 
-    classification = fields.String(required=True, validate=validate.OneOf([k for k, _x in CLASSIFICATIONS]))
-    conclusion = fields.String(required=True, validate=_TEXT)
-    investors = fields.List(fields.Integer(), load_default=list)
-    loan_products = fields.List(fields.Integer(), load_default=list)
+    classification = fields.String(required=True, validate=one_of(CLASSIFICATIONS),
+                                   metadata=label("评审分类", "Classification"))
+    conclusion = fields.String(required=True, validate=_TEXT, metadata=label("评审结论", "Conclusion"))
+    investors = fields.List(fields.Integer(), load_default=list, metadata=label(
+        "推荐的投资机构", "Investors recommended", _l("Equity financing: the ids of registered investors.")))
+    loan_products = fields.List(fields.Integer(), load_default=list, metadata=label(
+        "推荐的贷款产品", "Loan products recommended", _l("Debt financing: the ids of registered loan products.")))
 
 
 class MeetingSchema(Schema):
     """DB1302 6.4.4.2 e: the roadshow or bank–enterprise meeting held."""
 
-    held_on = fields.Date(required=True)
-    venue = fields.String(load_default="", validate=validate.Length(max=200))
-    participants = fields.List(fields.String(validate=_TEXT), required=True, validate=validate.Length(min=1))
-    outcome = fields.String(required=True, validate=_TEXT)
+    held_on = fields.Date(required=True, metadata=label("举办日期", "Held on"))
+    venue = fields.String(load_default="", validate=validate.Length(max=200), metadata=label("地点", "Venue"))
+    participants = fields.List(fields.String(validate=_TEXT), required=True, validate=validate.Length(min=1),
+                               metadata=label("参会机构（每行一个）", "Participants (one per line)"))
+    outcome = fields.String(required=True, validate=_TEXT, metadata=label("对接结果", "Outcome"))
 
 
 class TrackingSchema(Schema):
     """DB1302 6.4.4.2 f: closing the fund tracking."""
 
-    obtained = fields.Boolean(required=True)
-    closing_summary = fields.String(required=True, validate=_TEXT)
+    obtained = fields.Boolean(required=True, metadata=label(
+        "是否获得资金", "Funds obtained", _l("Record the funds obtained before closing with yes.")))
+    closing_summary = fields.String(required=True, validate=_TEXT, metadata=label("跟踪总结", "Closing summary"))
 
 
 class PanelSchema(Schema):
-    experts = fields.List(fields.Integer(), required=True, validate=validate.Length(min=2))
+    experts = fields.List(fields.Integer(), required=True, validate=validate.Length(min=2),
+                          metadata=label("评审专家（用户编号）", "Panel experts (user ids)", _l("At least two experts.")))
 
 
 class ScoreSchema(Schema):
-    score = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
-    comment = fields.String(required=True, validate=_TEXT)
+    score = fields.Integer(required=True, validate=validate.Range(min=0, max=100),
+                           metadata=internal("评分", "Score", unit="分", widget="scale"))
+    comment = fields.String(required=True, validate=_TEXT, metadata=internal("评审意见", "Comment"))
 
 
 class FundUseSchema(Schema):
     id = fields.Integer(dump_only=True)
-    used_on = fields.Date(required=True)
-    amount = _money(required=True, validate=_POSITIVE)
-    purpose = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    used_on = fields.Date(required=True, metadata=label("使用日期", "Used on"))
+    amount = wan_yuan("使用金额", "Amount used", positive=True, required=True)
+    purpose = fields.String(required=True, validate=validate.Length(min=1, max=300), metadata=label("用途", "Used for"))
 
 
 class FundSchema(Schema):
     id = fields.Integer(dump_only=True)
-    amount = _money(required=True, validate=_POSITIVE)
-    received_on = fields.Date(required=True)
-    source_kind = fields.String(required=True, validate=validate.OneOf([k for k, _x in SOURCE_KINDS]))
-    source_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    amount = wan_yuan("到位金额", "Amount obtained", positive=True, required=True)
+    received_on = fields.Date(required=True, metadata=label("到位日期", "Received on"))
+    source_kind = fields.String(required=True, validate=one_of(SOURCE_KINDS), metadata=label("资金来源类型", "Source kind"))
+    source_name = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                                metadata=label("资金来源", "Source"))
     uses = fields.Method("_uses", dump_only=True)
 
     def _uses(self, obj):

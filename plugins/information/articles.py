@@ -13,10 +13,15 @@ from core.i18n import gettext as _
 from core.models import Enterprise, User, utcnow
 from core.notify import notify
 
-from .models import ARTICLE_MOVES, Article, ArticlePush
+from .models import ARTICLE_MOVES, ARTICLE_STATUSES, Article, ArticlePush
 
 # Fields that may still change once an article is published (the rest needs a new revision).
 EDITABLE_WHEN_PUBLISHED = frozenset({"featured", "valid_until", "interpretation"})
+
+
+def status_label(status: str) -> str:
+    """The article status as people read it ("已发布"), never its key."""
+    return str(dict(ARTICLE_STATUSES).get(status, status))
 
 
 def today(calendar) -> datetime.date:
@@ -41,8 +46,10 @@ def update_article(article: Article, data: dict, actor) -> Article:
         if article.status == "expired" or (article.status == "published" and set(data) - EDITABLE_WHEN_PUBLISHED):
             fields = sorted(set(data) - EDITABLE_WHEN_PUBLISHED) if article.status == "published" else sorted(data)
             raise ValidationFailed(
-                _("A %(status)s article cannot be changed this way; move it back to draft first.", status=article.status),
-                {f: [_("Not editable while the article is %(status)s.", status=article.status)] for f in fields})
+                _("A %(status)s article cannot be changed this way; move it back to draft first.",
+                  status=status_label(article.status)),
+                {f: [_("Not editable while the article is %(status)s.", status=status_label(article.status))]
+                 for f in fields})
         before = article.snapshot()
         for name, value in data.items():
             setattr(article, name, value)
@@ -141,7 +148,7 @@ def push_article(article: Article, channels: list[str], actor, calendar, *, note
         article = _locked(article.id)
         if article.status != "published" or (article.valid_until and article.valid_until < today(calendar)):
             raise ValidationFailed(_("Only published, valid articles can be pushed."),
-                                   {"status": [_("The article is %(status)s.", status=article.status)]})
+                                   {"status": [_("The article is %(status)s.", status=status_label(article.status))]})
         targets = list(targeted_enterprises(article))
         users = list(User.select().where(User.enterprise.in_([e.id for e in targets]) & (User.active == True)))  # noqa: E712
         pushes = []

@@ -10,10 +10,13 @@ from . import articles as art
 from . import consultations as cs
 from .models import CATEGORY_KEYS, CONSULTATION_CHANNEL_KEYS
 
-ARTICLES = [
-    ("laws_regulations", "《中华人民共和国中小企业促进法》要点解读", "全国人大常委会", "## 要点\n\n1. 财税支持\n2. 融资促进\n3. 创业扶持"),
-    ("policy", "河北省专精特新中小企业认定管理办法", "河北省工业和信息化厅", "## 认定条件\n\n* 从事特定细分市场时间达到2年以上\n* 研发费用占比不低于3%"),
-    ("policy", "研发费用加计扣除政策（2026年版）", "国家税务总局", "制造业企业研发费用按 **100%** 在税前加计扣除。"),
+ARTICLES = [  # category, title, source, body (Markdown); the summary is the body's first line, or given
+    ("laws_regulations", "《中华人民共和国中小企业促进法》要点解读", "全国人大常委会", "## 要点\n\n1. 财税支持\n2. 融资促进\n3. 创业扶持",
+     "从财税支持、融资促进、创业扶持三方面解读中小企业促进法。"),
+    ("policy", "河北省专精特新中小企业认定管理办法", "河北省工业和信息化厅", "## 认定条件\n\n* 从事特定细分市场时间达到2年以上\n* 研发费用占比不低于3%",
+     "专精特新中小企业的认定条件与申报流程。"),
+    ("policy", "研发费用加计扣除政策（2026年版）", "国家税务总局", "制造业企业研发费用按 **100%** 在税前加计扣除。",
+     "制造业企业研发费用按 100% 在税前加计扣除。"),
     ("technology", "工业互联网平台应用案例汇编", "省工业互联网创新中心", "收录装备制造、新材料等行业的 30 个应用案例。"),
     ("talent", "高层次人才引进补贴申报指南", "市人社局", "引进博士给予一次性安家补贴，详见附件。"),
     ("market", "2026年第三季度钢材价格走势分析", "平台市场服务部", "三季度钢材价格总体平稳，建议按需采购。"),
@@ -36,8 +39,8 @@ def seed(registry, context) -> None:
     industries = sorted({e.industry for e in admitted if e.industry})
     today = art.today(platform.calendar)
 
-    for i, (category, title, source, body) in enumerate(ARTICLES):
-        data = {"title": title, "category": category, "source": source, "summary": body.splitlines()[0][:100],
+    for i, (category, title, source, body, *summary) in enumerate(ARTICLES):
+        data = {"title": title, "category": category, "source": source, "summary": (summary or body.splitlines())[0][:100],
                 "body": body, "featured": i in (1, 2), "interpretation": "平台解读：请符合条件的企业及时申报。" if i < 3 else "",
                 "valid_until": today + datetime.timedelta(days=rng.choice([30, 90, 180, 365])),
                 "target_industries": rng.sample(industries, 2) if industries and i % 3 == 0 else [],

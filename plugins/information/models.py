@@ -8,7 +8,8 @@ import peewee
 
 from core.fields import JSONField, ListField
 from core.i18n import lazy_gettext as _l
-from core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
+from core.models import ENTERPRISE_SCALES, BaseModel, Enterprise, ServiceRequest, User, utcnow
+from core.toolkit.vocab import LINES_COLUMN
 
 # DB1302 6.2.1: the seven kinds of information.
 CATEGORIES = (
@@ -90,6 +91,7 @@ class Article(BaseModel):
     publication, valid until a date, optionally featured ("hot") and interpreted (6.4.1.1 b)."""
 
     verbose_name = _l("Information article")
+    vocabulary = {"target_scales": {"choices": ENTERPRISE_SCALES}, "target_industries": LINES_COLUMN}
 
     title = peewee.CharField(max_length=200, verbose_name=_l("Title"))
     category = peewee.CharField(max_length=32, choices=CATEGORIES, index=True, verbose_name=_l("Category"))
@@ -126,6 +128,7 @@ class ArticlePush(BaseModel):
     """One push of an article through one channel (DB1302 6.4.1.1 b): when, by whom, to how many."""
 
     verbose_name = _l("Article push")
+    vocabulary = {"enterprises": {"unit": "家"}, "recipients": {"unit": "人"}}
 
     article = peewee.ForeignKeyField(Article, backref="pushes", on_delete="RESTRICT", verbose_name=_l("Article"))
     channel = peewee.CharField(max_length=16, choices=PUSH_CHANNELS, verbose_name=_l("Channel"))
@@ -176,6 +179,7 @@ class ConsultationMessage(BaseModel):
     question records the clock it answered and whether it was on time (6.4.1.2 b, d)."""
 
     verbose_name = _l("Consultation message")
+    vocabulary = {"reply_seconds": {"unit": "秒"}}
     scope_path = ("consultation", "enterprise")
 
     consultation = peewee.ForeignKeyField(Consultation, backref="messages", on_delete="RESTRICT",

@@ -3,35 +3,33 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from core.i18n import lazy_gettext as _l
 from core.models import ENTERPRISE_SCALES
+from core.toolkit.vocab import label, one_of
 
-from .models import (
-    ARTICLE_STATUS_KEYS,
-    CATEGORY_KEYS,
-    CONSULTATION_CATEGORY_KEYS,
-    CONSULTATION_CHANNEL_KEYS,
-    PUSH_CHANNEL_KEYS,
-)
+from .models import ARTICLE_STATUSES, CATEGORIES, CONSULTATION_CATEGORIES, CONSULTATION_CHANNELS, PUSH_CHANNELS
 
-SCALE_KEYS = tuple(k for k, _ in ENTERPRISE_SCALES)
 _text = lambda n, **kw: fields.String(validate=validate.Length(max=n), **kw)  # noqa: E731
 
 
 class ArticleSchema(Schema):
     """An article as written by staff (DB1302 6.4.1.1 a)."""
 
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    category = fields.String(required=True, validate=validate.OneOf(CATEGORY_KEYS))
-    source = _text(200)
-    source_url = fields.Url(validate=validate.Length(max=500), schemes={"http", "https"})
-    summary = _text(2000)
-    body = _text(200_000)
-    interpretation = _text(20_000)
-    featured = fields.Boolean()
-    valid_until = fields.Date(allow_none=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("标题", "Title"))
+    category = fields.String(required=True, validate=one_of(CATEGORIES), metadata=label("信息类别", "Category"))
+    source = _text(200, metadata=label("来源", "Source"))
+    source_url = fields.Url(validate=validate.Length(max=500), schemes={"http", "https"},
+                            metadata=label("来源链接", "Source link"))
+    summary = _text(2000, metadata=label("摘要", "Summary", _l("Shown in lists and sent with pushes.")))
+    body = _text(200_000, metadata=label("正文", "Body", _l("Markdown: headings, lists, links, tables.")))
+    interpretation = _text(20_000, metadata=label("政策解读", "Interpretation notes"))
+    featured = fields.Boolean(metadata=label("热点推荐", "Hot / featured"))
+    valid_until = fields.Date(allow_none=True, metadata=label("有效期至", "Valid until"))
     target_industries = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
-                                    validate=validate.Length(max=50))
-    target_scales = fields.List(fields.String(validate=validate.OneOf(SCALE_KEYS)))
+                                    validate=validate.Length(max=50),
+                                    metadata=label("目标行业", "Target industries", _l("Empty: every industry.")))
+    target_scales = fields.List(fields.String(validate=one_of(ENTERPRISE_SCALES)),
+                                metadata=label("目标企业规模", "Target enterprise scales", _l("Empty: every scale.")))
 
 
 class ArticleUpdateSchema(ArticleSchema):
@@ -60,49 +58,53 @@ class ArticleOutSchema(Schema):
 class ArticleMoveSchema(Schema):
     """Move an article along its review workflow."""
 
-    status = fields.String(required=True, validate=validate.OneOf(ARTICLE_STATUS_KEYS))
-    reason = _text(2000, load_default="")
+    status = fields.String(required=True, validate=one_of(ARTICLE_STATUSES), metadata=label("目标状态", "Move to"))
+    reason = _text(2000, load_default="", metadata=label("理由", "Reason"))
 
 
 class PushSchema(Schema):
     """Push a published article through one or more channels (DB1302 6.4.1.1 b)."""
 
-    channels = fields.List(fields.String(validate=validate.OneOf(PUSH_CHANNEL_KEYS)), required=True,
-                           validate=validate.Length(min=1))
-    note = _text(300, load_default="")
+    channels = fields.List(fields.String(validate=one_of(PUSH_CHANNELS)), required=True,
+                           validate=validate.Length(min=1), metadata=label("推送渠道", "Channels"))
+    note = _text(300, load_default="", metadata=label("备注", "Note"))
 
 
 class ConsultationSchema(Schema):
     """A consultation as recorded (DB1302 6.4.1.2 a). ``enterprise`` is required from staff (who
     record phone calls and visits); an enterprise user always asks for its own enterprise."""
 
-    enterprise = fields.Integer(validate=validate.Range(min=1))
-    channel = fields.String(load_default="online", validate=validate.OneOf(CONSULTATION_CHANNEL_KEYS))
-    category = fields.String(load_default="other", validate=validate.OneOf(CONSULTATION_CATEGORY_KEYS))
-    subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    question = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    enterprise = fields.Integer(validate=validate.Range(min=1), metadata=label(
+        "企业（编号）", "Enterprise (id)", _l("Staff only: the enterprise that asked.")))
+    channel = fields.String(load_default="online", validate=one_of(CONSULTATION_CHANNELS),
+                            metadata=label("咨询渠道", "Channel"))
+    category = fields.String(load_default="other", validate=one_of(CONSULTATION_CATEGORIES),
+                             metadata=label("咨询类别", "Category"))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("主题", "Subject"))
+    question = fields.String(required=True, validate=validate.Length(min=1, max=20_000), metadata=label("咨询问题", "Question"))
 
 
 class ConsultationIntakeSchema(Schema):
     """The data of a request for the ``information.consultation`` catalog service. Everything is
     optional: without a question, the request's description (else its title) is the question."""
 
-    channel = fields.String(load_default="online", validate=validate.OneOf(CONSULTATION_CHANNEL_KEYS),
-                            metadata={"label": "咨询渠道", "label_en": "Channel"})
-    category = fields.String(load_default="other", validate=validate.OneOf(CONSULTATION_CATEGORY_KEYS),
-                             metadata={"label": "咨询类别", "label_en": "Category"})
-    question = fields.String(load_default="", validate=validate.Length(max=20_000), metadata={"label": "咨询问题", "label_en": "Question"})
+    channel = fields.String(load_default="online", validate=one_of(CONSULTATION_CHANNELS),
+                            metadata=label("咨询渠道", "Channel"))
+    category = fields.String(load_default="other", validate=one_of(CONSULTATION_CATEGORIES),
+                             metadata=label("咨询类别", "Category"))
+    question = fields.String(load_default="", validate=validate.Length(max=20_000), metadata=label(
+        "咨询问题", "Question", _l("Empty: the request's description is the question.")))
 
 
 class MessageSchema(Schema):
-    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000), metadata=label("留言", "Message"))
 
 
 class DeadlineSchema(Schema):
     """A later reply deadline agreed with the enterprise, and why (DB1302 6.4.1.2 b)."""
 
-    deadline = fields.Date(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    deadline = fields.Date(required=True, metadata=label("约定答复日期", "Agreed deadline"))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000), metadata=label("延期理由", "Reason"))
 
 
 class MessageOutSchema(Schema):
@@ -135,15 +137,17 @@ class ConsultationOutSchema(Schema):
 class AcceptStepSchema(Schema):
     """Accepting a consultation: staff may correct the category."""
 
-    category = fields.String(validate=validate.OneOf(CONSULTATION_CATEGORY_KEYS), metadata={"label": "咨询类别", "label_en": "Category"})
+    category = fields.String(validate=one_of(CONSULTATION_CATEGORIES), metadata=label(
+        "咨询类别", "Category", _l("Correct the category the enterprise chose, if needed.")))
 
 
 class AnswerStepSchema(Schema):
     """The answer, added to the thread (DB1302 6.4.1.2 b, c)."""
 
-    answer = fields.String(required=True, validate=validate.Length(min=1, max=20_000), metadata={"label": "答复内容", "label_en": "Answer"})
+    answer = fields.String(required=True, validate=validate.Length(min=1, max=20_000), metadata=label(
+        "答复内容", "Answer", _l("Sent to the enterprise and kept in the consultation thread.")))
 
 
 class CloseStepSchema(Schema):
-    satisfied = fields.Boolean(load_default=True, metadata={"label": "是否满意", "label_en": "Satisfied"})
-    comment = _text(2000, load_default="", metadata={"label": "意见", "label_en": "Comment"})
+    satisfied = fields.Boolean(load_default=True, metadata=label("是否满意", "Satisfied"))
+    comment = _text(2000, load_default="", metadata=label("意见", "Comment"))

@@ -9,6 +9,7 @@ from core.fields import ListField
 from core.i18n import lazy_gettext as _l
 from core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
 from core.toolkit.surveys import Survey
+from core.toolkit.vocab import WAN_YUAN_COLUMN
 
 INVESTOR_KINDS = (("institution", _l("Institution")), ("individual", _l("Individual")))
 STAGES = (
@@ -36,6 +37,7 @@ class Investor(BaseModel):
     information): the industries, stages, ticket size and regions it invests in."""
 
     verbose_name = _l("Investor")
+    vocabulary = {"ticket_min": WAN_YUAN_COLUMN, "ticket_max": WAN_YUAN_COLUMN, "stages": {"choices": STAGES}}
 
     name = peewee.CharField(max_length=200, verbose_name=_l("Name"))
     kind = peewee.CharField(max_length=16, choices=INVESTOR_KINDS, default="institution", verbose_name=_l("Kind"))
@@ -59,6 +61,10 @@ class Project(BaseModel):
     """One investment project, run as a service request (DB1302 6.4.4.1)."""
 
     verbose_name = _l("Investment project")
+    vocabulary = {"agreed_amount": WAN_YUAN_COLUMN, "expected_return_pct": {"unit": "%", "visibility": "internal"},
+                  "needs_summary": {"visibility": "internal"}, "prospects_score": {"visibility": "internal"},
+                  "risk_score": {"visibility": "internal"}, "return_score": {"visibility": "internal"},
+                  "due_diligence_report": {"visibility": "internal"}}
 
     request = peewee.ForeignKeyField(ServiceRequest, unique=True, backref="investment_project", on_delete="RESTRICT",
                                      verbose_name=_l("Request"))
@@ -117,6 +123,7 @@ class FollowUp(BaseModel):
     """A periodic follow-up of an invested enterprise, with figures (DB1302 6.4.4.1 e)."""
 
     verbose_name = _l("Follow-up")
+    vocabulary = {"revenue": WAN_YUAN_COLUMN, "profit": WAN_YUAN_COLUMN, "employees": {"unit": "人"}}
     scope_path = ("project", "request")
 
     project = peewee.ForeignKeyField(Project, backref="followups", on_delete="CASCADE", verbose_name=_l("Project"))

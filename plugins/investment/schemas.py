@@ -7,15 +7,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from core.i18n import lazy_gettext as _l
 from core.models import Enterprise
 from core.toolkit.surveys import survey_step_schema
+from core.toolkit.vocab import internal, label, one_of, wan_yuan
 
-from .models import INVESTOR_KINDS, STAGE_KEYS, VOTES, Investor
+from .models import INVESTOR_KINDS, STAGES, VOTES, Investor
 
 _TEXT = validate.Length(min=1)
 _SCORE = validate.Range(min=1, max=5)
-MAX_MONEY = 10 ** 11  # 10k CNY; the columns hold 14 digits with 2 decimals
-_MONEY = validate.Range(min=0, min_inclusive=False, max=MAX_MONEY)
-_AMOUNT = validate.Range(min=0, max=MAX_MONEY)
-_FIGURE = validate.Range(min=-MAX_MONEY, max=MAX_MONEY)
+_SCORE_HELP = _l("1 (poor) to 5 (excellent).")
 
 
 def list_field_items(max_total: int):
@@ -34,20 +32,21 @@ def list_field_items(max_total: int):
 
 class InvestorSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    kind = fields.String(load_default="institution", validate=validate.OneOf([k for k, _ in INVESTOR_KINDS]))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("名称", "Name"))
+    kind = fields.String(load_default="institution", validate=one_of(INVESTOR_KINDS), metadata=label("类型", "Kind"))
     industries = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list,
-                             validate=list_field_items(500))
-    stages = fields.List(fields.String(validate=validate.OneOf(STAGE_KEYS)), load_default=list)
-    ticket_min = fields.Decimal(allow_none=True, load_default=None, as_string=True, validate=_AMOUNT)
-    ticket_max = fields.Decimal(allow_none=True, load_default=None, as_string=True, validate=_AMOUNT)
+                             validate=list_field_items(500), metadata=label("关注行业", "Focus industries"))
+    stages = fields.List(fields.String(validate=one_of(STAGES)), load_default=list,
+                         metadata=label("投资阶段", "Stages"))
+    ticket_min = wan_yuan("单笔投资下限", "Ticket size from", allow_none=True, load_default=None)
+    ticket_max = wan_yuan("单笔投资上限", "Ticket size to", allow_none=True, load_default=None)
     regions = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list,
-                          validate=list_field_items(500))
-    contact_name = fields.String(load_default="", validate=validate.Length(max=100))
-    contact_phone = fields.String(load_default="", validate=validate.Length(max=50))
-    contact_email = fields.Email(load_default="", validate=validate.Length(max=200))
-    description = fields.String(load_default="")
-    active = fields.Boolean(load_default=True)
+                          validate=list_field_items(500), metadata=label("关注地区", "Regions"))
+    contact_name = fields.String(load_default="", validate=validate.Length(max=100), metadata=label("联系人", "Contact person"))
+    contact_phone = fields.String(load_default="", validate=validate.Length(max=50), metadata=label("联系电话", "Contact phone"))
+    contact_email = fields.Email(load_default="", validate=validate.Length(max=200), metadata=label("电子邮箱", "Contact e-mail"))
+    description = fields.String(load_default="", metadata=label("简介", "Description"))
+    active = fields.Boolean(load_default=True, metadata=label("启用", "Active"))
 
     @validates_schema
     def _range(self, data, **kwargs):
@@ -59,8 +58,9 @@ class InvestorSchema(Schema):
 def optional_survey(owner: str):
     """An optional reference to one of ``owner``'s needs surveys (core.toolkit.surveys), which must
     have answers — the same check the toolkit's survey step makes."""
-    validators = survey_step_schema(owner)._declared_fields["survey"].validators
-    return fields.Integer(load_default=None, allow_none=True, strict=True, validate=validators)
+    declared = survey_step_schema(owner)._declared_fields["survey"]
+    return fields.Integer(load_default=None, allow_none=True, strict=True, validate=declared.validators,
+                          metadata=dict(declared.metadata))
 
 
 def _existing_investor(value):
@@ -71,15 +71,18 @@ def _existing_investor(value):
 class IntakeSchema(Schema):
     """What an investment project may be filed with: the investor, when already registered."""
 
-    investor = fields.Integer(load_default=None, allow_none=True, validate=_existing_investor)
+    investor = fields.Integer(load_default=None, allow_none=True, validate=_existing_investor,
+                              metadata=label("投资方（编号）", "Investor (id)", _l("When the investor is registered already.")))
 
 
 class ScreeningSchema(Schema):
     """DB1302 6.4.4.1 a: the needs survey and the target chosen from the screening list."""
 
-    investor = fields.Integer(required=True, validate=_existing_investor)
-    needs_summary = fields.String(required=True, validate=_TEXT)
-    target = fields.Integer(required=True)
+    investor = fields.Integer(required=True, validate=_existing_investor, metadata=label("投资方（编号）", "Investor (id)"))
+    needs_summary = fields.String(required=True, validate=_TEXT, metadata=internal(
+        "投资需求调研摘要", "Investment needs summary", _l("The investor's focus and ticket size: for staff only.")))
+    target = fields.Integer(required=True, metadata=label(
+        "投资标的企业（编号）", "Target enterprise (id)", _l("An admitted enterprise from the screening list.")))
     survey = optional_survey("investment")
 
     @validates("target")
@@ -89,15 +92,17 @@ class ScreeningSchema(Schema):
 
 
 class CheckItemSchema(Schema):
-    item = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    verified = fields.Boolean(required=True)
-    evidence = fields.String(required=True, validate=_TEXT)
+    item = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("核实事项", "Item"))
+    verified = fields.Boolean(required=True, metadata=label("已核实", "Verified"))
+    evidence = fields.String(required=True, validate=_TEXT, metadata=label("核实依据", "Evidence"))
 
 
 class VerificationSchema(Schema):
     """DB1302 6.4.4.1 b: every basic fact checked, each with its evidence."""
 
-    checks = fields.List(fields.Nested(CheckItemSchema), required=True, validate=validate.Length(min=1))
+    checks = fields.List(fields.Nested(CheckItemSchema), required=True, validate=validate.Length(min=1),
+                         metadata=internal("基本情况核实清单", "Verification checklist",
+                                           _l("Every item verified, each with its evidence.")))
 
     @validates("checks")
     def _all_verified(self, value, **kwargs):
@@ -110,27 +115,33 @@ class VerificationSchema(Schema):
 class DueDiligenceSchema(Schema):
     """DB1302 6.4.4.1 c: prospects, risks and expected return scored (1–5), plus the report."""
 
-    prospects_score = fields.Integer(required=True, validate=_SCORE)
-    risk_score = fields.Integer(required=True, validate=_SCORE)
-    return_score = fields.Integer(required=True, validate=_SCORE)
-    expected_return_pct = fields.Decimal(required=True, as_string=True, validate=validate.Range(min=-100, max=1000))
-    report = fields.String(required=True, validate=_TEXT)
-    attachment = fields.Integer(load_default=None, allow_none=True)
+    prospects_score = fields.Integer(required=True, validate=_SCORE,
+                                     metadata=internal("发展前景评分", "Prospects score", _SCORE_HELP, widget="scale"))
+    risk_score = fields.Integer(required=True, validate=_SCORE, metadata=internal(
+        "风险评分", "Risk score", _l("1 (low risk) to 5 (high risk)."), widget="scale"))
+    return_score = fields.Integer(required=True, validate=_SCORE,
+                                  metadata=internal("预期收益评分", "Return score", _SCORE_HELP, widget="scale"))
+    expected_return_pct = fields.Decimal(required=True, as_string=True, validate=validate.Range(min=-100, max=1000),
+                                         metadata=internal("预期年化收益率", "Expected annual return", unit="%"))
+    report = fields.String(required=True, validate=_TEXT, metadata=internal("尽职调查报告", "Due diligence report"))
+    attachment = fields.Integer(load_default=None, allow_none=True,
+                                metadata=internal("尽职调查报告文件", "Report file", widget="file"))
 
 
 class VoteSchema(Schema):
-    voter = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    vote = fields.String(required=True, validate=validate.OneOf([k for k, _ in VOTES]))
-    comment = fields.String(load_default="")
+    voter = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata=label("决策人", "Decision maker"))
+    vote = fields.String(required=True, validate=one_of(VOTES), metadata=label("表决", "Vote"))
+    comment = fields.String(load_default="", metadata=label("意见", "Comment"))
 
 
 class DecisionSchema(Schema):
     """DB1302 6.4.4.1 d: the decision makers' votes and the agreement (amount and terms)."""
 
-    votes = fields.List(fields.Nested(VoteSchema), required=True, validate=validate.Length(min=1))
-    amount = fields.Decimal(required=True, as_string=True, validate=_MONEY)
-    terms = fields.String(required=True, validate=_TEXT)
-    signed_on = fields.Date(required=True)
+    votes = fields.List(fields.Nested(VoteSchema), required=True, validate=validate.Length(min=1),
+                        metadata=internal("决策表决", "Votes", _l("Each decision maker once; approved by majority.")))
+    amount = wan_yuan("投资金额", "Amount invested", positive=True, required=True)
+    terms = fields.String(required=True, validate=_TEXT, metadata=label("协议条款", "Agreement terms"))
+    signed_on = fields.Date(required=True, metadata=label("签约日期", "Signed on"))
 
     @validates("votes")
     def _majority(self, value, **kwargs):
@@ -145,16 +156,17 @@ class DecisionSchema(Schema):
 class TrackingSchema(Schema):
     """DB1302 6.4.4.1 e: closing the tracking (the follow-ups themselves are recorded over time)."""
 
-    closing_summary = fields.String(required=True, validate=_TEXT)
+    closing_summary = fields.String(required=True, validate=_TEXT, metadata=label("跟踪总结", "Closing summary"))
 
 
 class FollowUpSchema(Schema):
     id = fields.Integer(dump_only=True)
-    period = fields.String(required=True)
-    revenue = fields.Decimal(allow_none=True, load_default=None, as_string=True, validate=_FIGURE)
-    profit = fields.Decimal(allow_none=True, load_default=None, as_string=True, validate=_FIGURE)
-    employees = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=10 ** 7))
-    note = fields.String(load_default="")
+    period = fields.String(required=True, metadata=label("期间", "Period", _l("A year, quarter or month: 2026, 2026-Q3, 2026-07.")))
+    revenue = wan_yuan("营业收入", "Revenue", negative=True, allow_none=True, load_default=None)
+    profit = wan_yuan("利润", "Profit", negative=True, allow_none=True, load_default=None)
+    employees = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=10 ** 7),
+                               metadata=label("员工人数", "Employees", unit="人"))
+    note = fields.String(load_default="", metadata=label("备注", "Note"))
 
     @validates("period")
     def _period(self, value, **kwargs):

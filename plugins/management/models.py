@@ -12,6 +12,7 @@ from core.fields import JSONField
 from core.i18n import lazy_gettext as _l
 from core.models import BaseModel, ServiceRequest, User, utcnow
 from core.toolkit.surveys import Survey
+from core.toolkit.vocab import LazyVocabulary, schema_columns
 
 # DB1302 6.2.6: strategy, finance, human resources, marketing, brand.
 AREAS = (
@@ -24,10 +25,21 @@ AREAS = (
 AREA_KEYS = tuple(key for key, _label in AREAS)
 
 
+def _project_vocabulary() -> dict:
+    """What the JSON columns of a project hold: the data of the steps that wrote them."""
+    from .schemas import EvaluateSchema, ImplementSchema, ManagementPlanSchema
+
+    return {"plan": {"columns": schema_columns(ManagementPlanSchema)},
+            "implementation": {"columns": schema_columns(ImplementSchema)},
+            "evaluation": {"columns": schema_columns(EvaluateSchema)},
+            "needs_report": {"visibility": "internal"}}
+
+
 class ManagementProject(BaseModel):
     """One management-improvement project: the plugin's record of a ``management`` request."""
 
     verbose_name = _l("Management improvement project")
+    vocabulary = LazyVocabulary(_project_vocabulary)
 
     request = peewee.ForeignKeyField(ServiceRequest, unique=True, on_delete="RESTRICT", verbose_name=_l("Request"))
     area = peewee.CharField(max_length=16, choices=AREAS, default="", index=True, verbose_name=_l("Area"))

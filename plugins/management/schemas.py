@@ -5,26 +5,30 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 from core.models import User
 from core.toolkit.plans import PlanSchema
 from core.toolkit.surveys import survey_step_schema
+from core.toolkit.vocab import label, one_of
 
-from .models import AREA_KEYS
+from .models import AREAS
 
 TEXT = validate.Length(min=1, max=5000)
+GOALS_MET = (("met", _l("Met")), ("partly", _l("Partly met")), ("not_met", _l("Not met")))
 
 
 class IntakeSchema(Schema):
     """What an enterprise may say when it asks for management improvement (all optional)."""
 
-    area = fields.String(load_default="", validate=validate.OneOf(("",) + AREA_KEYS), metadata={"label": "提升领域", "label_en": "Area"})
-    need = fields.String(load_default="", validate=validate.Length(max=5000), metadata={"label": "需求描述", "label_en": "Need"})
+    area = fields.String(load_default="", validate=one_of((("", _l("Not sure yet")),) + AREAS), metadata=label(
+        "提升领域", "Area", _l("If you know it; staff confirm it after the needs survey.")))
+    need = fields.String(load_default="", validate=validate.Length(max=5000), metadata=label("需求描述", "Need"))
 
 
 class SurveyStepSchema(survey_step_schema("management")):
     """DB1302 6.4.6 a: needs survey -> analysis report, and the area the improvement is about."""
 
-    area = fields.String(required=True, validate=validate.OneOf(AREA_KEYS), metadata={"label": "提升领域", "label_en": "Area"})
+    area = fields.String(required=True, validate=one_of(AREAS), metadata=label("提升领域", "Area"))
 
 
 class ManagementPlanSchema(PlanSchema):
@@ -32,7 +36,8 @@ class ManagementPlanSchema(PlanSchema):
     role ``expert``; the first is the lead expert)."""
 
     experts = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=20),
-                          metadata={"label": "指派专家（用户编号，首位为牵头专家）", "label_en": "Experts (user ids, the first leads)"})
+                          metadata=label("指派专家（用户编号，首位为牵头专家）", "Experts (user ids, the first leads)",
+                                         _l("Users with the expert role; the first one leads and acts on the implementation.")))
 
     @validates("experts")
     def _experts(self, value, **kwargs):
@@ -69,11 +74,10 @@ class EvaluateSchema(Schema):
     """DB1302 6.4.6 d: the effect of the improvement, judged by the enterprise (or recorded by staff)."""
 
     score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5),
-                           metadata={"label": "效果评分（1-5）", "label_en": "Effect score (1-5)"})
-    goals_met = fields.String(required=True, validate=validate.OneOf(("met", "partly", "not_met"),
-                                                                     labels=("达到", "部分达到", "未达到")),
-                              metadata={"label": "目标达成情况", "label_en": "Goals met"})
-    indicators = fields.List(fields.Nested(IndicatorSchema), load_default=list, metadata={"label": "指标变化", "label_en": "Indicators"})
+                           metadata=label("效果评分", "Effect score", _l("1 (poor) to 5 (excellent)."), widget="scale"))
+    goals_met = fields.String(required=True, validate=one_of(GOALS_MET), metadata=label("目标达成情况", "Goals met"))
+    indicators = fields.List(fields.Nested(IndicatorSchema), load_default=list, metadata=label(
+        "指标变化", "Indicators", _l("Each indicator with its value before and after the improvement.")))
     comment = fields.String(load_default="", validate=validate.Length(max=5000), metadata={"label": "评价意见", "label_en": "Comment"})
 
 

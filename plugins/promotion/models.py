@@ -9,6 +9,7 @@ from core.fields import JSONField, ListField
 from core.i18n import lazy_gettext as _l
 from core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
 from core.toolkit.surveys import Survey
+from core.toolkit.vocab import LINES_COLUMN, WAN_YUAN_COLUMN, columns
 
 ACTIVITY_KINDS = (
     ("exhibition", _l("Exhibition")),
@@ -41,6 +42,7 @@ class QualityEnterprise(BaseModel):
     profile (DB1302 6.4.5 a)."""
 
     verbose_name = _l("Quality enterprise")
+    vocabulary = {"criteria": {"choices": SELECTION_CRITERIA}}
 
     enterprise = peewee.ForeignKeyField(Enterprise, unique=True, backref="promotion_profile", on_delete="RESTRICT",
                                         verbose_name=_l("Enterprise"))
@@ -76,6 +78,7 @@ class AnnualPlan(BaseModel):
     """The annual activity plan: activities by month and the budget (DB1302 6.4.5 b)."""
 
     verbose_name = _l("Annual activity plan")
+    vocabulary = {"budget": WAN_YUAN_COLUMN}
 
     year = peewee.IntegerField(unique=True, verbose_name=_l("Year"))
     title = peewee.CharField(max_length=200, verbose_name=_l("Title"))
@@ -88,6 +91,7 @@ class AnnualPlan(BaseModel):
 
 class PlannedActivity(BaseModel):
     verbose_name = _l("Planned activity")
+    vocabulary = {"budget": WAN_YUAN_COLUMN, "month": {"unit": "月"}}
 
     plan = peewee.ForeignKeyField(AnnualPlan, backref="activities", on_delete="CASCADE", verbose_name=_l("Plan"))
     month = peewee.SmallIntegerField(verbose_name=_l("Month"))
@@ -103,6 +107,14 @@ class Activity(BaseModel):
     """One promotion activity, run as a service request (DB1302 6.4.5 b–g)."""
 
     verbose_name = _l("Promotion activity")
+    vocabulary = {
+        "budget": {**WAN_YUAN_COLUMN, "visibility": "internal"}, "capacity": {"unit": "家"},
+        "attendance": {"unit": "人"}, "invited": {**LINES_COLUMN, "visibility": "internal"},
+        "channels": LINES_COLUMN, "equipment": LINES_COLUMN, "media": LINES_COLUMN,
+        "experts": {"columns": columns(("name", _l("Name")), ("role", _l("Role")))},
+        "analysis": {"visibility": "internal"}, "effect_score": {"visibility": "internal"},
+        "effect_evaluation": {"visibility": "internal"}, "improvements": {"visibility": "internal"},
+    }
 
     request = peewee.ForeignKeyField(ServiceRequest, unique=True, backref="promotion_activity", on_delete="RESTRICT",
                                      verbose_name=_l("Request"))
@@ -163,6 +175,7 @@ class Negotiation(BaseModel):
     """A negotiation or project that came out of an activity (DB1302 6.4.5 f)."""
 
     verbose_name = _l("Negotiation or project")
+    vocabulary = {"amount": WAN_YUAN_COLUMN}
 
     activity = peewee.ForeignKeyField(Activity, backref="negotiations", on_delete="CASCADE",
                                       verbose_name=_l("Activity"))

@@ -9,6 +9,7 @@ from core import audit
 from core.db import database, is_postgres
 from core.errors import Conflict, WorkflowError
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 from core.models import User
 from core.notify import notify_many
 
@@ -63,8 +64,8 @@ def decide(row: Registration, decision: str, reason: str, actor) -> Registration
         row.decision_reason, row.decided_by = reason, actor
         row.save()
         audit.record_update(row, before, actor)
-        subject = (_("Your registration for %(title)s is approved", title=activity.title) if row.status == "approved"
-                   else _("Your registration for %(title)s was not approved", title=activity.title))
+        subject = (_l("Your registration for %(title)s is approved", title=activity.title) if row.status == "approved"
+                   else _l("Your registration for %(title)s was not approved", title=activity.title))
         notify_many(User.select().where((User.enterprise == row.enterprise_id) & (User.active == True)),  # noqa: E712
                     subject, reason, kind="promotion_registration",
                     dedupe_prefix=f"promotion:registration:{row.id}:{row.status}")

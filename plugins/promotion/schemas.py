@@ -1,22 +1,20 @@
 """Schemas of the promotion plugin: the database, the annual plan, registrations, negotiations,
-and the evidence of each activity step (DB1302 6.4.5 a–g)."""
+and the evidence of each activity step (DB1302 6.4.5 a–g). Budgets and amounts are in 万元."""
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 from core.models import Enterprise
 from core.toolkit.surveys import survey_step_schema
+from core.toolkit.vocab import amount_text, internal, label, one_of, wan_yuan
 
-from .models import ACTIVITY_KIND_KEYS, NEGOTIATION_STATUSES, SELECTION_KEYS, PlannedActivity, QualityEnterprise
+from .models import ACTIVITY_KINDS, NEGOTIATION_STATUSES, SELECTION_CRITERIA, PlannedActivity, QualityEnterprise
 
 _TEXT = validate.Length(min=1)
-_KIND = validate.OneOf(ACTIVITY_KIND_KEYS)
-
-
-def _money(**kw):
-    """An amount in 10k CNY that fits its column (14 digits, 2 decimals)."""
-    return fields.Decimal(as_string=True, places=2, validate=validate.Range(min=0, max=10 ** 11), **kw)
+_KIND = one_of(ACTIVITY_KINDS)
+DECISIONS = (("approve", _l("Approve")), ("reject", _l("Do not approve")))
 
 
 def _admitted(value):
@@ -28,49 +26,51 @@ def _admitted(value):
 
 class ProductSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    category = fields.String(load_default="", validate=validate.Length(max=100))
-    description = fields.String(load_default="")
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("产品名称", "Product"))
+    category = fields.String(load_default="", validate=validate.Length(max=100), metadata=label("产品类别", "Category"))
+    description = fields.String(load_default="", metadata=label("产品介绍", "Description"))
 
 
 class QualityEnterpriseSchema(Schema):
     """DB1302 6.4.5 a: an enterprise enters the database by meeting at least one criterion."""
 
     id = fields.Integer(dump_only=True)
-    enterprise = fields.Integer(required=True, attribute="enterprise_id", data_key="enterprise", validate=_admitted)
-    criteria = fields.List(fields.String(validate=validate.OneOf(SELECTION_KEYS)), required=True,
-                           validate=validate.Length(min=1))
-    profile = fields.String(required=True, validate=_TEXT)
-    selected_on = fields.Date(required=True)
-    active = fields.Boolean(load_default=True)
-    products = fields.List(fields.Nested(ProductSchema), load_default=list)
+    enterprise = fields.Integer(required=True, attribute="enterprise_id", data_key="enterprise", validate=_admitted,
+                                metadata=label("企业（编号）", "Enterprise (id)"))
+    criteria = fields.List(fields.String(validate=one_of(SELECTION_CRITERIA)), required=True,
+                           validate=validate.Length(min=1), metadata=label(
+                               "入库条件", "Selection criteria met", _l("At least one criterion.")))
+    profile = fields.String(required=True, validate=_TEXT, metadata=label("企业简介", "Profile"))
+    selected_on = fields.Date(required=True, metadata=label("入库日期", "Selected on"))
+    active = fields.Boolean(load_default=True, metadata=label("在库", "Active"))
+    products = fields.List(fields.Nested(ProductSchema), load_default=list, metadata=label("产品", "Products"))
 
 
 class PlannedActivitySchema(Schema):
     id = fields.Integer(dump_only=True)
-    month = fields.Integer(required=True, validate=validate.Range(min=1, max=12))
-    kind = fields.String(required=True, validate=_KIND)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    budget = _money(required=True)
+    month = fields.Integer(required=True, validate=validate.Range(min=1, max=12), metadata=label("月份", "Month", unit="月"))
+    kind = fields.String(required=True, validate=_KIND, metadata=label("活动类型", "Kind"))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("活动名称", "Title"))
+    budget = wan_yuan("活动预算", "Budget", required=True)
 
 
 class AnnualPlanSchema(Schema):
     """DB1302 6.4.5 b: activities by month within the year's budget."""
 
     id = fields.Integer(dump_only=True)
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    budget = _money(required=True)
-    notes = fields.String(load_default="")
-    activities = fields.List(fields.Nested(PlannedActivitySchema), required=True, validate=validate.Length(min=1))
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100), metadata=label("年度", "Year"))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("计划名称", "Title"))
+    budget = wan_yuan("年度预算", "Budget of the year", required=True)
+    notes = fields.String(load_default="", metadata=label("备注", "Notes"))
+    activities = fields.List(fields.Nested(PlannedActivitySchema), required=True, validate=validate.Length(min=1),
+                             metadata=label("计划活动", "Activities", _l("Their budgets stay within the year's budget.")))
 
     @validates_schema
     def _within_budget(self, data, **kwargs):
         total = sum(a["budget"] for a in data.get("activities", []))
         if "budget" in data and total > data["budget"]:
-            shown = "%.2f" % total
-            raise ValidationError(_("The activities' budgets (%(total)s) exceed the plan's budget.", total=shown),
-                                  "activities")
+            raise ValidationError(_("The activities' budgets (%(total)s) exceed the plan's budget.",
+                                    total=amount_text(total)), "activities")
 
 
 # --- Workflow steps ------------------------------------------------------------------------------------
@@ -86,23 +86,28 @@ class SurveyStepSchema(survey_step_schema("promotion")):
     the enterprises chosen from the quality-enterprise database."""
 
     quality_enterprises = fields.List(fields.Integer(), required=True,
-                                      validate=[validate.Length(min=1), _quality_enterprises])
+                                      validate=[validate.Length(min=1), _quality_enterprises],
+                                      metadata=internal("邀请的优质企业（编号）", "Quality enterprises invited (ids)",
+                                                        _l("Active entries of the quality-enterprise database.")))
 
 
 class PlanStepSchema(Schema):
     """DB1302 6.4.5 b–c: the activity plan and the notice published with it."""
 
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    kind = fields.String(required=True, validate=_KIND)
-    planned_activity = fields.Integer(load_default=None, allow_none=True)
-    starts_on = fields.Date(required=True)
-    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=100000))
-    budget = _money(required=True)
-    goals = fields.String(required=True, validate=_TEXT)
-    notice = fields.String(required=True, validate=_TEXT)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("活动名称", "Title"))
+    kind = fields.String(required=True, validate=_KIND, metadata=label("活动类型", "Kind"))
+    planned_activity = fields.Integer(load_default=None, allow_none=True, metadata=internal(
+        "年度计划中的活动（编号）", "Planned activity (id)", _l("The activity of the annual plan this one carries out.")))
+    starts_on = fields.Date(required=True, metadata=label("活动日期", "Starts on"))
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=100000),
+                              metadata=label("名额", "Capacity", _l("Enterprises that can take part."), unit="家"))
+    budget = wan_yuan("活动预算", "Budget", required=True, visibility="internal")
+    goals = fields.String(required=True, validate=_TEXT, metadata=label("活动目标", "Goals"))
+    notice = fields.String(required=True, validate=_TEXT, metadata=label("活动通知", "Notice"))
     channels = fields.List(fields.String(validate=validate.Length(min=1, max=30)), required=True,
-                           validate=validate.Length(min=1))
-    registration_deadline = fields.Date(required=True)
+                           validate=validate.Length(min=1), metadata=label("宣传渠道（每行一个）", "Publicity channels (one per line)"))
+    registration_deadline = fields.Date(required=True, metadata=label(
+        "报名截止日期", "Registration deadline", _l("On or before the day the activity starts.")))
 
     @validates("planned_activity")
     def _planned(self, value, **kwargs):
@@ -118,59 +123,64 @@ class PlanStepSchema(Schema):
 class NoticeStepSchema(Schema):
     """DB1302 6.4.5 c: registration closed (at least one enterprise approved)."""
 
-    registration_summary = fields.String(required=True, validate=_TEXT)
+    registration_summary = fields.String(required=True, validate=_TEXT, metadata=label("报名情况", "Registration summary"))
 
 
 class ExpertSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    role = fields.String(load_default="", validate=validate.Length(max=100))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata=label("姓名", "Name"))
+    role = fields.String(load_default="", validate=validate.Length(max=100), metadata=label("角色", "Role"))
 
 
 class PreparationStepSchema(Schema):
     """DB1302 6.4.5 d: experts, venue, equipment (and the media invited)."""
 
-    experts = fields.List(fields.Nested(ExpertSchema), required=True, validate=validate.Length(min=1))
-    venue = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    equipment = fields.List(fields.String(validate=_TEXT), required=True, validate=validate.Length(min=1))
-    media = fields.List(fields.String(validate=_TEXT), load_default=list)
+    experts = fields.List(fields.Nested(ExpertSchema), required=True, validate=validate.Length(min=1),
+                          metadata=label("邀请专家", "Experts"))
+    venue = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("场地", "Venue"))
+    equipment = fields.List(fields.String(validate=_TEXT), required=True, validate=validate.Length(min=1),
+                            metadata=label("设备（每行一项）", "Equipment (one per line)"))
+    media = fields.List(fields.String(validate=_TEXT), load_default=list, metadata=label("邀请媒体（每行一个）", "Media invited (one per line)"))
 
 
 class EventStepSchema(Schema):
     """DB1302 6.4.5 e: the event held, with media and publicity."""
 
-    held_on = fields.Date(required=True)
-    attendance = fields.Integer(required=True, validate=validate.Range(min=0, max=10 ** 7))
-    record = fields.String(required=True, validate=_TEXT)
-    media = fields.List(fields.String(validate=_TEXT), load_default=list)
+    held_on = fields.Date(required=True, metadata=label("举办日期", "Held on"))
+    attendance = fields.Integer(required=True, validate=validate.Range(min=0, max=10 ** 7),
+                                metadata=label("参会人数", "Attendance", unit="人"))
+    record = fields.String(required=True, validate=_TEXT, metadata=label("活动记录", "Event record"))
+    media = fields.List(fields.String(validate=_TEXT), load_default=list, metadata=label("媒体报道（每行一项）", "Media coverage (one per line)"))
 
 
 class FollowUpStepSchema(Schema):
     """DB1302 6.4.5 f: negotiations followed (each has at least one follow-up)."""
 
-    summary = fields.String(required=True, validate=_TEXT)
+    summary = fields.String(required=True, validate=_TEXT, metadata=label("洽谈跟踪情况", "Follow-up summary"))
 
 
 class SummaryStepSchema(Schema):
     """DB1302 6.4.5 g: analysis, effect evaluation, improvement measures."""
 
-    analysis = fields.String(required=True, validate=_TEXT)
-    effect_score = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
-    effect_evaluation = fields.String(required=True, validate=_TEXT)
-    improvements = fields.String(required=True, validate=_TEXT)
+    analysis = fields.String(required=True, validate=_TEXT, metadata=internal("活动分析", "Analysis"))
+    effect_score = fields.Integer(required=True, validate=validate.Range(min=1, max=5), metadata=internal(
+        "效果评分", "Effect score", _l("1 (poor) to 5 (excellent)."), widget="scale"))
+    effect_evaluation = fields.String(required=True, validate=_TEXT, metadata=internal("效果评价", "Effect evaluation"))
+    improvements = fields.String(required=True, validate=_TEXT, metadata=internal("改进措施", "Improvement measures"))
 
 
 # --- Registrations and negotiations --------------------------------------------------------------------
 
 class RegistrationSchema(Schema):
-    enterprise = fields.Integer(load_default=None, allow_none=True, metadata={"description": "staff only"})
-    contact_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    contact_phone = fields.String(load_default="", validate=validate.Length(max=50))
-    note = fields.String(load_default="")
+    enterprise = fields.Integer(load_default=None, allow_none=True, metadata=label(
+        "企业（编号）", "Enterprise (id)", _l("Staff only: the enterprise registering.")))
+    contact_name = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata=label("联系人", "Contact person"))
+    contact_phone = fields.String(load_default="", validate=validate.Length(max=50), metadata=label("联系电话", "Contact phone"))
+    note = fields.String(load_default="", metadata=label("备注", "Note"))
 
 
 class DecisionSchema(Schema):
-    decision = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
-    reason = fields.String(load_default="")
+    decision = fields.String(required=True, validate=one_of(DECISIONS), metadata=label("审核结果", "Decision"))
+    reason = fields.String(load_default="", metadata=label("理由", "Reason", _l("Required to reject.")))
 
     @validates_schema
     def _reason(self, data, **kwargs):
@@ -179,20 +189,21 @@ class DecisionSchema(Schema):
 
 
 class NegotiationSchema(Schema):
-    enterprise = fields.Integer(required=True, validate=_admitted)
-    counterpart = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    subject = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    amount = _money(load_default=None, allow_none=True)
-    status = fields.String(load_default="negotiating", validate=validate.OneOf([k for k, _x in NEGOTIATION_STATUSES]))
+    enterprise = fields.Integer(required=True, validate=_admitted, metadata=label("企业（编号）", "Enterprise (id)"))
+    counterpart = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("洽谈对方", "Counterpart"))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=300), metadata=label("洽谈事项", "Subject"))
+    amount = wan_yuan("涉及金额", "Amount", load_default=None, allow_none=True)
+    status = fields.String(load_default="negotiating", validate=one_of(NEGOTIATION_STATUSES), metadata=label("状态", "Status"))
 
 
 class NegotiationFollowUpSchema(Schema):
-    followed_on = fields.Date(required=True)
-    progress = fields.String(required=True, validate=_TEXT)
-    problems = fields.String(load_default="")
-    coordination = fields.String(load_default="")
-    status = fields.String(load_default=None, allow_none=True,
-                           validate=validate.OneOf([k for k, _x in NEGOTIATION_STATUSES]))
+    followed_on = fields.Date(required=True, metadata=label("跟踪日期", "Date"))
+    progress = fields.String(required=True, validate=_TEXT, metadata=label("进展", "Progress"))
+    problems = fields.String(load_default="", metadata=label("存在问题", "Problems"))
+    coordination = fields.String(load_default="", metadata=label(
+        "平台协调情况", "Coordination by the platform", _l("Required when problems are given.")))
+    status = fields.String(load_default=None, allow_none=True, validate=one_of(NEGOTIATION_STATUSES),
+                           metadata=label("新状态", "New status"))
 
     @validates_schema
     def _coordinated(self, data, **kwargs):

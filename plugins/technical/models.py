@@ -8,6 +8,7 @@ import peewee
 from core.fields import JSONField, ListField
 from core.i18n import lazy_gettext as _l
 from core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
+from core.toolkit.vocab import LINES_COLUMN, columns
 
 # DB1302 6.2.2: the eight kinds of technical service.
 KINDS = (
@@ -29,6 +30,7 @@ class Institution(BaseModel):
     the platform's services; 6.4.2 b: matched to technical needs)."""
 
     verbose_name = _l("Service institution")
+    vocabulary = {"capabilities": {"choices": KINDS}}
 
     name = peewee.CharField(max_length=200, unique=True, verbose_name=_l("Name"))
     qualifications = peewee.TextField(default="", verbose_name=_l("Qualifications"))
@@ -93,6 +95,20 @@ class Assignment(BaseModel):
     evaluation of the effect (d)."""
 
     verbose_name = _l("Technical service assignment")
+    vocabulary = {
+        "deliverables": LINES_COLUMN,
+        "candidates": {"visibility": "internal", "columns": columns(
+            ("candidate", _l("Institution"), {"widget": "table", "columns": columns(
+                ("id", _l("ID")), ("name", _l("Name")),
+                ("capabilities", _l("Capabilities"), {"widget": "multichoice", "choices": KINDS}),
+                ("contract_start", _l("Contract start"), {"widget": "date"}),
+                ("contract_end", _l("Contract end"), {"widget": "date"}),
+                ("contact_name", _l("Contact person")), ("contact_phone", _l("Contact phone")))}),
+            ("score", _l("Score"), {"widget": "number", "unit": "分"}),
+            ("reasons", _l("Reasons"), {"widget": "table", "columns": columns(
+                ("criterion", _l("Criterion")), ("title", _l("Criterion")), ("points", _l("Points"), {"widget": "number"}),
+                ("max_points", _l("Of"), {"widget": "number"}), ("text", _l("Reason")))}))},
+    }
 
     request = peewee.ForeignKeyField(ServiceRequest, unique=True, backref="+", on_delete="RESTRICT",
                                      verbose_name=_l("Request"))

@@ -14,6 +14,38 @@ from core.fields import JSONField
 from core.i18n import lazy_gettext as _l
 from core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
 from core.toolkit.surveys import Survey
+from core.toolkit.vocab import LazyVocabulary, schema_columns
+
+# DB1302 6.4.3 d: where a training notice is published.
+PUBLICATION_CHANNELS = (
+    ("portal", _l("Platform portal")),
+    ("email", _l("E-mail")),
+    ("sms", _l("SMS")),
+    ("wechat", _l("WeChat official account")),
+    ("notice_board", _l("Notice board")),
+    ("other", _l("Other")),
+)
+
+
+def _programme_vocabulary() -> dict:
+    """What the JSON columns of a programme hold: the data of the steps that wrote them."""
+    from core.toolkit.plans import PlanSchema
+
+    from .schemas import DeliverSchema, EvaluateStepSchema
+
+    return {"channels": {"widget": "multichoice", "choices": PUBLICATION_CHANNELS},
+            "plan": {"columns": schema_columns(PlanSchema)},
+            "delivery": {"columns": schema_columns(DeliverSchema)},
+            "evaluation": {"columns": schema_columns(EvaluateStepSchema)},
+            "needs_report": {"visibility": "internal"}}
+
+
+def _course_vocabulary() -> dict:
+    from .schemas import MaterialSchema, TeacherSchema
+
+    return {"teachers": {"columns": schema_columns(TeacherSchema)},
+            "materials": {"columns": schema_columns(MaterialSchema)}}
+
 
 REGISTRATION_STATUSES = (
     ("registered", _l("Registered")),
@@ -26,6 +58,7 @@ class TrainingProgramme(BaseModel):
     """One training programme: the plugin's record of a ``training`` request."""
 
     verbose_name = _l("Training programme")
+    vocabulary = LazyVocabulary(_programme_vocabulary)
 
     request = peewee.ForeignKeyField(ServiceRequest, unique=True, on_delete="RESTRICT", verbose_name=_l("Request"))
     survey = peewee.ForeignKeyField(Survey, null=True, on_delete="RESTRICT", verbose_name=_l("Needs survey"))
@@ -51,6 +84,7 @@ class TrainingCourse(BaseModel):
     """A course of a programme: topic, content, teachers, materials (DB1302 6.4.3 b)."""
 
     verbose_name = _l("Course")
+    vocabulary = LazyVocabulary(_course_vocabulary)
     scope_path = ("programme", "request")
 
     programme = peewee.ForeignKeyField(TrainingProgramme, backref="courses", on_delete="RESTRICT",
@@ -73,6 +107,7 @@ class TrainingSession(BaseModel):
     generated screens; enterprise users see published sessions through the API."""
 
     verbose_name = _l("Training session")
+    vocabulary = {"capacity": {"unit": "人"}}
 
     programme = peewee.ForeignKeyField(TrainingProgramme, backref="sessions", on_delete="RESTRICT",
                                        verbose_name=_l("Programme"))

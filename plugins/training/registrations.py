@@ -14,6 +14,7 @@ from core import audit
 from core.db import database, is_postgres
 from core.errors import Conflict, NotFound, PermissionDenied, WorkflowError
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.notify import notify
 
@@ -122,8 +123,8 @@ def promote_waitlist(session: TrainingSession, actor=None) -> list[TrainingRegis
         reg.status, reg.promoted_at = "registered", utcnow()
         reg.save()
         audit.record_update(reg, before, actor)
-        notify(reg.user_id, _("You have a seat: %(title)s", title=session.title),
-               _("A seat became free and your registration moved from the waiting list to confirmed."),
+        notify(reg.user_id, _l("You have a seat: %(title)s", title=session.title),
+               _l("A seat became free and your registration moved from the waiting list to confirmed."),
                kind="info", dedupe_key=f"training.promoted:{reg.id}:{reg.promoted_at.isoformat()}")
     return waiting
 
@@ -189,8 +190,8 @@ def ask_for_evaluation(programme: TrainingProgramme) -> int:
                         & TrainingRegistration.id.not_in(evaluated)))
     asked = 0
     for reg in attendees:
-        sent = notify(reg.user_id, _("Please evaluate the training: %(title)s", title=reg.session.title),
-                      _("You attended this training. Tell us how useful it was for your work."),
+        sent = notify(reg.user_id, _l("Please evaluate the training: %(title)s", title=reg.session.title),
+                      _l("You attended this training. Tell us how useful it was for your work."),
                       link=f"/api/v1/training/registrations/{reg.id}/evaluation", kind="survey",
                       dedupe_key=f"training.evaluate:{reg.id}")
         asked += sent is not None

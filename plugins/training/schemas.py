@@ -7,12 +7,16 @@ import datetime
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 from core.models import Attachment
 from core.toolkit.surveys import survey_step_schema
+from core.toolkit.vocab import label, one_of
+
+from .models import PUBLICATION_CHANNELS
 
 TEXT = validate.Length(min=1, max=5000)
 SHORT = validate.Length(min=1, max=200)
-CHANNELS = ("portal", "email", "sms", "wechat", "notice_board", "other")
+_SCALE_HELP = _l("1 (poor) to 5 (excellent).")
 
 
 class Options(Schema):
@@ -25,9 +29,9 @@ class Options(Schema):
 class IntakeSchema(Schema):
     """What an enterprise may say when it asks for training (all optional)."""
 
-    need = fields.String(load_default="", validate=validate.Length(max=5000), metadata={"label": "培训需求", "label_en": "Training need"})
+    need = fields.String(load_default="", validate=validate.Length(max=5000), metadata=label("培训需求", "Training need"))
     participants = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=100000),
-                                  metadata={"label": "预计参训人数", "label_en": "Expected participants"})
+                                  metadata=label("预计参训人数", "Expected participants", unit="人"))
 
 
 class SurveyStepSchema(survey_step_schema("training")):
@@ -44,8 +48,10 @@ class MaterialSchema(Schema):
     """A course material: a link, or an uploaded attachment (core Attachment id)."""
 
     title = fields.String(required=True, validate=SHORT, metadata={"label": "名称", "label_en": "Title"})
-    url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
-    attachment = fields.Integer(load_default=None, allow_none=True, strict=True)
+    url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"},
+                     metadata=label("链接", "Link", _l("A link or an attachment, not both.")))
+    attachment = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                metadata=label("附件", "Attachment", widget="file"))
 
     @validates_schema
     def _one_source(self, data, **kwargs):
@@ -89,11 +95,13 @@ class SessionSchema(Schema):
     zone (``timezone`` in the config), as typed in the staff screens."""
 
     title = fields.String(required=True, validate=SHORT, metadata={"label": "班次名称", "label_en": "Title"})
-    starts_at = fields.DateTime(required=True, metadata={"label": "开始时间", "label_en": "Starts at"})
+    starts_at = fields.DateTime(required=True, metadata=label(
+        "开始时间", "Starts at", _l("In the site's time zone unless an offset is given.")))
     ends_at = fields.DateTime(required=True, metadata={"label": "结束时间", "label_en": "Ends at"})
     venue = fields.String(required=True, validate=validate.Length(min=1, max=300), metadata={"label": "地点", "label_en": "Venue"})
     meeting_url = fields.String(load_default="", validate=lambda v: _optional_url(v), metadata={"label": "线上会议链接", "label_en": "Online meeting link"})
-    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100000), metadata={"label": "名额", "label_en": "Capacity"})
+    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100000),
+                              metadata=label("名额", "Capacity", unit="人"))
 
     @validates_schema
     def _ends_after_start(self, data, **kwargs):
@@ -106,11 +114,11 @@ class PublishSchema(Schema):
     session must start at least ``minimum_notice_days`` after publication (checked on publishing)."""
 
     notice = fields.String(required=True, validate=TEXT, metadata={"label": "培训通知", "label_en": "Notice"})
-    channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), required=True,
-                           validate=validate.Length(min=1),
-                           metadata={"label": "发布渠道", "label_en": "Channels", "description": ", ".join(CHANNELS)})
+    channels = fields.List(fields.String(validate=one_of(PUBLICATION_CHANNELS)), required=True,
+                           validate=validate.Length(min=1), metadata=label("发布渠道", "Channels"))
     sessions = fields.List(fields.Nested(SessionSchema), required=True, validate=validate.Length(min=1, max=100),
-                           metadata={"label": "培训班次", "label_en": "Sessions"})
+                           metadata=label("培训班次", "Sessions", _l(
+                               "Each session starts at least the minimum notice period after publication.")))
 
 
 class DeliverSchema(Schema):
@@ -132,15 +140,17 @@ class EvaluateStepSchema(Schema):
 # --- API ------------------------------------------------------------------------------------------
 
 class RegistrationInSchema(Schema):
-    note = fields.String(load_default="", validate=validate.Length(max=300))
+    note = fields.String(load_default="", validate=validate.Length(max=300), metadata=label("备注", "Note"))
 
 
 class EvaluationInSchema(Schema):
     """An attendee's evaluation (DB1302 6.4.3 f)."""
 
-    satisfaction = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
-    usefulness = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
-    comment = fields.String(load_default="", validate=validate.Length(max=5000))
+    satisfaction = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5),
+                                  metadata=label("满意度", "Satisfaction", _SCALE_HELP, widget="scale"))
+    usefulness = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5),
+                                metadata=label("对工作的帮助", "Usefulness for the work", _SCALE_HELP, widget="scale"))
+    comment = fields.String(load_default="", validate=validate.Length(max=5000), metadata=label("意见", "Comment"))
 
 
 class SessionOutSchema(Schema):

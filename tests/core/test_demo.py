@@ -86,6 +86,18 @@ def test_demo_logins_work_and_are_printed(demo_db):
     assert depts >= 6  # DB1302 5.1.2
 
 
+def test_demo_notifications_are_in_the_site_language(demo_db):
+    """The newcomer's first inbox reads in Chinese (the site's language), amounts and dates included."""
+    import re
+
+    db, _ = demo_db
+    rows = db.execute_sql("SELECT subject, body FROM core_notification").fetchall()
+    assert rows
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    english = [(s, b) for s, b in rows if not chinese.search(s) or (b and not chinese.search(b))]
+    assert not english, english[:5]
+
+
 def test_demo_size_builds_n_enterprises_and_ten_times_requests(tmp_path):
     result = run(["demo", "--no-serve", "--size", "40", "--database", "big.db"], tmp_path,
                  '[plugins]\nenabled = ["information"]\n')

@@ -108,6 +108,9 @@ def test_board_and_report_pages_for_staff_only(client, login, people, done):
     report = client.get(f"/admin/evaluation/report/?period={period}")
     html = report.get_data(as_text=True)
     assert report.status_code == 200 and "<svg" in html and 'id="requests-total">1 / 1' in html
+    # Services and grades by their names: 示例服务, not the key "sample" (issue 9 §1)
+    by_service = html.split('id="requests-by-service"')[1].split("</table>")[0]
+    assert "示例服务" in by_service and ">sample<" not in by_service
     assert client.get("/admin/evaluation/report/?period=2026-Q9").status_code == 422
 
 

@@ -64,6 +64,24 @@ def test_registers_refuse_bad_input_and_wrong_roles(api, people):
     assert LoanProduct.select().count() == 0
 
 
+def test_amounts_are_in_wan_yuan_and_the_reasons_say_so(api, people, registers):
+    """DB1302 6.4.4.2 a, d: the amount sought is in 万元. 5000000 typed as yuan is refused naming the
+    field, the unit and what it would be in 万元; the match reasons print amounts with their unit
+    and no exponent."""
+    r = api.post(people.user_a, "requests", {"service_key": "financing", "title": "融资",
+                                             "data": {"kind": "debt", "amount": "5000000"}})
+    assert r.status_code == 422 and ServiceRequest.select().count() == 0
+    message = " ".join(field_errors(r)["amount"])
+    assert "融资金额" in message and "1,000,000 万元" in message and "500 万元" in message
+
+    rid = api.file(people.user_a, "financing", "流动资金贷款", data={"kind": "debt", "amount": "500"})["id"]
+    case = Case.get(Case.request == rid)
+    ranked = api.get(people.staff, f"financing/cases/{case.id}/matches").get_json()["candidates"]
+    texts = " ".join(reason["text"] for match in ranked for reason in match["reasons"])
+    assert "500 万元" in texts and "2,000 万元" in texts and "50,000 万元" in texts
+    assert "e+" not in texts, texts
+
+
 def test_equity_case_end_to_end(api, people, experts, registers):
     """DB1302 6.4.4.2 a–f through /api/v1/requests: survey, plan, business plan and roadshow plan,
     independent expert scores, recommendation to investors, roadshow, fund tracking."""

@@ -113,7 +113,10 @@ def test_targets_and_push_channels(info, cast):
 
 
 def test_only_published_articles_are_pushed(info, cast):
+    from core.i18n import site_language
+
     a = _draft(cast.staff)
-    with pytest.raises(ValidationFailed):
+    with site_language(info), pytest.raises(ValidationFailed) as err:
         articles.push_article(a, ["portal"], cast.staff, info.calendar)
     assert ArticlePush.select().count() == 0
+    assert "草稿" in err.value.fields["status"][0]  # the status by its label, not the key "draft"

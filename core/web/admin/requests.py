@@ -319,6 +319,8 @@ class RequestPageView(SecureBaseView):
     def assign(self, request_id):
         """Hand the request to someone without moving its workflow (:func:`core.routing.assign`)."""
         req = self._load(request_id)
+        if not may_assign(acting_user(), req) and not req.is_closed:
+            abort(403)
         raw = (request.form.get("assignee") or "").strip()
         try:
             version = int(request.form.get("version", ""))

@@ -443,7 +443,7 @@ class WorkflowEngine:
                                   closed=status in CLOSED_STATUSES, now=now)
             changes = dict(current_step=to_step, status=status, closed_at=closed_at, paused_at=paused_at,
                            step_started_at=clock.step_started_at, due_at=clock.due_at, step_due_at=clock.step_due_at)
-            handed_to = None
+            handed_to, handed_from = None, req.assignee_id
             if assignee is not None:
                 changes["assignee"] = assignee
                 if getattr(assignee, "id", assignee) != req.assignee_id:
@@ -454,10 +454,11 @@ class WorkflowEngine:
             for name, value in changes.items():
                 setattr(req, name, value)
             req.version += 1
-            audit.record("transition", "core_servicerequest", req.id, {
-                "outcome": outcome, "from": t.from_step, "to": to_step, "reason": reason,
-                "status": status, "data": _jsonable(clean), "transition_id": t.id,
-            }, actor)
+            event = {"outcome": outcome, "from": t.from_step, "to": to_step, "reason": reason,
+                     "status": status, "data": _jsonable(clean), "transition_id": t.id}
+            if handed_to is not None:  # handed to someone else on the way (DB1302 5.1.2)
+                event["assignee"] = [handed_from, getattr(handed_to, "id", handed_to)]
+            audit.record("transition", "core_servicerequest", req.id, event, actor)
             if handed_to is not None:
                 from core.routing import announce_assigned
 

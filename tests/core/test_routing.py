@@ -164,6 +164,7 @@ def test_a_transition_handing_the_request_on_tells_the_new_assignee(routed):
     platform.engine.transition(req.id, "advance", people.staff, data={"need": "检测"}, assignee=people.expert)
     [told] = Notification.select().where(Notification.user == people.expert.id)
     assert told.event == "request.assigned" and f"#{req.id}" in told.subject
+    assert event_data(events("transition", req)[-1])["assignee"] == [None, people.expert.id]
 
 
 # --- Escalation (DB1302 4.4.4) -----------------------------------------------------------------------------

@@ -291,12 +291,30 @@ def config_show():
 
 @config.command("validate")
 def config_validate():
-    """Validate the file, including plugin tables and workflow overrides."""
+    """Validate the file, including plugin tables, workflow overrides and routing (departments
+    named in [routing] that do not exist are warnings: departments are rows of the database)."""
     from core.plugins import PluginRegistry
+    from core.routing import config_warnings
 
     cfg = get_cli_context().config
     PluginRegistry(cfg)
+    if _database_exists(cfg.database_url):
+        from core.db import bind_database
+
+        bind_database(cfg.database_url, cfg.get("database.busy_timeout_ms", 10000))
+        for line in config_warnings(cfg):
+            click.echo(f"warning: {line}", err=True)
     click.echo(f"{cfg.source}: ok")
+
+
+def _database_exists(url: str) -> bool:
+    """False for a SQLite file not created yet (opening it would create it)."""
+    from pathlib import Path
+
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        return path not in ("", ":memory:") and Path(path).expanduser().exists()
+    return True
 
 
 # --- audit, calendar -------------------------------------------------------------------------------

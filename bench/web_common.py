@@ -234,13 +234,15 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores (shared), Python {_platform.python_version()}"
 
 
-def record(name: str, figure: str, target: str, passed: bool | None) -> None:
-    """Add or replace row ``name`` in the "## Web (issue 3)" section of docs/benchmarks.md, touching
-    nothing outside that section (other benchmarks own the rest of the file)."""
+def record(name: str, figure: str, target: str, passed: bool | None, section: str = SECTION,
+           intro: str = SECTION_INTRO) -> None:
+    """Add or replace row ``name`` in the ``section`` ("## Web (issue 3)" by default) of
+    docs/benchmarks.md, touching nothing outside that section (other benchmarks own the rest of the
+    file). ``intro`` is the section's text up to its table's header (used when it is new)."""
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        nxt = text.find("\n## ", start + len(SECTION))
+    if section in text:
+        start = text.index(section)
+        nxt = text.find("\n## ", start + len(section))
         end = len(text) if nxt < 0 else nxt + 1
         before, body, after = text[:start], text[start:end], text[end:]
     else:
@@ -257,6 +259,6 @@ def record(name: str, figure: str, target: str, passed: bool | None) -> None:
     result = "n/a" if passed is None else ("pass" if passed else "**FAIL**")
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     rows[name] = f"| {name} | {figure} | {target} | {result} | {stamp} | {machine()} |"
-    section = f"{SECTION}\n\n{SECTION_INTRO}" + "\n".join(rows.values()) + "\n" + (f"\n{notes}\n" if notes else "")
-    DOC.write_text(before + section + (("\n" + after) if after else ""), encoding="utf-8")
+    block = f"{section}\n\n{intro}" + "\n".join(rows.values()) + "\n" + (f"\n{notes}\n" if notes else "")
+    DOC.write_text(before + block + (("\n" + after) if after else ""), encoding="utf-8")
     print(f"{name}: {figure} (target {target}) {result}", flush=True)

@@ -1,7 +1,8 @@
 """``rongtong demo``: a realistic demo platform on a fresh SQLite file.
 
-Departments (DB1302 5.1.2), staff with a head per department, an expert, an evaluator, an
-administrator; a few dozen enterprises of every scale and kind with valid credit codes (some still
+Departments (DB1302 5.1.2) with the comprehensive management board (4.4.4), staff with a head per
+department, every service routed to a department (so each request lands in a queue and is handed
+to its members in turn), an expert, an evaluator, an administrator; a few dozen enterprises of every scale and kind with valid credit codes (some still
 awaiting onboarding review, DB1302 4.4.4); enterprise users; requests in every step of every enabled
 workflow, some due soon and some overdue; then whatever each plugin adds through ``seed_demo``.
 
@@ -32,7 +33,21 @@ DEPARTMENTS = [
     ("purchasing", "采购服务部", "Purchasing"),
     ("marketing", "市场服务部", "Marketing"),
     ("financing", "投融资服务部", "Investment and financing"),
+    ("board", "综合管理部", "Comprehensive management board"),  # DB1302 4.4.4; [routing] board_department
 ]
+BOARD_DEPARTMENT = "board"
+# Which demo department serves each built-in service (DB1302 5.1.2): ServiceRoute rows, as if set
+# on the admin screen "服务与部门", so every demo request lands in a department's queue.
+DEMO_ROUTES = {
+    "information.consultation": "innovation",
+    "technical.service": "rnd",
+    "management": "manufacturing",
+    "training": "purchasing",
+    "promotion": "marketing",
+    "financing": "financing",
+    "investment": "financing",
+    "complaint": BOARD_DEPARTMENT,
+}
 INDUSTRIES = ["装备制造", "新材料", "生物医药", "电子信息", "现代物流", "食品加工", "纺织服装", "节能环保"]
 REGIONS = ["长安区", "桥西区", "新华区", "裕华区", "高新区", "正定县", "藁城区", "鹿泉区"]
 NAME_PARTS = ["华", "鑫", "泰", "恒", "润", "达", "安", "盛", "瑞", "康", "信", "联", "中", "北", "冀", "宏"]
@@ -96,6 +111,18 @@ def seed_people(rng: random.Random) -> dict:
     return ctx
 
 
+def seed_routes(platform, ctx: dict) -> None:
+    """Route every enabled service to a demo department (:data:`DEMO_ROUTES`; a service the demo
+    does not know goes to the departments in turn)."""
+    from core.routing import set_route
+
+    by_key = {d.key: d for d in ctx["departments"]}
+    services = sorted(platform.registry.services)
+    for i, key in enumerate(services):
+        department = by_key.get(DEMO_ROUTES.get(key, "")) or ctx["departments"][i % (len(ctx["departments"]) - 1)]
+        set_route(key, department, ctx["admin"], platform.registry)
+
+
 def seed_requests(platform, ctx: dict, rng: random.Random) -> int:
     """Two requests per step of every enabled workflow, each walked towards its step with the steps'
     ``example`` data. Steps whose data must point at a plugin's own records (a survey, an
@@ -111,10 +138,9 @@ def seed_requests(platform, ctx: dict, rng: random.Random) -> int:
             for _copy in range(2):
                 ent = admitted[count % len(admitted)]
                 filer = next((u for u in ctx["enterprise_users"] if u.enterprise_id == ent.id), admin)
-                dept = ctx["departments"][count % len(ctx["departments"])]
-                req = engine.open_request(enterprise=ent, service_key=service.key, actor=filer,
+                req = engine.open_request(enterprise=ent, service_key=service.key, actor=filer,  # routed
                                           title=f"{ent.name}：{service.title}", description=service.description,
-                                          department=dept, assignee=ctx["expert"] if count % 3 == 0 else None)
+                                          assignee=ctx["expert"] if count % 3 == 0 else None)
                 count += 1
                 walk(engine, wf, req, step.key, admin)
     return count
@@ -287,7 +313,8 @@ def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_fil
             p.unlink()
     enabled = base.enabled_plugins or installed_builtin_plugins()
     config = base.with_overrides(database={"url": f"sqlite:///{path}"}, plugins={"enabled": enabled},
-                                 site={"secret_key": base.get("site.secret_key") or secrets.token_hex(32)})
+                                 site={"secret_key": base.get("site.secret_key") or secrets.token_hex(32)},
+                                 routing={"board_department": base.get("routing.board_department") or BOARD_DEPARTMENT})
     platform = Platform(config)
     cli_ctx._platform = platform
     platform.upgrade()
@@ -304,6 +331,7 @@ def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_fil
                        "users": {"admin": [ctx["admin"]], "staff": ctx["staff"], "expert": [ctx["expert"]],
                                  "evaluator": [ctx["evaluator"]], "enterprise": ctx["enterprise_users"]},
                        "departments": ctx["departments"]}
+            seed_routes(platform, ctx)
             seed_requests(platform, ctx, rng)
             platform.registry.notify("seed_demo", registry=platform.registry, context=context)
             fill_empty_steps(platform, ctx)
@@ -324,7 +352,7 @@ def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_fil
     click.echo(f"Rongtong demo: {url}   (staff admin: {url}admin/   API: {url}api/v1/docs)")
     click.echo("Logins (username / password):")
     click.echo(f"  administrator   admin / {DEMO_PASSWORDS['admin']}")
-    click.echo(f"  staff           staff1 .. staff6, head1 .. head6 (department heads) / {DEMO_PASSWORDS['staff']}")
+    click.echo(f"  staff           staff1 .. staff7, head1 .. head7 (department heads; 7: the management board) / {DEMO_PASSWORDS['staff']}")
     click.echo(f"  expert          expert / {DEMO_PASSWORDS['expert']}")
     click.echo(f"  evaluator       evaluator / {DEMO_PASSWORDS['evaluator']}")
     click.echo(f"  enterprise      ent1 .. ent6 / {DEMO_PASSWORDS['enterprise']}")

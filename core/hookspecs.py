@@ -60,8 +60,11 @@ def register_workflows() -> "list[Workflow]":
 @hookspec
 def register_services() -> "list[ServiceEntry]":
     """Return ``core.plugins.ServiceEntry`` catalog entries (DB1302 4.1.4, 5.4.1): key, titles,
-    description, fee type (free/paid) and fee standard, published time limit in working days, and
-    the workflow key that runs it."""
+    description, fee type (free/paid) and fee standard, published time limit in working days, the
+    workflow key that runs it, and optionally ``department``: the key of the department that serves
+    it by default (DB1302 5.1.2). An operator's choice wins over that default: the admin screen
+    "服务与部门" first, then ``[routing] services`` in config (see ``core.routing.department_for``);
+    a key naming no department leaves the request unrouted, with a warning in the log."""
 
 
 @hookspec

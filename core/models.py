@@ -322,11 +322,26 @@ class ServiceRequest(BaseModel):
 
     class Meta:
         table_name = "core_servicerequest"
-        indexes = ((("status", "step_due_at"), False), (("enterprise", "status"), False))
+        indexes = (
+            (("status", "step_due_at"), False),
+            (("enterprise", "status"), False),
+        )
 
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+
+# The staff inbox's queues (DB1302 5.1.2, core.routing.queue_terms), each read in step-deadline
+# order with a LIMIT: mine, my department's, my department's unassigned (migrations/0004_routing.py;
+# named, as the generated name of the last one is longer than PostgreSQL's 63 characters).
+QUEUE_INDEXES = {
+    "core_servicerequest_queue_mine": ("assignee", "status", "step_due_at"),
+    "core_servicerequest_queue_department": ("department", "status", "step_due_at"),
+    "core_servicerequest_queue_unassigned": ("department", "assignee", "status", "step_due_at"),
+}
+for _name, _columns in QUEUE_INDEXES.items():
+    ServiceRequest.add_index(*(getattr(ServiceRequest, c) for c in _columns), name=_name)
 
 
 class Transition(BaseModel):

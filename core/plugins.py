@@ -29,6 +29,10 @@ class ServiceEntry:
 
     ``time_limit_days`` is the promise published in the service guide and the number the request
     clock uses; when None it is the sum of the workflow's step limits.
+
+    ``department`` is the key of the department that serves it by default (DB1302 5.1.2): the
+    last word after the admin screen "服务与部门" and ``[routing] services`` in config (see
+    :func:`core.routing.department_for`). Empty: no default, the request waits unrouted.
     """
 
     key: str
@@ -41,6 +45,7 @@ class ServiceEntry:
     description_en: str = ""
     time_limit_days: int | None = None
     category: str = ""
+    department: str = ""
 
     def __post_init__(self):
         if self.fee_type not in ("free", "paid"):
@@ -237,6 +242,9 @@ class PluginRegistry:
         for owner, service in services:
             if service.workflow not in self.workflows:
                 raise PluginError(f"plugin {owner!r}: service {service.key!r} uses unknown workflow {service.workflow!r}")
+        from core.routing import check_config
+
+        check_config(self.config, self.services)
 
         permissions = self.call("register_permissions")
         for key, wf in self.workflows.items():

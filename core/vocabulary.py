@@ -53,6 +53,36 @@ def _gettext(text: str) -> str:
         return text
 
 
+def current_language() -> str:
+    """"en" or "zh_Hans_CN": the language text is being rendered in (the recipient's inside
+    :func:`core.notify.notify`, the request's on a page; the site default outside any context)."""
+    try:
+        from flask_babel import get_locale
+
+        locale = get_locale()
+    except (RuntimeError, KeyError):
+        locale = None
+    return "en" if locale is not None and locale.language == "en" else "zh_Hans_CN"
+
+
+class Bilingual:
+    """A name kept in Chinese and English (a service or step title) that reads in the language the
+    text is rendered in: pass it as a variable of a lazy gettext string, and a notification sent
+    with :func:`core.notify.notify` names the service in its recipient's language::
+
+        _l("Time limit exceeded: %(service)s", service=Bilingual(service.title, service.title_en))
+    """
+
+    def __init__(self, zh, en: str = ""):
+        self.zh, self.en = zh, en
+
+    def __str__(self) -> str:
+        return self.en if self.en and current_language() == "en" else str(self.zh)
+
+    def __repr__(self) -> str:
+        return f"Bilingual({self.zh!r}, {self.en!r})"
+
+
 @dataclasses.dataclass(frozen=True)
 class Choice:
     key: Any

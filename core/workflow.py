@@ -333,7 +333,15 @@ class WorkflowEngine:
     # Filing -------------------------------------------------------------------------------------
     def open_request(self, *, enterprise, service_key: str, actor, title: str, description: str = "",
                      data: dict | None = None, assignee=None, department=None) -> ServiceRequest:
-        """File a request for ``service_key`` (DB1302 4.4.4: only admitted enterprises)."""
+        """File a request for ``service_key`` (DB1302 4.4.4: only admitted enterprises).
+
+        Routing (DB1302 5.1.2, :mod:`core.routing`): without ``department`` the request goes to the
+        service's department (:func:`~core.routing.department_for`); without ``assignee``, to the
+        next member of that department who may act on the first step (round-robin). The
+        department's staff are told a new request is in their queue and the assignee that it is
+        theirs, in the same transaction."""
+        from core import routing
+
         service = self.registry.services.get(service_key)
         if service is None:
             raise ValidationFailed(_("Unknown service."), {"service_key": [_("Unknown service %(key)s.", key=service_key)]})
@@ -355,6 +363,10 @@ class WorkflowEngine:
         first = wf.steps[0]
         now = utcnow()
         with database.atomic():
+            if department is None:
+                department = routing.department_for(service_key, self.registry)
+            if assignee is None and department is not None:
+                assignee = routing.pick_assignee(department, first, self.registry, wf.key)
             req = ServiceRequest.create(
                 enterprise=enterprise, service_key=service_key, workflow_key=wf.key, workflow_version=wf.version,
                 current_step=first.key, status="open", title=title.strip(), description=description or "",
@@ -366,6 +378,7 @@ class WorkflowEngine:
             req.due_at, req.step_due_at = clock.due_at, clock.step_due_at
             ServiceRequest.update(due_at=clock.due_at, step_due_at=clock.step_due_at).where(ServiceRequest.id == req.id).execute()
             audit.record_create(req, actor)
+            routing.announce_filed(req, actor, self.registry)
             self.registry.notify("on_transition", request=req, transition=t, workflow=wf, registry=self.registry)
         return req
 
@@ -433,18 +446,26 @@ class WorkflowEngine:
                                   closed=status in CLOSED_STATUSES, now=now)
             changes = dict(current_step=to_step, status=status, closed_at=closed_at, paused_at=paused_at,
                            step_started_at=clock.step_started_at, due_at=clock.due_at, step_due_at=clock.step_due_at)
+            handed_to, handed_from = None, req.assignee_id
             if assignee is not None:
                 changes["assignee"] = assignee
+                if getattr(assignee, "id", assignee) != req.assignee_id:
+                    handed_to = assignee
             if _guarded_update(req.id, req.version, changes) != 1:
                 raise Conflict(_("This request was changed by someone else. Reload and try again."))
             t.id = _insert_transition(t)
             for name, value in changes.items():
                 setattr(req, name, value)
             req.version += 1
-            audit.record("transition", "core_servicerequest", req.id, {
-                "outcome": outcome, "from": t.from_step, "to": to_step, "reason": reason,
-                "status": status, "data": _jsonable(clean), "transition_id": t.id,
-            }, actor)
+            event = {"outcome": outcome, "from": t.from_step, "to": to_step, "reason": reason,
+                     "status": status, "data": _jsonable(clean), "transition_id": t.id}
+            if handed_to is not None:  # handed to someone else on the way (DB1302 5.1.2)
+                event["assignee"] = [handed_from, getattr(handed_to, "id", handed_to)]
+            audit.record("transition", "core_servicerequest", req.id, event, actor)
+            if handed_to is not None:
+                from core.routing import announce_assigned
+
+                announce_assigned(req, handed_to, actor, self.registry)
             self.registry.notify("on_transition", request=req, transition=t, workflow=wf, registry=self.registry)
             if status in CLOSED_STATUSES:
                 self.registry.notify("on_request_closed", request=req, transition=t, registry=self.registry)

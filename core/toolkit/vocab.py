@@ -26,7 +26,7 @@ from marshmallow import ValidationError, fields, validate
 
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
-from core.vocabulary import format_number
+from core.vocabulary import Bilingual, current_language, format_number  # noqa: F401  (Bilingual: re-exported for plugins)
 
 WAN_YUAN = "万元"
 YUAN = "元"
@@ -66,38 +66,9 @@ def amount_text(value, unit: str = WAN_YUAN) -> str:
     return f"{text} {unit}" if unit else text
 
 
-def _english() -> bool:
-    """True when the text being made is in English (the current or forced locale)."""
-    try:
-        from flask_babel import get_locale
-
-        locale = get_locale()
-    except (RuntimeError, KeyError):
-        return False
-    return locale is not None and locale.language == "en"
-
-
 def _title(zh, en: str) -> str:
     """The field's name in the current language (the message names the field)."""
-    return en if en and _english() else str(zh)
-
-
-class Bilingual:
-    """A name kept in Chinese and English (a service or step title) that reads in the language the
-    text is rendered in: pass it as a variable of a lazy gettext string, and a notification sent
-    with :func:`core.notify.notify` names the service in its recipient's language::
-
-        _l("Time limit exceeded: %(service)s", service=Bilingual(service.title, service.title_en))
-    """
-
-    def __init__(self, zh, en: str = ""):
-        self.zh, self.en = zh, en
-
-    def __str__(self) -> str:
-        return _title(self.zh, self.en)
-
-    def __repr__(self) -> str:
-        return f"Bilingual({self.zh!r}, {self.en!r})"
+    return en if en and current_language() == "en" else str(zh)
 
 
 class AmountRange(validate.Range):

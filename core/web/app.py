@@ -81,6 +81,9 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
 
     api.init_api(app, platform)
     admin.init_admin(app, platform)
+    from core.routing import warn_about_config
+
+    warn_about_config(config)  # departments named in [routing] that do not exist (a warning: they are rows)
 
     portal.init_portal(app, platform)
 

@@ -4,12 +4,16 @@
 request it looks at the current step's clock (``step_started_at`` / ``step_due_at``, kept by the
 workflow engine on the working-day calendar, paused time excluded) and, per the service's policy:
 
-* **warning** — ``warn_at_percent`` of the step's working days are used: the assignee is told
-  (the department head when nobody is assigned);
-* **breach** — the step is past due: the department head is told (the admins when the request has
-  no department or the department no head);
-* **board** — still open ``board_after_days`` working days after the breach: the comprehensive
-  management board (every admin) is told (DB1302 4.4.4).
+* **warning** — ``warn_at_percent`` of the step's working days are used: the handler (the
+  assignee) is told;
+* **breach** — the step is past due: the handler and the department head(s) are told, and the
+  comprehensive management board too when the request itself is past its time limit;
+* **board** — still open ``board_after_days`` working days after the breach: the handler and the
+  comprehensive management board (``[routing] board_department``, DB1302 4.4.4) are told.
+
+Recipients follow :func:`core.routing.escalation_chain`: a tier with nobody in it passes the notice
+up (no assignee: the head; no head: the board), and the administrators are told only when nobody
+else is there (no assignee, no head, no board).
 
 Each event is a :class:`SlaEvent` row, unique per request, step entry and level, written with its
 notifications in one transaction: a second run records and sends nothing new. ``now`` is injectable
@@ -28,6 +32,7 @@ from core.db import database
 from core.i18n import lazy_gettext as _l
 from core.models import Department, ServiceRequest, User, utcnow
 from core.notify import notify_many
+from core.routing import escalation_chain
 from core.toolkit.vocab import Bilingual
 
 from .models import SlaEvent
@@ -92,22 +97,22 @@ def step_limit(registry, request: ServiceRequest) -> int | None:
         return None  # its plugin is disabled: nothing to supervise
 
 
-def recipients(level: str, request: ServiceRequest) -> list[User]:
-    active = User.active == True  # noqa: E712
-    admins = list(User.select().where(active & User.roles.contains("admin")))
-    admins = [u for u in admins if u.has_role("admin")]
-    heads = []
-    if request.department_id:
-        heads = list(User.select().where(active & (User.department == request.department_id)
-                                         & (User.is_department_head == True)))  # noqa: E712
+def recipients(level: str, request: ServiceRequest, registry, now: datetime.datetime) -> list[User]:
+    """Who is told, along :func:`core.routing.escalation_chain` (handler → department head(s) →
+    the comprehensive management board, DB1302 4.4.4; the administrators only when nobody else is
+    there): the handler at every level (a tier with nobody climbs to the next); on a step breach
+    also the head(s), and the board when the request itself is overdue; at the board level the board."""
+    chain = escalation_chain(request, registry)
     if level == "warning":
-        assignee = request.assignee if request.assignee_id else None
-        if assignee is not None and assignee.active:
-            return [assignee]
-        return heads or admins
+        return chain.reach("handler")
+    told = list(chain.handler)
     if level == "breach":
-        return heads or admins
-    return admins
+        told += chain.reach("head")
+        if request.due_at is not None and request.due_at < now:
+            told += chain.reach("board")
+    else:
+        told += chain.reach("board")
+    return told or chain.reach("handler")
 
 
 def titles(registry, request: ServiceRequest) -> tuple:
@@ -183,15 +188,16 @@ def check(platform, now: datetime.datetime | None = None) -> CheckResult:
         for level in LEVELS[: LEVELS.index(reached) + 1]:
             if level == "warning" and limit == 0:
                 continue
-            sent = _record(request, level, clock, calendar, registry)
+            sent = _record(request, level, clock, calendar, registry,
+                           lambda level=level: recipients(level, request, registry, now))
             if sent is not None:
                 result.events[level] += 1
                 result.notifications += sent
     return result
 
 
-def _record(request, level, clock, calendar, registry=None) -> int | None:
-    """Write one event and its notifications; None when it was recorded before."""
+def _record(request, level, clock, calendar, registry, who) -> int | None:
+    """Write one event and its notifications (to ``who()``); None when it was recorded before."""
     key = (request.id, request.current_step, request.step_started_at, level)
     if SlaEvent.select().where((SlaEvent.request == request.id) & (SlaEvent.step == key[1])
                                & (SlaEvent.step_started_at == key[2]) & (SlaEvent.level == level)).exists():
@@ -204,7 +210,7 @@ def _record(request, level, clock, calendar, registry=None) -> int | None:
                                     department=request.department_id)
             subject, body = message(level, request, clock, calendar, registry)
             stamp = request.step_started_at.isoformat(timespec="seconds")
-            sent = notify_many(recipients(level, request), subject, body, link=request_link(request.id),
+            sent = notify_many(who(), subject, body, link=request_link(request.id),
                                kind="escalation" if level == "board" else level,
                                dedupe_prefix=f"evaluation.sla:{request.id}:{request.current_step}:{stamp}:{level}")
             event.notified = len(sent)

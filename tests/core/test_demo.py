@@ -8,6 +8,7 @@ workflow, some overdue and some due soon, and demo logins that work.
 from __future__ import annotations
 
 import datetime
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,12 +21,16 @@ from core.demo import DEMO_PASSWORDS
 from core.setup import BUILTIN_PLUGINS
 
 RONGTONG = str(Path(sys.executable).with_name("rongtong"))
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run(args, cwd, config_text):
     cfg = Path(cwd) / "rongtong.toml"
     cfg.write_text(config_text, encoding="utf-8")
-    return subprocess.run([RONGTONG, "--config", str(cfg), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    # This checkout's code first (not whichever one the console script was installed from).
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([RONGTONG, "--config", str(cfg), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, env=env)
 
 
 @pytest.fixture
@@ -84,6 +89,10 @@ def test_demo_logins_work_and_are_printed(demo_db):
         assert check_password_hash(users[username], DEMO_PASSWORDS[role]), username
     depts = db.execute_sql("SELECT COUNT(*) FROM core_department").fetchone()[0]
     assert depts >= 6  # DB1302 5.1.2
+    # Every service is routed, so every request sits in a department's queue with a handler (issue 9 §4).
+    unrouted, unassigned = db.execute_sql("SELECT SUM(department_id IS NULL), SUM(assignee_id IS NULL) "
+                                          "FROM core_servicerequest").fetchone()
+    assert (unrouted, unassigned) == (0, 0)
 
 
 def test_demo_notifications_are_in_the_site_language(demo_db):

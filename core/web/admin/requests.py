@@ -22,9 +22,9 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from marshmallow import fields as mf
 from marshmallow import validate as mv
-from peewee import JOIN
+from peewee import JOIN, Case
 
-from core import casefile
+from core import casefile, routing
 from core.attachments import AttachmentRefused, save_upload, sees_internal
 from core.audit import event_data
 from core.errors import Conflict, NotFound, PermissionDenied, RongtongError, ValidationFailed, WorkflowError
@@ -244,26 +244,35 @@ def thread_rows(req, user) -> list[dict]:
     return rows
 
 
-# --- Assignment -----------------------------------------------------------------------------------------
+# --- Assignment (issue 9 §4, DB1302 5.1.2) -----------------------------------------------------------
 
 ASSIGNING_OUTCOMES = ("advance", "return")
-ASSIGNABLE_ROLES = ("staff", "expert", "evaluator")
 ASSIGNEE_CHOICES_MAX = 300
 
 
-def may_assign(user) -> bool:
-    """Staff and admins hand a request to a colleague or an expert while moving it on."""
-    return user is not None and user.has_role("admin", "staff")
+def may_assign(user, req=None) -> bool:
+    """May ``user`` hand ``req`` to someone (:func:`core.routing.may_assign`: an admin, the head
+    of its department, staff with ``core.request.edit`` for their department)? Without ``req``:
+    could they assign at all (staff and admins)."""
+    if req is None:
+        return user is not None and user.has_role("admin", "staff")
+    return routing.may_assign(user, req, current_platform().registry)
 
 
-def assignee_choices():
+def assignee_choices(req=None, user=None):
+    """Active staff, experts and evaluators; the members of the request's department (else of the
+    user's) first, so a department head finds their people at the top."""
     cond = None
-    for role in ASSIGNABLE_ROLES:
+    for role in routing.ASSIGNABLE_ROLES:
         expr = User.roles.contains(role)
         cond = expr if cond is None else (cond | expr)
-    return list(User.select(User.id, User.username, User.display_name, User.roles)
+    department_id = getattr(req, "department_id", None) or getattr(user, "department_id", None)
+    order = [User.username]
+    if department_id:
+        order.insert(0, Case(None, [(User.department == department_id, 0)], 1))
+    return list(User.select(User.id, User.username, User.display_name, User.roles, User.department)
                 .where((User.active == True) & cond)  # noqa: E712
-                .order_by(User.username).limit(ASSIGNEE_CHOICES_MAX))
+                .order_by(*order).limit(ASSIGNEE_CHOICES_MAX))
 
 
 def chosen_assignee(raw, req):
@@ -274,7 +283,7 @@ def chosen_assignee(raw, req):
         user = User.get_or_none((User.id == int(raw)) & (User.active == True))  # noqa: E712
     except ValueError:
         user = None
-    if user is None or not user.has_role(*ASSIGNABLE_ROLES):
+    if not routing.assignable(user):
         return None, _("Choose an active staff member, expert or evaluator.")
     return user, None
 
@@ -333,7 +342,7 @@ class RequestPageView(SecureBaseView):
             flash(_("The step data is invalid."), "error")
             return self._render(req, status=422, errors=errors, values=request.form)
         assignee = None
-        if outcome in ASSIGNING_OUTCOMES and may_assign(user):
+        if outcome in ASSIGNING_OUTCOMES and may_assign(user, req):
             assignee, problem = chosen_assignee(request.form.get("assignee"), req)
             if problem:
                 flash(problem, "error")
@@ -354,6 +363,31 @@ class RequestPageView(SecureBaseView):
         except NotFound:
             abort(404)
         flash(_("Done: %(outcome)s.", outcome=str(dict(OUTCOMES).get(outcome, outcome))), "success")
+        return redirect(url_for(".page", request_id=req.id), code=303)
+
+    @expose("/<int:request_id>/assign", methods=("POST",))
+    def assign(self, request_id):
+        """Hand the request to someone without moving its workflow (:func:`core.routing.assign`)."""
+        req = self._load(request_id)
+        if not may_assign(acting_user(), req) and not req.is_closed:
+            abort(403)
+        raw = (request.form.get("assignee") or "").strip()
+        try:
+            version = int(request.form.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            if not raw:
+                raise ValidationFailed(_("Choose an active staff member, expert or evaluator."),
+                                       {"assignee": [_("Choose an active staff member, expert or evaluator.")]})
+            routing.assign(req, raw, acting_user(), current_platform().registry, expected_version=version)
+        except ValidationFailed as exc:
+            flash(exc.message, "error")
+            return self._render(req, status=422, errors={"assign": exc.fields.get("assignee", [exc.message])})
+        except RongtongError as exc:  # PermissionDenied 403, Conflict / WorkflowError 409, NotFound 404
+            flash(exc.message, "error")
+            return self._render(ServiceRequest.get_by_id(req.id), status=exc.http_status)
+        flash(_("Assigned to %(name)s.", name=str(ServiceRequest.get_by_id(req.id).assignee)), "success")
         return redirect(url_for(".page", request_id=req.id), code=303)
 
     @expose("/<int:request_id>/attachments/", methods=("POST",))
@@ -438,6 +472,6 @@ class RequestPageView(SecureBaseView):
             message_errors=message_errors or {}, message_values=message_values or {},
             deadlines=deadlines, attachments=attachments, uploaders=uploaders, local_time=local_time,
             may_upload=self.user_may("core.attachment.upload"), upload_errors=upload_errors or [],
-            assignees=assignee_choices() if actions and may_assign(user) else [],
+            assignees=assignee_choices(req, user) if may_assign(user, req) else [],
         )
         return body, status

@@ -290,6 +290,11 @@ class ServiceRequestQuerySchema(StrictSchema):
     step = fields.String(validate=validate.Length(min=1, max=64))
     overdue = fields.Boolean()
     enterprise_id = QueryId()
+    queue = fields.String(validate=validate.OneOf(("mine", "department", "unassigned")), metadata={
+        "description": "the staff inbox's queues (DB1302 5.1.2): mine = assigned to me; department = my "
+                       "department's; unassigned = nobody assigned, in my department or unrouted (an "
+                       "administrator's or staff's in no department: everywhere). Open requests only unless "
+                       "status is given. Staff only; experts and evaluators may ask for mine."})
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE))
     cursor = Cursor()
 

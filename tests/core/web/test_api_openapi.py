@@ -47,7 +47,9 @@ def test_document_is_built_from_the_schemas(client):
     assert {"201", "401", "403", "422"} <= set(create["responses"])
     listing = spec["paths"]["/api/v1/requests"]["get"]
     assert {p["name"] for p in listing["parameters"]} == {"service", "status", "step", "overdue", "enterprise_id",
-                                                          "limit", "cursor"}
+                                                          "queue", "limit", "cursor"}
+    queue = next(p for p in listing["parameters"] if p["name"] == "queue")  # issue 9 §4: the staff inbox
+    assert queue["schema"]["enum"] == ["mine", "department", "unassigned"] and "department" in queue["description"]
     transition = spec["paths"]["/api/v1/requests/{request_id}/transitions"]
     assert transition["parameters"][0] == {"name": "request_id", "in": "path", "required": True,
                                            "schema": {"type": "integer"}}

@@ -106,6 +106,9 @@ TABLE = [
     ("/admin/core/request/<int:request_id>/", "GET POST", a_object(*SEEING)),
     ("/admin/core/request/<int:request_id>/attachments/", "POST", a_object(*SEEING)),
     ("/admin/core/request/<int:request_id>/messages/", "POST", a_object(*SEEING)),
+    # handing a request on (issue 9 §4): its department's head or staff, or an admin
+    ("/admin/core/request/<int:request_id>/assign", "POST", with_(a_object(*SEEING), ent_a="forbidden", expert="forbidden")),
+    ("/admin/core/routing/", "GET POST", roles()),  # 服务与部门: core.department.manage
     ("/admin/core/onboarding/", "GET", roles("staff")),
     ("/admin/core/onboarding/<int:enterprise_id>/", "POST", roles("staff")),
     ("/admin/core/auditevent/*", "GET POST", reach(roles())),

@@ -1,6 +1,7 @@
-"""Time-limit supervision (DB1302 5.4.1): warning at X% of a step's working days, breach to the
-department head, escalation to the management board N working days later; `rongtong sla check`
-is idempotent — in the inbox and by e-mail."""
+"""Time-limit supervision (DB1302 5.4.1): warning at X% of a step's working days to the handler,
+breach to the department head, escalation to the comprehensive management board N working days
+later (DB1302 4.4.4, along core.routing.escalation_chain); `rongtong sla check` is idempotent — in
+the inbox and by e-mail."""
 from __future__ import annotations
 
 import json
@@ -22,11 +23,19 @@ from tests.plugins.evaluation.conftest import open_sample, start_step_at, utc
 # -> escalated after the end of 10-10, i.e. on Sunday 10-11.
 SECTIONS = {"workflows": {"sample": {"steps": {"accept": {"time_limit_days": 5}}}}}
 POLICY = {"warn_at_percent": 80, "board_after_days": 2}
+BOARD = {"routing": {"board_department": "board"}}  # the comprehensive management board (DB1302 4.4.4)
 
 
 @pytest.fixture
 def platform(make_eval_platform):
-    return make_eval_platform(POLICY, **SECTIONS)
+    return make_eval_platform(POLICY, **SECTIONS, **BOARD)
+
+
+def make_board_member():
+    from core.models import Department
+    from tests.factories import user
+
+    return user("director", ["staff"], department=Department.create(key="board", name="综合管理部"))
 
 
 @pytest.fixture
@@ -36,7 +45,10 @@ def late(platform, people):
 
 
 def inbox(user):
-    return list(Notification.select().where(Notification.user == user.id).order_by(Notification.id))
+    """The supervision's notices to ``user`` (not the notices of filing the request)."""
+    return list(Notification.select().where((Notification.user == user.id)
+                                            & Notification.dedupe_key.startswith("evaluation.sla"))
+                .order_by(Notification.id))
 
 
 def levels():
@@ -48,6 +60,7 @@ def test_the_due_date_follows_the_working_day_calendar(platform, late):
 
 
 def test_escalation_at_each_threshold_on_a_frozen_clock(platform, people, late):
+    director = make_board_member()
     # Day 3 of 5 (60%): nothing yet.
     assert check(platform, now=utc("2026-09-29 10:00")).as_dict()["notifications"] == 0
     assert levels() == []
@@ -63,21 +76,25 @@ def test_escalation_at_each_threshold_on_a_frozen_clock(platform, people, late):
     # Late on the due day (still within the limit), in the holiday week: nothing new.
     assert check(platform, now=utc("2026-10-08 23:00")).notifications == 0
 
-    # The next morning the step is overdue: the department head is told.
+    # The next morning the step is overdue: the handler and the department head are told; the
+    # request itself is still within its time limit, so the board is not.
     result = check(platform, now=utc("2026-10-09 09:00"))
     assert result.events == {"warning": 0, "breach": 1, "board": 0}
     assert [n.kind for n in inbox(people.head)] == ["breach"]
-    assert inbox(people.admin) == []
+    assert [n.kind for n in inbox(people.staff)] == ["warning", "breach"]
+    assert inbox(people.admin) == [] and inbox(director) == []
 
     # Saturday 10-10 is a make-up workday: only the 2nd working day after the breach.
     assert check(platform, now=utc("2026-10-10 12:00")).notifications == 0
 
-    # Sunday 10-11: two working days have passed -> the management board (admins).
+    # Sunday 10-11: two working days have passed -> the comprehensive management board, not the
+    # administrators (somebody else is there).
     result = check(platform, now=utc("2026-10-11 10:00"))
     assert result.events["board"] == 1
-    assert [n.kind for n in inbox(people.admin)] == ["escalation"]
+    assert [n.kind for n in inbox(director)] == ["escalation"]
+    assert inbox(people.admin) == []
     assert levels() == ["board", "breach", "warning"]
-    assert len(inbox(people.staff)) == 1 and len(inbox(people.head)) == 1
+    assert len(inbox(people.staff)) == 3 and len(inbox(people.head)) == 1
 
 
 def test_a_request_found_late_gets_every_level_once_and_a_rerun_sends_nothing(platform, people, late):
@@ -89,11 +106,24 @@ def test_a_request_found_late_gets_every_level_once_and_a_rerun_sends_nothing(pl
     assert Notification.select().count() == total
 
 
-def test_without_an_assignee_the_warning_goes_to_the_department_head(platform, people):
+def test_without_an_assignee_the_warning_goes_to_the_department_head(make_eval_platform):
+    from tests.factories import make_people
+
+    platform = make_eval_platform(POLICY, routing={"assign": "none"}, **SECTIONS)  # nobody is handed it
+    people = make_people()
     req = start_step_at(platform, open_sample(platform, people), "2026-09-23 10:00")
     check(platform, now=utc("2026-09-30 10:00"))
     assert [n.kind for n in inbox(people.head)] == ["warning"]
     assert req.assignee_id is None
+
+
+def test_a_request_past_its_own_time_limit_reaches_the_board_at_the_breach(platform, people, late):
+    # DB1302 4.4.4: the board supervises requests overdue as a whole, not only late steps.
+    director = make_board_member()
+    ServiceRequest.update(due_at=utc("2026-10-08 23:59:59")).where(ServiceRequest.id == late.id).execute()
+    check(platform, now=utc("2026-10-09 09:00"))
+    assert [n.kind for n in inbox(director)] == ["breach"]
+    assert [n.kind for n in inbox(people.head)] == ["breach"] and inbox(people.admin) == []
 
 
 def test_a_returned_step_is_a_new_entry_with_its_own_clock(platform, people, late):
@@ -152,9 +182,10 @@ def test_sla_check_command_twice_sends_once_in_app_and_by_smtp(make_eval_platfor
     from tests.factories import make_people
 
     with SmtpSink() as sink:
-        platform = make_eval_platform(POLICY, mail={"host": "127.0.0.1", "port": sink.port}, **SECTIONS)
+        platform = make_eval_platform(POLICY, mail={"host": "127.0.0.1", "port": sink.port}, **SECTIONS, **BOARD)
         people = make_people()
-        for user in (people.staff, people.head, people.admin):
+        director = make_board_member()
+        for user in (people.staff, people.head, people.admin, director):
             user.email = f"{user.username}@example.com"
             user.save()
         start_step_at(platform, open_sample(platform, people, assignee=people.staff), "2026-09-23 10:00")
@@ -163,15 +194,19 @@ def test_sla_check_command_twice_sends_once_in_app_and_by_smtp(make_eval_platfor
         assert first.exit_code == 0, first.output
         summary = json.loads(first.output)
         assert summary["events"] == {"warning": 1, "breach": 1, "board": 1}
-        assert summary["emailed"] == 3
+        # Every notice is e-mailed once: the supervision's five and the two of filing the request
+        # (the head: a new request in the queue; the staff: assigned to you).
+        assert summary["emailed"] == Notification.select().count() == 7
         second = runner.invoke(sla_group, ["check", "--now", "2026-10-12T02:30", "--json"], obj=cli_context(platform))
         assert second.exit_code == 0, second.output
         assert json.loads(second.output)["notifications"] == 0 and json.loads(second.output)["emailed"] == 0
-        assert sorted(m["To"].addresses[0].addr_spec for m in sink.messages) == [
-            "admin@example.com", "head@example.com", "staff@example.com"]
-        assert Notification.select().count() == 3
+        supervision = [n for u in (people.staff, people.head, people.admin, director) for n in inbox(u)]
+        mailed = [m for m in sink.messages if m["Subject"] in {n.subject for n in supervision}]
+        # warning: the handler; breach: the handler and the head; board: the handler and the board.
+        assert sorted(m["To"].addresses[0].addr_spec for m in mailed) == [
+            "director@example.com", "head@example.com", "staff@example.com", "staff@example.com", "staff@example.com"]
         # Sent from cron, yet in the site's language (Chinese by default), mail and inbox alike.
-        subjects = {m["Subject"] for m in sink.messages} | {n.subject for n in Notification.select()}
+        subjects = {m["Subject"] for m in mailed} | {n.subject for n in supervision}
         assert all(("时限" in s or "超时" in s or "督办" in s or "逾期" in s) for s in subjects), subjects
         # The service and the step are named by their titles, not their keys.
         bodies = [n.body for n in Notification.select()]

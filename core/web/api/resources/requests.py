@@ -11,6 +11,7 @@ from core.attachments import sees_internal
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from core.i18n import gettext as _
 from core.models import Department, Enterprise, ServiceRequest, Transition, User, utcnow
+from core.routing import queue_condition, queues_for
 from core.security import is_staff, scope_query
 from core.web.api.auth import api_user
 from core.web.api.messages import translate_messages
@@ -48,7 +49,21 @@ def overdue_condition(now):
     return (ServiceRequest.status == "open") & (step_late | late)
 
 
-FILTERS = frozenset({"service", "status", "step", "enterprise_id", "overdue"})
+FILTERS = frozenset({"service", "status", "step", "enterprise_id", "overdue", "queue"})
+
+
+def queue_filter(user, queue, status_given: bool):
+    """The condition of ``?queue=`` (issue 9 §4): staff have mine / department / unassigned,
+    experts and evaluators mine; anyone else is refused (403). Open requests unless ``status``
+    is given."""
+    queues = queues_for(user)
+    if queue not in queues:
+        if not queues:
+            raise PermissionDenied(_("Only platform staff may filter by queue."))
+        raise ValidationFailed(_("The data is invalid."), {"queue": [
+            _("You have no %(queue)s queue (yours: %(queues)s).", queue=queue, queues=", ".join(queues))]})
+    cond = queue_condition(queue, user)
+    return cond if status_given else cond & (ServiceRequest.status == "open")
 
 
 def _scoped_requests(user):
@@ -90,6 +105,8 @@ def list_requests():
     if "overdue" in args:
         cond = overdue_condition(utcnow())
         q = q.where(cond if args["overdue"] else ~cond)
+    if "queue" in args:
+        q = q.where(queue_filter(user, args["queue"], "status" in args))
     items, next_cursor = keyset_page(q, ServiceRequest.id, args["limit"], args.get("cursor"))
     return {"items": items, "next_cursor": next_cursor}
 
@@ -247,7 +264,8 @@ def operations():
     rid = f"requests/<{ID}:request_id>"
     return [
         Operation("core", "requests", "GET", list_requests, "requests",
-                  summary="Requests in the caller's scope (newest first, cursor pages)", tag="requests",
+                  summary="Requests in the caller's scope (newest first, cursor pages; ?queue= for the staff inbox)",
+                  tag="requests",
                   query_schema=ServiceRequestQuerySchema, response_schema=ServiceRequestPageSchema,
                   permission="core.request.view"),
         Operation("core", "requests", "POST", create_request, "requests",

@@ -1,8 +1,8 @@
 """The staff admin (issue 3 §2): Flask-Admin 2.2 on the core's one secure base view.
 
 ``init_admin(app, platform)`` builds the admin for one app: the dashboard as the (protected)
-index, the request page, onboarding review, the audit log, attachments, the core models' screens
-and one generated screen for every ``AdminViewSpec`` a plugin registers. Every view is a
+index, the request page, onboarding review, the audit log, attachments, the e-mail outbox, the
+core models' screens and one generated screen for every ``AdminViewSpec`` a plugin registers. Every view is a
 :class:`SecureModelView` or :class:`SecureBaseView` (a test walks them all).
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ def init_admin(app, platform) -> Admin:
     from core.web.admin.dashboard import DashboardView
     from core.web.admin.generated import check_unique, core_views, plugin_views
     from core.web.admin.onboarding import OnboardingView
+    from core.web.admin.outbox import outbox_view
     from core.web.admin.requests import RequestPageView
 
     try:
@@ -33,7 +34,8 @@ def init_admin(app, platform) -> Admin:
                   theme=Bootstrap4Theme(base_template="admin/rt/base.html", fluid=True),
                   csp_nonce_generator=csp_nonce)
     owned = [(CORE, v) for v in core_views()]
-    owned += [(CORE, RequestPageView()), (CORE, OnboardingView()), (CORE, audit_view()), (CORE, attachment_view())]
+    owned += [(CORE, RequestPageView()), (CORE, OnboardingView()), (CORE, audit_view()), (CORE, attachment_view()),
+              (CORE, outbox_view())]
     owned += plugin_views(platform.registry)
     check_unique(owned)
     for _owner, view in owned:

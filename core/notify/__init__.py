@@ -37,7 +37,7 @@ import peewee
 
 from core.db import database
 from core.models import Notification, User, utcnow
-from core.notify import outbox
+from core.notify import outbox, sql
 
 KINDS = ("info", "warning", "breach", "escalation", "survey", "complaint", "task")
 
@@ -107,8 +107,7 @@ def notify(user, subject, body="", link: str = "", kind: str = "info",
 
 
 def _write(user, row: dict) -> Notification:
-    notification = Notification(**row)
-    notification.save(force_insert=True)
+    notification = Notification(id=sql.insert(Notification, row), **row)
     if _settings["mail"] and getattr(user, "active", False) and (getattr(user, "email", "") or "").strip():
         outbox.enqueue(notification.id, user.email.strip(), row["created_at"])
     return notification

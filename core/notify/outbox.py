@@ -11,7 +11,8 @@ States::
 
 A claim is the guarded update ``UPDATE ... SET status='sending', lease_until=<now + lease> WHERE
 id=? AND (due pending OR (sending AND lease_until < now))``: of two workers, exactly one changes
-the row. A worker that dies while holding a row leaves it ``sending``; once ``lease_until`` has
+the row. A worker claims a few rows in one transaction (one commit instead of one per e-mail: on
+PostgreSQL each commit waits for the disk) and gives back those it will not get to in time. A worker that dies while holding a row leaves it ``sending``; once ``lease_until`` has
 passed the row is due again, with the same Message-ID (see :mod:`core.notify.mail`).
 
 The delivery state is not written to the audit trail (the outbox row is the delivery record); an
@@ -31,8 +32,10 @@ ERROR_MAX = 300
 
 def enqueue(notification_id: int, recipient: str, now: datetime.datetime) -> None:
     """Write the e-mail of a notification (inside the caller's transaction)."""
-    OutboxMessage.insert(notification=notification_id, recipient=recipient[:200], status=PENDING, attempts=0,
-                         next_attempt_at=now, created_at=now).execute()
+    from core.notify.sql import insert
+
+    insert(OutboxMessage, {"notification": notification_id, "recipient": recipient[:200], "status": PENDING,
+                           "attempts": 0, "next_attempt_at": now, "last_error": "", "created_at": now})
 
 
 def _due(now):
@@ -47,14 +50,31 @@ def due_ids(now: datetime.datetime, limit: int) -> list[int]:
     return [row[0] for row in query.tuples()]
 
 
-def claim(outbox_id: int, now: datetime.datetime, lease_seconds: int) -> datetime.datetime | None:
-    """Take the row for ``lease_seconds``; returns the lease's end (the claim's token), or None
-    when another worker has it or it is no longer due. Counts one attempt."""
+def claim(outbox_ids, now: datetime.datetime, lease_seconds: int) -> tuple[datetime.datetime, list[int]]:
+    """Take the rows for ``lease_seconds``, each with the guarded update (one transaction for the
+    lot: one commit, not one per row). Returns the lease's end — the claim's token, which
+    :func:`mark_failed` and :func:`release` check — and the ids this worker won (a row another
+    worker has, or no longer due, is left out). Counts one attempt per row won."""
     lease = now + datetime.timedelta(seconds=lease_seconds)
+    won = []
     with database.atomic():
-        changed = (OutboxMessage.update(status=SENDING, lease_until=lease, attempts=OutboxMessage.attempts + 1)
-                   .where((OutboxMessage.id == outbox_id) & _due(now)).execute())
-    return lease if changed == 1 else None
+        for outbox_id in outbox_ids:
+            changed = (OutboxMessage.update(status=SENDING, lease_until=lease, attempts=OutboxMessage.attempts + 1)
+                       .where((OutboxMessage.id == outbox_id) & _due(now)).execute())
+            if changed == 1:
+                won.append(outbox_id)
+    return lease, won
+
+
+def release(outbox_ids, lease: datetime.datetime) -> None:
+    """Give back rows claimed with ``lease`` and not tried (the worker is stopping, or the lease
+    would run out before it got to them): due again at once, the attempt not counted."""
+    if not outbox_ids:
+        return
+    with database.atomic():
+        (OutboxMessage.update(status=PENDING, lease_until=None, attempts=OutboxMessage.attempts - 1)
+         .where(OutboxMessage.id.in_(list(outbox_ids)) & (OutboxMessage.status == SENDING)
+                & (OutboxMessage.lease_until == lease)).execute())
 
 
 def mark_sent(outbox_id: int, notification_id: int, now: datetime.datetime) -> None:

@@ -1,27 +1,29 @@
 """The outbox delivery worker (``rongtong notify worker``).
 
-:func:`deliver_outbox` sends what is due now over one SMTP connection, one row at a time:
+:func:`deliver_outbox` sends what is due now over one SMTP connection:
 
-1. claim the row with a lease (:func:`core.notify.outbox.claim`, its own short transaction; a
-   row another worker holds is skipped);
-2. send it;
-3. the moment the server accepted it (250), mark it sent in its own short transaction — or
+1. claim a few due rows with a lease (:func:`core.notify.outbox.claim`: the guarded update per
+   row, one short transaction for the few; a row another worker holds is skipped);
+2. send them one by one;
+3. the moment the server accepted one (250), mark it sent in its own short transaction — or
    record the failure: due again after ``[mail] retry_seconds`` × 2^(attempt-1), ``failed`` after
    ``max_attempts`` (or at once when the server refused it for good, a 5xx answer).
 
-So a worker killed at any moment loses nothing: a row it claimed stays ``sending`` until its lease
-(``[mail] lease_seconds``) runs out and is then sent by the next worker. It sends nothing twice
-either, except in the one window no SMTP client can close — killed after the server's 250 and
-before the row is marked — and then the copy carries the same Message-ID. The SMTP timeout is
-kept under half the lease, so a worker stuck on a silent server gives a row up before another
-worker may take it.
+So a worker killed at any moment loses nothing: the rows it claimed stay ``sending`` until their
+lease (``[mail] lease_seconds``) runs out and are then sent by the next worker. It sends nothing
+twice either, except in the one window no SMTP client can close — killed after the server's 250
+and before the row is marked — and then the copy carries the same Message-ID. A message is only
+started while at least half of its lease is left (the rest of a claim is given back), and each
+SMTP command times out after an eighth of the lease, so a worker stuck on a silent server gives a
+row up before another worker may take it.
 
 :func:`run_worker` repeats that every ``[mail] worker_interval_seconds`` until asked to stop
-(SIGTERM: it finishes the message in hand, then exits).
+(SIGTERM: it finishes the message in hand, gives back the rest of its claim, and exits).
 """
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 import os
 import smtplib
@@ -32,7 +34,8 @@ from core.models import Notification, OutboxMessage, User, utcnow
 from core.notify import mail, outbox
 
 log = logging.getLogger("core.notify")
-BATCH = 200
+BATCH = 200  # due rows looked up at a time
+CLAIM = 10  # rows claimed in one transaction
 
 
 @dataclasses.dataclass
@@ -59,7 +62,9 @@ def _settings(config) -> dict:
     lease = int(config.get("mail.lease_seconds", 120))
     return {"lease": lease, "retry": int(config.get("mail.retry_seconds", 60)),
             "max_attempts": int(config.get("mail.max_attempts", 8)),
-            "timeout": max(1.0, min(60.0, lease / 2)), "sender": config.get("mail.sender") or ""}
+            # one SMTP command waits at most this long; a message takes a few commands
+            "timeout": max(1.0, min(30.0, lease / 8)),
+            "sender": config.get("mail.sender") or ""}
 
 
 def _permanent(exc: Exception) -> bool:
@@ -112,34 +117,47 @@ def _translating(platform):
 
 def _deliver(platform, report, limit, worker_id, s, clock, should_stop) -> DeliveryReport:
     config = platform.config
+    budget = datetime.timedelta(seconds=s["lease"] / 2)  # time left on the lease to start a message
     conn = None
     try:
-        while limit is None or report.sent + report.retrying + report.failed < limit:
-            want = BATCH if limit is None else min(BATCH, limit - report.sent - report.retrying - report.failed)
+        while limit is None or _done(report) < limit:
+            want = BATCH if limit is None else min(BATCH, limit - _done(report))
             ids = outbox.due_ids(clock(), want)
             if not ids:
                 break
             if conn is None:
                 conn = mail.connect(config, timeout=s["timeout"])
             progressed = False
-            for outbox_id in ids:
-                if should_stop is not None and should_stop():
-                    return report
-                outcome = _deliver_one(conn, outbox_id, config, s, clock, worker_id)
-                if outcome == "skipped":
-                    report.skipped += 1
-                    continue
-                progressed = True
-                setattr(report, outcome, getattr(report, outcome) + 1)
-                if outcome == "retrying" and _dropped(conn):
-                    mail.close(conn)
-                    conn = None
-                    return report  # the server went away: the rest waits for the next round
+            for start in range(0, len(ids), CLAIM):
+                lease, mine = outbox.claim(ids[start:start + CLAIM], clock(), s["lease"])
+                report.skipped += min(CLAIM, len(ids) - start) - len(mine)
+                for i, outbox_id in enumerate(mine):
+                    stopping = should_stop is not None and should_stop()
+                    if stopping or clock() + budget > lease:
+                        outbox.release(mine[i:], lease)  # another round (or worker) sends them in time
+                        if stopping:
+                            return report
+                        break
+                    outcome = _deliver_one(conn, outbox_id, lease, config, s, clock, worker_id)
+                    if outcome == "skipped":
+                        report.skipped += 1
+                        continue
+                    progressed = True
+                    setattr(report, outcome, getattr(report, outcome) + 1)
+                    if outcome == "retrying" and _dropped(conn):
+                        outbox.release(mine[i + 1:], lease)
+                        mail.close(conn)
+                        conn = None
+                        return report  # the server went away: the rest waits for the next round
             if not progressed:
                 break  # every due row was taken by other workers
     finally:
         mail.close(conn)
     return report
+
+
+def _done(report: DeliveryReport) -> int:
+    return report.sent + report.retrying + report.failed
 
 
 def _dropped(conn) -> bool:
@@ -149,11 +167,7 @@ def _dropped(conn) -> bool:
         return True
 
 
-def _deliver_one(conn, outbox_id: int, config, s: dict, clock, worker_id: str) -> str:
-    now = clock()
-    lease = outbox.claim(outbox_id, now, s["lease"])
-    if lease is None:
-        return "skipped"
+def _deliver_one(conn, outbox_id: int, lease, config, s: dict, clock, worker_id: str) -> str:
     row = (OutboxMessage.select(OutboxMessage, Notification, User)
            .join(Notification).join(User, on=(Notification.user == User.id))
            .where(OutboxMessage.id == outbox_id).first())
@@ -162,7 +176,7 @@ def _deliver_one(conn, outbox_id: int, config, s: dict, clock, worker_id: str) -
     notification = row.notification
     user = notification.user
     if not user.active:
-        outbox.mark_failed(outbox_id, lease, row.attempts, "recipient is deactivated", now,
+        outbox.mark_failed(outbox_id, lease, row.attempts, "recipient is deactivated", clock(),
                            retry_seconds=s["retry"], max_attempts=s["max_attempts"], permanent=True)
         return "failed"
     message = mail.build_message(notification, user, row.recipient, config)

@@ -157,12 +157,16 @@ def test_a_claim_has_one_winner_and_a_lease(mailed):
     notify(people.staff, "Mine")
     row_id = OutboxMessage.get().id
     t0 = utcnow() + datetime.timedelta(seconds=1)
-    assert outbox.claim(row_id, t0, 120) is not None
-    assert outbox.claim(row_id, t0, 120) is None  # the other worker loses
+    lease, won = outbox.claim([row_id], t0, 120)
+    assert won == [row_id] and lease == t0 + datetime.timedelta(seconds=120)
+    assert outbox.claim([row_id], t0, 120)[1] == []  # the other worker loses
     assert outbox.due_ids(t0 + datetime.timedelta(seconds=119), 10) == []  # still leased
     assert outbox.due_ids(t0 + datetime.timedelta(seconds=121), 10) == [row_id]  # its worker died
-    assert outbox.claim(row_id, t0 + datetime.timedelta(seconds=121), 120) is not None
-    assert OutboxMessage.get().attempts == 2
+    lease, won = outbox.claim([row_id], t0 + datetime.timedelta(seconds=121), 120)
+    assert won == [row_id] and OutboxMessage.get().attempts == 2
+    outbox.release(won, lease)  # given back untried: due at once, the attempt not counted
+    row = OutboxMessage.get()
+    assert (row.status, row.attempts, row.lease_until) == ("pending", 1, None)
 
 
 def test_an_unreachable_server_claims_nothing(make_platform):

@@ -14,7 +14,6 @@ import sys
 import tempfile
 import time
 import uuid
-from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 from report import DOC, machine  # noqa: F401  (puts the repository on sys.path)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from flask import flash
 from flask_admin.actions import action
+from flask_admin.contrib.peewee import filters as pw_filters
 
 from core.i18n import _, lazy_gettext as _l
-from core.models import OutboxMessage
+from core.models import OUTBOX_STATUSES, OutboxMessage
 from core.notify.outbox import retry_now
 from core.plugins import CORE
 from core.web.admin.base import SecureModelView, acting_user, local_time
@@ -31,8 +32,9 @@ class OutboxView(SecureModelView):
     attachments_enabled = False
     column_list = ["id", "created_at", "recipient", "notification", "status", "attempts", "next_attempt_at",
                    "sent_at", "last_error"]
-    column_labels = {"notification": _l("Subject")}
-    column_filters = ["status", "recipient", "attempts", "created_at", "sent_at"]
+    column_filters = [
+        pw_filters.FilterEqual(OutboxMessage.status, _l("Status"), options=OUTBOX_STATUSES),  # labels, per request
+        "recipient", "attempts", "created_at", "sent_at"]
     column_searchable_list = ["recipient"]
     column_sortable_list = ["id", "created_at", "status", "attempts", "next_attempt_at", "sent_at"]
     column_default_sort = ("id", True)
@@ -48,6 +50,8 @@ class OutboxView(SecureModelView):
 
 
 def outbox_view():
-    from core.web.admin.generated import CORE_CATEGORY, make_view
+    from core.web.admin.generated import CORE_CATEGORY, default_options, make_view
 
-    return make_view(OutboxMessage, CORE, PERMISSION, view_class=OutboxView, slug="outbox", category=CORE_CATEGORY)
+    labels = {**default_options(OutboxMessage)["column_labels"], "notification": _l("Subject")}
+    return make_view(OutboxMessage, CORE, PERMISSION, view_class=OutboxView, slug="outbox", category=CORE_CATEGORY,
+                     options={"column_labels": labels})

@@ -57,6 +57,8 @@ def test_the_outbox_screen_is_for_administrators_and_retries_failed_mail(client,
     login(client, people.admin)
     html = client.get("/admin/core/outbox/").get_data(as_text=True)
     assert "a@example.com" in html and "451 4.3.0 Try again later" in html and "发送失败的邮件" in html
+    assert "发送失败" in html.replace("发送失败的邮件", "") and '["failed", "发送失败"]' in html  # labels, not keys
+    assert "a@example.com" not in client.get("/admin/core/outbox/?flt0_0=sent").get_data(as_text=True)
     token = csrf_token(client, "/admin/core/outbox/")
     response = client.post("/admin/core/outbox/action/", data={"csrf_token": token, "action": "retry_now",
                                                                "rowid": [str(row.id)]})

@@ -54,10 +54,6 @@ def bind_mail(config) -> None:
     _settings["mail"] = mail_configured(config)
 
 
-def mail_enabled() -> bool:
-    return _settings["mail"]
-
-
 def in_language(text, language: str | None) -> str:
     """Render ``text`` (a str or a lazy gettext string with its variables) in ``language``, the
     recipient's, when a translation context is active; plain strings are returned as they are."""
@@ -150,4 +146,4 @@ def mark_read(user, notification_id: int | None = None) -> int:
 from core.notify.worker import DeliveryReport, deliver_outbox, run_worker  # noqa: E402  (the public API)
 
 __all__ = ["KINDS", "DeliveryReport", "bind_mail", "deliver_outbox", "in_language", "mail_configured",
-           "mail_enabled", "mark_read", "notify", "notify_many", "run_worker", "unread_count"]
+           "mark_read", "notify", "notify_many", "run_worker", "unread_count"]

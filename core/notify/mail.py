@@ -61,6 +61,11 @@ def _in_language(language: str | None):
     return contextlib.nullcontext()
 
 
+def _one_line(text) -> str:
+    """A header value: line breaks (a title typed over two lines) would be refused."""
+    return " ".join(str(text or "").split())
+
+
 def build_message(notification, user, recipient: str, config) -> EmailMessage:
     """The e-mail of ``notification`` to ``recipient`` (``user``'s address when it was written)."""
     site = config.get("site.name") or "Rongtong"
@@ -78,9 +83,9 @@ def build_message(notification, user, recipient: str, config) -> EmailMessage:
                   _("All your notifications: %(link)s", link=inbox),
                   _("This message was sent automatically; please do not reply to it.")]
     msg = EmailMessage()
-    msg["Subject"] = notification.subject
-    msg["From"] = formataddr((site, config.get("mail.sender") or f"noreply@{DEFAULT_DOMAIN}"))
-    msg["To"] = formataddr((name, recipient))
+    msg["Subject"] = _one_line(notification.subject)
+    msg["From"] = formataddr((_one_line(site), config.get("mail.sender") or f"noreply@{DEFAULT_DOMAIN}"))
+    msg["To"] = formataddr((_one_line(name), recipient))
     msg["Date"] = format_datetime(written)
     msg["Message-ID"] = message_id(notification.id, config)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to this

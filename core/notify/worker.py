@@ -30,6 +30,8 @@ import smtplib
 import socket
 import threading
 
+import peewee
+
 from core.models import Notification, OutboxMessage, User, utcnow
 from core.notify import mail, outbox
 
@@ -179,7 +181,13 @@ def _deliver_one(conn, outbox_id: int, lease, config, s: dict, clock, worker_id:
         outbox.mark_failed(outbox_id, lease, row.attempts, "recipient is deactivated", clock(),
                            retry_seconds=s["retry"], max_attempts=s["max_attempts"], permanent=True)
         return "failed"
-    message = mail.build_message(notification, user, row.recipient, config)
+    try:
+        message = mail.build_message(notification, user, row.recipient, config)
+    except (ValueError, TypeError) as exc:  # e.g. an address the e-mail library refuses: never sendable
+        outbox.mark_failed(outbox_id, lease, row.attempts, _error_text(exc), clock(),
+                           retry_seconds=s["retry"], max_attempts=s["max_attempts"], permanent=True)
+        log.warning("%s: e-mail %s to %s cannot be written: %s", worker_id, outbox_id, row.recipient, exc)
+        return "failed"
     try:
         conn.send_message(message, from_addr=s["sender"] or None, to_addrs=[row.recipient])
     except (smtplib.SMTPException, OSError) as exc:
@@ -212,6 +220,12 @@ def run_worker(platform, interval: float | None = None, once: bool = False, stop
                     raise
                 log.warning("%s: SMTP server %s:%s unreachable, retrying in %ss: %s", worker_id,
                             platform.config.get("mail.host"), platform.config.get("mail.port"), interval, exc)
+                report = DeliveryReport()
+            except (peewee.OperationalError, peewee.InterfaceError) as exc:
+                if once:
+                    raise
+                # the database restarted or failed over: claimed rows wait for their lease
+                log.warning("%s: database unavailable, retrying in %ss: %s", worker_id, interval, exc)
                 report = DeliveryReport()
             for name in ("sent", "retrying", "failed", "skipped"):
                 setattr(total, name, getattr(total, name) + getattr(report, name))

@@ -88,11 +88,12 @@ def test_delivery_sends_each_email_once_in_the_recipients_language(mailed, smtp_
     n_zh = notify(people.staff, "超时提醒 Step overdue", "请尽快办理", link="/admin/core/request/7/", kind="warning")
     n_en = notify(people.user_a, "Your request was answered", "The answer is ready.", link="/my/requests/7")
     for i in range(8):
-        notify(people.user_b, f"批量 {i}")
+        notify(people.user_b, f"批量 {i}" if i else "标题写成了\n两行")
     report = deliver_outbox(platform)
     assert (report.sent, report.retrying, report.failed) == (10, 0, 0)
     assert deliver_outbox(platform).sent == 0  # nothing twice
     assert len(smtp_sink.messages) == 10
+    assert "标题写成了 两行" in {m["Subject"] for m in smtp_sink.messages}  # a header is one line
     assert sorted(smtp_sink.message_ids()) == sorted(f"<rongtong.notification.{n.id}@rt.example>"
                                                      for n in Notification.select())
     by_to = {m["To"].addresses[0].addr_spec: m for m in smtp_sink.messages}

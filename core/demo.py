@@ -296,10 +296,7 @@ def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_fil
         click.echo(f"built {size} enterprises and {size * 10} requests in {path}")
     else:
         ctx = seed_people(rng)
-        from core.i18n import site_language
-
-        # site_language: the notifications the seeding sends are written in each recipient's language
-        with audit.acting_as(ctx["admin"]), site_language(platform):
+        with audit.acting_as(ctx["admin"]):
             context = {"rng": rng, "platform": platform, "enterprises": ctx["enterprises"],
                        "users": {"admin": [ctx["admin"]], "staff": ctx["staff"], "expert": [ctx["expert"]],
                                  "evaluator": [ctx["evaluator"]], "enterprise": ctx["enterprise_users"]},

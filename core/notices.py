@@ -54,11 +54,12 @@ def request_link(request_id: int) -> str:
 
 
 def enterprise_users(enterprise_id, exclude=None) -> list[User]:
-    """The active users of an enterprise, but ``exclude`` (a user id: the actor). The SQL is
-    written by hand: this runs inside every transition that concerns the enterprise."""
+    """The active enterprise users of an enterprise, but ``exclude`` (a user id: the actor). The
+    SQL is written by hand: this runs inside every transition that concerns the enterprise."""
     p = database.obj.param
     return list(User.raw(f'SELECT * FROM "core_user" WHERE "enterprise_id" = {p} AND "active" = {p} '
-                         f'AND "id" <> {p} ORDER BY "id"', enterprise_id, User.active.db_value(True), exclude or 0))
+                         f'AND "roles" LIKE {p} AND "id" <> {p} ORDER BY "id"',
+                         enterprise_id, User.active.db_value(True), "%enterprise%", exclude or 0))
 
 
 def _locale(lang: str):

@@ -12,8 +12,10 @@ States::
 A claim is the guarded update ``UPDATE ... SET status='sending', lease_until=<now + lease> WHERE
 id=? AND (due pending OR (sending AND lease_until < now))``: of two workers, exactly one changes
 the row. A worker claims a few rows in one transaction (one commit instead of one per e-mail: on
-PostgreSQL each commit waits for the disk) and gives back those it will not get to in time. A worker that dies while holding a row leaves it ``sending``; once ``lease_until`` has
-passed the row is due again, with the same Message-ID (see :mod:`core.notify.mail`).
+PostgreSQL each commit waits for the disk) and gives back those it will not get to in time. A
+worker that dies while holding rows leaves them ``sending``; once ``lease_until`` has passed they
+are due again, with the same Message-ID (see :mod:`core.notify.mail`). ``attempts`` counts
+claims.
 
 The delivery state is not written to the audit trail (the outbox row is the delivery record); an
 administrator's "retry now" is.

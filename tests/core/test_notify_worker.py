@@ -54,8 +54,8 @@ def recipients(make_platform):
 
     def build(port):
         make_platform(plugins=(), mail={"host": "127.0.0.1", "port": port})
-        return [factories.user(f"u{i}", ["staff"], email=f"u{i}@example.com", language=("en" if i % 2 else "zh_Hans_CN"))
-                for i in range(5)]
+        return [factories.user(f"u{i}", ["staff"], email=f"u{i}@example.com",
+                               language="en" if i % 2 else "zh_Hans_CN") for i in range(5)]
 
     return build
 

@@ -369,6 +369,71 @@ def calendar_due(start, days):
     click.echo(cal.add_working_days(start.date(), days).isoformat())
 
 
+# --- notify ----------------------------------------------------------------------------------------
+
+@cli.group()
+def notify():
+    """Notifications: the e-mail outbox and its delivery worker."""
+
+
+def _mail_or_exit(platform):
+    from core.notify import mail_configured
+
+    if not mail_configured(platform.config):
+        click.echo(f"error: e-mail is not configured: set [mail] host in {platform.config.source} "
+                   "(notifications stay in the in-app inbox)", err=True)
+        sys.exit(2)
+
+
+@notify.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now and exit (for cron); exit 2 if the SMTP server cannot be reached.")
+@click.option("--interval", type=click.IntRange(1, 3600), default=None,
+              help="Seconds between rounds (default: [mail] worker_interval_seconds).")
+def notify_worker(once, interval):
+    """Deliver the e-mail outbox: forever (a systemd service; stops cleanly on SIGTERM) or --once."""
+    import logging
+    import signal
+    import smtplib
+    import threading
+
+    from core.notify import run_worker
+
+    platform = get_platform()
+    _mail_or_exit(platform)
+    logging.getLogger("core.notify").setLevel(logging.INFO)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_args: stop.set())
+    config = platform.config
+    if not once:
+        click.echo(f"delivering e-mail via {config.get('mail.host')}:{config.get('mail.port')} every "
+                   f"{interval or config.get('mail.worker_interval_seconds')}s (stop with SIGTERM)", err=True)
+    try:
+        total = run_worker(platform, interval=interval, once=once, stop=stop)
+    except (smtplib.SMTPException, OSError) as exc:
+        click.echo(f"error: cannot reach the SMTP server {config.get('mail.host')}:{config.get('mail.port')}: "
+                   f"{exc}".splitlines()[0], err=True)
+        sys.exit(2)
+    click.echo(f"{total}")
+
+
+@notify.command("status")
+@click.option("--json", "as_json", is_flag=True)
+def notify_status(as_json):
+    """How many e-mails are pending, being sent, sent and failed."""
+    from core.notify import mail_configured
+    from core.notify.outbox import counts, due_count
+
+    platform = get_platform()
+    data = {**counts(), "due_now": due_count(), "mail_configured": mail_configured(platform.config)}
+    if as_json:
+        return echo_json(data)
+    click.echo(f"pending {data['pending']} (due now {data['due_now']}), sending {data['sending']}, "
+               f"sent {data['sent']}, failed {data['failed']}")
+    if not data["mail_configured"]:
+        click.echo("e-mail is not configured ([mail] host): notifications stay in the in-app inbox")
+
+
 # --- running ---------------------------------------------------------------------------------------
 
 @cli.command()

@@ -1,5 +1,5 @@
 """The core, registered as the always-on plugin ``core`` through the same hooks as every plugin."""
-from core import hookimpl
+from core import hookimpl, notices
 from core.models import CORE_MODELS
 from core.plugins import Permission
 
@@ -16,6 +16,7 @@ CORE_PERMISSIONS = [
     Permission("core.department.manage", "管理部门", "Manage departments", ()),
     Permission("core.audit.view", "查看审计日志", "View the audit log", ()),
     Permission("core.notification.view", "查看通知", "View my notifications", ("staff", "expert", "evaluator", "enterprise")),
+    Permission("core.outbox.manage", "管理邮件发件箱", "Manage the e-mail outbox", ()),
 ]
 
 
@@ -29,3 +30,10 @@ def register_models():
 @hookimpl
 def register_permissions():
     return list(CORE_PERMISSIONS)
+
+
+@hookimpl
+def on_transition(request, transition, workflow, registry):
+    """The core's own notices to the enterprise: paused, returned, answered, completed, rejected
+    (issue 9 §3; see core.notices)."""
+    notices.on_transition(request, transition, workflow, registry)

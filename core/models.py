@@ -466,7 +466,7 @@ class RequestMessage(BaseModel):
 
 
 OUTBOX_STATUSES = (
-    ("pending", _l("Pending")),
+    ("pending", _l("Waiting to be sent")),  # not "Pending": plugins translate that word otherwise
     ("sending", _l("Sending")),
     ("sent", _l("Sent")),
     ("failed", _l("Failed")),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from core.calendar import WorkingCalendar
 from core.config import Config, load_config
 from core.db import bind_database
+from core.notify import bind_mail
 from core.plugins import PluginRegistry
 from core.workflow import WorkflowEngine
 
@@ -16,6 +17,7 @@ class Platform:
     def __init__(self, config: Config | None = None, entry_points: dict | None = None):
         self.config = config or load_config()
         self.db = bind_database(self.config.database_url, self.config.get("database.busy_timeout_ms", 10000))
+        bind_mail(self.config)  # notifications written from now on also go to the e-mail outbox
         self.registry = PluginRegistry(self.config, entry_points)
         self.calendar = WorkingCalendar.from_config(self.config)
         self.engine = WorkflowEngine(self.registry, self.calendar)

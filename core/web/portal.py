@@ -17,8 +17,9 @@ and follow their requests — one place for every service ("one-stop", DB1302 5.
   resubmit" form; the outcomes the user may take (e.g. evaluate, withdraw) are offered as forms,
   below the latest result they are about.
 * ``/services/<key>/apply`` — file a request through :meth:`WorkflowEngine.open_request`.
-* ``/my/notifications`` — the user's in-app messages (:mod:`core.notify`: survey invitations,
-  registrations, deadlines), newest first; "mark all as read".
+* ``/my/notifications`` — the user's in-app messages (:mod:`core.notify`: a pause, an answer, the
+  onboarding decision, survey invitations, registrations, deadlines), newest first; opening one
+  marks it read and follows its link; "mark all as read".
 """
 from __future__ import annotations
 
@@ -420,6 +421,8 @@ def apply(key):
 
 
 # --- Notifications -------------------------------------------------------------------------------
+# The user's inbox (core.notify; what the platform told them: paused, answered, admitted, surveys...).
+# Opening one marks it read and follows its link (a POST with CSRF: reading changes state).
 
 def notification_link(link: str) -> str | None:
     """A notification's link if it points into this site (a path, or the configured site URL)."""
@@ -441,18 +444,43 @@ def unread_count(user, cap: int = 99) -> int:
 @bp.route("/my/notifications")
 @login_required
 def notifications():
-    rows = list(Notification.select().where(Notification.user == current_user.id)
-                .order_by(Notification.id.desc()).limit(PAGE_SIZE))
+    """Newest first, ``PAGE_SIZE`` a page (``?before=<id>`` for the next), ``?unread=1`` for the
+    unread ones only."""
+    query = Notification.select().where(Notification.user == current_user.id)
+    unread_only = request.args.get("unread") == "1"
+    if unread_only:
+        query = query.where(Notification.read_at.is_null())
+    before = request.args.get("before", type=int)
+    if before:
+        query = query.where(Notification.id < before)
+    rows = list(query.order_by(Notification.id.desc()).limit(PAGE_SIZE + 1))
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
     items = [{"n": n, "link": notification_link(n.link)} for n in rows]
-    return render_template("portal/notifications.html", items=items)
+    return render_template("portal/notifications.html", items=items, unread_only=unread_only,
+                           next_before=rows[-1].id if more else None)
+
+
+@bp.route("/my/notifications/<int(max=2147483647):notification_id>/open", methods=["POST"])
+@login_required
+def notification_open(notification_id):
+    """Mark one of the user's notifications read and go where it points (another user's: 404)."""
+    from core.notify import mark_read
+
+    n = Notification.get_or_none((Notification.id == notification_id) & (Notification.user == current_user.id))
+    if n is None:
+        abort(404)
+    mark_read(current_user._get_current_object(), n.id)
+    return redirect(notification_link(n.link) or url_for("portal.notifications"), code=303)
 
 
 @bp.route("/my/notifications/read", methods=["POST"])
 @login_required
 def notifications_read():
     """Mark all of the user's notifications as read (only the user's own)."""
-    (Notification.update(read_at=utcnow())
-     .where((Notification.user == current_user.id) & Notification.read_at.is_null()).execute())
+    from core.notify import mark_read
+
+    mark_read(current_user._get_current_object())
     return redirect(url_for("portal.notifications"))
 
 

@@ -25,10 +25,10 @@ def sla_check(platform, now_text, no_email, as_json):
     """Record warnings, breaches and escalations and send their notifications. Idempotent: run it
     from cron or a systemd timer as often as you like; nothing is recorded or sent twice.
 
-    With [mail] configured it then e-mails every notification not yet e-mailed (of any plugin).
-    Exit status 1 when the SMTP server cannot be reached (the in-app notifications are kept and
-    the e-mails go out on the next run)."""
-    from core.notify import deliver_email, mail_configured
+    With [mail] configured it then delivers the core's e-mail outbox (what is due, of any plugin;
+    `rongtong notify worker` does the same continuously). Exit status 1 when the SMTP server cannot
+    be reached (the in-app notifications are kept and the e-mails go out on the next run)."""
+    from core.notify import deliver_outbox, mail_configured
 
     from .sla import check
 
@@ -42,7 +42,7 @@ def sla_check(platform, now_text, no_email, as_json):
     emailed, mail_error = 0, None
     if not no_email and mail_configured(platform.config):
         try:
-            emailed = deliver_email(platform)
+            emailed = deliver_outbox(platform).sent
         except OSError as exc:  # smtplib errors are OSErrors too
             mail_error = exc
     result["emailed"] = emailed

@@ -4,7 +4,8 @@ concerns, handled as a case of the ``complaint`` service.
 The :class:`~plugins.evaluation.models.Complaint` row is written by the ``on_transition`` hook when
 the case is opened — through the generic request API, the survey, or :func:`open_complaint` — so
 every way in gives the same record. Each step's data is copied onto the record as the case moves,
-inside the transition's transaction; a refusal here rolls the transition back.
+inside the transition's transaction; a refusal here rolls the transition back. A new complaint
+notifies the case's handlers (:func:`core.routing.handlers_of`) in the same transaction.
 """
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ import datetime
 from core import audit
 from core.errors import NotFound, ValidationFailed
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 from core.models import ServiceRequest, User, utcnow
+from core.notify import notify_many
+from core.routing import handlers_of
 
 from .models import Complaint, Evaluation, ImprovementAction
 from .workflows import COMPLAINT
@@ -117,7 +121,17 @@ def _create(request: ServiceRequest, actor) -> Complaint:
         contact=data.get("contact", ""), received_at=request.opened_at,
     )
     audit.record_create(complaint, actor)
+    _tell_handlers(request, complaint, actor)
     return complaint
+
+
+def _tell_handlers(case: ServiceRequest, complaint: Complaint, actor) -> None:
+    """A new complaint reaches whoever handles the case (DB1302 5.4.2), in the same transaction."""
+    handlers = [u for u in handlers_of(case) if u.id != getattr(actor, "id", None)]
+    enterprise = case.enterprise.name
+    notify_many(handlers, _l("New complaint from %(enterprise)s", enterprise=enterprise),
+                _l("%(enterprise)s filed a complaint: %(text)s", enterprise=enterprise, text=complaint.description[:500]),
+                link=f"/admin/core/request/{case.id}/", kind="complaint", event="complaint.filed", request=case)
 
 
 def on_closed(request: ServiceRequest, transition) -> None:

@@ -2,8 +2,8 @@
 
 ``init_admin(app, platform)`` builds the admin for one app: the dashboard as the (protected)
 index, the request page, onboarding review, the audit log, attachments, services and departments
-(routing), the core models' screens and one generated screen for every ``AdminViewSpec`` a plugin
-registers. Every view is a
+(routing), the e-mail outbox, the core models' screens and one generated screen for every
+``AdminViewSpec`` a plugin registers. Every view is a
 :class:`SecureModelView` or :class:`SecureBaseView` (a test walks them all).
 """
 from __future__ import annotations
@@ -24,6 +24,7 @@ def init_admin(app, platform) -> Admin:
     from core.web.admin.dashboard import DashboardView
     from core.web.admin.generated import check_unique, core_views, plugin_views
     from core.web.admin.onboarding import OnboardingView
+    from core.web.admin.outbox import outbox_view
     from core.web.admin.requests import RequestPageView
     from core.web.admin.routing import RoutingView
 
@@ -36,7 +37,7 @@ def init_admin(app, platform) -> Admin:
                   csp_nonce_generator=csp_nonce)
     owned = [(CORE, v) for v in core_views()]
     owned += [(CORE, RequestPageView()), (CORE, OnboardingView()), (CORE, audit_view()), (CORE, attachment_view()),
-              (CORE, RoutingView())]
+              (CORE, RoutingView()), (CORE, outbox_view())]
     owned += plugin_views(platform.registry)
     check_unique(owned)
     for _owner, view in owned:

@@ -3,14 +3,16 @@ platform's management).
 
 Lists enterprises that applied or are under review; staff with ``core.enterprise.review`` move one
 to under review, admit it or reject it. Every move follows ``core.models.ENTERPRISE_STATUS_MOVES``,
-rejecting needs a reason, and the change and its audit event are one transaction.
+rejecting needs a reason, and the change, its audit event and the notices to the enterprise's
+users (admitted, or refused with the reason: :func:`core.notices.enterprise_decided`) are one
+transaction.
 """
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 
-from core import audit
+from core import audit, notices
 from core.db import database
 from core.i18n import _, lazy_gettext as _l
 from core.models import ENTERPRISE_STATUS_MOVES, ENTERPRISE_STATUSES, Enterprise, utcnow
@@ -46,6 +48,7 @@ def review(enterprise_id: int, decision: str, reason: str, actor) -> Enterprise:
         audit.record("review", "core_enterprise", ent.id,
                      {"from": before["status"], "to": decision, "reason": reason,
                       "changes": audit.diff(before, ent.snapshot())}, actor)
+        notices.enterprise_decided(ent, decision, reason, actor)
     return ent
 
 

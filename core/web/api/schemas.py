@@ -485,3 +485,35 @@ class ResubmitInputSchema(StrictSchema):
 class CaseResultSchema(Schema):
     message = fields.Nested(RequestMessageSchema, dump_only=True)
     request = fields.Nested(RequestCaseSchema, dump_only=True)
+# --- Notifications (issue 9 §3) -----------------------------------------------------------------------
+
+class NotificationSchema(Schema):
+    """One of the caller's notifications (in-app; the same text went out by e-mail when SMTP is
+    configured). ``event`` names what happened (``request.paused``, ``enterprise.admitted`` ...)."""
+
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(dump_only=True, metadata={"description": "info, warning, task, survey, complaint, ..."})
+    event = fields.String(dump_only=True, metadata={"description": "what happened, e.g. request.paused"})
+    subject = fields.String(dump_only=True)
+    body = fields.String(dump_only=True)
+    link = fields.String(dump_only=True, metadata={"description": "where to read more: a path on this site or a URL"})
+    request_id = fields.Integer(dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
+    read_at = UtcDateTime(dump_only=True, allow_none=True)
+
+
+class NotificationQuerySchema(StrictSchema):
+    unread = fields.Boolean(metadata={"description": "true: only the unread ones"})
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE))
+    cursor = Cursor()
+
+
+class NotificationPageSchema(Schema):
+    items = fields.List(fields.Nested(NotificationSchema), dump_only=True)
+    next_cursor = fields.String(dump_only=True, allow_none=True)
+    unread = fields.Integer(dump_only=True, metadata={"description": "how many of the caller's are unread"})
+
+
+class MarkedReadSchema(Schema):
+    marked = fields.Integer(dump_only=True, metadata={"description": "how many became read"})
+    unread = fields.Integer(dump_only=True, metadata={"description": "how many are still unread"})

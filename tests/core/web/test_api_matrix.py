@@ -45,6 +45,10 @@ EXPECTED = {
     ("api.attachments", "POST"): row(401, 201, 404, 201, 404, 404, 201),
     ("api.attachment", "GET"): A_ONLY,
     ("api.attachment_download", "GET"): A_ONLY,
+    # notifications: the caller's own; A's notification is nobody else's business (404), not even staff's
+    ("api.notifications", "GET"): EVERYONE,
+    ("api.notifications_read", "POST"): EVERYONE,
+    ("api.notification_read", "POST"): row(401, 200, 404, 404, 404, 404, 404),
 }
 
 
@@ -84,6 +88,10 @@ def _call(api, user, endpoint, method, rule, people, platform):
         body = {"data": {}, "body": "matrix"}
     if "enterprise_id" in rule.arguments:
         values["enterprise_id"] = people.ent_a.id
+    if "notification_id" in rule.arguments:
+        from core.notify import notify
+
+        values["notification_id"] = notify(people.user_a, "A's notification").id
     if "key" in rule.arguments:
         values["key"] = "sample"
     if (endpoint, method) == ("api.requests", "POST"):

@@ -253,27 +253,38 @@ def test_chinese_is_the_default_language_and_english_the_second(client):
 
 
 def test_notifications_inbox_shows_only_mine_with_safe_links(client, people, login, csrf_token):
+    """Issue 9 §3: each user reads their own notifications; opening one (a POST with CSRF) marks it
+    read and follows its link, never off this site."""
     from core.models import Notification
     from core.notify import notify
 
-    notify(people.user_a, "满意度调查邀请", "请评价本次服务", link="http://127.0.0.1:5000/survey/abc")
-    notify(people.user_a, "外部链接", link="https://evil.example/phish")
+    survey = notify(people.user_a, "满意度调查邀请", "请评价本次服务", link="http://127.0.0.1:5000/survey/abc")
+    phish = notify(people.user_a, "外部链接", link="https://evil.example/phish")
     notify(people.user_a, "站内链接", link="/my/requests")
-    notify(people.user_b, "乙的通知")
+    theirs = notify(people.user_b, "乙的通知")
     assert client.get("/my/notifications").status_code == 302
     login(client, people.user_a)
     html = text(client.get("/my/notifications?lang=en"))
     assert "满意度调查邀请" in html and "乙的通知" not in html
-    assert 'href="/survey/abc"' in html and 'href="/my/requests"' in html
     assert "evil.example" not in html  # a link off this site is not offered
     assert '<span class="badge" title="Unread">3</span>' in html
-    # marking read needs CSRF, and touches only my notifications
-    assert client.post("/my/notifications/read").status_code == 400
-    assert Notification.select().where(Notification.read_at.is_null()).count() == 4
+    # opening needs CSRF, marks only that one read and follows its on-site link
+    assert client.post(f"/my/notifications/{survey.id}/open").status_code == 400
     token = csrf_token(client, "/my/notifications")
+    opened = client.post(f"/my/notifications/{survey.id}/open", data={"csrf_token": token})
+    assert opened.status_code == 303 and opened.headers["Location"] == "/survey/abc"
+    assert Notification.get_by_id(survey.id).read_at is not None
+    off_site = client.post(f"/my/notifications/{phish.id}/open", data={"csrf_token": token})
+    assert off_site.headers["Location"].endswith("/my/notifications")
+    assert client.post(f"/my/notifications/{theirs.id}/open", data={"csrf_token": token}).status_code == 404
+    assert Notification.get_by_id(theirs.id).read_at is None
+    assert "站内链接" in text(client.get("/my/notifications?unread=1")) and \
+        "满意度调查邀请" not in text(client.get("/my/notifications?unread=1"))
+    # marking all read needs CSRF, and touches only my notifications
+    assert client.post("/my/notifications/read").status_code == 400
     assert client.post("/my/notifications/read", data={"csrf_token": token}).status_code == 302
     assert Notification.select().where(Notification.read_at.is_null()).count() == 1
-    assert Notification.get(Notification.subject == "乙的通知").read_at is None
+    assert Notification.get_by_id(theirs.id).read_at is None
     assert 'class="badge"' not in text(client.get("/my/notifications"))
 
 

@@ -64,6 +64,11 @@ def a_object(*allowed):
     return out
 
 
+def own_of_a():
+    """A's own record that only A may touch (a notification): everybody else gets 404."""
+    return {"anonymous": "login", **{role: "ok" if role == "ent_a" else "hidden" for role in USERS}}
+
+
 def with_(base, **changes):
     return {**base, **changes}
 
@@ -89,6 +94,7 @@ TABLE = [
     ("/my/requests", "GET", logged_in()),
     ("/my/notifications", "GET", logged_in()),
     ("/my/notifications/read", "POST", logged_in()),  # marks only the caller's own
+    ("/my/notifications/<int(max=2147483647):notification_id>/open", "POST", own_of_a()),
     ("/my/requests/<int(max=2147483647):request_id>", "GET", a_object(*SEEING)),
     ("/my/requests/<int(max=2147483647):request_id>/act", "POST", a_object(*SEEING)),
     # the case file (issue 9 §2): the thread is written by both sides (an empty form: 422, served);
@@ -119,6 +125,7 @@ TABLE = [
     ("/admin/core/servicerequest/*", "GET POST", reach(roles(*SEEING))),
     ("/admin/core/transition/*", "GET POST", reach(roles(*SEEING))),
     ("/admin/core/notification/*", "GET POST", reach(roles(*SEEING))),
+    ("/admin/core/outbox/*", "GET POST", reach(roles())),  # core.outbox.manage: administrators only
     ("/admin/core/attachment/<int:attachment_id>/download/", "GET", a_object(*SEEING)),
     ("/admin/core/attachment/*", "GET POST", reach(roles(*SEEING))),
     # --- REST API (core/web/api/)
@@ -149,6 +156,10 @@ TABLE = [
     ("/api/v1/attachments", "GET POST", logged_in()),
     ("/api/v1/attachments/<int(min=1, max=2147483647):attachment_id>", "GET", a_object(*SEEING)),
     ("/api/v1/attachments/<int(min=1, max=2147483647):attachment_id>/download", "GET", a_object(*SEEING)),
+    # notifications (core/web/api/resources/notifications.py): the caller's own only
+    ("/api/v1/notifications", "GET", logged_in()),
+    ("/api/v1/notifications/read", "POST", logged_in()),
+    ("/api/v1/notifications/<int(min=1, max=2147483647):notification_id>/read", "POST", own_of_a()),
     # --- plugins' own blueprints
     ("/sample/hello", "GET", public()),  # tests/fixtures/sampleplugin
     # survey links (evaluation, management, training): the link's token is the credential
@@ -243,10 +254,14 @@ def make_cast(platform, people):
             self.stream = io.BytesIO(b"business plan")
 
     att = save_upload(Upload(), ServiceRequest.get_by_id(req.id), people.user_a, platform.config)
+    from core.notify import notify
+
+    note = notify(people.user_a, "A's notification", link="/my/requests")
     users = {"ent_a": people.user_a, "ent_b": people.user_b, "staff": people.staff, "expert": people.expert,
              "evaluator": people.evaluator, "admin": people.admin}
     values = {"request_id": req.id, "enterprise_id": people.ent_a.id, "attachment_id": att.id, "key": "sample",
-              "export_type": "csv", "id": req.id, "token": "no-such-survey-token", "article_id": 1}
+              "export_type": "csv", "id": req.id, "token": "no-such-survey-token", "article_id": 1,
+              "notification_id": note.id}
     return users, values
 
 

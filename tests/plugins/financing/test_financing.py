@@ -120,7 +120,10 @@ def test_equity_case_end_to_end(api, people, experts, registers):
     assert api.put(staff, panel_path, {"experts": [experts[0].id]}).status_code == 422
     assert api.put(staff, panel_path, {"experts": [experts[0].id, people.staff.id]}).status_code == 422
     assert api.put(staff, panel_path, {"experts": [experts[0].id, experts[1].id]}).status_code == 200
-    assert [n.user_id for n in Notification.select().order_by(Notification.user)] == [experts[0].id, experts[1].id]
+    # the panel is asked to score; the enterprise was told of the answers it may read (survey, plan)
+    assert [n.user_id for n in Notification.select().where(Notification.user != owner.id)
+            .order_by(Notification.user)] == [experts[0].id, experts[1].id]
+    assert [n.event for n in Notification.select().where(Notification.user == owner.id)] == ["request.answered"] * 2
     r = api.act(staff, rid, data=data["evaluation"])
     assert r.status_code == 422 and "scores" in field_errors(r)
     assert api.post(experts[2], scores_path, {"score": 90, "comment": "x"}).status_code == 404  # not on the panel

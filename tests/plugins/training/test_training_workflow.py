@@ -62,7 +62,9 @@ def test_training_programme_end_to_end(api, people, answered_survey):
     stranger = user("stranger_a", ["enterprise"], enterprise=people.ent_a)
     api.post(stranger, f"training/sessions/{sid}/registrations", {})  # waitlisted, never attended
     api.advance(people.staff, rid, EXAMPLES["deliver"])
-    assert [n.kind for n in colleague.notifications.order_by(Notification.id)] == ["info", "survey"]
+    # (the "request.answered" notice is the core's, to the enterprise that asked for the training)
+    assert [(n.kind, n.event) for n in colleague.notifications.order_by(Notification.id)] == [
+        ("info", ""), ("survey", ""), ("info", "request.answered")]
     asked = Notification.select().where(Notification.dedupe_key.startswith("training.evaluate"))
     assert [n.user_id for n in asked] == [colleague.id]  # not user_b (cancelled), not the stranger
     r = api.post(colleague, f"training/registrations/{second['id']}/evaluation",

@@ -43,8 +43,9 @@ EMPTY = "—"
 TEXT_MAX = 200  # a text field allowing more than this many characters is a textarea
 
 
-def _gettext(text: str) -> str:
-    """Translate a msgid in the current locale when a Flask-Babel context is active."""
+def gettext(text: str) -> str:
+    """Translate a msgid in the current locale when a Flask-Babel context is active (named
+    ``gettext`` so ``scripts/i18n.py`` extracts the msgids given to it)."""
     try:
         from flask_babel import gettext
 
@@ -80,6 +81,11 @@ class FieldSpec:
     format: str = ""
     minimum: Any = None
     maximum: Any = None
+    #: The value is a list: the rows of a table, the keys of a multi-choice, or (a textarea) one
+    #: item per line. A "table" that is not ``many`` is one object (a group of sub-fields; with no
+    #: columns, free "name: value" pairs).
+    many: bool = False
+    item: str = ""  # the type of a list's items typed one per line: "str", "int" or "float"
 
     # --- labels -----------------------------------------------------------------------------------
     def title(self, lang: str = "zh_Hans_CN") -> str:
@@ -119,7 +125,7 @@ class FieldSpec:
             return EMPTY
         w = self.widget
         if w == "boolean" or isinstance(value, bool):
-            return _gettext("Yes") if value else _gettext("No")
+            return gettext("Yes") if value else gettext("No")
         if self.choices and w in ("choice", "multichoice", "text", "scale", "integer"):
             if isinstance(value, (list, tuple, set)):
                 return "、".join(self.choice_label(v, lang) for v in value)
@@ -236,6 +242,16 @@ def overdue_text(working_days_left) -> str:
 
 # --- From marshmallow ------------------------------------------------------------------------------
 
+def _item_type(field) -> str:
+    from marshmallow import fields as mf
+
+    if isinstance(field, mf.Integer):
+        return "int"
+    if isinstance(field, (mf.Float, mf.Decimal, mf.Number)):
+        return "float"
+    return "str"
+
+
 def of_marshmallow(name: str, field) -> FieldSpec:
     """The spec of one marshmallow field (see the module docstring for the metadata keys)."""
     from marshmallow import fields as mf
@@ -253,11 +269,13 @@ def of_marshmallow(name: str, field) -> FieldSpec:
     for v in validators:
         if isinstance(v, (mv.OneOf, mv.ContainsOnly)):
             labels = list(getattr(v, "labels", None) or []) or [str(c) for c in v.choices]
-            choices = tuple(Choice(c, lbl) for c, lbl in zip(v.choices, labels))
+            choices = tuple(Choice(c, lbl) for c, lbl in zip(v.choices, labels) if c not in ("", None))
         if isinstance(v, mv.Range):
             minimum, maximum = v.min, v.max
     if meta.get("choices"):  # [(key, label) or (key, label, label_en)] given directly
         choices = tuple(Choice(*c) for c in meta["choices"])
+    many = isinstance(field, mf.List) or (isinstance(field, mf.Nested) and bool(field.many))
+    item = _item_type(inner) if inner is not None else ""
     if widget is None:
         if isinstance(field, mf.List):
             if isinstance(inner, mf.Nested):
@@ -295,7 +313,8 @@ def of_marshmallow(name: str, field) -> FieldSpec:
         name=name, label=meta.get("label") or meta.get("title") or "", label_en=str(meta.get("label_en") or meta.get("title_en") or ""),
         help=meta.get("help") or meta.get("description") or "", widget=widget, unit=str(meta.get("unit") or ""),
         visibility=meta.get("visibility", DEFAULT_VISIBILITY), required=bool(field.required), choices=choices,
-        columns=columns, format=str(meta.get("format") or ""), minimum=minimum, maximum=maximum)
+        columns=columns, format=str(meta.get("format") or ""), minimum=minimum, maximum=maximum,
+        many=many, item=item)
 
 
 @functools.lru_cache(maxsize=None)
@@ -314,7 +333,9 @@ def describe_schema(schema_cls) -> list[FieldSpec]:
 
 def of_peewee(model, name: str) -> FieldSpec:
     """The spec of one model column: ``verbose_name``, ``help_text``, ``choices`` and the model's
-    ``vocabulary`` entry for it."""
+    ``vocabulary`` entry for it (``label``, ``label_en``, ``help``, ``unit``, ``widget``,
+    ``choices``, ``visibility``, ``format``; for a JSON column ``schema`` — the marshmallow schema
+    of what it holds, whose fields become its columns — or ``columns``, and ``many``)."""
     import peewee
 
     from core.fields import JSONField, ListField
@@ -346,17 +367,27 @@ def of_peewee(model, name: str) -> FieldSpec:
             widget = "textarea"
         else:
             widget = "text"
-    columns = tuple(FieldSpec(**c) if isinstance(c, dict) else c for c in extra.get("columns", ()))
+    if extra.get("schema") is not None:
+        columns = tuple(describe_schema(extra["schema"]))
+    else:
+        columns = tuple(FieldSpec(**c) if isinstance(c, dict) else c for c in extra.get("columns", ()))
+    default = field.default() if callable(field.default) else field.default
+    many = bool(extra.get("many", isinstance(field, ListField) or isinstance(default, list)))
     return FieldSpec(
         name=name, label=extra.get("label") or field.verbose_name or "", label_en=str(extra.get("label_en") or ""),
         help=extra.get("help") or field.help_text or "", widget=widget, unit=str(extra.get("unit") or ""),
         visibility=extra.get("visibility", DEFAULT_VISIBILITY), required=not field.null and field.default is None,
-        choices=choices, columns=columns, format=str(extra.get("format") or ""))
+        choices=choices, columns=columns, format=str(extra.get("format") or ""), many=many)
+
+
+@functools.lru_cache(maxsize=None)
+def _describe_model(model) -> dict[str, FieldSpec]:
+    return {name: of_peewee(model, name) for name in model._meta.fields}
 
 
 def describe_model(model) -> dict[str, FieldSpec]:
-    """``{column name: spec}`` for every field of ``model``."""
-    return {name: of_peewee(model, name) for name in model._meta.fields}
+    """``{column name: spec}`` for every field of ``model`` (cached per model class)."""
+    return dict(_describe_model(model))
 
 
 # --- The case file -----------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from core.i18n import _, lazy_gettext as _l
 from core.models import (OUTCOMES, REQUEST_STATUSES, ROLES, Department, Notification, ServiceRequest, Transition, User,
                          utcnow)
 from core.security import get_scoped, has_permission, is_staff, scope_query
-from core.web.admin.requests import flatten_errors, html_fields, parse_step_data
+from core.web.fieldforms import flatten_errors, html_fields, parse_step_data
 from core.workflow import NEEDS_REASON
 
 bp = Blueprint("portal", __name__)

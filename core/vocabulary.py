@@ -65,6 +65,32 @@ class Choice:
             return self.label_en
         return str(self.label)
 
+    def names(self) -> set[str]:
+        """Every text this choice answers to: its key, its label in the current language, its
+        English label (``label_en``, or the msgid of a lazy gettext label)."""
+        english = self.label_en or msgid_of(self.label)
+        return {n for n in (str(self.key), str(self.label), english, in_chinese(self.label)) if n}
+
+
+def in_chinese(text) -> str:
+    """A lazy gettext label rendered in Chinese whatever the current language ('' outside a
+    Flask app context); a plain label as it is."""
+    if not msgid_of(text):
+        return str(text)
+    try:
+        from flask_babel import force_locale
+
+        with force_locale("zh_Hans_CN"):
+            return str(text)
+    except (RuntimeError, KeyError):
+        return ""
+
+
+def msgid_of(text) -> str:
+    """The English msgid of a lazy gettext string (``lazy_gettext("Technical")``), else ''."""
+    args = getattr(text, "_args", None)
+    return str(args[0]) if args and isinstance(args[0], str) else ""
+
 
 @dataclasses.dataclass(frozen=True)
 class FieldSpec:
@@ -107,13 +133,15 @@ class FieldSpec:
     def match_choice(self, text: str) -> list:
         """The choice keys whose key or label (in either language) contains ``text`` — so a list
         filter typed as "技术服务" finds the rows stored as ``technical``."""
-        text = (text or "").strip().lower()
+        text = (text or "").strip()
         if not text:
             return []
+        exact = [c.key for c in self.choices if str(c.key) == text]
+        if exact:  # a key picked from the filter's list of labels
+            return exact
         found = []
         for c in self.choices:
-            names = {str(c.key).lower(), str(c.label).lower(), (c.label_en or "").lower()}
-            if any(text in n for n in names if n):
+            if any(text.lower() in n.lower() for n in c.names()) and c.key not in found:
                 found.append(c.key)
         return found
 
@@ -137,7 +165,7 @@ class FieldSpec:
         if isinstance(value, (list, tuple, set)):
             return "、".join(str(v) for v in value)
         if w == "datetime" or isinstance(value, datetime.datetime):
-            return format_datetime(value, tz)
+            return format_datetime(value, tz, self.format) if "%" in self.format else format_datetime(value, tz)
         if w == "date" or isinstance(value, datetime.date):
             return format_date(value)
         if w in ("money", "number", "integer", "scale") or isinstance(value, (int, float, decimal.Decimal)):

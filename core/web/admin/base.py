@@ -48,7 +48,7 @@ from core.models import Attachment
 from core.fields import ListField
 from core.security import has_permission, scope_query
 from core.toolkit.tabular import MIMETYPES, write_rows
-from core.vocabulary import Choice, FieldSpec, describe_model
+from core.vocabulary import Choice, FieldSpec, describe_model, overdue_text
 from core.web.fieldview import LIST_TEXT_MAX, value_html, value_text
 
 EXPORT_MAX_ROWS = 10_000
@@ -107,10 +107,13 @@ class SecureViewMixin:
 
 
 class SecureBaseView(SecureViewMixin, BaseView):
-    """Base of every custom admin page (dashboard, request page, onboarding review...)."""
+    """Base of every custom admin page (dashboard, request page, onboarding review...). Templates
+    get ``days_left_text(due)`` and, like every template, ``overdue_text(n)``: "剩余 3 个工作日" /
+    "今日到期" / "超期 3 个工作日", never a negative count."""
 
     def render(self, template, **kwargs):
         kwargs.setdefault("rt_user", acting_user())
+        kwargs.setdefault("days_left_text", days_left_text)
         return super().render(template, **kwargs)
 
 
@@ -714,6 +717,16 @@ def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return ""
     tz = current_platform().calendar.tz
     return moment.replace(tzinfo=datetime.timezone.utc).astimezone(tz).strftime(fmt)
+
+
+def days_left_text(due) -> str:
+    """Working days from today to ``due`` (a naive-UTC time) in words; '' without a due date."""
+    if due is None:
+        return ""
+    from core.models import utcnow
+
+    cal = current_platform().calendar
+    return overdue_text(cal.working_days_between(cal.local_date(utcnow()), cal.local_date(due)))
 
 
 def service_title(key: str) -> str:

@@ -65,6 +65,12 @@ class Choice:
             return self.label_en
         return str(self.label)
 
+    def title_zh(self) -> str:
+        return in_chinese(self.label) or str(self.label)
+
+    def title_en(self) -> str:
+        return self.label_en or msgid_of(self.label) or str(self.label)
+
     def names(self) -> set[str]:
         """Every text this choice answers to: its key, its label in the current language, its
         English label (``label_en``, or the msgid of a lazy gettext label)."""
@@ -184,18 +190,30 @@ class FieldSpec:
         return ", ".join(parts)
 
     def as_dict(self, lang: str = "zh_Hans_CN") -> dict:
-        """For the API and OpenAPI: the label, help, unit, widget, visibility and choice labels."""
-        out = {"name": self.name, "label": self.title(lang), "widget": self.widget,
-               "visibility": self.visibility, "required": self.required}
+        """For the API and OpenAPI: the label (in ``lang``, and in Chinese and English), help, unit,
+        widget, visibility and choice labels."""
+        out = {"name": self.name, "label": self.title(lang), "label_zh": self.title_zh(), "label_en": self.title_en(),
+               "widget": self.widget, "visibility": self.visibility, "required": self.required, "many": self.many}
         if self.help:
             out["help"] = str(self.help)
         if self.unit:
             out["unit"] = self.unit
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+        if self.maximum is not None:
+            out["maximum"] = self.maximum
         if self.choices:
-            out["choices"] = [{"value": c.key, "label": c.title(lang)} for c in self.choices]
+            out["choices"] = [{"value": c.key, "label": c.title(lang), "label_zh": c.title_zh(), "label_en": c.title_en()}
+                              for c in self.choices]
         if self.columns:
             out["columns"] = [c.as_dict(lang) for c in self.columns]
         return out
+
+    def title_zh(self) -> str:
+        return in_chinese(self.label) or str(self.label or "") or self.name.replace("_", " ")
+
+    def title_en(self) -> str:
+        return self.label_en or msgid_of(self.label) or self.name.replace("_", " ")
 
 
 # --- Formatting ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def core_operations():
-    from core.web.api.resources import attachments, catalog, enterprises, me, requests
+    from core.web.api.resources import attachments, catalog, enterprises, me, requests, vocabulary
 
     return [*me.operations(), *catalog.operations(), *enterprises.operations(), *requests.operations(),
-            *attachments.operations()]
+            *attachments.operations(), *vocabulary.operations()]

@@ -15,6 +15,7 @@ import datetime
 import functools
 from collections.abc import Callable
 
+from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, fields
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
 from marshmallow.utils import missing
@@ -142,3 +143,17 @@ def _field_serializer(field):
     if type(field) is fields.Integer and not field.as_string:
         return lambda value, obj: value if type(value) is int else serialize(value, None, obj)
     return lambda value, obj: serialize(value, None, obj)
+
+
+class IsoJSONProvider(DefaultJSONProvider):
+    """JSON for a view that returns date-times itself (no response schema): ISO 8601 with the
+    offset (a naive value is UTC, as every stored timestamp is), dates as ``YYYY-MM-DD`` — not
+    Flask's default e-mail date format."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, datetime.datetime):
+            return (o if o.tzinfo is not None else o.replace(tzinfo=datetime.timezone.utc)).isoformat()
+        if isinstance(o, datetime.date):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)

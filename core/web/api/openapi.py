@@ -89,6 +89,10 @@ def _operation(op: Operation, multi: bool) -> dict:
 
 def vocabulary_properties(converter, field, ret, **kwargs) -> dict:
     """apispec attribute function: a field's description and extensions from its vocabulary."""
+    from marshmallow import fields as mf
+
+    if isinstance(getattr(field, "parent", None), (mf.List, mf.Tuple, mf.Dict)):
+        return {}  # a list's items: the list itself carries the description
     spec = of_marshmallow(field.name or "", field)
     out: dict = {}
     described = bool(spec.label or spec.label_en)

@@ -419,8 +419,9 @@ def of_peewee(model, name: str) -> FieldSpec:
         columns = tuple(FieldSpec(**c) if isinstance(c, dict) else c for c in extra.get("columns", ()))
     default = field.default() if callable(field.default) else field.default
     many = bool(extra.get("many", isinstance(field, ListField) or isinstance(default, list)))
+    label = extra.get("label") or field.verbose_name or ("ID" if field is model._meta.primary_key else "")
     return FieldSpec(
-        name=name, label=extra.get("label") or field.verbose_name or "", label_en=str(extra.get("label_en") or ""),
+        name=name, label=label, label_en=str(extra.get("label_en") or ""),
         help=extra.get("help") or field.help_text or "", widget=widget, unit=str(extra.get("unit") or ""),
         visibility=extra.get("visibility", DEFAULT_VISIBILITY), required=not field.null and field.default is None,
         choices=choices, columns=columns, format=str(extra.get("format") or ""), many=many)

@@ -41,16 +41,21 @@ def _hours(value) -> None:
 
 
 class BudgetItemSchema(Schema):
-    item = fields.String(required=True, validate=SHORT)
-    amount = fields.Decimal(required=True, places=2, validate=_amount)
+    item = fields.String(required=True, validate=SHORT, metadata={"label": "预算项", "label_en": "Item"})
+    amount = fields.Decimal(required=True, places=2, validate=_amount,
+                            metadata={"label": "金额", "label_en": "Amount", "widget": "money"})
 
 
 class BudgetSchema(Schema):
     """Total and, optionally, its breakdown; when items are given they add up to the total."""
 
-    total = fields.Decimal(required=True, places=2, validate=_amount)
-    currency = fields.String(load_default="CNY", validate=validate.OneOf(["CNY", "USD", "EUR", "HKD"]))
-    items = fields.List(fields.Nested(BudgetItemSchema), load_default=list)
+    total = fields.Decimal(required=True, places=2, validate=_amount,
+                           metadata={"label": "预算总额", "label_en": "Total", "widget": "money"})
+    currency = fields.String(load_default="CNY", validate=validate.OneOf(
+        ["CNY", "USD", "EUR", "HKD"], labels=[_l("Renminbi (CNY)"), _l("US dollar (USD)"), _l("Euro (EUR)"),
+                                              _l("Hong Kong dollar (HKD)")]), metadata={"label": "币种", "label_en": "Currency"})
+    items = fields.List(fields.Nested(BudgetItemSchema), load_default=list,
+                        metadata={"label": "预算明细", "label_en": "Breakdown"})
 
     @validates_schema
     def _adds_up(self, data, **kwargs):
@@ -60,26 +65,27 @@ class BudgetSchema(Schema):
 
 
 class MilestoneSchema(Schema):
-    title = fields.String(required=True, validate=SHORT)
-    date = fields.Date(required=True)
+    title = fields.String(required=True, validate=SHORT, metadata={"label": "里程碑", "label_en": "Milestone"})
+    date = fields.Date(required=True, metadata={"label": "日期", "label_en": "Date"})
 
 
 class ScheduleEntrySchema(Schema):
-    date = fields.Date(required=True)
-    activity = fields.String(required=True, validate=SHORT)
-    hours = fields.Decimal(load_default=None, allow_none=True, places=1, validate=_hours)
+    date = fields.Date(required=True, metadata={"label": "日期", "label_en": "Date"})
+    activity = fields.String(required=True, validate=SHORT, metadata={"label": "活动", "label_en": "Activity"})
+    hours = fields.Decimal(load_default=None, allow_none=True, places=1, validate=_hours,
+                           metadata={"label": "学时", "label_en": "Hours", "unit": "小时"})
 
 
 class RoleSchema(Schema):
-    role = fields.String(required=True, validate=SHORT)
-    person = fields.String(required=True, validate=SHORT)
-    duties = fields.String(load_default="", validate=validate.Length(max=1000))
+    role = fields.String(required=True, validate=SHORT, metadata={"label": "角色", "label_en": "Role"})
+    person = fields.String(required=True, validate=SHORT, metadata={"label": "人员", "label_en": "Person"})
+    duties = fields.String(load_default="", validate=validate.Length(max=1000), metadata={"label": "职责", "label_en": "Duties"})
 
 
 class TrainerSchema(Schema):
-    name = fields.String(required=True, validate=SHORT)
-    title = fields.String(load_default="", validate=validate.Length(max=200))
-    introduction = fields.String(required=True, validate=TEXT)
+    name = fields.String(required=True, validate=SHORT, metadata={"label": "姓名", "label_en": "Name"})
+    title = fields.String(load_default="", validate=validate.Length(max=200), metadata={"label": "职称", "label_en": "Title"})
+    introduction = fields.String(required=True, validate=TEXT, metadata={"label": "简介", "label_en": "Introduction"})
 
 
 def _at_least_one():

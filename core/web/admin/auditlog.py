@@ -15,8 +15,8 @@ from markupsafe import Markup
 from core.audit import event_data
 from core.i18n import lazy_gettext as _l
 from core.models import OUTCOMES, AuditEvent, ServiceRequest
-from core.vocabulary import Choice, FieldSpec, describe_model, describe_schema
-from core.web.admin.base import SecureModelView, current_platform, registry_choices, ui_lang
+from core.vocabulary import Choice, FieldSpec, describe_schema
+from core.web.admin.base import SecureModelView, current_platform, model_vocabulary, registry_choices, ui_lang
 
 LIST_TEXT_MAX = 300
 
@@ -50,6 +50,19 @@ def _models_by_table() -> dict:
     return cache
 
 
+def _choice_fields() -> dict[str, list[FieldSpec]]:
+    """Every registered model's choice columns by name: labels for the keys an event writes about
+    a related record (a message's ``side``, a registration's ``status``)."""
+    cache = g.get("_rt_audit_choices")
+    if cache is None:
+        cache = g._rt_audit_choices = {}
+        for model in _models_by_table().values():
+            for name, spec in model_vocabulary(model).items():
+                if spec.choices:
+                    cache.setdefault(name, []).append(spec)
+    return cache
+
+
 def _step_schema(request_id, step_key):
     """The schema of a request's step (to label its step data), memoised per page."""
     memo = g.setdefault("_rt_audit_steps", {})
@@ -70,7 +83,7 @@ def event_lines(event) -> list[tuple[str, str]]:
     lang, tz = ui_lang(), current_platform().calendar.tz
     data = event_data(event)
     model = _models_by_table().get(event.object_type)
-    fields = describe_model(model) if model is not None else {}
+    fields = model_vocabulary(model) if model is not None else {}
     hidden = set(getattr(model, "audit_exclude", ())) if model is not None else set()
     steps = FieldSpec("step", choices=registry_choices("steps"), widget="choice")
     status = fields.get("status")
@@ -86,6 +99,10 @@ def event_lines(event) -> list[tuple[str, str]]:
             return steps
         if key == "step":
             return steps
+        value = data.get(key)
+        for spec in _choice_fields().get(key, ()):
+            if any(str(c.key) == str(value) for c in spec.choices):
+                return spec
         return FieldSpec(key, label=DATA_LABELS.get(key, ""))
 
     def label(key) -> str:

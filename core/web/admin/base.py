@@ -174,7 +174,7 @@ class ScopedModelConverter(CustomModelConverter):
 REGISTRY_CHOICE_COLUMNS = {
     "service_key": "services", "scope_service": "services", "workflow_key": "workflows",
     "current_step": "steps", "from_step": "steps", "to_step": "steps", "step": "steps",
-    "object_type": "tables", "owner_type": "tables",
+    "object_type": "tables", "owner_type": "tables", "owner": "plugins",
 }
 
 
@@ -196,6 +196,9 @@ def registry_choices(source: str) -> tuple[Choice, ...]:
         for (_key, _version), wf in sorted(registry.workflow_versions.items()):
             for step in wf.steps:
                 out.setdefault((step.key, step.title), Choice(step.key, step.title, step.title_en))
+    elif source == "plugins":
+        for name, plugin in sorted(registry.plugins.items()):
+            out[name] = Choice(name, getattr(plugin, "title", None) or name)
     elif source == "tables":
         for model in registry.model_owner:
             label = getattr(model, "verbose_name", None) or model.__name__
@@ -211,6 +214,23 @@ def registry_source(model, name: str) -> str | None:
     if field is None or field.choices or extra.get("choices") or not isinstance(field, peewee.CharField):
         return None
     return REGISTRY_CHOICE_COLUMNS.get(name)
+
+
+def model_vocabulary(model) -> dict[str, FieldSpec]:
+    """``{column: FieldSpec}`` of a model as the screens show it: :func:`core.vocabulary.describe_model`
+    with the keys the registry knows (:data:`REGISTRY_CHOICE_COLUMNS`) labelled by their titles.
+    Built once per app and model (call it in a request)."""
+    cache = current_app.extensions.setdefault("rongtong_model_vocabulary", {})
+    specs = cache.get(model)
+    if specs is None:
+        specs = describe_model(model)
+        for name, spec in specs.items():
+            source = registry_source(model, name)
+            if source:
+                specs[name] = dataclasses.replace(spec, choices=registry_choices(source),
+                                                  widget="multichoice" if spec.many else "choice")
+        cache[model] = specs
+    return dict(specs)
 
 
 class LazyOptions:
@@ -373,12 +393,7 @@ class SecureModelView(SecureViewMixin, ModelView):
         title (:data:`REGISTRY_CHOICE_COLUMNS`), and this screen's :meth:`extra_vocabulary`."""
         specs = self.__dict__.get("_rt_vocabulary")
         if specs is None:
-            specs = describe_model(self.model)
-            for name, spec in specs.items():
-                source = registry_source(self.model, name)
-                if source:
-                    specs[name] = dataclasses.replace(spec, choices=registry_choices(source),
-                                                      widget="multichoice" if spec.many else "choice")
+            specs = model_vocabulary(self.model)
             specs.update(self.extra_vocabulary())
             self._rt_vocabulary = specs
         return specs

@@ -164,10 +164,10 @@ class FieldSpec:
             if isinstance(value, (list, tuple, set)):
                 return "、".join(self.choice_label(v, lang) for v in value)
             return self.choice_label(value, lang)
-        if w == "table" or (isinstance(value, list) and value and isinstance(value[0], dict)):
-            return "; ".join(self._row_text(row, lang, tz) for row in value if isinstance(row, dict))
         if isinstance(value, dict):
             return self._row_text(value, lang, tz)
+        if isinstance(value, list) and (w == "table" or (value and isinstance(value[0], dict))):
+            return "; ".join(self._row_text(row, lang, tz) if isinstance(row, dict) else str(row) for row in value)
         if isinstance(value, (list, tuple, set)):
             return "、".join(str(v) for v in value)
         if w == "datetime" or isinstance(value, datetime.datetime):
@@ -185,6 +185,8 @@ class FieldSpec:
         columns = {c.name: c for c in self.columns}
         parts = []
         for key, v in row.items():
+            if v is None or v == "" or v == [] or v == {}:
+                continue
             col = columns.get(key) or FieldSpec(key)
             parts.append(f"{col.title(lang)}: {col.display(v, lang, tz)}")
         return ", ".join(parts)

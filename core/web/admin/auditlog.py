@@ -34,10 +34,10 @@ ACTION_LABELS = (
 
 #: Labels of the keys events write besides a model's own fields.
 DATA_LABELS = {
-    "changes": _l("Changes"), "snapshot": _l("Record"), "outcome": _l("Outcome"), "from": _l("From"),
-    "to": _l("To"), "reason": _l("Reason"), "status": _l("Status"), "data": _l("Step data"),
+    "changes": _l("Changes"), "snapshot": _l("Record"), "outcome": _l("Outcome"), "from": _l("Changed from"),
+    "to": _l("Changed to"), "reason": _l("Reason"), "status": _l("Status"), "data": _l("Step data"),
     "transition_id": _l("Transition"), "username": _l("User name"), "format": _l("Format"), "rows": _l("Rows"),
-    "query": _l("Query"), "ids": _l("Records"), "permission": _l("Permission"), "method": _l("Method"),
+    "query": _l("Query"), "ids": _l("Records"), "permission": _l("Permission"), "method": _l("HTTP method"),
     "path": _l("Path"), "step": _l("Step"), "due": _l("Due"), "notified": _l("Notified"),
     "enterprises": _l("Enterprises"), "requests": _l("Requests"), "first_enterprise": _l("First enterprise"),
 }

@@ -43,6 +43,9 @@ DATA_LABELS = {
 }
 
 
+STEP_LABELS = {"from": _l("From step"), "to": _l("To step")}
+
+
 def _models_by_table() -> dict:
     cache = g.get("_rt_audit_models")
     if cache is None:
@@ -108,6 +111,8 @@ def event_lines(event) -> list[tuple[str, str]]:
     def label(key) -> str:
         if key in fields:
             return fields[key].title(lang)
+        if key in ("from", "to") and spec_for(key) is steps:
+            return str(STEP_LABELS[key])
         return str(DATA_LABELS.get(key) or key)
 
     lines = []

@@ -48,6 +48,7 @@ from core.i18n import lazy_gettext as _l
 from core.models import BaseModel, Enterprise, User, utcnow
 
 KINDS = ("text", "single", "multiple", "scale")
+KIND_LABELS = (_l("Free text"), _l("Single choice"), _l("Multiple choice"), _l("Rating scale"))
 STATUSES = (("open", _l("Open")), ("closed", _l("Closed")))
 MAX_TEXT = 5000
 
@@ -118,14 +119,18 @@ class QuestionSchema(Schema):
     scale (default 1..5)."""
 
     key = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z][A-Za-z0-9_]{0,49}$",
-                                                                  error="Use letters, digits and _ (max 50)."))
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    text = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    text_en = fields.String(load_default="", validate=validate.Length(max=500))
-    required = fields.Boolean(load_default=True)
-    choices = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
-    min = fields.Integer(load_default=1, strict=True)
-    max = fields.Integer(load_default=5, strict=True)
+                                                                  error="Use letters, digits and _ (max 50)."),
+                        metadata={"label": "题目代码", "label_en": "Key"})
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS, labels=KIND_LABELS),
+                         metadata={"label": "题型", "label_en": "Kind"})
+    text = fields.String(required=True, validate=validate.Length(min=1, max=500), metadata={"label": "题目", "label_en": "Question"})
+    text_en = fields.String(load_default="", validate=validate.Length(max=500),
+                            metadata={"label": "英文题目", "label_en": "Question (English)"})
+    required = fields.Boolean(load_default=True, metadata={"label": "必答", "label_en": "Required"})
+    choices = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list,
+                          metadata={"label": "选项", "label_en": "Choices"})
+    min = fields.Integer(load_default=1, strict=True, metadata={"label": "最小值", "label_en": "Minimum"})
+    max = fields.Integer(load_default=5, strict=True, metadata={"label": "最大值", "label_en": "Maximum"})
 
     @validates_schema
     def _kind_rules(self, data, **kwargs):
@@ -139,6 +144,9 @@ class QuestionSchema(Schema):
             raise ValidationError(_("Only single and multiple choice questions have choices."), "choices")
         if kind == "scale" and not data.get("min", 1) < data.get("max", 5):
             raise ValidationError(_("The scale's max must be greater than its min."), "max")
+
+
+Survey.vocabulary = {"questions": {"schema": QuestionSchema}}  # the field vocabulary: a table of questions
 
 
 class SurveySchema(Schema):

@@ -177,6 +177,10 @@ def make_view(model, plugin: str, permission: str, *, view_class=SecureModelView
     slug = slug or model_slug(model, plugin)
     attrs = {k: v for k, v in default_options(model).items() if not _declared(view_class, k)}
     attrs.update(options or {})
+    if "form_args" in attrs and not (options or {}).get("form_args"):
+        # the generated choices only go to the generated multiple selects (a screen may override the field)
+        overrides = attrs.get("form_overrides", getattr(view_class, "form_overrides", None)) or {}
+        attrs["form_args"] = {k: v for k, v in attrs["form_args"].items() if overrides.get(k) is ChoiceListField}
     attrs["permission"] = permission
     if edit_permission:
         attrs["edit_permission"] = edit_permission

@@ -9,7 +9,9 @@ reachable from the menus. A page fails on
 (b) ``True`` / ``False`` / ``None`` shown;
 (c) a ``<textarea>`` or an input whose content is JSON (a list or an object to type by hand);
 (d) an English label that went untranslated: visible text equal to a translated msgid of the
-    core's, a plugin's or Flask-Admin's catalog.
+    core's, a plugin's or Flask-Admin's catalog;
+(e) a field shown under its developer name: a label, legend or column header reading ``total`` or
+    ``text en`` — a schema field or model column the vocabulary has no label for.
 
 DB1302 6.4.1.2 c (service records readable by staff and enterprise), 5.3.2 (a platform staff can run).
 """
@@ -126,6 +128,28 @@ def choice_keys(platform) -> dict[str, set[str]]:
     return keys
 
 
+def field_names(platform) -> set[str]:
+    """Developer names of every schema field and model column, as an unlabelled field shows them
+    (``total``, ``text en``)."""
+    from core.vocabulary import describe_model, describe_schema
+
+    names = set()
+
+    def add(specs):
+        for spec in specs:
+            if not (spec.label or spec.label_en) and re.fullmatch(r"[a-z][a-z0-9_]*", spec.name):
+                names.update({spec.name, spec.name.replace("_", " ")})
+            add(spec.columns)
+
+    for model in platform.registry.model_owner:
+        add(describe_model(model).values())
+    for (_key, _version), wf in platform.registry.workflow_versions.items():
+        add(describe_schema(wf.intake_schema))
+        for step in wf.steps:
+            add(describe_schema(step.schema))
+    return names - ALLOWED_WORDS
+
+
 def translated_msgids(app) -> set[str]:
     """English msgids whose Chinese translation differs, from every catalog the app loads and
     Flask-Admin's own."""
@@ -221,11 +245,16 @@ def raw_keys_in(text: str, keys, names) -> list[str]:
     return out
 
 
-def problems_of(html: str, keys, msgids, names) -> list[tuple[str, str]]:
+LABEL_TAGS = {"label", "legend", "th", "dt", "b"}  # b: Flask-Admin's details labels
+
+
+def problems_of(html: str, keys, msgids, names, unlabelled=frozenset()) -> list[tuple[str, str]]:
     page = Page()
     page.feed(html)
     found = []
     for text, parent in page.texts:
+        if parent in LABEL_TAGS and text.rstrip(":：*").strip() in unlabelled:
+            found.append(("unlabelled-field", f"{text[:60]} <{parent}>"))
         if re.search(r"(?<![\w-])(True|False|None)(?![\w-])", text):
             found.append(("true-false-none", text[:120]))
         if parent not in DATA_TAGS and text.rstrip(":：*").strip() in msgids:
@@ -305,12 +334,13 @@ def crawl(demo, username, password, admin=True) -> dict[str, list]:
 
     # identifiers shown as themselves: user names, department keys (the codes [routing] uses)
     names = {u.username for u in User.select(User.username)} | {d.key for d in Department.select(Department.key)}
+    unlabelled = field_names(platform)
     pages = (admin_pages(app, client) if admin else []) + portal_pages(client)
     report: dict[str, list] = {}
     for path in pages:
         response = client.get(path, follow_redirects=True)
         assert response.status_code == 200, (path, response.status_code)
-        found = problems_of(response.get_data(as_text=True), keys, msgids, names)
+        found = problems_of(response.get_data(as_text=True), keys, msgids, names, unlabelled)
         if found:
             report[path] = sorted(set(found))
     return report

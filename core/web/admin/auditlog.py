@@ -53,6 +53,13 @@ def _models_by_table() -> dict:
     return cache
 
 
+def _steps_spec() -> FieldSpec:
+    spec = g.get("_rt_audit_steps_spec")
+    if spec is None:
+        spec = g._rt_audit_steps_spec = FieldSpec("step", choices=registry_choices("steps"), widget="choice")
+    return spec
+
+
 def _choice_fields() -> dict[str, list[FieldSpec]]:
     """Every registered model's choice columns by name: labels for the keys an event writes about
     a related record (a message's ``side``, a registration's ``status``)."""
@@ -88,7 +95,7 @@ def event_lines(event) -> list[tuple[str, str]]:
     model = _models_by_table().get(event.object_type)
     fields = model_vocabulary(model) if model is not None else {}
     hidden = set(getattr(model, "audit_exclude", ())) if model is not None else set()
-    steps = FieldSpec("step", choices=registry_choices("steps"), widget="choice")
+    steps = _steps_spec()
     status = fields.get("status")
 
     def spec_for(key) -> FieldSpec:
@@ -108,12 +115,27 @@ def event_lines(event) -> list[tuple[str, str]]:
                 return spec
         return FieldSpec(key, label=DATA_LABELS.get(key, ""))
 
+    memo = g.setdefault("_rt_audit_memo", {})  # labels are lazy strings: translate each once per page
+
     def label(key) -> str:
-        if key in fields:
-            return fields[key].title(lang)
-        if key in ("from", "to") and spec_for(key) is steps:
-            return str(STEP_LABELS[key])
-        return str(DATA_LABELS.get(key) or key)
+        found = memo.get(("label", event.object_type, key, data.get(key) if key in ("from", "to") else None))
+        if found is None:
+            if key in fields:
+                found = fields[key].title(lang)
+            elif key in ("from", "to") and spec_for(key) is steps:
+                found = str(STEP_LABELS[key])
+            else:
+                found = str(DATA_LABELS.get(key) or key)
+            memo[("label", event.object_type, key, data.get(key) if key in ("from", "to") else None)] = found
+        return found
+
+    def show(key, value) -> str:
+        if not isinstance(value, (str, int, float, bool, type(None))):
+            return spec_for(key).display(value, lang, tz)
+        cache_key = ("value", event.object_type, key, type(value).__name__, value)
+        if cache_key not in memo:
+            memo[cache_key] = spec_for(key).display(value, lang, tz)
+        return memo[cache_key]
 
     lines = []
     for key, value in data.items():
@@ -122,20 +144,19 @@ def event_lines(event) -> list[tuple[str, str]]:
                 if name in hidden or name.endswith("_hash"):
                     continue
                 old, new = (list(pair) + [None, None])[:2] if isinstance(pair, (list, tuple)) else (None, pair)
-                spec = spec_for(name)
-                lines.append((label(name), f"{spec.display(old, lang, tz)} → {spec.display(new, lang, tz)}"))
+                lines.append((label(name), f"{show(name, old)} → {show(name, new)}"))
         elif key == "snapshot" and isinstance(value, dict):
             for name, v in value.items():
                 if name in hidden or name.endswith("_hash") or v in (None, "", [], {}):
                     continue
-                lines.append((label(name), spec_for(name).display(v, lang, tz)))
+                lines.append((label(name), show(name, v)))
         elif key == "data" and event.action == "transition" and isinstance(value, dict):
             schema = _step_schema(event.object_id, data.get("from"))
             spec = FieldSpec("data", widget="table", columns=tuple(describe_schema(schema)))
             if value:
                 lines.append((label(key), spec.display(value, lang, tz)))
         elif value not in (None, "", [], {}):
-            lines.append((label(key), spec_for(key).display(value, lang, tz)))
+            lines.append((label(key), show(key, value)))
     return lines
 
 

@@ -181,8 +181,14 @@ REGISTRY_CHOICE_COLUMNS = {
 def registry_choices(source: str) -> tuple[Choice, ...]:
     """Choices (key, Chinese title, English title) for keys the registry knows: ``services``,
     ``workflows``, ``steps`` (every step of every workflow version) or ``tables`` (the registered
-    models, by their verbose name)."""
-    registry = current_platform().registry
+    models, by their verbose name). Built once per app."""
+    cache = current_app.extensions.setdefault("rongtong_registry_choices", {})
+    if source not in cache:
+        cache[source] = _registry_choices(current_platform().registry, source)
+    return cache[source]
+
+
+def _registry_choices(registry, source: str) -> tuple[Choice, ...]:
     out: dict = {}
     if source == "services":
         for key in sorted(registry.services):

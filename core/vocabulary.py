@@ -175,7 +175,10 @@ class FieldSpec:
         if w == "date" or isinstance(value, datetime.date):
             return format_date(value)
         if w in ("money", "number", "integer", "scale") or isinstance(value, (int, float, decimal.Decimal)):
-            text = format_number(value, self.format)
+            if w in ("integer", "scale", "text") and isinstance(value, int) and not self.format:
+                text = str(value)  # a count, a year, a number typed as such: no thousands separator
+            else:
+                text = format_number(value, self.format)
             if w == "scale" and self.maximum is not None:
                 text = f"{text} / {format_number(self.maximum)}"
             return f"{text} {self.unit}" if self.unit else text

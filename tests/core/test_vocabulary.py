@@ -65,7 +65,7 @@ def test_values_read_as_people_read_them(app):
         assert specs["kinds"].display(["a", "b"]) == "甲、乙"
         assert specs["approved"].display(True) == "是" and specs["approved"].display(False) == "否"
         assert specs["amount"].display(5000000.0) == "5,000,000 万元"  # never "5e+06"
-        assert specs["score"].display(4) == "4 / 5"
+        assert specs["score"].display(4) == "4 / 5" and FieldSpec("year", widget="integer").display(2026) == "2026"
         assert specs["indicators"].display([{"name": "交付周期", "after": 12.5}]) == "指标: 交付周期, 改进后: 12.5"
         assert specs["budget"].display({"total": "300.00"}) == "总额: 300 万元"
         assert specs["at"].display(datetime.datetime(2026, 3, 1, 16, 30), tz=SHANGHAI) == "2026-03-02 00:30"

@@ -13,6 +13,8 @@ reachable from the menus. A page fails on
 (e) a field shown under its developer name: a label, legend or column header reading ``total`` or
     ``text en`` — a schema field or model column the vocabulary has no label for.
 
+The same demo checks that every collection of the API gives its times with their offset.
+
 DB1302 6.4.1.2 c (service records readable by staff and enterprise), 5.3.2 (a platform staff can run).
 """
 from __future__ import annotations
@@ -385,3 +387,23 @@ def test_evaluator_sees_no_raw_keys(demo):
 def test_enterprise_user_sees_no_raw_keys(demo):
     report = crawl(demo, *demo_user(demo[1], "enterprise"), admin=False)
     assert not report, summary(report)
+
+
+NAIVE_TIME_RE = re.compile(r'"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"')
+
+
+def test_the_api_gives_every_time_with_its_offset(demo):
+    """Issue 9 §1: the API gives ISO 8601 with the offset — every collection the admin can read
+    (GET routes without path arguments), none with a naive date-time."""
+    app, platform = demo
+    client = app.test_client()
+    login(client, *demo_user(platform, "admin"))
+    naive = {}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") and "GET" in rule.methods and not rule.arguments:
+            response = client.get(rule.rule)
+            if response.status_code == 200 and response.is_json:
+                found = NAIVE_TIME_RE.findall(response.get_data(as_text=True))
+                if found:
+                    naive[rule.rule] = f"{len(found)} times without offset, e.g. {found[0]}"
+    assert not naive, "\n".join(f"{k}: {v}" for k, v in sorted(naive.items()))

@@ -162,6 +162,7 @@ class User(BaseModel):
 
     verbose_name = _l("User")
     audit_exclude = frozenset({"password_hash"})
+    vocabulary = {"roles": {"choices": ROLES}}  # the field vocabulary (core.vocabulary): role labels
 
     username = peewee.CharField(max_length=80, unique=True, verbose_name=_l("Username"))
     display_name = peewee.CharField(max_length=100, default="", verbose_name=_l("Display name"))

@@ -43,8 +43,9 @@ EMPTY = "—"
 TEXT_MAX = 200  # a text field allowing more than this many characters is a textarea
 
 
-def _gettext(text: str) -> str:
-    """Translate a msgid in the current locale when a Flask-Babel context is active."""
+def gettext(text: str) -> str:
+    """Translate a msgid in the current locale when a Flask-Babel context is active (named
+    ``gettext`` so ``scripts/i18n.py`` extracts the msgids given to it)."""
     try:
         from flask_babel import gettext
 
@@ -94,6 +95,38 @@ class Choice:
             return self.label_en
         return str(self.label)
 
+    def title_zh(self) -> str:
+        return in_chinese(self.label) or str(self.label)
+
+    def title_en(self) -> str:
+        return self.label_en or msgid_of(self.label) or str(self.label)
+
+    def names(self) -> set[str]:
+        """Every text this choice answers to: its key, its label in the current language, its
+        English label (``label_en``, or the msgid of a lazy gettext label)."""
+        english = self.label_en or msgid_of(self.label)
+        return {n for n in (str(self.key), str(self.label), english, in_chinese(self.label)) if n}
+
+
+def in_chinese(text) -> str:
+    """A lazy gettext label rendered in Chinese whatever the current language ('' outside a
+    Flask app context); a plain label as it is."""
+    if not msgid_of(text):
+        return str(text)
+    try:
+        from flask_babel import force_locale
+
+        with force_locale("zh_Hans_CN"):
+            return str(text)
+    except (RuntimeError, KeyError):
+        return ""
+
+
+def msgid_of(text) -> str:
+    """The English msgid of a lazy gettext string (``lazy_gettext("Technical")``), else ''."""
+    args = getattr(text, "_args", None)
+    return str(args[0]) if args and isinstance(args[0], str) else ""
+
 
 @dataclasses.dataclass(frozen=True)
 class FieldSpec:
@@ -110,6 +143,11 @@ class FieldSpec:
     format: str = ""
     minimum: Any = None
     maximum: Any = None
+    #: The value is a list: the rows of a table, the keys of a multi-choice, or (a textarea) one
+    #: item per line. A "table" that is not ``many`` is one object (a group of sub-fields; with no
+    #: columns, free "name: value" pairs).
+    many: bool = False
+    item: str = ""  # the type of a list's items typed one per line: "str", "int" or "float"
 
     # --- labels -----------------------------------------------------------------------------------
     def title(self, lang: str = "zh_Hans_CN") -> str:
@@ -131,13 +169,15 @@ class FieldSpec:
     def match_choice(self, text: str) -> list:
         """The choice keys whose key or label (in either language) contains ``text`` — so a list
         filter typed as "技术服务" finds the rows stored as ``technical``."""
-        text = (text or "").strip().lower()
+        text = (text or "").strip()
         if not text:
             return []
+        exact = [c.key for c in self.choices if str(c.key) == text]
+        if exact:  # a key picked from the filter's list of labels
+            return exact
         found = []
         for c in self.choices:
-            names = {str(c.key).lower(), str(c.label).lower(), (c.label_en or "").lower()}
-            if any(text in n for n in names if n):
+            if any(text.lower() in n.lower() for n in c.names()) and c.key not in found:
                 found.append(c.key)
         return found
 
@@ -149,23 +189,26 @@ class FieldSpec:
             return EMPTY
         w = self.widget
         if w == "boolean" or isinstance(value, bool):
-            return _gettext("Yes") if value else _gettext("No")
+            return gettext("Yes") if value else gettext("No")
         if self.choices and w in ("choice", "multichoice", "text", "scale", "integer"):
             if isinstance(value, (list, tuple, set)):
                 return "、".join(self.choice_label(v, lang) for v in value)
             return self.choice_label(value, lang)
-        if w == "table" or (isinstance(value, list) and value and isinstance(value[0], dict)):
-            return "; ".join(self._row_text(row, lang, tz) for row in value if isinstance(row, dict))
         if isinstance(value, dict):
             return self._row_text(value, lang, tz)
+        if isinstance(value, list) and (w == "table" or (value and isinstance(value[0], dict))):
+            return "; ".join(self._row_text(row, lang, tz) if isinstance(row, dict) else str(row) for row in value)
         if isinstance(value, (list, tuple, set)):
             return "、".join(str(v) for v in value)
         if w == "datetime" or isinstance(value, datetime.datetime):
-            return format_datetime(value, tz)
+            return format_datetime(value, tz, self.format) if "%" in self.format else format_datetime(value, tz)
         if w == "date" or isinstance(value, datetime.date):
             return format_date(value)
         if w in ("money", "number", "integer", "scale") or isinstance(value, (int, float, decimal.Decimal)):
-            text = format_number(value, self.format)
+            if w in ("integer", "scale", "text") and isinstance(value, int) and not self.format:
+                text = str(value)  # a count, a year, a number typed as such: no thousands separator
+            else:
+                text = format_number(value, self.format)
             if w == "scale" and self.maximum is not None:
                 text = f"{text} / {format_number(self.maximum)}"
             return f"{text} {self.unit}" if self.unit else text
@@ -175,23 +218,37 @@ class FieldSpec:
         columns = {c.name: c for c in self.columns}
         parts = []
         for key, v in row.items():
+            if v is None or v == "" or v == [] or v == {}:
+                continue
             col = columns.get(key) or FieldSpec(key)
             parts.append(f"{col.title(lang)}: {col.display(v, lang, tz)}")
         return ", ".join(parts)
 
     def as_dict(self, lang: str = "zh_Hans_CN") -> dict:
-        """For the API and OpenAPI: the label, help, unit, widget, visibility and choice labels."""
-        out = {"name": self.name, "label": self.title(lang), "widget": self.widget,
-               "visibility": self.visibility, "required": self.required}
+        """For the API and OpenAPI: the label (in ``lang``, and in Chinese and English), help, unit,
+        widget, visibility and choice labels."""
+        out = {"name": self.name, "label": self.title(lang), "label_zh": self.title_zh(), "label_en": self.title_en(),
+               "widget": self.widget, "visibility": self.visibility, "required": self.required, "many": self.many}
         if self.help:
             out["help"] = str(self.help)
         if self.unit:
             out["unit"] = self.unit
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+        if self.maximum is not None:
+            out["maximum"] = self.maximum
         if self.choices:
-            out["choices"] = [{"value": c.key, "label": c.title(lang)} for c in self.choices]
+            out["choices"] = [{"value": c.key, "label": c.title(lang), "label_zh": c.title_zh(), "label_en": c.title_en()}
+                              for c in self.choices]
         if self.columns:
             out["columns"] = [c.as_dict(lang) for c in self.columns]
         return out
+
+    def title_zh(self) -> str:
+        return in_chinese(self.label) or str(self.label or "") or self.name.replace("_", " ")
+
+    def title_en(self) -> str:
+        return self.label_en or msgid_of(self.label) or self.name.replace("_", " ")
 
 
 # --- Formatting ------------------------------------------------------------------------------------
@@ -266,6 +323,16 @@ def overdue_text(working_days_left) -> str:
 
 # --- From marshmallow ------------------------------------------------------------------------------
 
+def _item_type(field) -> str:
+    from marshmallow import fields as mf
+
+    if isinstance(field, mf.Integer):
+        return "int"
+    if isinstance(field, (mf.Float, mf.Decimal, mf.Number)):
+        return "float"
+    return "str"
+
+
 def of_marshmallow(name: str, field) -> FieldSpec:
     """The spec of one marshmallow field (see the module docstring for the metadata keys)."""
     from marshmallow import fields as mf
@@ -283,11 +350,13 @@ def of_marshmallow(name: str, field) -> FieldSpec:
     for v in validators:
         if isinstance(v, (mv.OneOf, mv.ContainsOnly)):
             labels = list(getattr(v, "labels", None) or []) or [str(c) for c in v.choices]
-            choices = tuple(Choice(c, lbl) for c, lbl in zip(v.choices, labels))
+            choices = tuple(Choice(c, lbl) for c, lbl in zip(v.choices, labels) if c not in ("", None))
         if isinstance(v, mv.Range):
             minimum, maximum = v.min, v.max
     if meta.get("choices"):  # [(key, label) or (key, label, label_en)] given directly
         choices = tuple(Choice(*c) for c in meta["choices"])
+    many = isinstance(field, mf.List) or (isinstance(field, mf.Nested) and bool(field.many))
+    item = _item_type(inner) if inner is not None else ""
     if widget is None:
         if isinstance(field, mf.List):
             if isinstance(inner, mf.Nested):
@@ -325,7 +394,8 @@ def of_marshmallow(name: str, field) -> FieldSpec:
         name=name, label=meta.get("label") or meta.get("title") or "", label_en=str(meta.get("label_en") or meta.get("title_en") or ""),
         help=meta.get("help") or meta.get("description") or "", widget=widget, unit=str(meta.get("unit") or ""),
         visibility=meta.get("visibility", DEFAULT_VISIBILITY), required=bool(field.required), choices=choices,
-        columns=columns, format=str(meta.get("format") or ""), minimum=minimum, maximum=maximum)
+        columns=columns, format=str(meta.get("format") or ""), minimum=minimum, maximum=maximum,
+        many=many, item=item)
 
 
 @functools.lru_cache(maxsize=None)
@@ -344,7 +414,9 @@ def describe_schema(schema_cls) -> list[FieldSpec]:
 
 def of_peewee(model, name: str) -> FieldSpec:
     """The spec of one model column: ``verbose_name``, ``help_text``, ``choices`` and the model's
-    ``vocabulary`` entry for it."""
+    ``vocabulary`` entry for it (``label``, ``label_en``, ``help``, ``unit``, ``widget``,
+    ``choices``, ``visibility``, ``format``; for a JSON column ``schema`` — the marshmallow schema
+    of what it holds, whose fields become its columns — or ``columns``, and ``many``)."""
     import peewee
 
     from core.fields import JSONField, ListField
@@ -376,17 +448,28 @@ def of_peewee(model, name: str) -> FieldSpec:
             widget = "textarea"
         else:
             widget = "text"
-    columns = tuple(FieldSpec(**c) if isinstance(c, dict) else c for c in extra.get("columns", ()))
+    if extra.get("schema") is not None:
+        columns = tuple(describe_schema(extra["schema"]))
+    else:
+        columns = tuple(FieldSpec(**c) if isinstance(c, dict) else c for c in extra.get("columns", ()))
+    default = field.default() if callable(field.default) else field.default
+    many = bool(extra.get("many", isinstance(field, ListField) or isinstance(default, list)))
+    label = extra.get("label") or field.verbose_name or ("ID" if field is model._meta.primary_key else "")
     return FieldSpec(
-        name=name, label=extra.get("label") or field.verbose_name or "", label_en=str(extra.get("label_en") or ""),
+        name=name, label=label, label_en=str(extra.get("label_en") or ""),
         help=extra.get("help") or field.help_text or "", widget=widget, unit=str(extra.get("unit") or ""),
         visibility=extra.get("visibility", DEFAULT_VISIBILITY), required=not field.null and field.default is None,
-        choices=choices, columns=columns, format=str(extra.get("format") or ""))
+        choices=choices, columns=columns, format=str(extra.get("format") or ""), many=many)
+
+
+@functools.lru_cache(maxsize=None)
+def _describe_model(model) -> dict[str, FieldSpec]:
+    return {name: of_peewee(model, name) for name in model._meta.fields}
 
 
 def describe_model(model) -> dict[str, FieldSpec]:
-    """``{column name: spec}`` for every field of ``model``."""
-    return {name: of_peewee(model, name) for name in model._meta.fields}
+    """``{column name: spec}`` for every field of ``model`` (cached per model class)."""
+    return dict(_describe_model(model))
 
 
 # --- The case file -----------------------------------------------------------------------------------

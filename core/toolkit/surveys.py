@@ -150,6 +150,9 @@ class QuestionSchema(Schema):
             raise ValidationError(_("The scale's max must be greater than its min."), "max")
 
 
+Survey.vocabulary = {"questions": {"schema": QuestionSchema}}  # the field vocabulary: a table of questions
+
+
 class SurveySchema(Schema):
     """What staff send to create a survey."""
 

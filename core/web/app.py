@@ -194,6 +194,9 @@ def _init_templates(app: Flask, platform: Platform) -> None:
         en = getattr(obj, f"{attr}_en", "")
         return en if current_lang() == "en" and en else getattr(obj, attr, "")
 
+    from core.vocabulary import overdue_text
+
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.globals["overdue_text"] = overdue_text  # "超期 3 个工作日", never a negative count
     app.jinja_env.globals.update(label=label, current_lang=current_lang, site_name=platform.config.get("site.name", "Rongtong"),
                                  has_endpoint=lambda endpoint: endpoint in app.view_functions)

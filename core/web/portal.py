@@ -33,7 +33,7 @@ from core.i18n import _, lazy_gettext as _l
 from core.models import (MESSAGE_KINDS, OUTCOMES, REQUEST_STATUSES, ROLES, Attachment, Department, Notification,
                          ServiceRequest, User, utcnow)
 from core.security import get_scoped, has_permission, is_staff, scope_query
-from core.web.admin.requests import flatten_errors, form_values, html_fields, parse_step_data
+from core.web.fieldforms import flatten_errors, html_fields, parse_step_data
 from core.workflow import NEEDS_REASON, RESUME
 
 bp = Blueprint("portal", __name__)
@@ -238,9 +238,8 @@ def _render_request(req, failed_outcome=None, errors=None, status=200, form=None
     if req.due_at is not None and not req.is_closed:
         cal = platform().calendar
         days_left = cal.working_days_between(cal.local_date(utcnow()), cal.local_date(req.due_at))
-    intake_fields = html_fields(wf.intake_schema) if resubmitting else []
-    resubmit_values = {"title": req.title, "description": req.description,
-                       **form_values(intake_fields, req.data or {})} if resubmitting else {}
+    intake_fields = html_fields(wf.intake_schema, values=req.data or {}) if resubmitting else []
+    resubmit_values = {"title": req.title, "description": req.description} if resubmitting else {}
     failed_form = failed_form or failed_outcome
     typed = form if form is not None else request.form
     if failed_form == "resubmit":

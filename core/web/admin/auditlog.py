@@ -1,15 +1,173 @@
 """The audit log screen (DB1302 6.4.1.2 c; 5.3.2): read-only everywhere — no create, edit or
 delete route works, whatever is posted — with filters by actor, object type and id, action and
-date. The database refuses UPDATE and DELETE on the table as well (see core.audit)."""
+date. The database refuses UPDATE and DELETE on the table as well (see core.audit).
+
+What an event says is shown through the field vocabulary (issue 9 §1): the action and the object
+type by their names, times in the site's zone, and the event's data as "label: value" lines —
+changed fields by their labels with old → new values, choice keys by their labels — never JSON.
+"""
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, g
 from flask_admin import expose
 from markupsafe import Markup
 
+from core.audit import event_data
 from core.i18n import lazy_gettext as _l
-from core.models import AuditEvent
-from core.web.admin.base import SecureModelView
+from core.models import OUTCOMES, AuditEvent, ServiceRequest
+from core.vocabulary import Choice, FieldSpec, describe_schema
+from core.web.admin.base import SecureModelView, current_platform, model_vocabulary, registry_choices, ui_lang
+
+LIST_TEXT_MAX = 300
+
+#: What each recorded action is called (the core's and the built-in plugins' actions).
+ACTION_LABELS = (
+    ("create", _l("Created")), ("update", _l("Changed")), ("delete", _l("Deleted")),
+    ("transition", _l("Workflow step")), ("review", _l("Onboarding review")), ("export", _l("Export")),
+    ("login", _l("Logged in")), ("login_failed", _l("Login failed")), ("login_throttled", _l("Login throttled")),
+    ("logout", _l("Logged out")), ("password_change", _l("Password changed")),
+    ("permission_denied", _l("Access denied")), ("mark_read", _l("Marked as read")),
+    ("bulk_load", _l("Bulk load")), ("status", _l("Status changed")), ("message", _l("Message")),
+    ("agree_deadline", _l("Deadline agreed")), ("sla_warning", _l("Deadline warning")),
+    ("sla_breach", _l("Deadline missed")), ("sla_board", _l("Escalated to the board")),
+)
+
+#: Labels of the keys events write besides a model's own fields.
+DATA_LABELS = {
+    "changes": _l("Changes"), "snapshot": _l("Record"), "outcome": _l("Outcome"), "from": _l("Changed from"),
+    "to": _l("Changed to"), "reason": _l("Reason"), "status": _l("Status"), "data": _l("Step data"),
+    "transition_id": _l("Transition"), "username": _l("User name"), "format": _l("Format"), "rows": _l("Rows"),
+    "query": _l("Query"), "ids": _l("Records"), "permission": _l("Permission"), "method": _l("HTTP method"),
+    "path": _l("Path"), "step": _l("Step"), "due": _l("Due"), "notified": _l("Notified"),
+    "enterprises": _l("Enterprises"), "requests": _l("Requests"), "first_enterprise": _l("First enterprise"),
+}
+
+
+STEP_LABELS = {"from": _l("From step"), "to": _l("To step")}
+
+
+def _models_by_table() -> dict:
+    cache = g.get("_rt_audit_models")
+    if cache is None:
+        cache = g._rt_audit_models = {m._meta.table_name: m for m in current_platform().registry.model_owner}
+    return cache
+
+
+def _steps_spec() -> FieldSpec:
+    spec = g.get("_rt_audit_steps_spec")
+    if spec is None:
+        spec = g._rt_audit_steps_spec = FieldSpec("step", choices=registry_choices("steps"), widget="choice")
+    return spec
+
+
+def _choice_fields() -> dict[str, list[FieldSpec]]:
+    """Every registered model's choice columns by name: labels for the keys an event writes about
+    a related record (a message's ``side``, a registration's ``status``)."""
+    cache = g.get("_rt_audit_choices")
+    if cache is None:
+        cache = g._rt_audit_choices = {}
+        for model in _models_by_table().values():
+            for name, spec in model_vocabulary(model).items():
+                if spec.choices:
+                    cache.setdefault(name, []).append(spec)
+    return cache
+
+
+def _step_schema(request_id, step_key):
+    """The schema of a request's step (to label its step data), memoised per page."""
+    memo = g.setdefault("_rt_audit_steps", {})
+    key = (request_id, step_key)
+    if key not in memo:
+        memo[key] = None
+        req = ServiceRequest.get_or_none(ServiceRequest.id == request_id) if str(request_id).isdigit() else None
+        if req is not None and step_key:
+            try:
+                memo[key] = current_platform().registry.workflow(req.workflow_key, req.workflow_version).step(step_key).schema
+            except KeyError:
+                pass
+    return memo[key]
+
+
+def event_lines(event) -> list[tuple[str, str]]:
+    """``[(label, text)]`` for what one audit event records."""
+    lang, tz = ui_lang(), current_platform().calendar.tz
+    data = event_data(event)
+    model = _models_by_table().get(event.object_type)
+    fields = model_vocabulary(model) if model is not None else {}
+    hidden = set(getattr(model, "audit_exclude", ())) if model is not None else set()
+    steps = _steps_spec()
+    status = fields.get("status")
+
+    def spec_for(key) -> FieldSpec:
+        if key in fields:
+            return fields[key]
+        if key == "outcome":
+            return FieldSpec(key, choices=tuple(Choice(k, v) for k, v in OUTCOMES), widget="choice")
+        if key in ("from", "to"):
+            if status is not None and any(str(c.key) == str(data.get(key)) for c in status.choices):
+                return status
+            return steps
+        if key == "step":
+            return steps
+        value = data.get(key)
+        for spec in _choice_fields().get(key, ()):
+            if any(str(c.key) == str(value) for c in spec.choices):
+                return spec
+        return FieldSpec(key, label=DATA_LABELS.get(key, ""))
+
+    memo = g.setdefault("_rt_audit_memo", {})  # labels are lazy strings: translate each once per page
+
+    def label(key) -> str:
+        found = memo.get(("label", event.object_type, key, data.get(key) if key in ("from", "to") else None))
+        if found is None:
+            if key in fields:
+                found = fields[key].title(lang)
+            elif key in ("from", "to") and spec_for(key) is steps:
+                found = str(STEP_LABELS[key])
+            else:
+                found = str(DATA_LABELS.get(key) or key)
+            memo[("label", event.object_type, key, data.get(key) if key in ("from", "to") else None)] = found
+        return found
+
+    def show(key, value) -> str:
+        if not isinstance(value, (str, int, float, bool, type(None))):
+            return spec_for(key).display(value, lang, tz)
+        cache_key = ("value", event.object_type, key, type(value).__name__, value)
+        if cache_key not in memo:
+            memo[cache_key] = spec_for(key).display(value, lang, tz)
+        return memo[cache_key]
+
+    lines = []
+    for key, value in data.items():
+        if key == "changes" and isinstance(value, dict):
+            for name, pair in value.items():
+                if name in hidden or name.endswith("_hash"):
+                    continue
+                old, new = (list(pair) + [None, None])[:2] if isinstance(pair, (list, tuple)) else (None, pair)
+                lines.append((label(name), f"{show(name, old)} → {show(name, new)}"))
+        elif key == "snapshot" and isinstance(value, dict):
+            for name, v in value.items():
+                if name in hidden or name.endswith("_hash") or v in (None, "", [], {}):
+                    continue
+                lines.append((label(name), show(name, v)))
+        elif key == "data" and event.action == "transition" and isinstance(value, dict):
+            schema = _step_schema(event.object_id, data.get("from"))
+            spec = FieldSpec("data", widget="table", columns=tuple(describe_schema(schema)))
+            if value:
+                lines.append((label(key), spec.display(value, lang, tz)))
+        elif value not in (None, "", [], {}):
+            lines.append((label(key), show(key, value)))
+    return lines
+
+
+def event_text(event, limit=None) -> str:
+    text = "; ".join(f"{label}: {value}" for label, value in event_lines(event))
+    return text[: limit - 1] + "…" if limit and len(text) > limit else text
+
+
+def event_html(event) -> Markup:
+    items = Markup("").join(Markup("<dt>{}</dt><dd>{}</dd>").format(label, value) for label, value in event_lines(event))
+    return Markup('<dl class="rt-value-pairs">{}</dl>').format(items)
 
 
 class AuditLogView(SecureModelView):
@@ -24,10 +182,16 @@ class AuditLogView(SecureModelView):
     column_default_sort = ("id", True)
     column_sortable_list = ["id", "created_at"]
     column_details_exclude_list = []
-    column_formatters = {
-        "data": lambda v, c, m, n: Markup("<code>{}</code>").format((m.data or "")[:300]),
-    }
-    column_formatters_export = {"data": lambda v, c, m, n: m.data}
+    extra_choice_columns = ("action",)
+    column_formatters = {"data": lambda v, c, m, n: event_text(m, LIST_TEXT_MAX)}
+    column_formatters_detail = {"data": lambda v, c, m, n: event_html(m)}
+    column_formatters_export = {"data": lambda v, c, m, n: event_text(m)}
+
+    def extra_vocabulary(self):
+        return {"action": FieldSpec("action", label=AuditEvent._meta.fields["action"].verbose_name, widget="choice",
+                                    choices=tuple(Choice(k, v) for k, v in ACTION_LABELS)),
+                "created_at": FieldSpec("created_at", label=AuditEvent._meta.fields["created_at"].verbose_name,
+                                        widget="datetime", format="%Y-%m-%d %H:%M:%S")}
 
     def _read_only(self, *args, **kwargs):
         abort(404)

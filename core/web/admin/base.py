@@ -16,15 +16,18 @@ Flask-Admin's defaults are unsafe for a multi-enterprise platform; these classes
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import decimal
 import io
-import json
 
 import peewee
 from flask import Response, abort, current_app, flash, redirect, request, session
 from flask_admin import BaseView, expose
 from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.peewee import ModelView
+from flask_admin.contrib.peewee import filters as pw_filters
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.peewee.form import CustomModelConverter
 from flask_admin.form import SecureForm
@@ -32,6 +35,7 @@ from flask_admin.helpers import flash_errors, get_redirect_target
 from flask_admin.model.fields import AjaxSelectField
 from flask_login import current_user
 from flask_wtf.csrf import _FlaskFormCSRF
+from jinja2 import pass_context
 from werkzeug.utils import secure_filename
 from wtforms import ValidationError
 from wtfpeewee.fields import SelectQueryField
@@ -41,8 +45,11 @@ from core.db import database
 from core.errors import RongtongError, ValidationFailed
 from core.i18n import _, lazy_gettext as _l
 from core.models import Attachment
+from core.fields import ListField
 from core.security import has_permission, scope_query
 from core.toolkit.tabular import MIMETYPES, write_rows
+from core.vocabulary import Choice, FieldSpec, describe_model, overdue_text
+from core.web.fieldview import LIST_TEXT_MAX, value_html, value_text
 
 EXPORT_MAX_ROWS = 10_000
 AJAX_MAX_ROWS = 50
@@ -100,10 +107,13 @@ class SecureViewMixin:
 
 
 class SecureBaseView(SecureViewMixin, BaseView):
-    """Base of every custom admin page (dashboard, request page, onboarding review...)."""
+    """Base of every custom admin page (dashboard, request page, onboarding review...). Templates
+    get ``days_left_text(due)`` and, like every template, ``overdue_text(n)``: "剩余 3 个工作日" /
+    "今日到期" / "超期 3 个工作日", never a negative count."""
 
     def render(self, template, **kwargs):
         kwargs.setdefault("rt_user", acting_user())
+        kwargs.setdefault("days_left_text", days_left_text)
         return super().render(template, **kwargs)
 
 
@@ -153,6 +163,175 @@ class ScopedModelConverter(CustomModelConverter):
                 kwargs["allow_blank"] = True
             return field.name, StrictAjaxSelectField(loader, **kwargs)
         return super().handle_foreign_key(model, field, **kwargs)
+
+
+# --- The field vocabulary of a screen ------------------------------------------------------------------
+# Every list, details page, filter and export renders a column through core.vocabulary (issue 9 §1):
+# choice labels instead of keys, 是/否, times in the site's zone, JSON as rows or "label: value".
+
+#: Columns holding a key of something the registry knows, labelled (and filtered) by its title.
+#: A model may name the source itself: ``vocabulary = {"scope": {"choices_from": "services"}}``.
+REGISTRY_CHOICE_COLUMNS = {
+    "service_key": "services", "scope_service": "services", "workflow_key": "workflows",
+    "current_step": "steps", "from_step": "steps", "to_step": "steps", "step": "steps",
+    "object_type": "tables", "owner_type": "tables", "owner": "plugins",
+}
+
+
+def registry_choices(source: str) -> tuple[Choice, ...]:
+    """Choices (key, Chinese title, English title) for keys the registry knows: ``services``,
+    ``workflows``, ``steps`` (every step of every workflow version) or ``tables`` (the registered
+    models, by their verbose name). Built once per app."""
+    cache = current_app.extensions.setdefault("rongtong_registry_choices", {})
+    if source not in cache:
+        cache[source] = _registry_choices(current_platform().registry, source)
+    return cache[source]
+
+
+def _registry_choices(registry, source: str) -> tuple[Choice, ...]:
+    out: dict = {}
+    if source == "services":
+        for key in sorted(registry.services):
+            s = registry.services[key]
+            out[key] = Choice(key, s.title, s.title_en)
+    elif source == "workflows":
+        for key in sorted(registry.workflows):
+            wf = registry.workflows[key]
+            out[key] = Choice(key, wf.title, wf.title_en)
+    elif source == "steps":
+        for (_key, _version), wf in sorted(registry.workflow_versions.items()):
+            for step in wf.steps:
+                out.setdefault((step.key, step.title), Choice(step.key, step.title, step.title_en))
+    elif source == "plugins":
+        for name, plugin in sorted(registry.plugins.items()):
+            out[name] = Choice(name, getattr(plugin, "title", None) or name)
+    elif source == "tables":
+        for model in registry.model_owner:
+            label = getattr(model, "verbose_name", None) or model.__name__
+            out[model._meta.table_name] = Choice(model._meta.table_name, label)
+    return tuple(out.values())
+
+
+def registry_source(model, name: str) -> str | None:
+    extra = (getattr(model, "vocabulary", None) or {}).get(name) or {}
+    field = model._meta.fields.get(name)
+    if extra.get("choices_from"):
+        return extra["choices_from"]
+    if field is None or field.choices or extra.get("choices") or not isinstance(field, peewee.CharField):
+        return None
+    return REGISTRY_CHOICE_COLUMNS.get(name)
+
+
+def model_vocabulary(model) -> dict[str, FieldSpec]:
+    """``{column: FieldSpec}`` of a model as the screens show it: :func:`core.vocabulary.describe_model`
+    with the keys the registry knows (:data:`REGISTRY_CHOICE_COLUMNS`) labelled by their titles.
+    Built once per app and model (call it in a request)."""
+    cache = current_app.extensions.setdefault("rongtong_model_vocabulary", {})
+    specs = cache.get(model)
+    if specs is None:
+        specs = describe_model(model)
+        for name, spec in specs.items():
+            source = registry_source(model, name)
+            if source:
+                specs[name] = dataclasses.replace(spec, choices=registry_choices(source),
+                                                  widget="multichoice" if spec.many else "choice")
+        cache[model] = specs
+    return dict(specs)
+
+
+class LazyOptions:
+    """A filter's options computed when the list page is drawn (in the request's language, from
+    the registry), not when the screen is built."""
+
+    def __init__(self, make):
+        self.make = make
+
+    def __iter__(self):
+        return iter(self.make())
+
+    def __bool__(self):
+        return True
+
+
+class ChoiceFilter(pw_filters.BasePeeweeFilter):
+    """A filter on a choice column that understands labels: a select of the labels (the value is
+    the key), and any text that is part of a key or of a label in Chinese or English — filtering
+    服务 by "技术服务" finds the technical requests."""
+
+    negate = False
+
+    def __init__(self, column, name, spec_of, options=True):
+        self.spec_of = spec_of
+        super().__init__(column, name, LazyOptions(self._options) if options else None)
+
+    def _options(self):
+        lang = ui_lang()
+        return [(str(c.key), c.title(lang)) for c in self.spec_of().choices]
+
+    def keys(self, value) -> list:
+        return self.spec_of().match_choice(str(value or ""))
+
+    def condition(self, keys):
+        return self.column.in_(keys)
+
+    def apply(self, query, value):
+        keys = self.keys(value)
+        if not keys:
+            return query.where(peewee.SQL("1 = 1") if self.negate else peewee.SQL("1 = 0"))
+        cond = self.condition(keys)
+        return query.where(~cond if self.negate else cond)
+
+    def operation(self):
+        return admin_lazy_gettext("not equal") if self.negate else admin_lazy_gettext("equals")
+
+
+class ChoiceNotEqualFilter(ChoiceFilter):
+    negate = True
+
+
+class ChoiceTextFilter(ChoiceFilter):
+    """Typed text matched against the labels (``contains``)."""
+
+    def __init__(self, column, name, spec_of):
+        super().__init__(column, name, spec_of, options=False)
+
+    def operation(self):
+        return admin_lazy_gettext("contains")
+
+
+class ListChoiceFilter(ChoiceFilter):
+    """A :class:`core.fields.ListField` of choice keys: rows holding any of the matching keys."""
+
+    def condition(self, keys):
+        cond = None
+        for key in keys:
+            expr = (self.column == key) | self.column.startswith(f"{key},") | self.column.endswith(f",{key}") \
+                | self.column.contains(f",{key},")
+            cond = expr if cond is None else (cond | expr)
+        return cond
+
+    def operation(self):
+        return admin_lazy_gettext("contains")
+
+
+def _to_utc(value, tz):
+    if isinstance(value, list):
+        return [_to_utc(v, tz) for v in value]
+    if isinstance(value, datetime.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=tz).astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def local_time_filter(flt):
+    """A date-time filter reads what the user types in the site's time zone (the list shows local
+    times; the database stores UTC)."""
+    clean = flt.clean
+
+    def clean_local(value):
+        return _to_utc(clean(value), current_platform().calendar.tz)
+
+    flt.clean = clean_local
+    return flt
 
 
 # --- The model view ---------------------------------------------------------------------------------
@@ -206,6 +385,87 @@ class SecureModelView(SecureViewMixin, ModelView):
         if not self.attachments_enabled or model is None:
             return None
         return list(attachments_of(model, acting_user()).limit(100))  # internal files: staff only
+
+    # Field vocabulary ------------------------------------------------------------------------------
+    #: columns whose choices only :meth:`extra_vocabulary` knows (so they get label filters too)
+    extra_choice_columns: tuple = ()
+
+    def extra_vocabulary(self) -> dict[str, FieldSpec]:
+        """Specs this screen adds to or overrides in its model's vocabulary (called in a request)."""
+        return {}
+
+    def column_vocabulary(self) -> dict[str, FieldSpec]:
+        """``{column: FieldSpec}``: the model's vocabulary, keys the registry knows labelled by their
+        title (:data:`REGISTRY_CHOICE_COLUMNS`), and this screen's :meth:`extra_vocabulary`."""
+        specs = self.__dict__.get("_rt_vocabulary")
+        if specs is None:
+            specs = model_vocabulary(self.model)
+            specs.update(self.extra_vocabulary())
+            self._rt_vocabulary = specs
+        return specs
+
+    def is_choice_column(self, name: str) -> bool:
+        """Known when the screen is built (no registry needed)."""
+        field = self.model._meta.fields.get(name)
+        if field is None or isinstance(field, peewee.ForeignKeyField):
+            return False
+        return (bool(describe_model(self.model)[name].choices) or registry_source(self.model, name) is not None
+                or name in self.extra_choice_columns)
+
+    def scaffold_filters(self, name):
+        """Choice columns get label filters (:class:`ChoiceFilter`); date-time filters read the
+        site's time zone; everything else is Flask-Admin's."""
+        attr = name if isinstance(name, str) else getattr(name, "name", None)
+        field = self.model._meta.fields.get(attr) if attr else None
+        if field is not None and (isinstance(name, str) or getattr(name, "model", None) is self.model) \
+                and self.is_choice_column(attr):
+            label = self.get_column_name(attr)
+
+            def spec_of(column=attr):
+                return self.column_vocabulary()[column]
+
+            if isinstance(field, ListField):
+                return [ListChoiceFilter(field, label, spec_of)]
+            return [ChoiceFilter(field, label, spec_of), ChoiceNotEqualFilter(field, label, spec_of),
+                    ChoiceTextFilter(field, label, spec_of)]
+        found = super().scaffold_filters(name)
+        if isinstance(field, peewee.DateTimeField) and found:
+            found = [local_time_filter(f) for f in found]
+        return found
+
+    def vocabulary_value(self, model, name: str, mode: str = "list"):
+        """A column's value as people read it (``mode``: ``list`` — one short line, ``detail`` —
+        HTML with tables of rows, ``export`` — the full text); None for what is not a column."""
+        field = self.model._meta.fields.get(name)
+        spec = self.column_vocabulary().get(name) if field is not None else None
+        if spec is None:
+            return None
+        try:
+            value = getattr(model, name, None)
+        except peewee.DoesNotExist:
+            value = None
+        if isinstance(field, peewee.ForeignKeyField) or field is self.model._meta.primary_key:
+            return "" if value is None else str(value)
+        lang, tz = ui_lang(), current_platform().calendar.tz
+        if mode == "detail":
+            return value_html(spec, value, lang, tz)
+        return value_text(spec, value, lang, tz, LIST_TEXT_MAX if mode == "list" else None)
+
+    @pass_context
+    def get_list_value(self, context, model, name):
+        if name not in (self.column_formatters or {}):
+            shown = self.vocabulary_value(model, name, "list")
+            if shown is not None:
+                return shown
+        return super().get_list_value(context, model, name)
+
+    @pass_context
+    def get_detail_value(self, context, model, name):
+        if name not in (self.column_formatters_detail or self.column_formatters or {}):
+            shown = self.vocabulary_value(model, name, "detail")
+            if shown is not None:
+                return shown
+        return super().get_detail_value(context, model, name)
 
     # Row scope -------------------------------------------------------------------------------------
     def restrict(self, query):
@@ -366,27 +626,38 @@ class SecureModelView(SecureViewMixin, ModelView):
         if count:
             flash(_("%(count)s records were deleted.", count=count), "success")
 
-    # Exports: scoped, bounded, neutralised -------------------------------------------------------
+    # Exports: scoped, bounded, neutralised, in the vocabulary -------------------------------------
     def export_value(self, row, name):
+        """A cell as people read it (labels, 是/否, site-zone times, rows as text); numbers stay
+        numbers (their unit is in the column header)."""
         formatter = (self.column_formatters_export or {}).get(name)
         if formatter is not None:
             return formatter(self, None, row, name)
         field = self.model._meta.fields.get(name)
-        value = getattr(row, name, None)
-        if field is not None and field.choices and not isinstance(field, peewee.ForeignKeyField):
-            return str(dict(field.choices).get(value, value)) if value is not None else None
-        if isinstance(value, peewee.Model):
+        spec = self.column_vocabulary().get(name) if field is not None else None
+        try:
+            value = getattr(row, name, None)
+        except peewee.DoesNotExist:
+            value = None
+        if value is None or spec is None:
+            return None if value is None else str(value) if isinstance(value, peewee.Model) else value
+        if isinstance(field, peewee.ForeignKeyField):
             return str(value)
-        if isinstance(value, (list, dict)):
-            return json.dumps(value, ensure_ascii=False)
-        return value
+        if isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool) and not spec.choices:
+            return value
+        return self.vocabulary_value(row, name, "export")
+
+    def export_header(self, name, label) -> str:
+        spec = self.column_vocabulary().get(name)
+        unit = spec.unit if spec is not None else ""
+        return f"{label}（{unit}）" if unit else str(label)
 
     @expose("/export/<export_type>/")
     def export(self, export_type):
         if not self.can_export or export_type not in self.export_types:
             abort(404)
         _count, rows = self._export_data()
-        headers = [str(label) for _c, label in self._export_columns]
+        headers = [self.export_header(c, label) for c, label in self._export_columns]
         columns = [c for c, _label in self._export_columns]
         buf = io.BytesIO()
         write_rows(headers, ([self.export_value(r, c) for c in columns] for r in rows), export_type, buf,
@@ -395,7 +666,7 @@ class SecureModelView(SecureViewMixin, ModelView):
             audit.record("export", self.model._meta.table_name, "",
                          {"format": export_type, "rows": len(rows), "query": request.query_string.decode("utf-8", "replace")[:500]},
                          actor=acting_user())
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = datetime.datetime.now(current_platform().calendar.tz).strftime("%Y%m%d-%H%M%S")
         filename = secure_filename(f"{self.endpoint}-{stamp}.{export_type}")
         response = Response(buf.getvalue(), mimetype=MIMETYPES[export_type])
         response.headers["Content-Disposition"] = f"attachment; filename={filename}"
@@ -467,6 +738,16 @@ def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return ""
     tz = current_platform().calendar.tz
     return moment.replace(tzinfo=datetime.timezone.utc).astimezone(tz).strftime(fmt)
+
+
+def days_left_text(due) -> str:
+    """Working days from today to ``due`` (a naive-UTC time) in words; '' without a due date."""
+    if due is None:
+        return ""
+    from core.models import utcnow
+
+    cal = current_platform().calendar
+    return overdue_text(cal.working_days_between(cal.local_date(utcnow()), cal.local_date(due)))
 
 
 def service_title(key: str) -> str:

@@ -26,7 +26,9 @@ from core.i18n import _, lazy_gettext as _l
 from core.models import (ROLES, ApiToken, Department, Enterprise, Notification, ServiceRequest, Transition, User,
                          utcnow)
 from core.plugins import CORE, AdminViewSpec, unique
-from core.web.admin.base import SecureBaseView, SecureModelView, acting_user
+from core.vocabulary import FieldSpec, describe_model, describe_schema
+from core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform, step_title, ui_lang
+from core.web.fieldview import value_html, value_text
 
 FILTER_TYPES = ("CharField", "BooleanField", "IntegerField", "BigIntegerField", "DateField", "DateTimeField",
                 "DecimalField", "FloatField", "DoubleField", "AutoField")
@@ -82,6 +84,35 @@ class CommaListField(StringField):
                 raise WTFValidationError(_("At most %(n)s characters.", n=limit))
 
 
+class ChoiceListField(SelectMultipleField):
+    """A :class:`core.fields.ListField` of choice keys edited as a multiple select of their labels
+    (the choices come from the field vocabulary through ``form_args``)."""
+
+    def __init__(self, label=None, validators=None, choices=(), **kwargs):
+        kwargs.pop("coerce", None)
+        kwargs.pop("filters", None)
+        validators = [v for v in (validators or []) if not isinstance(v, Length)]  # a list, not text
+        super().__init__(label, validators, choices=[SelectChoice(k, v) for k, v in choices], **kwargs)
+
+    def process_data(self, value):
+        super().process_data(list(value) if isinstance(value, (list, tuple)) else value)
+
+
+def _list_field_forms(model) -> tuple[dict, dict]:
+    """Form overrides and arguments for ListField columns: a multiple select of labels when the
+    vocabulary gives choices, else comma-separated text."""
+    specs = describe_model(model)
+    overrides, args = {}, {}
+    for name, field in model._meta.fields.items():
+        if isinstance(field, ListField):
+            if specs[name].choices:
+                overrides[name] = ChoiceListField
+                args[name] = {"choices": [(c.key, c.label) for c in specs[name].choices]}
+            else:
+                overrides[name] = CommaListField
+    return overrides, args
+
+
 def default_options(model) -> dict:
     """The generated screen's Flask-Admin options for ``model``."""
     fields = model._meta.fields
@@ -111,6 +142,7 @@ def default_options(model) -> dict:
                     and not _hidden(field.rel_model, n, f)][:2]
             if text:
                 ajax_refs[name] = {"fields": text, "page_size": 20}
+    list_overrides, list_args = _list_field_forms(model)
     options = {
         "column_list": listable[:LIST_MAX_COLUMNS],
         "column_labels": labels,
@@ -122,7 +154,8 @@ def default_options(model) -> dict:
         "column_details_exclude_list": [n for n, f in fields.items() if _hidden(model, n, f)],
         "form_excluded_columns": [n for n, f in fields.items() if _hidden(model, n, f) or isinstance(f, JSONField)],
         "form_ajax_refs": ajax_refs,
-        "form_overrides": {n: CommaListField for n, f in fields.items() if isinstance(f, ListField)},
+        "form_overrides": list_overrides,
+        "form_args": list_args,
     }
     return options
 
@@ -144,6 +177,10 @@ def make_view(model, plugin: str, permission: str, *, view_class=SecureModelView
     slug = slug or model_slug(model, plugin)
     attrs = {k: v for k, v in default_options(model).items() if not _declared(view_class, k)}
     attrs.update(options or {})
+    if "form_args" in attrs and not (options or {}).get("form_args"):
+        # the generated choices only go to the generated multiple selects (a screen may override the field)
+        overrides = attrs.get("form_overrides", getattr(view_class, "form_overrides", None)) or {}
+        attrs["form_args"] = {k: v for k, v in attrs["form_args"].items() if overrides.get(k) is ChoiceListField}
     attrs["permission"] = permission
     if edit_permission:
         attrs["edit_permission"] = edit_permission
@@ -252,8 +289,11 @@ class ServiceRequestView(SecureModelView):
     def _title_link(view, context, model, name):
         return Markup('<a href="{}">{}</a>').format(url_for("core_request.page", request_id=model.id), model.title)
 
-    column_formatters = {"title": _title_link}
-    column_formatters_export = {"title": lambda v, c, m, n: m.title}
+    def _step(view, context, model, name):
+        return step_title(model) if model.current_step else ""
+
+    column_formatters = {"title": _title_link, "current_step": _step}
+    column_formatters_export = {"title": lambda v, c, m, n: m.title, "current_step": _step}
 
     @expose("/details/")
     def details_view(self):
@@ -265,6 +305,31 @@ class ReadOnlyView(SecureModelView):
     allow_create = False
     allow_edit = False
     allow_delete = False
+
+
+def step_data_spec(transition) -> FieldSpec:
+    """The step data of a transition described by the schema of the step it left (labels)."""
+    columns = ()
+    try:
+        req = transition.request
+        wf = current_platform().registry.workflow(req.workflow_key, req.workflow_version)
+        columns = tuple(describe_schema(wf.step(transition.from_step).schema)) if transition.from_step else ()
+    except (KeyError, peewee.DoesNotExist):
+        pass
+    return FieldSpec("data", label=Transition._meta.fields["data"].verbose_name, widget="table", columns=columns)
+
+
+class TransitionView(ReadOnlyView):
+    """The transition log: steps by their titles, the step data by its fields' labels."""
+
+    def _data(view, context, model, name):
+        return value_html(step_data_spec(model), model.data, ui_lang(), current_platform().calendar.tz)
+
+    def _data_text(view, context, model, name):
+        return value_text(step_data_spec(model), model.data, ui_lang(), current_platform().calendar.tz)
+
+    column_formatters_detail = {"data": _data}
+    column_formatters_export = {"data": _data_text}
 
 
 class NotificationView(ReadOnlyView):
@@ -297,7 +362,7 @@ def core_views() -> list:
         make_view(User, CORE, "core.user.manage", view_class=UserView, category=cat),
         make_view(ApiToken, CORE, "core.dashboard.view", view_class=ApiTokenView, category=cat),
         make_view(ServiceRequest, CORE, "core.request.view", view_class=ServiceRequestView, category=cat),
-        make_view(Transition, CORE, "core.request.view", view_class=ReadOnlyView, category=cat),
+        make_view(Transition, CORE, "core.request.view", view_class=TransitionView, category=cat),
         make_view(Notification, CORE, "core.notification.view", view_class=NotificationView, category=cat),
     ]
 

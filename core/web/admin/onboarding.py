@@ -16,7 +16,8 @@ from core import audit, notices
 from core.db import database
 from core.i18n import _, lazy_gettext as _l
 from core.models import ENTERPRISE_STATUS_MOVES, ENTERPRISE_STATUSES, Enterprise, utcnow
-from core.web.admin.base import SecureBaseView, acting_user, local_time
+from core.vocabulary import describe_model
+from core.web.admin.base import SecureBaseView, acting_user, current_platform, local_time, ui_lang
 
 PENDING = ("applied", "under_review")
 DECISIONS = ("under_review", "admitted", "rejected")
@@ -38,8 +39,10 @@ def review(enterprise_id: int, decision: str, reason: str, actor) -> Enterprise:
         if ent is None:
             raise NotFound(_("Enterprise not found."))
         if decision not in ENTERPRISE_STATUS_MOVES.get(ent.status, set()):
+            names = dict(ENTERPRISE_STATUSES)
             raise ValidationFailed(_("An enterprise in status %(status)s cannot become %(decision)s.",
-                                     status=ent.status, decision=decision), {"decision": [_("Not allowed now.")]})
+                                     status=str(names.get(ent.status, ent.status)),
+                                     decision=str(names.get(decision, decision))), {"decision": [_("Not allowed now.")]})
         before = ent.snapshot()
         ent.status = decision
         ent.status_reason = reason
@@ -50,6 +53,11 @@ def review(enterprise_id: int, decision: str, reason: str, actor) -> Enterprise:
                       "changes": audit.diff(before, ent.snapshot())}, actor)
         notices.enterprise_decided(ent, decision, reason, actor)
     return ent
+
+
+def shown_value(enterprise, name: str) -> str:
+    """An enterprise column as people read it (the field vocabulary: 小型, not ``small``)."""
+    return describe_model(Enterprise)[name].display(getattr(enterprise, name), ui_lang(), current_platform().calendar.tz)
 
 
 class OnboardingView(SecureBaseView):
@@ -72,7 +80,7 @@ class OnboardingView(SecureBaseView):
                     .order_by(Enterprise.created_at, Enterprise.id).offset(page * PAGE_SIZE).limit(PAGE_SIZE + 1))
         return self.render("admin/rt/onboarding.html", rows=rows[:PAGE_SIZE], page=page,
                            has_next=len(rows) > PAGE_SIZE, statuses=dict(ENTERPRISE_STATUSES), local_time=local_time,
-                           errors=errors or {}, failed_id=failed_id), status
+                           show=shown_value, errors=errors or {}, failed_id=failed_id), status
 
     @expose("/<int:enterprise_id>/", methods=("POST",))
     def decide(self, enterprise_id):

@@ -16,12 +16,8 @@ The message form posts ``body``, ``internal`` (a checkbox) and ``files`` to ``..
 """
 from __future__ import annotations
 
-import json
-
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
-from marshmallow import fields as mf
-from marshmallow import validate as mv
 from peewee import JOIN, Case
 
 from core import casefile, routing
@@ -35,123 +31,9 @@ from core.vocabulary import labelled
 from core.web.admin.base import (SecureBaseView, acting_user, current_platform, local_time, service_title,
                                  status_label, ui_lang)
 from core.web.admin.dashboard import working_days_left
+from core.web.fieldforms import flatten_errors, html_fields, parse_step_data
 
 TIMELINE_LIMIT = 300
-TEXT_MAX = 200  # a String field allowing more than this many characters gets a textarea
-
-
-# --- marshmallow schema → HTML inputs -----------------------------------------------------------------
-
-def _label(field, name: str) -> str:
-    meta = field.metadata or {}
-    if ui_lang() == "en":
-        text = meta.get("label_en") or meta.get("title_en")
-        if text:
-            return str(text)
-    return str(meta.get("label") or meta.get("title") or name.replace("_", " "))
-
-
-def html_fields(schema_cls) -> list[dict]:
-    """Describe the inputs for a step's schema: ``name``, ``label``, ``input`` (text, textarea,
-    number, checkbox, date, datetime-local, select, lines, json), ``required``, ``choices``, ``step``."""
-    if schema_cls is None:
-        return []
-    out = []
-    for name, field in schema_cls().fields.items():
-        if field.dump_only:
-            continue
-        spec = {"name": name, "label": _label(field, name), "required": bool(field.required), "choices": [],
-                "step": None, "help": str((field.metadata or {}).get("description", "")), "item": None}
-        one_of = next((v for v in field.validators if isinstance(v, mv.OneOf)), None)
-        if one_of is not None:
-            spec["input"] = "select"
-            labels = list(one_of.labels) if one_of.labels else [str(c) for c in one_of.choices]
-            spec["choices"] = [(str(c), str(lbl)) for c, lbl in zip(one_of.choices, labels)]
-        elif isinstance(field, mf.Boolean):
-            spec["input"] = "checkbox"
-        elif isinstance(field, mf.Integer):
-            spec["input"], spec["step"] = "number", "1"
-        elif isinstance(field, mf.Number):
-            spec["input"], spec["step"] = "number", "any"
-        elif isinstance(field, mf.DateTime):
-            spec["input"] = "datetime-local"
-        elif isinstance(field, mf.Date):
-            spec["input"] = "date"
-        elif isinstance(field, mf.List):
-            inner = field.inner
-            if isinstance(inner, (mf.Nested, mf.Dict, mf.List, mf.Tuple)):
-                spec["input"] = "json"
-            else:
-                spec["input"] = "lines"
-                spec["item"] = "int" if isinstance(inner, mf.Integer) else "float" if isinstance(inner, mf.Float) else "str"
-        elif isinstance(field, (mf.Nested, mf.Dict)):
-            spec["input"] = "json"
-        else:
-            length = next((v for v in field.validators if isinstance(v, mv.Length)), None)
-            spec["input"] = "text" if length is not None and length.max is not None and length.max <= TEXT_MAX else "textarea"
-        out.append(spec)
-    return out
-
-
-def parse_step_data(form, specs) -> tuple[dict, dict]:
-    """The raw step data posted as ``data.<field>`` (empty inputs left out so marshmallow reports
-    missing required fields), and errors for inputs that cannot even be read."""
-    data, errors = {}, {}
-    for spec in specs:
-        key = f"data.{spec['name']}"
-        kind = spec["input"]
-        if kind == "checkbox":
-            data[spec["name"]] = form.get(key) in ("on", "true", "1", "yes")
-            continue
-        raw = (form.get(key) or "").strip()
-        if not raw:
-            continue
-        if kind == "lines":
-            data[spec["name"]] = [_number(line.strip(), spec["item"]) for line in raw.splitlines() if line.strip()]
-        elif kind == "number":
-            data[spec["name"]] = _number(raw, "int" if spec["step"] == "1" else "float")
-        elif kind == "json":
-            try:
-                data[spec["name"]] = json.loads(raw)
-            except ValueError:
-                errors[spec["name"]] = [_("Enter valid JSON.")]
-        else:
-            data[spec["name"]] = raw
-    return data, errors
-
-
-def _number(raw: str, kind: str | None):
-    """A number input's text as a number when it reads as one (strict schemas refuse text);
-    otherwise the text itself, so the schema reports the problem on the field."""
-    try:
-        if kind == "int":
-            return int(raw)
-        if kind == "float":
-            return float(raw)
-    except ValueError:
-        pass
-    return raw
-
-
-def flatten_errors(messages) -> dict[str, list[str]]:
-    """marshmallow's nested error dict as ``{top-level field: [messages]}``; a message about a
-    nested item names its path (``0.date: ...``) so it still shows next to its input."""
-    out: dict[str, list[str]] = {}
-
-    def walk(path, value):
-        if isinstance(value, dict):
-            for k, v in value.items():
-                walk(path + [str(k)], v)
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(path, v)
-        else:
-            key = path[0] if path else "_schema"
-            rest = ".".join(path[1:])
-            out.setdefault(key, []).append(f"{rest}: {value}" if rest else str(value))
-
-    walk([], messages)
-    return out
 
 
 # --- Timeline -------------------------------------------------------------------------------------------
@@ -214,26 +96,6 @@ def timeline(req, attachment_ids, workflow, internal: bool = True) -> list[dict]
 
 
 # --- The case file: what is known, the thread ----------------------------------------------------------
-
-def form_values(specs, data: dict) -> dict:
-    """Known step data as the form's values (``data.<field>`` → the text its input shows), so the
-    step form starts from what is already known (:func:`core.casefile.known_step_data`)."""
-    out = {}
-    for spec in specs:
-        if spec["name"] not in data:
-            continue
-        value, kind = data[spec["name"]], spec.get("input")
-        if kind == "checkbox" or isinstance(value, bool):
-            text = "on" if value else ""
-        elif kind == "lines" and isinstance(value, (list, tuple)):
-            text = "\n".join(str(v) for v in value)
-        elif isinstance(value, (list, dict)):
-            text = json.dumps(value, ensure_ascii=False)
-        else:
-            text = "" if value is None else str(value)
-        out[f"data.{spec['name']}"] = text
-    return out
-
 
 def thread_rows(req, user) -> list[dict]:
     """The thread as the viewer may read it, with the kind's label."""
@@ -436,9 +298,9 @@ class RequestPageView(SecureBaseView):
         enterprise = Enterprise.get_by_id(req.enterprise_id)
         actions = platform.engine.actions(req, user) if workflow is not None else []
         form_schema = next((a.schema for a in actions if a.schema is not None), None)
-        form_fields = html_fields(form_schema)
-        if values is None and form_schema is not None:  # start from what is already known
-            values = form_values(form_fields, casefile.known_step_data(req, workflow, req.current_step))
+        # The step form starts from what is already known (its earlier data, else the intake).
+        known = casefile.known_step_data(req, workflow, req.current_step) if values is None and form_schema else None
+        form_fields = html_fields(form_schema, values=known)
         clock = platform.engine.clock(req) if workflow is not None else None
         internal = sees_internal(user, req)
         attachments = casefile.visible_attachments(req, user)[::-1][:200]

@@ -45,6 +45,11 @@ def collect_operations(registry) -> list[Operation]:
 
 
 def init_api(app, platform) -> None:
+    from core.web.api.fastdump import IsoJSONProvider
+
+    ensure_ascii = app.json.ensure_ascii
+    app.json = IsoJSONProvider(app)  # date-times a view returns itself: ISO 8601 with the offset
+    app.json.ensure_ascii = ensure_ascii
     bp = Blueprint("api", __name__, url_prefix=PREFIX)
     operations = collect_operations(platform.registry)
     mount(bp, operations)

@@ -11,13 +11,17 @@ identical output for every core response schema.
 """
 from __future__ import annotations
 
+import datetime
+import functools
 from collections.abc import Callable
 
+from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, fields
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
 from marshmallow.utils import missing
 
 _MISSING = missing
+MAX_NESTED_SCHEMAS = 200  # a schema nesting itself stops here
 
 
 def _has_hooks(schema: Schema) -> bool:
@@ -26,9 +30,43 @@ def _has_hooks(schema: Schema) -> bool:
     return any(hooks.get(tag) for tag in (PRE_DUMP, POST_DUMP))
 
 
+def _aware(serialize, value, attr, obj, **kwargs):
+    if isinstance(value, datetime.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return serialize(value, attr, obj, **kwargs)
+
+
+def with_offsets(schema: Schema, seen=None) -> Schema:
+    """Make every date-time field of ``schema`` (nested ones too) write a naive value — every
+    stored timestamp is naive UTC — as ISO 8601 with its offset (``...+00:00``), issue 9 §1: the
+    API gives times with their offset. Changes the schema instance in place; returns it."""
+    seen = set() if seen is None else seen
+    if id(schema) in seen or len(seen) > MAX_NESTED_SCHEMAS:
+        return schema
+    seen.add(id(schema))
+    for field in list(schema.fields.values()) + list(schema.dump_fields.values()):
+        _field_with_offsets(field, seen)
+    return schema
+
+
+def _field_with_offsets(field, seen) -> None:
+    if isinstance(field, fields.DateTime) and not isinstance(field, fields.NaiveDateTime):
+        if not getattr(field, "_rt_offsets", False):
+            field._serialize = functools.partial(_aware, field._serialize)
+            field._rt_offsets = True
+    elif isinstance(field, fields.Nested):
+        with_offsets(field.schema, seen)
+    elif isinstance(field, fields.List):
+        _field_with_offsets(field.inner, seen)
+    elif isinstance(field, fields.Dict) and field.value_field is not None:
+        _field_with_offsets(field.value_field, seen)
+
+
 def compile_dumper(schema: Schema) -> Callable | None:
     """A function ``dump(obj) -> dict`` equivalent to ``schema.dump(obj)`` (with ``many`` handled
-    as the schema says), or None when the schema needs marshmallow's full machinery."""
+    as the schema says), or None when the schema needs marshmallow's full machinery. Either way the
+    schema's date-times are written with their offset (:func:`with_offsets`)."""
+    with_offsets(schema)
     one = _compile_one(schema)
     if one is None:
         return None
@@ -105,3 +143,17 @@ def _field_serializer(field):
     if type(field) is fields.Integer and not field.as_string:
         return lambda value, obj: value if type(value) is int else serialize(value, None, obj)
     return lambda value, obj: serialize(value, None, obj)
+
+
+class IsoJSONProvider(DefaultJSONProvider):
+    """JSON for a view that returns date-times itself (no response schema): ISO 8601 with the
+    offset (a naive value is UTC, as every stored timestamp is), dates as ``YYYY-MM-DD`` — not
+    Flask's default e-mail date format."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, datetime.datetime):
+            return (o if o.tzinfo is not None else o.replace(tzinfo=datetime.timezone.utc)).isoformat()
+        if isinstance(o, datetime.date):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)

@@ -81,7 +81,9 @@ class Cursor(fields.String):
 
 
 def _choices(pairs):
-    return validate.OneOf([key for key, _label in pairs])
+    """One of the keys of ``(key, label)`` pairs; the labels go to the field vocabulary (OpenAPI
+    ``x-enum-labels``)."""
+    return validate.OneOf([key for key, _label in pairs], labels=[label for _key, label in pairs])
 
 
 def _text(max_length, required=False, **kwargs):
@@ -190,7 +192,8 @@ class EnterpriseSchema(StrictSchema):
                                   metadata={"description": "an e-mail address, or empty"})
     address = _text(300)
     description = _text(20000)
-    status = fields.String(dump_only=True, metadata={"enum": [k for k, _label in ENTERPRISE_STATUSES]})
+    status = fields.String(dump_only=True, metadata={"enum": [k for k, _label in ENTERPRISE_STATUSES],
+                                                     "choices": ENTERPRISE_STATUSES})
     status_reason = fields.String(dump_only=True)
     reviewed_at = UtcDateTime(dump_only=True, allow_none=True)
     created_at = UtcDateTime(dump_only=True)
@@ -241,7 +244,8 @@ class ServiceRequestSchema(StrictSchema):
     workflow_key = fields.String(dump_only=True)
     workflow_version = fields.Integer(dump_only=True)
     current_step = fields.String(dump_only=True, allow_none=True)
-    status = fields.String(dump_only=True, metadata={"enum": [k for k, _label in REQUEST_STATUSES]})
+    status = fields.String(dump_only=True, metadata={"enum": [k for k, _label in REQUEST_STATUSES],
+                                                     "choices": REQUEST_STATUSES})
     assignee_id = Id(load_default=None, allow_none=True, metadata={"description": "staff only"})
     department_id = Id(load_default=None, allow_none=True, metadata={"description": "staff only"})
     created_by_id = fields.Integer(dump_only=True, allow_none=True)

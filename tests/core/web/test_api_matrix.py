@@ -25,6 +25,7 @@ EXPECTED = {
     ("api.services", "GET"): EVERYONE,
     ("api.workflows", "GET"): EVERYONE,
     ("api.workflow", "GET"): EVERYONE,
+    ("api.vocabulary", "GET"): EVERYONE,
     ("api.enterprises", "GET"): EVERYONE,
     ("api.enterprises", "POST"): row(401, 403, 403, 201, 403, 403, 201),
     ("api.enterprise", "GET"): A_ONLY,

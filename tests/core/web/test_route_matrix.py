@@ -135,6 +135,7 @@ TABLE = [
     ("/api/v1/services", "GET", logged_in()),
     ("/api/v1/workflows", "GET", logged_in()),
     ("/api/v1/workflows/<string(maxlength=64):key>", "GET", logged_in()),
+    ("/api/v1/vocabulary/<string(maxlength=64):key>", "GET", logged_in()),
     ("/api/v1/enterprises", "GET", logged_in()),
     # applying for onboarding: the body is validated first (422 for everyone with an empty body);
     # who may register what is decided after that and covered by the API's own tests

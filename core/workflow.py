@@ -409,6 +409,8 @@ class WorkflowEngine:
                 raise PermissionDenied(_("You may not %(outcome)s this request at step %(step)s.",
                                          outcome=outcome, step=req.current_step))
             action = allowed[outcome]
+            if outcome == RESUME:
+                _check_materials(req, wf, actor, data)
             if action.needs_reason and not reason:
                 raise ValidationFailed(_("A reason is required."), {"reason": [_("A reason is required to %(o)s.", o=outcome)]})
             clean = {}
@@ -470,6 +472,28 @@ class WorkflowEngine:
             if status in CLOSED_STATUSES:
                 self.registry.notify("on_request_closed", request=req, transition=t, registry=self.registry)
         return t
+
+
+def _check_materials(req, wf: Workflow, actor, data) -> None:
+    """DB1302 5.4.1 补正: when the paused step asks for materials (``Step.pause_requires_files``),
+    the requesting enterprise resumes only with them — a resume carrying the ``message_id`` of its
+    answer, whose files are attachments of the request (``core.casefile.answer_pause``). Staff may
+    resume without (the materials came another way)."""
+    from core.models import Attachment
+
+    try:
+        step = wf.step(req.current_step)
+    except KeyError:
+        return
+    if not step.pause_requires_files or getattr(actor, "is_admin", False) or actor.has_role("staff"):
+        return
+    message_id = (data or {}).get("message_id") if isinstance(data, dict) else None
+    has_files = isinstance(message_id, int) and (Attachment.select().where(
+        (Attachment.message_id == message_id) & (Attachment.owner_type == "core_servicerequest")
+        & (Attachment.owner_id == str(req.id))).exists())
+    if not has_files:
+        raise ValidationFailed(_("Attach the materials asked for."),
+                               {"file": [_("Attach the materials asked for.")]})
 
 
 # --- Hot-path reads ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ TECHNICAL_WORKFLOW = Workflow(
     intake_schema=ApplicationSchema,
     steps=(
         Step("accept", "受理申请", "Accept the application", roles=("staff",), schema=AcceptStepSchema,
-             time_limit_days=2, outcomes=(ADVANCE, REJECT, PAUSE),
+             time_limit_days=2, outcomes=(ADVANCE, REJECT, PAUSE), pause_requires_files=True,  # 补正: materials
              example={"kind": "inspection_testing", "remarks": "需求明确，材料齐全"}),
         Step("plan", "制定方案", "Plan", roles=("staff",), schema=PlanStepSchema, time_limit_days=5,
              outcomes=(ADVANCE, RETURN, REJECT, PAUSE),

@@ -161,6 +161,11 @@ def test_answer_pause_is_one_transaction(platform, people):
         casefile.answer_pause(req, people.staff, "代企业补正", [upload(b"x")], platform)
     with pytest.raises(NotFound):
         casefile.answer_pause(req, people.user_b, "?", [upload(b"x")], platform)
+    # Nor can the enterprise skip the materials with the engine's bare resume (the portal's and
+    # the API's plain "resume" outcome): the engine itself asks for them, naming the file.
+    with pytest.raises(ValidationFailed) as exc:
+        platform.engine.transition(req.id, "resume", people.user_a)
+    assert list(exc.value.fields) == ["file"] and reload(req).status == "paused"
 
     msg = casefile.answer_pause(req, people.user_a, "财报见附件", [upload(b"report 2024", "2024财报.pdf")], platform,
                                 expected_version=req.version)
@@ -172,6 +177,15 @@ def test_answer_pause_is_one_transaction(platform, people):
     assert [n.event for n in inbox(people.staff) if n.event != "request.assigned"] == ["request.materials"]
     with pytest.raises(WorkflowError):  # answered once: no longer paused
         casefile.answer_pause(req, people.user_a, "again", [upload(b"y")], platform)
+
+
+def test_staff_may_resume_a_pause_that_asked_for_materials(platform, people):
+    """The materials may reach the platform another way (by post, at the desk)."""
+    require_materials(platform)
+    req = consultation(platform, people)
+    pause(platform, req, people)
+    platform.engine.transition(req.id, "resume", people.staff, reason="材料已线下提交")
+    assert reload(req).status == "open"
 
 
 def test_a_pause_that_asks_for_nothing_resumes_with_a_message_only(platform, people):

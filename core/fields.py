@@ -6,6 +6,7 @@ import decimal
 import json
 
 import peewee
+from marshmallow import fields as mfields
 
 
 def json_default(value):
@@ -54,3 +55,27 @@ class ListField(peewee.CharField):
         if not value:
             return []
         return [v for v in value.split(",") if v]
+
+
+def iso_utc(value):
+    """A stored (naive UTC) timestamp as ISO 8601 with its offset, ``2026-12-03T06:00:00+00:00``
+    (issue 9 §1: the API gives times with the offset). Dates and None pass through."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+class UtcDateTime(mfields.DateTime):
+    """A marshmallow date-time for stored timestamps: they are naive UTC, and the API says so
+    (``...+00:00``). Loading is a plain DateTime."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if isinstance(value, datetime.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import flask
 
+from core.fields import iso_utc
 from core.errors import NotFound, PermissionDenied
 from core.i18n import gettext as _
 from core.plugins import ApiResource
@@ -164,7 +165,7 @@ def board_view():
     data = sla.board(_platform())
     for bucket in data["rows"].values():
         for row in bucket:
-            row["step_due_at"] = row["step_due_at"].isoformat()
+            row["step_due_at"] = iso_utc(row["step_due_at"])
     return data
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from core.fields import UtcDateTime
 from core.i18n import lazy_gettext as _l
 
 from core.toolkit.vocab import internal, label, one_of
@@ -85,14 +86,14 @@ class SurveyAnswerSchema(Schema):
 class SurveySchema(Schema):
     id = fields.Integer()
     request = fields.Integer(attribute="request_id")
-    expires_at = fields.DateTime()
+    expires_at = UtcDateTime()
     institution_name = fields.String()
     staff_grade = fields.String(allow_none=True)
     staff_reason = fields.String()
     institution_grade = fields.String(allow_none=True)
     institution_reason = fields.String()
     comment = fields.String()
-    answered_at = fields.DateTime(allow_none=True)
+    answered_at = UtcDateTime(allow_none=True)
 
 
 # --- Complaint workflow step data (DB1302 5.4.2) ----------------------------------------------
@@ -177,8 +178,8 @@ class ComplaintSchema(Schema):
     explanation = fields.String()
     appealed = fields.Boolean()
     appeal_decision = fields.String()
-    received_at = fields.DateTime()
-    closed_at = fields.DateTime(allow_none=True)
+    received_at = UtcDateTime()
+    closed_at = UtcDateTime(allow_none=True)
 
 
 # --- Committees and evaluations (DB1302 7.1) --------------------------------------------------
@@ -220,7 +221,7 @@ class MemberSchema(Schema):
     organisation = fields.String()
     external = fields.Boolean()
     role = fields.String()
-    declared_at = fields.DateTime(allow_none=True)
+    declared_at = UtcDateTime(allow_none=True)
     has_conflict = fields.Boolean()
     conflict_statement = fields.String()
 
@@ -273,7 +274,7 @@ class EvaluationSchema(Schema):
     status = fields.String()
     findings = fields.String()
     score = fields.Decimal(as_string=True, allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
+    finished_at = UtcDateTime(allow_none=True)
 
 
 # --- Improvement register (DB1302 7.2) --------------------------------------------------------
@@ -329,5 +330,5 @@ class ImprovementSchema(Schema):
     done_note = fields.String()
     verification = fields.String()
     effective = fields.Boolean(allow_none=True)
-    verified_at = fields.DateTime(allow_none=True)
-    closed_at = fields.DateTime(allow_none=True)
+    verified_at = UtcDateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True)

@@ -10,6 +10,7 @@ import io
 import flask
 from marshmallow import Schema, fields, validate
 
+from core.fields import iso_utc
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.i18n import gettext as _
 from core.models import Enterprise
@@ -130,7 +131,7 @@ def push_article(article_id: int, data):
     if article is None:
         raise NotFound(_("Article not found."))
     pushes = art.push_article(article, data["channels"], _user(), _platform().calendar, note=data["note"])
-    return [{"id": p.id, "channel": p.channel, "pushed_at": p.pushed_at.isoformat(), "enterprises": p.enterprises,
+    return [{"id": p.id, "channel": p.channel, "pushed_at": iso_utc(p.pushed_at), "enterprises": p.enterprises,
              "recipients": p.recipients} for p in pushes], 201
 
 
@@ -143,7 +144,7 @@ def article_targets(article_id: int):
         "article": article.id,
         "enterprises": [{"id": e.id, "name": e.name, "industry": e.industry, "scale": e.scale}
                         for e in art.targeted_enterprises(article).limit(5000)],
-        "pushes": [{"channel": p.channel, "pushed_at": p.pushed_at.isoformat(), "enterprises": p.enterprises,
+        "pushes": [{"channel": p.channel, "pushed_at": iso_utc(p.pushed_at), "enterprises": p.enterprises,
                     "recipients": p.recipients, "note": p.note} for p in article.pushes.order_by(art.ArticlePush.id)],
     }
 

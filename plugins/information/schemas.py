@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from core.fields import UtcDateTime
 from core.i18n import lazy_gettext as _l
 from core.models import ENTERPRISE_SCALES
 from core.toolkit.vocab import label, one_of
@@ -52,7 +53,7 @@ class ArticleOutSchema(Schema):
     valid_until = fields.Date(allow_none=True)
     target_industries = fields.List(fields.String())
     target_scales = fields.List(fields.String())
-    published_at = fields.DateTime(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
 
 
 class ArticleMoveSchema(Schema):
@@ -112,7 +113,7 @@ class MessageOutSchema(Schema):
     side = fields.String()
     author = fields.Function(lambda m: str(m.author) if m.author_id else "")
     body = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     on_time = fields.Boolean(allow_none=True)
 
 
@@ -125,11 +126,11 @@ class ConsultationOutSchema(Schema):
     subject = fields.String()
     question = fields.String()
     status = fields.String()
-    opened_at = fields.DateTime()
-    due_at = fields.DateTime(allow_none=True)
+    opened_at = UtcDateTime()
+    due_at = UtcDateTime(allow_none=True)
     agreed_deadline = fields.Date(allow_none=True)
     agreed_reason = fields.String()
-    closed_at = fields.DateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True)
 
 
 # Workflow step evidence ---------------------------------------------------------------------------

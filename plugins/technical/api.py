@@ -7,6 +7,7 @@ from __future__ import annotations
 import flask
 
 from core import audit
+from core.fields import iso_utc
 from core.db import write_transaction
 from core.errors import NotFound, ValidationFailed
 from core.i18n import gettext as _
@@ -66,7 +67,7 @@ def equipment_bookings(equipment_id: int):
         raise NotFound(_("Equipment not found."))
     rows = (Booking.select().where((Booking.equipment == device.id) & (Booking.status == "booked"))
             .order_by(Booking.starts_at).limit(1000))
-    return [{"starts_at": b.starts_at.isoformat(), "ends_at": b.ends_at.isoformat()} for b in rows]
+    return [{"starts_at": iso_utc(b.starts_at), "ends_at": iso_utc(b.ends_at)} for b in rows]
 
 
 def list_bookings():
@@ -121,10 +122,10 @@ def request_assignment(request_id: int):
     if a is None:
         raise NotFound(_("No plan has been made for this request yet."))
     return {"request": req.id, "institution": candidates.describe(a.institution), "kind": a.kind, "plan": a.plan,
-            "candidates": a.candidates, "planned_at": a.planned_at.isoformat(), "records": a.records,
-            "deliverables": a.deliverables, "delivered_at": a.delivered_at.isoformat() if a.delivered_at else None,
+            "candidates": a.candidates, "planned_at": iso_utc(a.planned_at), "records": a.records,
+            "deliverables": a.deliverables, "delivered_at": iso_utc(a.delivered_at),
             "score": a.score, "comment": a.comment,
-            "evaluated_at": a.evaluated_at.isoformat() if a.evaluated_at else None}
+            "evaluated_at": iso_utc(a.evaluated_at)}
 
 
 def api_resources(registry) -> list[ApiResource]:

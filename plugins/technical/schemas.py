@@ -5,6 +5,7 @@ import datetime
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from core.fields import UtcDateTime
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.toolkit.vocab import label, one_of
@@ -116,7 +117,7 @@ class BookingOutSchema(Schema):
     id = fields.Integer()
     equipment = fields.Integer(attribute="equipment_id")
     enterprise = fields.Integer(attribute="enterprise_id")
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = UtcDateTime()
+    ends_at = UtcDateTime()
     purpose = fields.String()
     status = fields.String()

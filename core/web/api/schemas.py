@@ -14,6 +14,7 @@ import datetime
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from core.creditcode import credit_code_problem
+from core.fields import UtcDateTime  # noqa: F401  (the API's date-time field; plugins use it too)
 from core.i18n import gettext as _
 from core.models import ENTERPRISE_KINDS, ENTERPRISE_SCALES, ENTERPRISE_STATUSES, REQUEST_STATUSES, utcnow
 
@@ -45,17 +46,6 @@ class QueryId(fields.Integer):
     def __init__(self, **kwargs):
         kwargs.setdefault("validate", validate.Range(min=1, max=MAX_ID))
         super().__init__(**kwargs)
-
-
-class UtcDateTime(fields.DateTime):
-    """Stored timestamps are naive UTC; the API says so (``...+00:00``)."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        if isinstance(value, datetime.datetime) and value.tzinfo is None:
-            value = value.replace(tzinfo=datetime.timezone.utc)
-        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class Cursor(fields.String):

@@ -30,6 +30,7 @@ ACTION_LABELS = (
     ("bulk_load", _l("Bulk load")), ("status", _l("Status changed")), ("message", _l("Message")),
     ("agree_deadline", _l("Deadline agreed")), ("sla_warning", _l("Deadline warning")),
     ("sla_breach", _l("Deadline missed")), ("sla_board", _l("Escalated to the board")),
+    ("assign", _l("Assigned")), ("route", _l("Routing changed")),
 )
 
 #: Labels of the keys events write besides a model's own fields.

@@ -30,6 +30,7 @@ from core.security import get_scoped
 from core.vocabulary import labelled
 from core.web.admin.base import (SecureBaseView, acting_user, current_platform, local_time, service_title,
                                  status_label, ui_lang)
+from core.web.admin.auditlog import ACTION_LABELS
 from core.web.admin.dashboard import working_days_left
 from core.web.fieldforms import flatten_errors, html_fields, parse_step_data
 
@@ -65,6 +66,7 @@ def timeline(req, attachment_ids, workflow, internal: bool = True) -> list[dict]
         return labelled(step.schema, t.data, lang, tz, internal=internal)
 
     entries = []
+    actions = {key: str(label) for key, label in ACTION_LABELS}
     rows = (Transition.select(Transition, User.username, User.display_name)
             .join(User, on=(Transition.actor == User.id), join_type=JOIN.LEFT_OUTER)
             .where(Transition.request == req.id).order_by(Transition.created_at, Transition.id)
@@ -84,10 +86,11 @@ def timeline(req, attachment_ids, workflow, internal: bool = True) -> list[dict]
         data = event_data(ev)
         changes = data.get("changes") or {}
         snapshot = data.get("snapshot") or {}
+        action = actions.get(ev.action, ev.action)
         if ev.object_type == "core_attachment":
-            title = _("Attachment %(name)s", name=snapshot.get("filename", ev.object_id)) + f" ({ev.action})"
+            title = _("Attachment %(name)s", name=snapshot.get("filename", ev.object_id)) + f" ({action})"
         else:
-            title = ev.action
+            title = action
         entries.append({"kind": "audit", "at": ev.created_at, "outcome": ev.action, "title": title,
                         "from": "", "to": "", "actor": ev.actor_name, "reason": data.get("reason", ""),
                         "evidence": [], "changes": changes, "id": f"a{ev.id}"})

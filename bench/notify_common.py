@@ -4,10 +4,8 @@ docs/benchmarks.md (its rows are replaced on every run; nothing outside the sect
 from __future__ import annotations
 
 import contextlib
-import datetime
 import importlib.metadata
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -16,7 +14,7 @@ import time
 import uuid
 from urllib.parse import urlparse, urlunparse
 
-from report import DOC, machine  # noqa: F401  (puts the repository on sys.path)
+import report  # noqa: F401  (puts the repository on sys.path)
 
 SECTION = "## Notifications (issue 9)"
 SECTION_INTRO = """Figures from `bench/notify_*.py` (run on demand; see bench/README.md). Each figure is measured
@@ -101,24 +99,6 @@ def make_platform(url: str, plugins=(), **sections):
 
 def record(name: str, figure: str, target: str, passed: bool | None) -> None:
     """Add or replace row ``name`` in this section of docs/benchmarks.md."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        nxt = text.find("\n## ", start + len(SECTION))
-        end = len(text) if nxt < 0 else nxt + 1
-        before, body, after = text[:start], text[start:end], text[end:]
-    else:
-        before, body, after = text.rstrip("\n") + "\n\n", "", ""
-    rows, lines, last = {}, body.splitlines(), -1
-    for i, line in enumerate(lines):
-        m = re.match(r"^\| (?!measurement|---)(.+?) \|", line)
-        if m:
-            rows[m.group(1)] = line
-            last = i
-    notes = "\n".join(lines[last + 1:]).strip("\n") if last >= 0 else ""  # kept: text after the table
-    result = "n/a" if passed is None else ("pass" if passed else "**FAIL**")
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
-    rows[name] = f"| {name} | {figure} | {target} | {result} | {stamp} | {machine()} |"
-    section = f"{SECTION}\n\n{SECTION_INTRO}" + "\n".join(rows.values()) + "\n" + (f"\n{notes}\n" if notes else "")
-    DOC.write_text(before + section + (("\n" + after) if after else ""), encoding="utf-8")
-    print(f"{name}: {figure} (target {target}) {result}", flush=True)
+    import web_common
+
+    web_common.record(name, figure, target, passed, section=SECTION, intro=SECTION_INTRO)

@@ -194,9 +194,18 @@ def _init_templates(app: Flask, platform: Platform) -> None:
         en = getattr(obj, f"{attr}_en", "")
         return en if current_lang() == "en" and en else getattr(obj, attr, "")
 
-    from core.vocabulary import overdue_text
+    from core.vocabulary import describe_model, overdue_text
+
+    def column_text(row, name: str) -> str:
+        """A model column's value as a person reads it, from the field vocabulary (issue 9 §1):
+        ``{{ column_text(consultation, 'channel') }}`` gives 在线 / Online, never ``online`` —
+        choice labels, 是/否, times in the site's zone, amounts with their unit."""
+        spec = describe_model(type(row)).get(name)
+        value = getattr(row, name, None)
+        return spec.display(value, current_lang(), tz) if spec is not None else str(value if value is not None else "")
 
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.globals["overdue_text"] = overdue_text  # "超期 3 个工作日", never a negative count
+    app.jinja_env.globals["column_text"] = column_text
     app.jinja_env.globals.update(label=label, current_lang=current_lang, site_name=platform.config.get("site.name", "Rongtong"),
                                  has_endpoint=lambda endpoint: endpoint in app.view_functions)

@@ -331,3 +331,37 @@ class ImprovementSchema(Schema):
     effective = fields.Boolean(allow_none=True)
     verified_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+
+
+# --- The time-limit board (DB1302 5.4.1) -----------------------------------------------------------
+
+class BoardRowSchema(Schema):
+    """One open request on the board: its service and current step by key and by title."""
+
+    id = fields.Integer()
+    title = fields.String()
+    service = fields.String(metadata={"description": "Service key"})
+    step = fields.String(metadata={"description": "Current step key"})
+    service_title = fields.String()
+    step_title = fields.String()
+    department = fields.String(metadata={"description": "Department name ('' when unassigned)"})
+    step_due_at = fields.DateTime()
+
+
+class BoardRowsSchema(Schema):
+    overdue = fields.List(fields.Nested(BoardRowSchema))
+    due_soon = fields.List(fields.Nested(BoardRowSchema))
+
+
+class BoardCountSchema(Schema):
+    due_soon = fields.Integer()
+    overdue = fields.Integer()
+
+
+class BoardSchema(Schema):
+    """The most urgent requests of each bucket, and the counts of all of them by department name
+    and by service key."""
+
+    rows = fields.Nested(BoardRowsSchema)
+    by_department = fields.Dict(keys=fields.String(), values=fields.Nested(BoardCountSchema))
+    by_service = fields.Dict(keys=fields.String(), values=fields.Nested(BoardCountSchema))

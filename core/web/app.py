@@ -27,7 +27,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from core.config import Config, load_config
-from core.errors import PluginError, WorkflowError
+from core.errors import PluginError
 from core.plugins import unique
 from core.platform import Platform
 
@@ -194,28 +194,18 @@ def _init_templates(app: Flask, platform: Platform) -> None:
         en = getattr(obj, f"{attr}_en", "")
         return en if current_lang() == "en" and en else getattr(obj, attr, "")
 
-    from core.vocabulary import describe_model, describe_schema, overdue_text
+    from core.vocabulary import describe_model, overdue_text
 
-    def field_text(obj, name):
-        """A model row's column as people read it (choice labels, 是/否, units, site-zone times),
-        from the field vocabulary: ``{{ field_text(consultation, "channel") }}``."""
-        if obj is None:
-            return ""
-        return describe_model(type(obj))[name].display(getattr(obj, name, None), current_lang(), tz)
-
-    def intake_text(req, name):
-        """A request's intake field (``req.data[name]``) as people read it, from its workflow's
-        intake schema; the raw value only when the workflow no longer describes it."""
-        value = (req.data or {}).get(name) if req is not None else None
-        try:
-            schema = platform.engine.workflow_of(req).intake_schema
-        except WorkflowError:  # its plugin is no longer enabled
-            schema = None
-        spec = next((s for s in describe_schema(schema) if s.name == name), None)
-        return spec.display(value, current_lang(), tz) if spec is not None else ("" if value is None else str(value))
+    def column_text(row, name: str) -> str:
+        """A model column's value as a person reads it, from the field vocabulary (issue 9 §1):
+        ``{{ column_text(consultation, 'channel') }}`` gives 在线 / Online, never ``online`` —
+        choice labels, 是/否, times in the site's zone, amounts with their unit."""
+        spec = describe_model(type(row)).get(name)
+        value = getattr(row, name, None)
+        return spec.display(value, current_lang(), tz) if spec is not None else str(value if value is not None else "")
 
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.globals["overdue_text"] = overdue_text  # "超期 3 个工作日", never a negative count
-    app.jinja_env.globals.update(field_text=field_text, intake_text=intake_text)
+    app.jinja_env.globals["column_text"] = column_text
     app.jinja_env.globals.update(label=label, current_lang=current_lang, site_name=platform.config.get("site.name", "Rongtong"),
                                  has_endpoint=lambda endpoint: endpoint in app.view_functions)

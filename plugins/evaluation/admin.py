@@ -11,8 +11,7 @@ from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
 from core import audit
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
+from core.i18n import _, lazy_gettext as _l
 from core.models import utcnow
 from core.plugins import AdminViewSpec
 from core.toolkit.periods import PeriodError, parse_period, period_of
@@ -51,11 +50,11 @@ class BoardView(SecureBaseView):
         period = period_of(platform.calendar.local_date(utcnow()), "quarter")
         on_time = reports.requests_on_time(platform, period)
         names = reports.display_names(platform.registry)
-        titles = {"service": _("On time by service"), "department": _("On time by department"),
-                  "institution": _("On time by service institution")}
+        titles = {"service": _("By service"), "department": _("By department"),
+                  "institution": _("By service institution")}
         chart = {dim: charts.bars([(names.get(dim, {}).get(k, k), v["on_time_rate"]) for k, v in on_time["by_" + dim].items()],
-                                  maximum=1, percent=True, title=titles[dim])
-                 for dim in ("service", "department", "institution")}
+                                  maximum=1, percent=True, title=title)
+                 for dim, title in titles.items()}
         return self.render("evaluation/board.html", board=data, on_time=on_time, period=period, charts=chart,
                            local_time=local_time, names=names)
 
@@ -81,14 +80,14 @@ class ReportView(SecureBaseView):
         service, grade = names["service"], names["grade"]
         chart = {
             "requests": charts.bars([(service.get(k, k), v["on_time_rate"]) for k, v in report["requests"]["by_service"].items()],
-                                    maximum=1, percent=True, title=_("Finished within the time limit, by service")),
+                                    maximum=1, percent=True, title=_("Requests finished within their time limit")),
             "staff": charts.bars([(service.get(k, k), v["satisfaction_rate"]) for k, v in sat["staff"].get("by_service", {}).items()],
-                                 maximum=1, percent=True, title=_("Satisfaction with the platform staff, by service")),
+                                 maximum=1, percent=True, title=_("Platform staff, by service")),
             "department": charts.bars([(k, v["satisfaction_rate"]) for k, v in sat["staff"].get("by_department", {}).items()],
-                                      maximum=1, percent=True, title=_("Satisfaction with the platform staff, by department")),
+                                      maximum=1, percent=True, title=_("Platform staff, by department")),
             "institution": charts.bars([(k, v["satisfaction_rate"]) for k, v in sat["institution"].get("by_institution", {}).items()],
-                                       maximum=1, percent=True, title=_("Satisfaction with the service institutions")),
-            "grades": charts.bars([(grade.get(k, k), n) for k, n in sat["staff"]["grades"].items()], title=_("Satisfaction grades")),
+                                       maximum=1, percent=True, title=_("Service institutions")),
+            "grades": charts.bars([(grade.get(k, k), n) for k, n in sat["staff"]["grades"].items()], title=_("Grades given to the platform staff")),
         }
         return self.render("evaluation/report.html", report=report, charts=chart, period_text=period.label, error=None,
                            names=names)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import flask
 
-from core.fields import iso_utc
 from core.errors import NotFound, PermissionDenied
 from core.i18n import gettext as _
 from core.plugins import ApiResource
@@ -22,9 +21,9 @@ from core.web.api.resources.common import ID
 from . import committees, improvements, reports, sla, surveys
 from .models import Committee, CommitteeMember, Complaint, Evaluation, ImprovementAction, Survey
 from .schemas import (
-    CommitteeInSchema, CommitteeSchema, ComplaintSchema, DeclarationSchema, EvaluationInSchema, EvaluationSchema,
-    FinishSchema, ImprovementInSchema, ImprovementSchema, ImprovementUpdateSchema, MemberInSchema, MemberSchema,
-    ScoreInSchema, SurveyAnswerSchema, SurveySchema, VerifyEffectSchema,
+    BoardSchema, CommitteeInSchema, CommitteeSchema, ComplaintSchema, DeclarationSchema, EvaluationInSchema,
+    EvaluationSchema, FinishSchema, ImprovementInSchema, ImprovementSchema, ImprovementUpdateSchema, MemberInSchema,
+    MemberSchema, ScoreInSchema, SurveyAnswerSchema, SurveySchema, VerifyEffectSchema,
 )
 
 
@@ -162,11 +161,7 @@ def close_view(action_id):
 # --- Board and report (5.4.1, 7) -----------------------------------------------------------------
 
 def board_view():
-    data = sla.board(_platform())
-    for bucket in data["rows"].values():
-        for row in bucket:
-            row["step_due_at"] = iso_utc(row["step_due_at"])
-    return data
+    return sla.board(_platform())
 
 
 def report_view():
@@ -226,8 +221,8 @@ def resources() -> list[ApiResource]:
         ApiResource(f"{P}/improvements/{aid}/close", close_view, ("POST",), endpoint="evaluation_improvement_close",
                     response_schema=ImprovementSchema, permission="evaluation.improvement.manage",
                     summary="Close (refused until the effect is verified)"),
-        ApiResource(f"{P}/board", board_view, ("GET",), endpoint="evaluation_board", permission="evaluation.sla.view",
-                    summary="Requests due soon and overdue, by department and service (DB1302 5.4.1)"),
+        ApiResource(f"{P}/board", board_view, ("GET",), endpoint="evaluation_board", response_schema=BoardSchema,
+                    permission="evaluation.sla.view", summary="Requests due soon and overdue, by department and service (DB1302 5.4.1)"),
         ApiResource(f"{P}/reports/supervision", report_view, ("GET",), endpoint="evaluation_report",
                     permission="evaluation.report.view", summary="Supervision report of a period (?period=2026-Q3)"),
     ]

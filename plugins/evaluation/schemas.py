@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from core.fields import UtcDateTime
 from core.i18n import lazy_gettext as _l
 
 from core.toolkit.vocab import internal, label, one_of
@@ -86,14 +85,14 @@ class SurveyAnswerSchema(Schema):
 class SurveySchema(Schema):
     id = fields.Integer()
     request = fields.Integer(attribute="request_id")
-    expires_at = UtcDateTime()
+    expires_at = fields.DateTime()
     institution_name = fields.String()
     staff_grade = fields.String(allow_none=True)
     staff_reason = fields.String()
     institution_grade = fields.String(allow_none=True)
     institution_reason = fields.String()
     comment = fields.String()
-    answered_at = UtcDateTime(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
 
 
 # --- Complaint workflow step data (DB1302 5.4.2) ----------------------------------------------
@@ -178,8 +177,8 @@ class ComplaintSchema(Schema):
     explanation = fields.String()
     appealed = fields.Boolean()
     appeal_decision = fields.String()
-    received_at = UtcDateTime()
-    closed_at = UtcDateTime(allow_none=True)
+    received_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
 
 
 # --- Committees and evaluations (DB1302 7.1) --------------------------------------------------
@@ -221,7 +220,7 @@ class MemberSchema(Schema):
     organisation = fields.String()
     external = fields.Boolean()
     role = fields.String()
-    declared_at = UtcDateTime(allow_none=True)
+    declared_at = fields.DateTime(allow_none=True)
     has_conflict = fields.Boolean()
     conflict_statement = fields.String()
 
@@ -274,7 +273,7 @@ class EvaluationSchema(Schema):
     status = fields.String()
     findings = fields.String()
     score = fields.Decimal(as_string=True, allow_none=True)
-    finished_at = UtcDateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
 
 
 # --- Improvement register (DB1302 7.2) --------------------------------------------------------
@@ -330,5 +329,39 @@ class ImprovementSchema(Schema):
     done_note = fields.String()
     verification = fields.String()
     effective = fields.Boolean(allow_none=True)
-    verified_at = UtcDateTime(allow_none=True)
-    closed_at = UtcDateTime(allow_none=True)
+    verified_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+
+
+# --- The time-limit board (DB1302 5.4.1) -----------------------------------------------------------
+
+class BoardRowSchema(Schema):
+    """One open request on the board: its service and current step by key and by title."""
+
+    id = fields.Integer()
+    title = fields.String()
+    service = fields.String(metadata={"description": "Service key"})
+    step = fields.String(metadata={"description": "Current step key"})
+    service_title = fields.String()
+    step_title = fields.String()
+    department = fields.String(metadata={"description": "Department name ('' when unassigned)"})
+    step_due_at = fields.DateTime()
+
+
+class BoardRowsSchema(Schema):
+    overdue = fields.List(fields.Nested(BoardRowSchema))
+    due_soon = fields.List(fields.Nested(BoardRowSchema))
+
+
+class BoardCountSchema(Schema):
+    due_soon = fields.Integer()
+    overdue = fields.Integer()
+
+
+class BoardSchema(Schema):
+    """The most urgent requests of each bucket, and the counts of all of them by department name
+    and by service key."""
+
+    rows = fields.Nested(BoardRowsSchema)
+    by_department = fields.Dict(keys=fields.String(), values=fields.Nested(BoardCountSchema))
+    by_service = fields.Dict(keys=fields.String(), values=fields.Nested(BoardCountSchema))

@@ -10,7 +10,6 @@ import io
 import flask
 from marshmallow import Schema, fields, validate
 
-from core.fields import iso_utc
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.i18n import gettext as _
 from core.models import Enterprise
@@ -24,12 +23,15 @@ from .schemas import (
     ArticleMoveSchema,
     ArticleOutSchema,
     ArticleSchema,
+    ArticleTargetsSchema,
     ArticleUpdateSchema,
     ConsultationOutSchema,
     ConsultationSchema,
+    ConsultationThreadSchema,
     DeadlineSchema,
     MessageOutSchema,
     MessageSchema,
+    PushOutSchema,
     PushSchema,
 )
 
@@ -64,10 +66,6 @@ class ArticleQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(("draft", "review", "published", "expired")))
 
 
-def _article_out(a: Article) -> dict:
-    return ArticleOutSchema().dump(a)
-
-
 def _visible_article(article_id: int) -> Article:
     """Staff (editors) see every article; everyone else only published, valid ones."""
     query = Article.select() if _may("information.article.edit") else art.visible_articles(_platform().calendar)
@@ -93,15 +91,15 @@ def list_articles():
     if "featured" in args:
         query = query.where(Article.featured == args["featured"])
     query = query.order_by(Article.featured.desc(), Article.published_at.desc(nulls="LAST"), Article.id.desc())
-    return [_article_out(a) for a in query.limit(500)]
+    return list(query.limit(500))
 
 
 def create_article(data):
-    return _article_out(art.create_article(data, _user())), 201
+    return art.create_article(data, _user()), 201
 
 
 def get_article(article_id: int):
-    return _article_out(_visible_article(article_id))
+    return _visible_article(article_id)
 
 
 def update_article(article_id: int, data):
@@ -110,7 +108,7 @@ def update_article(article_id: int, data):
         raise NotFound(_("Article not found."))
     if not data:
         raise ValidationFailed(_("Nothing to change."), {"_schema": [_("Give at least one field.")]})
-    return _article_out(art.update_article(article, data, _user())), 200
+    return art.update_article(article, data, _user()), 200
 
 
 def move_article(article_id: int, data):
@@ -122,7 +120,7 @@ def move_article(article_id: int, data):
     if data["status"] != "review" and not _may("information.article.publish"):
         raise PermissionDenied(_("Only reviewers may publish, return or expire articles."))
     moved = art.move_article(article, data["status"], _user(), reason=data["reason"], calendar=_platform().calendar)
-    return _article_out(moved), 200
+    return moved, 200
 
 
 def push_article(article_id: int, data):
@@ -130,9 +128,7 @@ def push_article(article_id: int, data):
     article = Article.get_or_none(Article.id == article_id)
     if article is None:
         raise NotFound(_("Article not found."))
-    pushes = art.push_article(article, data["channels"], _user(), _platform().calendar, note=data["note"])
-    return [{"id": p.id, "channel": p.channel, "pushed_at": iso_utc(p.pushed_at), "enterprises": p.enterprises,
-             "recipients": p.recipients} for p in pushes], 201
+    return art.push_article(article, data["channels"], _user(), _platform().calendar, note=data["note"]), 201
 
 
 def article_targets(article_id: int):
@@ -140,13 +136,8 @@ def article_targets(article_id: int):
     article = Article.get_or_none(Article.id == article_id)
     if article is None:
         raise NotFound(_("Article not found."))
-    return {
-        "article": article.id,
-        "enterprises": [{"id": e.id, "name": e.name, "industry": e.industry, "scale": e.scale}
-                        for e in art.targeted_enterprises(article).limit(5000)],
-        "pushes": [{"channel": p.channel, "pushed_at": iso_utc(p.pushed_at), "enterprises": p.enterprises,
-                    "recipients": p.recipients, "note": p.note} for p in article.pushes.order_by(art.ArticlePush.id)],
-    }
+    return {"article": article.id, "enterprises": list(art.targeted_enterprises(article).limit(5000)),
+            "pushes": list(article.pushes.order_by(art.ArticlePush.id))}
 
 
 # --- Consultations ---------------------------------------------------------------------------------
@@ -158,17 +149,10 @@ def _consultation(consultation_id: int) -> Consultation:
     return c
 
 
-def _consultation_out(c: Consultation, with_thread=False) -> dict:
-    out = ConsultationOutSchema().dump(c)
-    if with_thread:
-        out["messages"] = MessageOutSchema(many=True).dump(cs.thread(c))
-    return out
-
-
 def list_consultations():
     """Consultations the caller may see (an enterprise user: its own enterprise's)."""
     query = scope_query(Consultation.select(), Consultation, _user())
-    return [_consultation_out(c) for c in query.order_by(Consultation.id.desc()).limit(500)]
+    return list(query.order_by(Consultation.id.desc()).limit(500))
 
 
 def create_consultation(data):
@@ -189,11 +173,11 @@ def create_consultation(data):
     c = cs.open_consultation(cs.ReplyClock.of(_platform()), enterprise=enterprise, actor=user,
                              channel=data["channel"], category=data["category"], subject=data["subject"],
                              question=data["question"])
-    return _consultation_out(c, True), 201
+    return c, 201
 
 
 def get_consultation(consultation_id: int):
-    return _consultation_out(_consultation(consultation_id), True)
+    return _consultation(consultation_id)
 
 
 def post_message(consultation_id: int, data):
@@ -204,19 +188,18 @@ def post_message(consultation_id: int, data):
     if cs.side_of(user) == "platform" and not _may("information.consultation.answer"):
         raise PermissionDenied(_("You may not answer consultations."))
     msg = cs.add_message(cs.ReplyClock.of(_platform()), c, user, data["body"])
-    return MessageOutSchema().dump(msg), 201
+    return msg, 201
 
 
 def agree_deadline(consultation_id: int, data):
     """Record a later reply deadline agreed with the enterprise, with its reason (6.4.1.2 b)."""
     c = _consultation(consultation_id)
     c = cs.agree_deadline(cs.ReplyClock.of(_platform()), c, data["deadline"], data["reason"], _user())
-    return _consultation_out(c), 200
+    return c, 200
 
 
 def close_consultation(consultation_id: int):
-    c = cs.close_consultation(_consultation(consultation_id), _user())
-    return _consultation_out(c), 200
+    return cs.close_consultation(_consultation(consultation_id), _user()), 200
 
 
 # --- Statistics ------------------------------------------------------------------------------------
@@ -251,42 +234,43 @@ def api_resources(registry) -> list[ApiResource]:
     r = ApiResource
     return [
         r("information/articles", list_articles, ("GET",), endpoint="information_articles",
-          summary="Articles (enterprises: published and valid only)", tag=TAG, response_schema=None,
-          permission="information.article.view"),
+          summary="Articles (enterprises: published and valid only)", tag=TAG, response_schema=ArticleOutSchema,
+          many=True, permission="information.article.view"),
         r("information/articles", create_article, ("POST",), endpoint="information_article_create",
           summary="Write an article (draft)", tag=TAG, request_schema=ArticleSchema,
-          permission="information.article.edit"),
+          response_schema=ArticleOutSchema, permission="information.article.edit"),
         r("information/articles/<int:article_id>", get_article, ("GET",), endpoint="information_article",
-          summary="One article", tag=TAG, permission="information.article.view"),
+          summary="One article", tag=TAG, response_schema=ArticleOutSchema, permission="information.article.view"),
         r("information/articles/<int:article_id>", update_article, ("PATCH",), endpoint="information_article_update",
           summary="Edit an article", tag=TAG, request_schema=ArticleUpdateSchema,
-          permission="information.article.edit"),
+          response_schema=ArticleOutSchema, permission="information.article.edit"),
         r("information/articles/<int:article_id>/status", move_article, ("POST",), endpoint="information_article_move",
           summary="Move an article: review, published, expired, draft", tag=TAG, request_schema=ArticleMoveSchema,
-          permission="information.article.edit"),
+          response_schema=ArticleOutSchema, permission="information.article.edit"),
         r("information/articles/<int:article_id>/push", push_article, ("POST",), endpoint="information_article_push",
           summary="Push an article through channels", tag=TAG, request_schema=PushSchema,
-          permission="information.article.push"),
+          response_schema=PushOutSchema, many=True, permission="information.article.push"),
         r("information/articles/<int:article_id>/targets", article_targets, ("GET",),
           endpoint="information_article_targets", summary="Enterprises an article targets, and its pushes", tag=TAG,
-          permission="information.article.edit"),
+          response_schema=ArticleTargetsSchema, permission="information.article.edit"),
         r("information/consultations", list_consultations, ("GET",), endpoint="information_consultations",
-          summary="Consultations", tag=TAG, permission="information.consultation.view"),
+          summary="Consultations", tag=TAG, response_schema=ConsultationOutSchema, many=True,
+          permission="information.consultation.view"),
         r("information/consultations", create_consultation, ("POST",), endpoint="information_consultation_create",
           summary="Ask or record a consultation", tag=TAG, request_schema=ConsultationSchema,
-          permission="information.consultation.ask"),
+          response_schema=ConsultationThreadSchema, permission="information.consultation.ask"),
         r("information/consultations/<int:consultation_id>", get_consultation, ("GET",),
           endpoint="information_consultation", summary="One consultation with its whole thread", tag=TAG,
-          permission="information.consultation.view"),
+          response_schema=ConsultationThreadSchema, permission="information.consultation.view"),
         r("information/consultations/<int:consultation_id>/messages", post_message, ("POST",),
           endpoint="information_consultation_message", summary="Add a message to the thread", tag=TAG,
-          request_schema=MessageSchema, permission="information.consultation.ask"),
+          request_schema=MessageSchema, response_schema=MessageOutSchema, permission="information.consultation.ask"),
         r("information/consultations/<int:consultation_id>/deadline", agree_deadline, ("POST",),
           endpoint="information_consultation_deadline", summary="Agree a later reply deadline", tag=TAG,
-          request_schema=DeadlineSchema, permission="information.consultation.answer"),
+          request_schema=DeadlineSchema, response_schema=ConsultationOutSchema, permission="information.consultation.answer"),
         r("information/consultations/<int:consultation_id>/close", close_consultation, ("POST",),
           endpoint="information_consultation_close", summary="Close a consultation", tag=TAG,
-          permission="information.consultation.ask"),
+          response_schema=ConsultationOutSchema, permission="information.consultation.ask"),
         r("information/stats", stats, ("GET",), endpoint="information_stats",
           summary="Consultation statistics for a period", tag=TAG, permission="information.stats.view"),
     ]

@@ -145,7 +145,7 @@ def close_consultation(consultation: Consultation, actor, *, now=None) -> Consul
 
 
 def thread(consultation: Consultation) -> list[ConsultationMessage]:
-    return list(consultation.messages.order_by(ConsultationMessage.created_at, ConsultationMessage.id))
+    return consultation.thread
 
 
 def _locked(consultation_id: int) -> Consultation:

@@ -63,7 +63,7 @@ CONSULTATION_CHANNELS = (
 CONSULTATION_CHANNEL_KEYS = tuple(k for k, _ in CONSULTATION_CHANNELS)
 CONSULTATION_STATUSES = (
     ("open", _l("Awaiting reply")),
-    ("answered", _l("Answered")),
+    ("answered", _l("Replied")),
     ("closed", _l("Closed")),
 )
 MESSAGE_SIDES = (("enterprise", _l("Enterprise")), ("platform", _l("Platform")))
@@ -172,6 +172,11 @@ class Consultation(BaseModel):
 
     class Meta:
         table_name = "information_consultation"
+
+    @property
+    def thread(self) -> list:
+        """The messages in the order they were written: the whole exchange (6.4.1.2 c)."""
+        return list(self.messages.order_by(ConsultationMessage.created_at, ConsultationMessage.id))
 
 
 class ConsultationMessage(BaseModel):

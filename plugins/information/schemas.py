@@ -56,6 +56,32 @@ class ArticleOutSchema(Schema):
     published_at = UtcDateTime(allow_none=True)
 
 
+class PushOutSchema(Schema):
+    """One push of an article through one channel (DB1302 6.4.1.1 b)."""
+
+    id = fields.Integer()
+    channel = fields.String()
+    pushed_at = fields.DateTime()
+    enterprises = fields.Integer(metadata={"description": "Enterprises targeted"})
+    recipients = fields.Integer(metadata={"description": "Users notified"})
+    note = fields.String()
+
+
+class TargetEnterpriseSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    industry = fields.String()
+    scale = fields.String()
+
+
+class ArticleTargetsSchema(Schema):
+    """The admitted enterprises an article targets (industry and scale), and its pushes so far."""
+
+    article = fields.Integer()
+    enterprises = fields.List(fields.Nested(TargetEnterpriseSchema))
+    pushes = fields.List(fields.Nested(PushOutSchema))
+
+
 class ArticleMoveSchema(Schema):
     """Move an article along its review workflow."""
 
@@ -131,6 +157,12 @@ class ConsultationOutSchema(Schema):
     agreed_deadline = fields.Date(allow_none=True)
     agreed_reason = fields.String()
     closed_at = UtcDateTime(allow_none=True)
+
+
+class ConsultationThreadSchema(ConsultationOutSchema):
+    """A consultation with its whole thread, oldest message first (DB1302 6.4.1.2 c)."""
+
+    messages = fields.List(fields.Nested(MessageOutSchema), attribute="thread")
 
 
 # Workflow step evidence ---------------------------------------------------------------------------

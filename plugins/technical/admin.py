@@ -12,6 +12,7 @@ from core.web.admin.base import SecureBaseView, SecureModelView, acting_user, cu
 from core.web.admin.generated import ReadOnlyView
 
 from . import bookings as bk
+from . import candidates
 from .models import Assignment, Booking, Equipment, Institution
 
 CATEGORY = _l("Technical services")
@@ -54,14 +55,14 @@ class CandidatesView(SecureBaseView):
                                                     & (ServiceRequest.current_step == "plan")
                                                     & (ServiceRequest.status == "open"))
                        .order_by(ServiceRequest.step_due_at, ServiceRequest.id).limit(200))
-        return self.render("technical/candidates.html", waiting=waiting, report=None, req=None)
+        return self.render("technical/candidates.html", waiting=waiting, report=None, req=None,
+                           kind_label=candidates.kind_label)
 
     @expose("/<int:request_id>/")
     def ranking(self, request_id):
         from core.models import ServiceRequest, utcnow
         from core.security import get_scoped
 
-        from . import candidates
         from .workflows import WORKFLOW_KEY
 
         req = get_scoped(ServiceRequest, request_id, acting_user())
@@ -69,7 +70,7 @@ class CandidatesView(SecureBaseView):
             abort(404)
         today = current_platform().calendar.local_date(utcnow())
         return self.render("technical/candidates.html", waiting=None, req=req,
-                           report=candidates.candidates_report(req, today))
+                           report=candidates.candidates_report(req, today), kind_label=candidates.kind_label)
 
 
 def admin_views(registry) -> list[AdminViewSpec]:

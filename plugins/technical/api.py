@@ -7,7 +7,6 @@ from __future__ import annotations
 import flask
 
 from core import audit
-from core.fields import iso_utc
 from core.db import write_transaction
 from core.errors import NotFound, ValidationFailed
 from core.i18n import gettext as _
@@ -18,7 +17,10 @@ from core.security import get_scoped, is_staff, scope_query
 from . import bookings as bk
 from . import candidates
 from .models import Assignment, Booking, Equipment, Institution
-from .schemas import BookingOutSchema, BookingSchema, EquipmentOutSchema, InstitutionOutSchema, InstitutionSchema
+from .schemas import (
+    AssignmentOutSchema, BookedSlotSchema, BookingOutSchema, BookingSchema, EquipmentOutSchema, InstitutionOutSchema,
+    InstitutionSchema,
+)
 from .workflows import WORKFLOW_KEY
 
 TAG = "technical"
@@ -42,7 +44,7 @@ def _today():
 
 def list_institutions():
     """Contracted service institutions (DB1302 5.3.7), with their capabilities and contracts."""
-    return InstitutionOutSchema(many=True).dump(Institution.select().order_by(Institution.name).limit(1000))
+    return list(Institution.select().order_by(Institution.name).limit(1000))
 
 
 def create_institution(data):
@@ -51,13 +53,13 @@ def create_institution(data):
             raise ValidationFailed(_("Invalid data."), {"name": [_("An institution with this name exists already.")]})
         inst = Institution.create(**data)
         audit.record_create(inst, _user())
-    return InstitutionOutSchema().dump(inst), 201
+    return inst, 201
 
 
 def list_equipment():
     """Shared equipment open for booking."""
     query = Equipment.select().where(Equipment.active == True).order_by(Equipment.name)  # noqa: E712
-    return EquipmentOutSchema(many=True).dump(query.limit(1000))
+    return list(query.limit(1000))
 
 
 def equipment_bookings(equipment_id: int):
@@ -65,15 +67,14 @@ def equipment_bookings(equipment_id: int):
     device = Equipment.get_or_none((Equipment.id == equipment_id) & (Equipment.active == True))  # noqa: E712
     if device is None:
         raise NotFound(_("Equipment not found."))
-    rows = (Booking.select().where((Booking.equipment == device.id) & (Booking.status == "booked"))
-            .order_by(Booking.starts_at).limit(1000))
-    return [{"starts_at": iso_utc(b.starts_at), "ends_at": iso_utc(b.ends_at)} for b in rows]
+    return list(Booking.select().where((Booking.equipment == device.id) & (Booking.status == "booked"))
+                .order_by(Booking.starts_at).limit(1000))
 
 
 def list_bookings():
     """Bookings the caller may see (an enterprise user: its own enterprise's)."""
     query = scope_query(Booking.select(), Booking, _user()).order_by(Booking.starts_at.desc())
-    return BookingOutSchema(many=True).dump(query.limit(1000))
+    return list(query.limit(1000))
 
 
 def create_booking(data):
@@ -92,14 +93,14 @@ def create_booking(data):
         enterprise = user.enterprise
     booking = bk.book(equipment_id=data["equipment"], enterprise=enterprise, starts_at=data["starts_at"],
                       ends_at=data["ends_at"], purpose=data["purpose"], actor=user)
-    return BookingOutSchema().dump(booking), 201
+    return booking, 201
 
 
 def cancel_booking(booking_id: int):
     booking = get_scoped(Booking, booking_id, _user())
     if booking is None:
         raise NotFound(_("Booking not found."))
-    return BookingOutSchema().dump(bk.cancel(booking.id, _user())), 200
+    return bk.cancel(booking.id, _user()), 200
 
 
 def _technical_request(request_id: int) -> ServiceRequest:
@@ -121,37 +122,37 @@ def request_assignment(request_id: int):
     a = Assignment.get_or_none(Assignment.request == req.id)
     if a is None:
         raise NotFound(_("No plan has been made for this request yet."))
-    return {"request": req.id, "institution": candidates.describe(a.institution), "kind": a.kind, "plan": a.plan,
-            "candidates": a.candidates, "planned_at": iso_utc(a.planned_at), "records": a.records,
-            "deliverables": a.deliverables, "delivered_at": iso_utc(a.delivered_at),
-            "score": a.score, "comment": a.comment,
-            "evaluated_at": iso_utc(a.evaluated_at)}
+    return a
 
 
 def api_resources(registry) -> list[ApiResource]:
     r = ApiResource
     return [
         r("technical/institutions", list_institutions, ("GET",), endpoint="technical_institutions",
-          summary="Contracted service institutions", tag=TAG, permission="technical.institution.view"),
+          summary="Contracted service institutions", tag=TAG, response_schema=InstitutionOutSchema, many=True,
+          permission="technical.institution.view"),
         r("technical/institutions", create_institution, ("POST",), endpoint="technical_institution_create",
           summary="Register a service institution", tag=TAG, request_schema=InstitutionSchema,
-          permission="technical.institution.edit"),
+          response_schema=InstitutionOutSchema, permission="technical.institution.edit"),
         r("technical/equipment", list_equipment, ("GET",), endpoint="technical_equipment",
-          summary="Shared equipment", tag=TAG, permission="technical.equipment.view"),
+          summary="Shared equipment", tag=TAG, response_schema=EquipmentOutSchema, many=True,
+          permission="technical.equipment.view"),
         r("technical/equipment/<int:equipment_id>/bookings", equipment_bookings, ("GET",),
           endpoint="technical_equipment_bookings", summary="When a device is booked", tag=TAG,
-          permission="technical.equipment.view"),
+          response_schema=BookedSlotSchema, many=True, permission="technical.equipment.view"),
         r("technical/bookings", list_bookings, ("GET",), endpoint="technical_bookings",
-          summary="Equipment bookings", tag=TAG, permission="technical.booking.view"),
+          summary="Equipment bookings", tag=TAG, response_schema=BookingOutSchema, many=True,
+          permission="technical.booking.view"),
         r("technical/bookings", create_booking, ("POST",), endpoint="technical_booking_create",
           summary="Book shared equipment (overlaps refused)", tag=TAG, request_schema=BookingSchema,
-          permission="technical.booking.make"),
+          response_schema=BookingOutSchema, permission="technical.booking.make"),
         r("technical/bookings/<int:booking_id>/cancel", cancel_booking, ("POST",), endpoint="technical_booking_cancel",
-          summary="Cancel a booking", tag=TAG, permission="technical.booking.make"),
+          summary="Cancel a booking", tag=TAG, response_schema=BookingOutSchema,
+          permission="technical.booking.make"),
         r("technical/requests/<int:request_id>/candidates", request_candidates, ("GET",),
           endpoint="technical_candidates", summary="Ranked candidate institutions with reasons", tag=TAG,
           permission="technical.candidates.view"),
         r("technical/requests/<int:request_id>/assignment", request_assignment, ("GET",),
           endpoint="technical_assignment", summary="Chosen institution, plan, delivery and evaluation", tag=TAG,
-          permission="technical.assignment.view"),
+          response_schema=AssignmentOutSchema, permission="technical.assignment.view"),
     ]

@@ -13,6 +13,7 @@ from core.models import ServiceRequest, Transition
 from core.toolkit.matching import Criterion, flag, rank, scaled
 
 from .models import KINDS, Assignment, Institution
+from .schemas import InstitutionBriefSchema
 
 SOON_DAYS = 30  # a contract ending within this many days earns only part of its points
 OPEN_STATUSES = ("open", "paused")
@@ -88,9 +89,8 @@ def kind_of(request: ServiceRequest) -> str:
 
 
 def describe(inst: Institution) -> dict:
-    return {"id": inst.id, "name": inst.name, "capabilities": list(inst.capabilities or []),
-            "contract_start": inst.contract_start.isoformat(), "contract_end": inst.contract_end.isoformat(),
-            "contact_name": inst.contact_name, "contact_phone": inst.contact_phone}
+    """The institution as a match names it (kept in the assignment's candidates)."""
+    return InstitutionBriefSchema().dump(inst)
 
 
 def candidates_report(request: ServiceRequest, today: datetime.date) -> dict:

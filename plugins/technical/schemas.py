@@ -121,3 +121,39 @@ class BookingOutSchema(Schema):
     ends_at = UtcDateTime()
     purpose = fields.String()
     status = fields.String()
+
+
+class BookedSlotSchema(Schema):
+    """When a device is taken (whose booking it is stays private)."""
+
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+
+
+class InstitutionBriefSchema(Schema):
+    """An institution as a match or an assignment names it: who, for what, until when, whom to call."""
+
+    id = fields.Integer()
+    name = fields.String()
+    capabilities = fields.List(fields.String())
+    contract_start = fields.Date()
+    contract_end = fields.Date()
+    contact_name = fields.String()
+    contact_phone = fields.String()
+
+
+class AssignmentOutSchema(Schema):
+    """The institution chosen, the plan, the delivery and the evaluation of a technical request."""
+
+    request = fields.Integer(attribute="request_id")
+    institution = fields.Nested(InstitutionBriefSchema)
+    kind = fields.String()
+    plan = fields.String()
+    candidates = fields.List(fields.Dict(), metadata={"description": "The ranked candidates considered, with reasons"})
+    planned_at = fields.DateTime()
+    records = fields.String()
+    deliverables = fields.List(fields.String())
+    delivered_at = fields.DateTime(allow_none=True)
+    score = fields.Integer(allow_none=True)
+    comment = fields.String()
+    evaluated_at = fields.DateTime(allow_none=True)

@@ -75,6 +75,8 @@ def test_consultation_desk(info, info_app, cast, login):
     assert r.status_code == 303
     html = client.get(page).get_data(as_text=True)
     assert "贷款贴息比例？" in html and "贴息比例为 50%。" in html
+    # Issue 9 §1: channel, category and status by their labels, never their keys.
+    assert "线上 · 政策" in html and '<span id="rt-info-status">已答复</span>' in html
     assert client.post(page, data={"what": "close"}).status_code == 400  # no CSRF token: refused
     assert client.post(page, data={"csrf_token": token, "what": "close"}).status_code == 303
     assert client.get("/admin/information/desk/999/").status_code == 404

@@ -91,6 +91,8 @@ def test_consultation_thread_and_scope(api, cast):
         ("enterprise", "比例是多少？"), ("platform", "100%"), ("enterprise", "委托研发呢？")]
     assert thread["status"] == "open" and thread["agreed_deadline"] is None  # restarted clock
     assert thread["messages"][1]["on_time"] is True
+    # Issue 9 §1: times with their offset, in the thread too.
+    assert thread["due_at"].endswith("+00:00") and all(m["created_at"].endswith("+00:00") for m in thread["messages"])
     assert api.post(cast.user_a, f"information/consultations/{cid}/close").status_code == 200
     assert api.post(cast.user_a, f"information/consultations/{cid}/messages", {"body": "再问"}).status_code == 409
     assert ConsultationMessage.select().count() == 4

@@ -52,7 +52,7 @@ def test_bookings_over_http(api, cast):
     r = api.post(cast.user_a, "technical/bookings", slot)
     assert r.status_code == 201, r.get_json()
     booking = r.get_json()
-    assert booking["starts_at"].startswith("2026-09-07T01:00")  # stored in UTC
+    assert booking["starts_at"] == "2026-09-07T01:00:00+00:00"  # stored in UTC, given with its offset (issue 9 §1)
     r = api.post(cast.user_b, "technical/bookings", {**slot, "starts_at": "2026-09-07T10:00:00+08:00",
                                                       "ends_at": "2026-09-07T12:00:00+08:00"})
     assert r.status_code == 422 and "starts_at" in field_errors(r)

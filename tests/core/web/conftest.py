@@ -1,9 +1,11 @@
-"""Fixtures for the REST API tests (issue 3 §3, §6). ``app``, ``client``, ``login`` and
+"""Fixtures for the web tests (issue 3 §3, §6). ``app``, ``client``, ``login`` and
 ``api_token`` come from tests/conftest.py; ``api`` is a small client that speaks JSON with a
-Bearer token per user."""
+Bearer token per user; ``live_server`` and ``browser`` serve the browser tests (helpers in
+tests/support/browser.py)."""
 from __future__ import annotations
 
 import logging
+import threading
 
 import pytest
 
@@ -77,3 +79,31 @@ def count_queries():
             logger.setLevel(old_level)
 
     return counting
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a real HTTP server in a thread (127.0.0.1, a free port)."""
+    from werkzeug.serving import make_server
+
+    app.config["TESTING"] = False
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium through Playwright (skips or fails as tests.support.browser.require_browser says)."""
+    from tests.support import browser as support
+
+    support.require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=support.CHROMIUM, args=support.LAUNCH_ARGS, headless=True)
+        yield b
+        b.close()

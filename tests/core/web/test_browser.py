@@ -11,58 +11,14 @@ Screenshots are kept in the test's tmp_path.
 from __future__ import annotations
 
 import datetime
-import os
-import threading
 
 import pytest
 
 from core.models import ServiceRequest, Transition, utcnow
-from tests.factories import PASSWORD
+from tests.support import browser as support
+from tests.support.browser import csp_violations, log_in
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--headless"]
-
-
-def _require_browser():
-    problem = None
-    if not os.path.exists(CHROMIUM):
-        problem = f"{CHROMIUM} is not installed (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "the playwright package is not installed"
-    if problem:
-        if os.environ.get("RONGTONG_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser test required but {problem}")
-        pytest.skip(problem)
-
-
-@pytest.fixture
-def live_server(app):
-    """The app on a real HTTP server in a thread (127.0.0.1, a free port)."""
-    from werkzeug.serving import make_server
-
-    app.config["TESTING"] = False
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def overdue_request(platform, people, title):
@@ -73,21 +29,6 @@ def overdue_request(platform, people, title):
     ServiceRequest.update(opened_at=past, step_started_at=past, step_due_at=past + datetime.timedelta(days=3),
                           due_at=past + datetime.timedelta(days=14)).where(ServiceRequest.id == req.id).execute()
     return ServiceRequest.get_by_id(req.id)
-
-
-def log_in(page, base, username, shots, name):
-    page.goto(f"{base}/login?lang=en")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.screenshot(path=str(shots / f"{name}-login.png"))
-    with page.expect_navigation():
-        page.click("form button[type=submit]")
-
-
-def csp_violations(page):
-    found = []
-    page.on("console", lambda msg: found.append(msg.text) if "Content Security Policy" in msg.text else None)
-    return found
 
 
 def test_staff_advances_an_overdue_request_and_enterprise_sees_only_its_own(browser, live_server, platform, people,
@@ -159,13 +100,10 @@ def test_staff_advances_an_overdue_request_and_enterprise_sees_only_its_own(brow
 
 def test_a_missing_browser_skips_locally_but_fails_when_required(monkeypatch):
     """CI sets RONGTONG_REQUIRE_BROWSER=1: there a missing Chromium is a failure, not a skip."""
-    import sys
-
-    module = sys.modules[__name__]
-    monkeypatch.setattr(module, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(support, "CHROMIUM", "/nonexistent/chromium")
     monkeypatch.setenv("RONGTONG_REQUIRE_BROWSER", "1")
     with pytest.raises(pytest.fail.Exception, match="required"):
-        _require_browser()
+        support.require_browser()
     monkeypatch.delenv("RONGTONG_REQUIRE_BROWSER")
     with pytest.raises(pytest.skip.Exception):
-        _require_browser()
+        support.require_browser()

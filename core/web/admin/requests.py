@@ -82,6 +82,9 @@ def timeline(req, attachment_ids, workflow, internal: bool = True) -> list[dict]
         cond |= (AuditEvent.object_type == "core_attachment") & AuditEvent.object_id.in_([str(i) for i in attachment_ids])
     events = (AuditEvent.select().where(cond & AuditEvent.action.not_in(["transition", "message"]))
               .order_by(AuditEvent.id).limit(TIMELINE_LIMIT))
+    events = list(events)
+    names = {u.id: str(u) for u in User.select(User.id, User.username, User.display_name)
+             .where(User.id.in_({ev.actor_id for ev in events} - {None}))}  # people by their names
     for ev in events:
         data = event_data(ev)
         changes = data.get("changes") or {}
@@ -92,7 +95,7 @@ def timeline(req, attachment_ids, workflow, internal: bool = True) -> list[dict]
         else:
             title = action
         entries.append({"kind": "audit", "at": ev.created_at, "outcome": ev.action, "title": title,
-                        "from": "", "to": "", "actor": ev.actor_name, "reason": data.get("reason", ""),
+                        "from": "", "to": "", "actor": names.get(ev.actor_id, ev.actor_name), "reason": data.get("reason", ""),
                         "evidence": [], "changes": changes, "id": f"a{ev.id}"})
     entries.sort(key=lambda e: (e["at"], 0 if e["kind"] == "audit" else 1))
     return entries

@@ -416,6 +416,19 @@ class Attachment(BaseModel):
         indexes = ((("owner_type", "owner_id"), False),)
 
 
+#: What a notification is about (``kind``; the keys :func:`core.notify.notify` takes): the inbox
+#: and the notifications screen show the labels.
+NOTIFICATION_KINDS = (
+    ("info", _l("Information")),
+    ("warning", _l("Deadline warning")),
+    ("breach", _l("Deadline missed")),
+    ("escalation", _l("Escalated to the board")),
+    ("survey", _l("Needs survey")),
+    ("complaint", _l("Complaint")),
+    ("task", _l("Task")),
+)
+
+
 class Notification(BaseModel):
     """An in-app message to one user (always), optionally also e-mailed. ``dedupe_key`` makes
     senders idempotent: the same key is never delivered twice."""
@@ -423,7 +436,7 @@ class Notification(BaseModel):
     verbose_name = _l("Notification")
 
     user = peewee.ForeignKeyField(User, backref="notifications", on_delete="CASCADE", verbose_name=_l("User"))
-    kind = peewee.CharField(max_length=32, default="info", verbose_name=_l("Kind"))
+    kind = peewee.CharField(max_length=32, choices=NOTIFICATION_KINDS, default="info", verbose_name=_l("Kind"))
     subject = peewee.CharField(max_length=200, verbose_name=_l("Subject"))
     body = peewee.TextField(default="", verbose_name=_l("Message"))
     link = peewee.CharField(max_length=300, default="", verbose_name=_l("Link"))

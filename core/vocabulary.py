@@ -12,12 +12,15 @@ Where the facts come from:
   lazy gettext string), ``label_en``, ``help`` (or ``description``), ``unit`` (``"万元"``,
   ``"人"``, ``"天"`` …), ``widget`` (one of :data:`WIDGETS`; guessed from the field type when left
   out), ``visibility`` (``"enterprise"`` or ``"internal"``; default :data:`DEFAULT_VISIBILITY`),
-  ``format`` (a ``str.format`` spec for numbers, e.g. ``",.2f"``); choices come from a
+  ``format`` (a ``str.format`` spec for numbers, e.g. ``",.2f"``), ``choices_from`` (keys the
+  platform's registry knows — ``"services"``, ``"plugins"``, ``"workflows"``, ``"steps"``,
+  ``"tables"`` — labelled by their titles on the screens); choices come from a
   ``validate.OneOf(choices, labels=[_l("..."), ...])`` (or ``ContainsOnly`` for multi-choice);
   a ``List(Nested(RowSchema))`` is a table of rows whose columns are the row schema's fields;
 * a **peewee field** (model columns): ``verbose_name``, ``help_text``, ``choices`` (``(key,
   _l("Label"))`` pairs); a model may add ``vocabulary = {"amount": {"unit": "万元", "widget":
-  "money"}}`` for what peewee has no attribute for.
+  "money"}}`` for what peewee has no attribute for (``choices_from`` too, and for a JSON column
+  the ``schema`` of what it holds).
 
 This module is at the bottom of the core (beside :mod:`core.fields`): it imports no web code and
 no platform; callers pass the time zone and language.
@@ -148,6 +151,10 @@ class FieldSpec:
     #: columns, free "name: value" pairs).
     many: bool = False
     item: str = ""  # the type of a list's items typed one per line: "str", "int" or "float"
+    #: The values are keys the platform's registry knows ("services", "plugins", "workflows",
+    #: "steps", "tables"); the screens fill :attr:`choices` with their titles (this module knows no
+    #: registry: see ``core.web.admin.base.with_registry_choices``).
+    choices_from: str = ""
 
     # --- labels -----------------------------------------------------------------------------------
     def title(self, lang: str = "zh_Hans_CN") -> str:
@@ -395,7 +402,7 @@ def of_marshmallow(name: str, field) -> FieldSpec:
         help=meta.get("help") or meta.get("description") or "", widget=widget, unit=str(meta.get("unit") or ""),
         visibility=meta.get("visibility", DEFAULT_VISIBILITY), required=bool(field.required), choices=choices,
         columns=columns, format=str(meta.get("format") or ""), minimum=minimum, maximum=maximum,
-        many=many, item=item)
+        many=many, item=item, choices_from=str(meta.get("choices_from") or ""))
 
 
 @functools.lru_cache(maxsize=None)
@@ -459,7 +466,8 @@ def of_peewee(model, name: str) -> FieldSpec:
         name=name, label=label, label_en=str(extra.get("label_en") or ""),
         help=extra.get("help") or field.help_text or "", widget=widget, unit=str(extra.get("unit") or ""),
         visibility=extra.get("visibility", DEFAULT_VISIBILITY), required=not field.null and field.default is None,
-        choices=choices, columns=columns, format=str(extra.get("format") or ""), many=many)
+        choices=choices, columns=columns, format=str(extra.get("format") or ""), many=many,
+        choices_from=str(extra.get("choices_from") or ""))
 
 
 @functools.lru_cache(maxsize=None)

@@ -36,10 +36,10 @@ from __future__ import annotations
 import peewee
 
 from core.db import database
-from core.models import Notification, User, utcnow
+from core.models import NOTIFICATION_KINDS, Notification, User, utcnow
 from core.notify import outbox, sql
 
-KINDS = ("info", "warning", "breach", "escalation", "survey", "complaint", "task")
+KINDS = tuple(key for key, _label in NOTIFICATION_KINDS)
 
 _settings = {"mail": False}
 

@@ -416,6 +416,46 @@ def analyse(survey: Survey) -> dict:
     return report
 
 
+class SurveyReportQuestionSchema(Schema):
+    """One question of an analysis report, as :func:`analyse` writes it (for the field vocabulary:
+    what the report's table of questions is called, never loaded from input)."""
+
+    key = fields.String(metadata=label("题目代码", "Key"))
+    kind = fields.String(validate=one_of(QUESTION_KINDS), metadata=label("题型", "Kind"))
+    text = fields.String(metadata=label("题目", "Question"))
+    text_en = fields.String(metadata=label("题目（英文）", "Question in English"))
+    answered = fields.Integer(metadata=label("作答企业数", "Answered by"))
+    counts = fields.Dict(metadata=label("各选项人数", "Count per choice"))
+    shares = fields.Dict(metadata=label("各选项占比", "Share per choice"))
+    min = fields.Integer(metadata=label("量表最小值", "Scale from"))
+    max = fields.Integer(metadata=label("量表最大值", "Scale to"))
+    average = fields.Float(metadata=label("平均分", "Average"))
+    distribution = fields.Dict(metadata=label("分值分布", "Distribution"))
+    answers = fields.List(fields.String(), metadata=label("文字回答", "Text answers"))
+
+
+class SurveyReportSchema(Schema):
+    """The analysis report :func:`analyse` builds (DB1302 6.4.3 a "needs analysis report"), for the
+    field vocabulary of a JSON column that keeps one::
+
+        vocabulary = {"needs_report": REPORT_COLUMN}
+    """
+
+    survey = fields.Integer(metadata=label("需求调研编号", "Needs survey id"))
+    owner = fields.String(metadata=label("所属插件", "Owner plugin", choices_from="plugins"))
+    topic = fields.String(metadata=label("主题", "Topic"))
+    title = fields.String(metadata=label("标题", "Title"))
+    status = fields.String(validate=one_of(STATUSES), metadata=label("状态", "Status"))
+    invited = fields.Integer(metadata=label("邀请企业数", "Enterprises invited"))
+    respondents = fields.Integer(metadata=label("答卷企业数", "Respondents"))
+    response_rate = fields.Float(metadata=label("回收率", "Response rate", format=".1%"))
+    questions = fields.List(fields.Nested(SurveyReportQuestionSchema), metadata=label("各题统计", "Questions"))
+
+
+#: The ``vocabulary`` entry of a model's JSON column holding an analysis report (staff only).
+REPORT_COLUMN = {"schema": SurveyReportSchema, "visibility": "internal"}
+
+
 # --- Helpers for plugins -------------------------------------------------------------------------------
 
 def survey_step_schema(owner: str) -> type[Schema]:

@@ -27,12 +27,14 @@ AREA_KEYS = tuple(key for key, _label in AREAS)
 
 def _project_vocabulary() -> dict:
     """What the JSON columns of a project hold: the data of the steps that wrote them."""
+    from core.toolkit.surveys import REPORT_COLUMN
+
     from .schemas import EvaluateSchema, ImplementSchema, ManagementPlanSchema
 
     return {"plan": {"columns": schema_columns(ManagementPlanSchema)},
             "implementation": {"columns": schema_columns(ImplementSchema)},
             "evaluation": {"columns": schema_columns(EvaluateSchema)},
-            "needs_report": {"visibility": "internal"}}
+            "needs_report": REPORT_COLUMN}
 
 
 class ManagementProject(BaseModel):

@@ -14,7 +14,7 @@ from core.fields import JSONField
 from core.i18n import lazy_gettext as _l
 from core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
 from core.toolkit.surveys import Survey
-from core.toolkit.vocab import LazyVocabulary, schema_columns
+from core.toolkit.vocab import LazyVocabulary, columns, schema_columns
 
 # DB1302 6.4.3 d: where a training notice is published.
 PUBLICATION_CHANNELS = (
@@ -30,14 +30,26 @@ PUBLICATION_CHANNELS = (
 def _programme_vocabulary() -> dict:
     """What the JSON columns of a programme hold: the data of the steps that wrote them."""
     from core.toolkit.plans import PlanSchema
+    from core.toolkit.surveys import REPORT_COLUMN
 
     from .schemas import DeliverSchema, EvaluateStepSchema
 
+    # registrations.results(): attendance added to the delivery record, results to the evaluation
+    results = columns(
+        ("registered", "报名人数", {"label_en": "Registered", "widget": "integer"}),
+        ("attended", "实到人数", {"label_en": "Attended", "widget": "integer"}),
+        ("evaluations", "评价份数", {"label_en": "Evaluations", "widget": "integer"}),
+        ("response_rate", "评价回收率", {"label_en": "Evaluation response rate", "widget": "number", "format": ".1%"}),
+        ("average_satisfaction", "平均满意度", {"label_en": "Average satisfaction", "widget": "number"}),
+        ("average_usefulness", "平均实用性", {"label_en": "Average usefulness", "widget": "number"}))
     return {"channels": {"widget": "multichoice", "choices": PUBLICATION_CHANNELS},
             "plan": {"columns": schema_columns(PlanSchema)},
-            "delivery": {"columns": schema_columns(DeliverSchema)},
-            "evaluation": {"columns": schema_columns(EvaluateStepSchema)},
-            "needs_report": {"visibility": "internal"}}
+            "delivery": {"columns": schema_columns(DeliverSchema) + columns(
+                ("attendance", "出勤情况", {"label_en": "Attendance", "widget": "table", "columns": results}))},
+            "evaluation": {"columns": schema_columns(EvaluateStepSchema) + columns(
+                ("results", "参训与评价结果", {"label_en": "Attendance and evaluations", "widget": "table",
+                                        "columns": results}))},
+            "needs_report": REPORT_COLUMN}
 
 
 def _course_vocabulary() -> dict:

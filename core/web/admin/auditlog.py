@@ -8,6 +8,8 @@ changed fields by their labels with old → new values, choice keys by their lab
 """
 from __future__ import annotations
 
+import dataclasses
+
 from flask import abort, g
 from flask_admin import expose
 from markupsafe import Markup
@@ -89,12 +91,60 @@ def _step_schema(request_id, step_key):
     return memo[key]
 
 
+def _workflow_of(request_id, data: dict):
+    """The workflow (at its version) of the request an event is about: from the event's own
+    snapshot when it has one, else from the request (memoised per page); None when unknown."""
+    key, version = data.get("workflow_key"), data.get("workflow_version")
+    if not key:
+        memo = g.setdefault("_rt_audit_request_workflows", {})
+        if request_id not in memo:
+            req = ServiceRequest.select(ServiceRequest.workflow_key, ServiceRequest.workflow_version).where(
+                ServiceRequest.id == int(request_id)).first() if str(request_id).isdigit() else None
+            memo[request_id] = (req.workflow_key, req.workflow_version) if req is not None else (None, None)
+        key, version = memo[request_id]
+    if not key:
+        return None
+    try:
+        return current_platform().registry.workflow(key, version or 1)
+    except KeyError:
+        return None
+
+
+def _intake_spec(spec: FieldSpec, workflow) -> FieldSpec:
+    """A request's ``data`` column described by its workflow's ``intake_schema`` (what the
+    enterprise filed, by the labels of the portal's form)."""
+    if workflow is None or workflow.intake_schema is None:
+        return spec
+    return dataclasses.replace(spec, widget="table", columns=tuple(describe_schema(workflow.intake_schema)))
+
+
+def _known_choices(spec: FieldSpec, value) -> FieldSpec:
+    """For a nested value with no vocabulary of its own (a JSON column the model does not
+    describe): its keys that name a choice column of a registered model get that column's labels
+    for their values, so nothing nested shows a raw choice key either."""
+    rows = value if isinstance(value, list) else [value]
+    if spec.columns or not rows or not all(isinstance(r, dict) for r in rows):
+        return spec
+    columns = []
+    for row in rows:
+        for key, v in row.items():
+            if any(c.name == key for c in columns):
+                continue
+            found = next((c for c in _choice_fields().get(key, ())
+                          if any(str(choice.key) == str(v) for choice in c.choices)), None)
+            columns.append(dataclasses.replace(found, name=key) if found is not None else FieldSpec(str(key)))
+    return dataclasses.replace(spec, widget="table", columns=tuple(columns))
+
+
 def event_lines(event) -> list[tuple[str, str]]:
     """``[(label, text)]`` for what one audit event records."""
     lang, tz = ui_lang(), current_platform().calendar.tz
     data = event_data(event)
     model = _models_by_table().get(event.object_type)
     fields = model_vocabulary(model) if model is not None else {}
+    if model is ServiceRequest:
+        snapshot = data.get("snapshot") if isinstance(data.get("snapshot"), dict) else data
+        fields["data"] = _intake_spec(fields["data"], _workflow_of(event.object_id, snapshot))
     hidden = set(getattr(model, "audit_exclude", ())) if model is not None else set()
     steps = _steps_spec()
     status = fields.get("status")
@@ -132,7 +182,7 @@ def event_lines(event) -> list[tuple[str, str]]:
 
     def show(key, value) -> str:
         if not isinstance(value, (str, int, float, bool, type(None))):
-            return spec_for(key).display(value, lang, tz)
+            return _known_choices(spec_for(key), value).display(value, lang, tz)
         cache_key = ("value", event.object_type, key, type(value).__name__, value)
         if cache_key not in memo:
             memo[cache_key] = spec_for(key).display(value, lang, tz)

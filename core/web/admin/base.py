@@ -204,7 +204,8 @@ def _registry_choices(registry, source: str) -> tuple[Choice, ...]:
                 out.setdefault((step.key, step.title), Choice(step.key, step.title, step.title_en))
     elif source == "plugins":
         for name, plugin in sorted(registry.plugins.items()):
-            out[name] = Choice(name, getattr(plugin, "title", None) or name)
+            zh, _sep, en = str(getattr(plugin, "title", None) or name).partition(" / ")  # TITLE = "人才培训 / Training"
+            out[name] = Choice(name, zh, en)
     elif source == "tables":
         for model in registry.model_owner:
             label = getattr(model, "verbose_name", None) or model.__name__
@@ -233,10 +234,23 @@ def model_vocabulary(model) -> dict[str, FieldSpec]:
         for name, spec in specs.items():
             source = registry_source(model, name)
             if source:
-                specs[name] = dataclasses.replace(spec, choices=registry_choices(source),
-                                                  widget="multichoice" if spec.many else "choice")
+                spec = dataclasses.replace(spec, choices_from=source)
+            specs[name] = with_registry_choices(spec)
         cache[model] = specs
     return dict(specs)
+
+
+def with_registry_choices(spec: FieldSpec) -> FieldSpec:
+    """``spec`` with the titles of the registry's keys as the choices of every field that names
+    its source (``choices_from``), its own and those of its columns at any depth — so the
+    ``owner`` of a survey report kept in a JSON column reads "人才培训", not ``training``."""
+    columns = tuple(with_registry_choices(c) for c in spec.columns)
+    changes = {}
+    if columns != spec.columns:
+        changes["columns"] = columns
+    if spec.choices_from and not spec.choices:
+        changes.update(choices=registry_choices(spec.choices_from), widget="multichoice" if spec.many else "choice")
+    return dataclasses.replace(spec, **changes) if changes else spec
 
 
 class LazyOptions:

@@ -70,8 +70,14 @@ class RoutingView(SecureBaseView):
         rows = []
         for key in sorted(registry.services):
             route = route_of(key, registry)
-            rows.append({"key": key, "title": self._title(key, lang), "owner": registry.service_owner.get(key, ""),
+            rows.append({"key": key, "title": self._title(key, lang), "owner": _plugin_title(registry, registry.service_owner.get(key, "")),
                          "route": route, "department": department_label(route.department, lang),
                          "source": str(SOURCE_LABELS[route.source])})
         return self.render("admin/rt/routing.html", rows=rows, departments=departments, lang=lang,
                            department_label=department_label, errors=errors or {}, failed=failed), status
+
+
+def _plugin_title(registry, name: str) -> str:
+    """The plugin that declares a service, by its title (its name only when it has none)."""
+    plugin = registry.plugins.get(name)
+    return str(getattr(plugin, "title", "") or name) if plugin is not None else name

@@ -17,7 +17,6 @@ import pytest
 
 from core.models import AuditEvent, ServiceRequest, Transition, utcnow
 from tests.core.web.admin_support import admin_view, page_csrf
-from tests.core.web.test_browser import browser, live_server  # noqa: F401 (fixtures)
 from tests.factories import PASSWORD
 
 VOCAB = importlib.metadata.EntryPoint("vocab", "tests.core.web.vocabplugin", "rongtong.plugins")

@@ -141,7 +141,7 @@ def test_an_admin_routes_a_service_to_a_department_on_the_routing_screen(client,
     assert response.status_code == 303
     assert ServiceRoute.get(ServiceRoute.service_key == "sample").department_id == people.department.id
     html = client.get("/admin/core/routing/").get_data(as_text=True)
-    assert re.search(r'<tr data-service="sample" data-source="admin">\s*<td>[^<]+</td>\s*<td>sample</td>\s*'
+    assert re.search(r'<tr data-service="sample" data-source="admin">\s*<td>[^<]+</td>\s*<td>[^<]+</td>\s*'
                      r'<td class="rt-department">投融资部</td>', html)
     assert AuditEvent.select().where(AuditEvent.action == "route").count() == 1
     filed = platform.engine.open_request(enterprise=people.ent_a, service_key="sample", actor=people.user_a, title="新")

@@ -146,6 +146,7 @@ class FieldSpec:
     format: str = ""
     minimum: Any = None
     maximum: Any = None
+    default: Any = None  # what a form starts from when nothing is known (marshmallow load_default)
     #: The value is a list: the rows of a table, the keys of a multi-choice, or (a textarea) one
     #: item per line. A "table" that is not ``many`` is one object (a group of sub-fields; with no
     #: columns, free "name: value" pairs).
@@ -403,6 +404,12 @@ def of_marshmallow(name: str, field) -> FieldSpec:
         visibility=meta.get("visibility", DEFAULT_VISIBILITY), required=bool(field.required), choices=choices,
         columns=columns, format=str(meta.get("format") or ""), minimum=minimum, maximum=maximum,
         many=many, item=item, choices_from=str(meta.get("choices_from") or ""))
+
+
+def _simple_default(field):
+    """A field's ``load_default`` when it is a plain value (a bool, number or text), else None."""
+    value = getattr(field, "load_default", None)
+    return value if isinstance(value, (bool, int, float, str)) else None
 
 
 @functools.lru_cache(maxsize=None)

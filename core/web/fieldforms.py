@@ -216,7 +216,7 @@ def html_fields(schema_cls, values=None, attachments=None) -> list[FormField]:
         return []
     lang = _lang()
     values = values or {}
-    return [_form_field(spec, PREFIX + spec.name, spec.name, values.get(spec.name), lang, attachments or ())
+    return [_form_field(spec, PREFIX + spec.name, spec.name, values.get(spec.name, spec.default), lang, attachments or ())
             for spec in describe_schema(schema_cls)]
 
 

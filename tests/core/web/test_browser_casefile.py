@@ -109,12 +109,13 @@ def test_consultation_walk_in_chinese(platform, cast, live_server, browser, tmp_
     assert epage.url.endswith("/my/requests")
     epage.goto(base + "/")
     submit(epage, "text=政策与信息咨询")
-    assert "政策与信息咨询" in visible(epage, "h1")  # FIXME colon
+    assert visible(epage, "h1") == "服务指南：政策与信息咨询"
     guide = visible(epage, "main")
     assert "2 个工作日" in guide and "受理咨询" in guide and "答复咨询" in guide and "办结确认" in guide
     assert_chinese(epage, "service guide")
     shot(epage, "enterprise-service-guide")
     submit(epage, "text=申请此项服务")
+    assert visible(epage, "h1") == "申请政策与信息咨询"
     epage.fill("#title", "专精特新认定咨询")
     epage.select_option("[name='data.channel']", label="线上")
     epage.select_option("[name='data.category']", label="人才")
@@ -174,12 +175,15 @@ def test_consultation_walk_in_chinese(platform, cast, live_server, browser, tmp_
     assert notice.count() == 1 and PAUSE_REASON in notice.inner_text() and "专精特新认定咨询" in notice.inner_text()
     assert_chinese(epage, "notifications (pause)", "main")
     shot(epage, "enterprise-notified-pause")
+    assert notice.locator("button").inner_text() == "查看"
     submit(epage, "li.notification.unread form button")
     assert epage.url.endswith(f"/my/requests/{request_id}"), epage.url
     assert badge(epage) == ""
     assert visible(epage, "#pause-reason") == PAUSE_REASON
     assert "平台请您补正" in visible(epage, "#reply-form")
-    assert visible(epage, "#filed")  # what was filed stays readable above
+    assert QUESTION in visible(epage, "#filed")  # what was filed stays readable above
+    assert visible(epage, "dd.due") == "暂停期间停止计时"
+    assert "撤回理由" in visible(epage, "form.action-withdraw")  # the withdraw form says whose reason it asks
     assert_chinese(epage, "portal request page, paused", "main")
     shot(epage, "enterprise-paused")
 
@@ -191,6 +195,7 @@ def test_consultation_walk_in_chinese(platform, cast, live_server, browser, tmp_
     error = visible(epage, "[data-error-for='file']")
     assert "报表工具.exe" in error
     assert epage.input_value("#reply-body") == REPLY
+    assert "请重新选择文件" in visible(epage, "#reply-files-again")
     assert_chinese(epage, "reply refused (file type)", "main")
     shot(epage, "enterprise-reply-refused-type")
     # no message at all (the file picked again): the message field says what is missing
@@ -198,7 +203,7 @@ def test_consultation_walk_in_chinese(platform, cast, live_server, browser, tmp_
     epage.set_input_files("#reply-files", [{"name": "2024年度审计报告.pdf", "mimeType": "application/pdf",
                                             "buffer": b"%PDF-1.4 audit 2024"}])
     submit(epage, "#reply-send")
-    assert visible(epage, "[data-error-for='body']")
+    assert visible(epage, "[data-error-for='body']") == "请填写留言内容。"
     assert_chinese(epage, "reply refused (empty)", "main")
     shot(epage, "enterprise-reply-refused-empty")
     # the message without the asked-for file
@@ -271,6 +276,7 @@ def test_consultation_walk_in_chinese(platform, cast, live_server, browser, tmp_
     with epage.expect_navigation():
         close_form.locator("button[type=submit]").click()
     assert visible(epage, "dd.status") == "已办结"
+    assert visible(epage, "dd.closed-at")  # 办结时间 instead of an empty time limit
     assert epage.locator("form.action").count() == 0 and epage.locator("#message-form").count() == 0
     assert "解答清楚，谢谢！" in visible(epage, ".timeline")
     assert_chinese(epage, "portal request page, completed", "main")

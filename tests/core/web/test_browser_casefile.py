@@ -209,14 +209,14 @@ def test_consultation_walk_in_chinese(platform, cast, live_server, browser, tmp_
     # the message without the asked-for file
     epage.fill("#reply-body", REPLY)
     submit(epage, "#reply-send")
-    assert visible(epage, "[data-error-for='file']")
+    assert visible(epage, "[data-error-for='file']") == "请上传要求补正的材料。"
     assert epage.input_value("#reply-body") == REPLY
     shot(epage, "enterprise-reply-refused-no-file")
     # the answer with the file: the request resumes
     epage.set_input_files("#reply-files", [{"name": "2024年度审计报告.pdf", "mimeType": "application/pdf",
                                             "buffer": b"%PDF-1.4 audit 2024"}])
     submit(epage, "#reply-send")
-    assert "已恢复办理" in visible(epage, ".flash") or "恢复" in visible(epage, ".flash")
+    assert visible(epage, ".flash") == "答复已提交，请求已恢复办理。"
     assert visible(epage, "dd.status") == "办理中"
     assert epage.locator("#reply-form").count() == 0
     assert "2024年度审计报告.pdf" in visible(epage, "#files")

@@ -68,7 +68,7 @@ def test_the_answer_lists_only_what_the_enterprise_may_read(consult):
     engine.transition(req.id, "advance", people.staff,
                       data={"answer": "符合条件，可申请补贴", "fee": 5000000, "note": "材料齐全，建议优先"})
     [zh], [en] = inbox(people.user_a), inbox(people.a_en)
-    assert zh.event == "request.answered" and zh.subject == "平台已答复您的申请：设备更新补贴咨询"
+    assert zh.event == "request.answered" and zh.subject == "您的申请有新的办理结果：设备更新补贴咨询"
     assert "答复: 符合条件，可申请补贴" in zh.body and "预计费用: 5,000,000 万元" in zh.body
     assert "下一步：办结确认" in zh.body
     assert "Answer: 符合条件，可申请补贴" in en.body and "Next step: Confirm" in en.body

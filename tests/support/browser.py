@@ -43,9 +43,11 @@ def log_in(page, base, username, shots, name, lang="en"):
         page.click("form button[type=submit]")
 
 
-def csp_violations(page):
-    """A list that fills with every console message about a Content-Security-Policy violation."""
-    found = []
+def csp_violations(page, found=None):
+    """The list ``found`` (a new one by default), filled from now on with every console message of
+    ``page`` about a Content-Security-Policy violation. Watch several pages with one list:
+    ``seen = csp_violations(a); csp_violations(b, seen)`` (``seen += ...`` would copy it, empty)."""
+    found = [] if found is None else found
     page.on("console", lambda msg: found.append(msg.text) if "Content Security Policy" in msg.text else None)
     return found
 

@@ -70,7 +70,7 @@ def test_staff_advances_an_overdue_request_and_enterprise_sees_only_its_own(brow
     # --- enterprise user of A: only A's requests, B's is a 404
     ent = browser.new_context(locale="en-US")
     page = ent.new_page()
-    violations += csp_violations(page)
+    csp_violations(page, violations)
     log_in(page, base, "user_a", shots, "enterprise")
     assert page.url.endswith("/my/requests"), page.url
     listing = page.inner_text("main")

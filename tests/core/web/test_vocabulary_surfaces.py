@@ -232,7 +232,7 @@ def test_api_times_carry_their_offset_and_fields_their_labels(client, platform, 
 
 
 @pytest.mark.browser
-def test_add_and_remove_rows_in_a_real_browser(browser, live_server, platform, people):  # noqa: F811
+def test_add_and_remove_rows_in_a_real_browser(browser, live_server, platform, people):
     """The few lines of fieldwidgets.js: add two rows, remove the first, post — the server gets the
     remaining rows in order (and the CSP lets the script run)."""
     req = vocab_request(platform, people)

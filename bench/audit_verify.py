@@ -25,11 +25,11 @@ RONGTONG = str(Path(sys.executable).parent / "rongtong")
 
 def build(url: str, events: int) -> float:
     """Migrate a fresh database and append ``events`` chained audit rows; returns seconds taken."""
-    from core import audit
-    from core.config import load_config
-    from core.db import database
-    from core.fields import dumps
-    from core.platform import Platform
+    from rongtong.core import audit
+    from rongtong.core.config import load_config
+    from rongtong.core.db import database
+    from rongtong.core.fields import dumps
+    from rongtong.core.platform import Platform
 
     start = time.perf_counter()
     platform = Platform(load_config(overrides={"database": {"url": url}, "plugins": {"enabled": []}}))

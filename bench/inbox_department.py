@@ -52,11 +52,11 @@ def p95(values):
 
 def build(url: str, open_count: int, analyze: bool = True):
     """The platform on ``url``, migrated and filled; returns (platform, people)."""
-    from core.config import load_config
-    from core.demo import _insert_rows
-    from core.models import Department, Enterprise, ServiceRequest, User, utcnow
-    from core.platform import Platform
-    from core.setup import installed_builtin_plugins
+    from rongtong.core.config import load_config
+    from rongtong.core.demo import _insert_rows
+    from rongtong.core.models import Department, Enterprise, ServiceRequest, User, utcnow
+    from rongtong.core.platform import Platform
+    from rongtong.core.setup import installed_builtin_plugins
 
     platform = Platform(load_config(overrides={"database": {"url": url},
                                                "plugins": {"enabled": installed_builtin_plugins()},
@@ -118,7 +118,7 @@ def build(url: str, open_count: int, analyze: bool = True):
 
 
 def make_code(i: int) -> str:
-    from core.creditcode import make_credit_code
+    from rongtong.core.creditcode import make_credit_code
 
     return make_credit_code(f"9113{i:013d}")
 
@@ -144,8 +144,8 @@ def timed(call, repeat):
 
 def bare_department_query(platform, department_id, repeat):
     """The department queue's list query as the page runs it, as bare SQL through the driver."""
-    from core.models import ServiceRequest, User
-    from core.web.admin.dashboard import INBOX_LIMIT, queue_base
+    from rongtong.core.models import ServiceRequest, User
+    from rongtong.core.web.admin.dashboard import INBOX_LIMIT, queue_base
 
     user = User.get(User.username == "bench-head")
     sql, params = (queue_base(user).where(ServiceRequest.department == department_id)
@@ -160,8 +160,8 @@ def bare_department_query(platform, department_id, repeat):
 
 
 def measure(url: str, open_count: int, repeat: int, label: str, analyze: bool = True) -> None:
-    from core.web import create_app
-    from core.web.tokens import issue_token
+    from rongtong.core.web import create_app
+    from rongtong.core.web.tokens import issue_token
 
     start = time.perf_counter()
     platform, people = build(url, open_count, analyze)
@@ -218,7 +218,7 @@ def main():
         try:
             measure(urlunparse(urlparse(args.pg)._replace(path="/" + name)), args.open_count, args.repeat, "PostgreSQL")
         finally:
-            from core.db import database
+            from rongtong.core.db import database
 
             if database.obj is not None:
                 database.obj.close()

@@ -77,7 +77,7 @@ def scratch_database(pg_admin_url: str = ""):
     try:
         yield urlunparse(urlparse(pg_admin_url)._replace(path="/" + name))
     finally:
-        from core.db import database
+        from rongtong.core.db import database
 
         if database.obj is not None:
             database.obj.close()
@@ -87,8 +87,8 @@ def scratch_database(pg_admin_url: str = ""):
 
 
 def make_platform(url: str, plugins=(), **sections):
-    from core.config import load_config
-    from core.platform import Platform
+    from rongtong.core.config import load_config
+    from rongtong.core.platform import Platform
 
     overrides = {"database": {"url": url}, "plugins": {"enabled": list(plugins)},
                  "site": {"secret_key": "bench", "url": "https://rt.example"}, **sections}

@@ -23,10 +23,10 @@ TARGET = 50
 
 
 def prepare(url: str, port: int, count: int):
-    from core.i18n import site_language
-    from core.models import Notification, OutboxMessage, User
-    from core.notify import notify
-    from core.db import database
+    from rongtong.core.i18n import site_language
+    from rongtong.core.models import Notification, OutboxMessage, User
+    from rongtong.core.notify import notify
+    from rongtong.core.db import database
     from tests import factories
 
     platform = make_platform(url, mail={"host": "127.0.0.1", "port": port, "sender": "noreply@rongtong.test"})
@@ -42,8 +42,8 @@ def prepare(url: str, port: int, count: int):
 
 def raw_messages(platform, Notification, OutboxMessage, User):
     """The same e-mails, built once, for the yardstick."""
-    from core.i18n import site_language
-    from core.notify.mail import build_message
+    from rongtong.core.i18n import site_language
+    from rongtong.core.notify.mail import build_message
 
     rows = (OutboxMessage.select(OutboxMessage, Notification, User).join(Notification)
             .join(User, on=(Notification.user == User.id)).order_by(OutboxMessage.id))
@@ -62,8 +62,8 @@ def send_raw(port: int, messages) -> float:
 
 
 def send_outbox(platform, OutboxMessage, count: int) -> tuple[float, float]:
-    from core.i18n import site_language
-    from core.notify import deliver_outbox
+    from rongtong.core.i18n import site_language
+    from rongtong.core.notify import deliver_outbox
 
     OutboxMessage.update(status="pending", attempts=0, sent_at=None, lease_until=None).execute()
     with site_language(platform):  # as the worker runs

@@ -36,9 +36,9 @@ def run_round(platform, people, count: int) -> float:
 
 
 def measure(url: str, count: int, rounds: int) -> dict:
-    from core import notices
-    from core.i18n import site_language
-    from core.models import Notification
+    from rongtong.core import notices
+    from rongtong.core.i18n import site_language
+    from rongtong.core.models import Notification
     from tests import factories
 
     platform = make_platform(url, plugins=("sample",), mail={"host": "127.0.0.1", "port": 2525})

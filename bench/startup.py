@@ -25,8 +25,8 @@ RONGTONG = str(Path(sys.executable).parent / "rongtong")
 BUILD_APP = """
 import time
 start, cpu = time.perf_counter(), time.process_time()
-from core.config import load_config
-from core.web import create_app
+from rongtong.core.config import load_config
+from rongtong.core.web import create_app
 app = create_app(load_config())
 elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
 import json
@@ -60,7 +60,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from core.setup import installed_builtin_plugins
+    from rongtong.core.setup import installed_builtin_plugins
 
     plugins = installed_builtin_plugins()
     load = f"load average {os.getloadavg()[0]:.1f}"

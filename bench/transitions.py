@@ -30,9 +30,9 @@ def measure(url: str, count: int, per_request: int = 12) -> tuple[float, float]:
     5 rows long (a request through a few steps with a pause or a return), as in real use; the clocks
     re-read the whole log on every transition, so very long logs cost more."""
     requests = max(1, count // per_request)
-    from core import audit
-    from core.config import load_config
-    from core.platform import Platform
+    from rongtong.core import audit
+    from rongtong.core.config import load_config
+    from rongtong.core.platform import Platform
     from tests.factories import make_people
 
     platform = Platform(load_config(overrides={"database": {"url": url}, "plugins": {"enabled": ["sample"]}}),
@@ -76,7 +76,7 @@ def postgres(admin_url: str, count: int) -> tuple[float, float]:
     try:
         return measure(urlunparse(urlparse(admin_url)._replace(path="/" + name)), count)
     finally:
-        from core.db import database
+        from rongtong.core.db import database
 
         if database.obj is not None:
             database.obj.close()

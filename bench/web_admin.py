@@ -34,10 +34,10 @@ def p95(values):
 
 def sample_values(config_path) -> tuple[list[tuple[str, str, str]], dict]:
     """Every offered filter as (url arg, column label + operation, sample value)."""
-    from core.config import load_config
-    from core.models import ServiceRequest, User
-    from core.platform import Platform
-    from core.web import create_app
+    from rongtong.core.config import load_config
+    from rongtong.core.models import ServiceRequest, User
+    from rongtong.core.platform import Platform
+    from rongtong.core.web import create_app
 
     platform = Platform(load_config(config_path))
     app = create_app(platform=platform)

@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask import Flask, abort, jsonify, request  # noqa: E402
 
-from core.db import bind_database  # noqa: E402
-from core.models import Enterprise, ServiceRequest  # noqa: E402
+from rongtong.core.db import bind_database  # noqa: E402
+from rongtong.core.models import Enterprise, ServiceRequest  # noqa: E402
 
 bind_database("sqlite:///" + os.environ["RONGTONG_BARE_DB"])
 app = Flask(__name__)

@@ -47,7 +47,7 @@ average at the time is given with each figure. The table keeps the last run of e
 # --- The database ---------------------------------------------------------------------------------
 
 def config_text(db_path: Path) -> str:
-    from core.setup import installed_builtin_plugins
+    from rongtong.core.setup import installed_builtin_plugins
 
     plugins = ", ".join(f'"{p}"' for p in installed_builtin_plugins())
     attachments = db_path.parent / "attachments"
@@ -78,10 +78,10 @@ def prepare(db_path: Path, size: int = 100_000) -> dict:
     cache = db_path.with_suffix(".tokens.json")
     if cache.exists():
         return json.loads(cache.read_text())
-    from core.config import load_config
-    from core.models import Enterprise, User
-    from core.platform import Platform
-    from core.web.tokens import issue_token
+    from rongtong.core.config import load_config
+    from rongtong.core.models import Enterprise, User
+    from rongtong.core.platform import Platform
+    from rongtong.core.web.tokens import issue_token
 
     platform = Platform(load_config(cfg))
     platform.upgrade()
@@ -167,7 +167,7 @@ class Server:
 def gunicorn(config_path, workers=1, cpus=None, log=None, extra=()) -> Server:
     """gunicorn serving the real app (``core.serving:wsgi_app()``) with ``workers`` sync workers."""
     return Server([GUNICORN, "-w", str(workers), "-b", "127.0.0.1:{port}", "--log-level", "warning",
-                   *extra, "core.serving:wsgi_app()"],
+                   *extra, "rongtong.core.serving:wsgi_app()"],
                   env={"RONGTONG_CONFIG": str(config_path)}, cpus=cpus, log=log)
 
 

@@ -79,11 +79,11 @@ def plan(info, count: int, items_path: Path) -> dict:
     The bulk demo has no plugin records behind its requests, so some steps' example data refers to
     nothing (an unknown survey, a complaint without its record). Each (workflow, step, outcome) is
     first tried once in a transaction that is rolled back; only the kinds that work are used."""
-    from core.config import load_config
-    from core.db import database
-    from core.errors import RongtongError
-    from core.models import ServiceRequest, User
-    from core.platform import Platform
+    from rongtong.core.config import load_config
+    from rongtong.core.db import database
+    from rongtong.core.errors import RongtongError
+    from rongtong.core.models import ServiceRequest, User
+    from rongtong.core.platform import Platform
 
     platform = Platform(load_config(info["config"]))
     engine = platform.engine

@@ -2,9 +2,9 @@
 
 The core knows no plugin by name. Plugins import what they need from here:
 
-    from core import hookimpl
-    from core.models import BaseModel, Enterprise, ServiceRequest
-    from core.workflow import Workflow, Step
+    from rongtong.core import hookimpl
+    from rongtong.core.models import BaseModel, Enterprise, ServiceRequest
+    from rongtong.core.workflow import Workflow, Step
 """
 import pluggy
 

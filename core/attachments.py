@@ -24,11 +24,11 @@ from pathlib import Path
 
 import peewee
 
-from core import audit
-from core.db import database
-from core.errors import NotFound, ValidationFailed
-from core.i18n import gettext as _
-from core.models import Attachment
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.errors import NotFound, ValidationFailed
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import Attachment
 
 CHUNK = 64 * 1024
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -146,7 +146,7 @@ def owner_model(owner_type: str, registry):
 
 def get_scoped_owner(owner_type: str, owner_id, user, registry):
     """The owning record if ``user`` may see it (same row scope as the record itself), else None."""
-    from core.security import get_scoped
+    from rongtong.core.security import get_scoped
 
     model = owner_model(owner_type, registry)
     if model is None:
@@ -157,7 +157,7 @@ def get_scoped_owner(owner_type: str, owner_id, user, registry):
 def sees_internal(user, owner) -> bool:
     """Whether ``user`` reads the internal (staff-only) part of ``owner``'s case file: staff and
     admins, and the expert or evaluator ``owner`` (a request) is assigned to."""
-    from core.security import is_staff
+    from rongtong.core.security import is_staff
 
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "active", False):
         return False

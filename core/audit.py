@@ -16,9 +16,9 @@ import hashlib
 import json
 from json.encoder import encode_basestring as _quote  # C-accelerated
 
-from core.db import database, is_postgres, is_sqlite
-from core.fields import dumps
-from core.models import AuditEvent, utcnow
+from rongtong.core.db import database, is_postgres, is_sqlite
+from rongtong.core.fields import dumps
+from rongtong.core.models import AuditEvent, utcnow
 
 GENESIS = "0" * 64
 PG_LOCK_KEY = 0x52_54_41_55  # "RTAU": serialises appends to the chain on PostgreSQL

@@ -1,7 +1,7 @@
 """The core, registered as the always-on plugin ``core`` through the same hooks as every plugin."""
-from core import hookimpl, notices
-from core.models import CORE_MODELS
-from core.plugins import Permission
+from rongtong.core import hookimpl, notices
+from rongtong.core.models import CORE_MODELS
+from rongtong.core.plugins import Permission
 
 CORE_PERMISSIONS = [
     Permission("core.dashboard.view", "查看工作台", "View the dashboard", ("staff", "expert", "evaluator")),
@@ -22,7 +22,7 @@ CORE_PERMISSIONS = [
 
 @hookimpl
 def register_models():
-    from core.toolkit import surveys  # needs surveys (DB1302 6.4.3 a ...): core tables any plugin uses
+    from rongtong.core.toolkit import surveys  # needs surveys (DB1302 6.4.3 a ...): core tables any plugin uses
 
     return list(CORE_MODELS) + list(surveys.MODELS)
 

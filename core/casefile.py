@@ -25,19 +25,19 @@ import tempfile
 
 from marshmallow import ValidationError
 
-from core import audit
-from core.attachments import (CHUNK, AttachmentRefused, check_filename, clean_filename, max_bytes, path_of,
+from rongtong.core import audit
+from rongtong.core.attachments import (CHUNK, AttachmentRefused, check_filename, clean_filename, max_bytes, path_of,
                               save_upload, sees_internal)
-from core.db import database
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
-from core.fields import dumps
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import OUTCOMES, Attachment, RequestMessage, ServiceRequest, Transition, User
-from core.notify import notify_many
-from core.routing import handlers_of
-from core.vocabulary import labelled
-from core.workflow import ADVANCE, COMPLETE, NEEDS_REASON, OPEN, PAUSE, RESUME, RETURN
+from rongtong.core.db import database
+from rongtong.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from rongtong.core.fields import dumps
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import OUTCOMES, Attachment, RequestMessage, ServiceRequest, Transition, User
+from rongtong.core.notify import notify_many
+from rongtong.core.routing import handlers_of
+from rongtong.core.vocabulary import labelled
+from rongtong.core.workflow import ADVANCE, COMPLETE, NEEDS_REASON, OPEN, PAUSE, RESUME, RETURN
 
 BODY_MAX = 20_000
 FILES_MAX = 10
@@ -199,7 +199,7 @@ def _enterprise_users(request) -> list[User]:
 
 
 def _enterprise_name(request) -> str:
-    from core.models import Enterprise
+    from rongtong.core.models import Enterprise
 
     enterprise = Enterprise.get_or_none(Enterprise.id == request.enterprise_id)
     return enterprise.name if enterprise is not None else ""

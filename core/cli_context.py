@@ -2,7 +2,7 @@
 
 Plugin commands::
 
-    from core.cli_context import pass_platform
+    from rongtong.core.cli_context import pass_platform
 
     @click.command("stats")
     @pass_platform
@@ -28,7 +28,7 @@ class CliContext:
     @property
     def config(self):
         if self._config is None:
-            from core.config import load_config
+            from rongtong.core.config import load_config
 
             self._config = load_config(self.config_path)
         return self._config
@@ -36,7 +36,7 @@ class CliContext:
     @property
     def platform(self):
         if self._platform is None:
-            from core.platform import Platform
+            from rongtong.core.platform import Platform
 
             self._platform = Platform(self.config)
         return self._platform
@@ -61,7 +61,7 @@ def pass_platform(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from core.i18n import site_language
+        from rongtong.core.i18n import site_language
 
         platform = get_platform()
         with site_language(platform):

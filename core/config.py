@@ -19,7 +19,7 @@ from pathlib import Path
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
-from core.errors import ConfigError
+from rongtong.core.errors import ConfigError
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "config" / "default.toml"
 LOCAL_FILE = "rongtong.toml"

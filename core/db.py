@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlparse
 import peewee
 from playhouse.shortcuts import ReconnectMixin
 
-from core.errors import ConfigError
+from rongtong.core.errors import ConfigError
 
 database = peewee.DatabaseProxy()
 

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import click
 
-from core import audit
-from core.creditcode import ALPHABET, make_credit_code
-from core.db import database
-from core.errors import RongtongError
-from core.i18n import site_language
-from core.models import Department, Enterprise, ServiceRequest, Transition, User, utcnow
+from rongtong.core import audit
+from rongtong.core.creditcode import ALPHABET, make_credit_code
+from rongtong.core.db import database
+from rongtong.core.errors import RongtongError
+from rongtong.core.i18n import site_language
+from rongtong.core.models import Department, Enterprise, ServiceRequest, Transition, User, utcnow
 
 DEPARTMENTS = [
     ("innovation", "创新服务部", "Innovation"),
@@ -114,7 +114,7 @@ def seed_people(rng: random.Random) -> dict:
 def seed_routes(platform, ctx: dict) -> None:
     """Route every enabled service to a demo department (:data:`DEMO_ROUTES`; a service the demo
     does not know goes to the departments in turn)."""
-    from core.routing import set_route
+    from rongtong.core.routing import set_route
 
     by_key = {d.key: d for d in ctx["departments"]}
     services = sorted(platform.registry.services)
@@ -302,8 +302,8 @@ def bulk_load(platform, size: int, rng: random.Random) -> None:
 
 
 def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_file="rongtong-demo.db") -> None:
-    from core.platform import Platform
-    from core.setup import installed_builtin_plugins
+    from rongtong.core.platform import Platform
+    from rongtong.core.setup import installed_builtin_plugins
 
     base = cli_ctx.config
     path = Path(db_file).resolve()
@@ -344,7 +344,7 @@ def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_fil
                    f"plugins: {', '.join(enabled) or 'none'}")
     if not serve:
         return
-    from core.web import create_app
+    from rongtong.core.web import create_app
 
     app = create_app(platform=platform)
     url = f"http://{host}:{port}/"

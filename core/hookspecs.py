@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from core import hookspec
+from rongtong.core import hookspec
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import click
@@ -27,10 +27,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     import marshmallow
     import peewee
 
-    from core.config import Config
-    from core.models import ServiceRequest, Transition
-    from core.plugins import AdminViewSpec, ApiResource, Permission, PortalLink, ServiceEntry
-    from core.workflow import Workflow
+    from rongtong.core.config import Config
+    from rongtong.core.models import ServiceRequest, Transition
+    from rongtong.core.plugins import AdminViewSpec, ApiResource, Permission, PortalLink, ServiceEntry
+    from rongtong.core.workflow import Workflow
 
 
 @hookspec

@@ -9,6 +9,7 @@ Web requests pick the language per request (core.web.app). Commands run from a t
 from __future__ import annotations
 
 import contextlib
+import os
 
 from flask_babel import gettext, lazy_gettext, ngettext
 
@@ -24,9 +25,9 @@ def site_language(platform, locale: str | None = None):
     from flask import Flask
     from flask_babel import Babel
 
-    from core.web.app import translation_directories
+    from rongtong.core.web.app import translation_directories
 
-    app = Flask("core")
+    app = Flask("rongtong.core", instance_path=os.path.abspath("instance"))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories(app, platform))
     app.config["BABEL_DEFAULT_LOCALE"] = locale or platform.config.get("locale", "zh_Hans_CN")
     app.config["BABEL_DEFAULT_TIMEZONE"] = platform.config.get("timezone", "Asia/Shanghai")

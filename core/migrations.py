@@ -10,7 +10,7 @@ from pathlib import Path
 from playhouse.migrations import Runner, template
 from playhouse.schema_diff import diff_models
 
-from core.db import database
+from rongtong.core.db import database
 
 CORE_MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 

@@ -11,11 +11,11 @@ import datetime
 import peewee
 from playhouse.shortcuts import model_to_dict
 
-from core.creditcode import credit_code_problem
-from core.db import database
-from core.errors import ValidationFailed
-from core.fields import JSONField, ListField
-from core.i18n import lazy_gettext as _l
+from rongtong.core.creditcode import credit_code_problem
+from rongtong.core.db import database
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.fields import JSONField, ListField
+from rongtong.core.i18n import lazy_gettext as _l
 
 
 def utcnow() -> datetime.datetime:

@@ -29,11 +29,11 @@ import contextlib
 import dataclasses
 from collections.abc import Callable
 
-from core.db import database
-from core.i18n import gettext as _
-from core.models import User
-from core.notify import notify
-from core.vocabulary import enterprise_view
+from rongtong.core.db import database
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import User
+from rongtong.core.notify import notify
+from rongtong.core.vocabulary import enterprise_view
 
 LANGS = ("zh_Hans_CN", "en")
 

@@ -5,12 +5,12 @@ as many as they like.
 """
 from __future__ import annotations
 
-from core.calendar import WorkingCalendar
-from core.config import Config, load_config
-from core.db import bind_database
-from core.notify import bind_mail
-from core.plugins import PluginRegistry
-from core.workflow import WorkflowEngine
+from rongtong.core.calendar import WorkingCalendar
+from rongtong.core.config import Config, load_config
+from rongtong.core.db import bind_database
+from rongtong.core.notify import bind_mail
+from rongtong.core.plugins import PluginRegistry
+from rongtong.core.workflow import WorkflowEngine
 
 
 class Platform:
@@ -23,6 +23,6 @@ class Platform:
         self.engine = WorkflowEngine(self.registry, self.calendar)
 
     def upgrade(self):
-        from core import migrations
+        from rongtong.core import migrations
 
         return migrations.upgrade(self.registry)

@@ -15,9 +15,9 @@ from typing import Any
 import pluggy
 from marshmallow import RAISE, ValidationError
 
-from core import PROJECT, hookspecs
-from core.config import Config, first_error
-from core.errors import ConfigError, PluginError
+from rongtong.core import PROJECT, hookspecs
+from rongtong.core.config import Config, first_error
+from rongtong.core.errors import ConfigError, PluginError
 
 ENTRY_POINT_GROUP = "rongtong.plugins"
 CORE = "core"
@@ -127,7 +127,7 @@ class PluginRegistry:
     """Loads the enabled plugins and holds everything they registered, merged and checked."""
 
     def __init__(self, config: Config, entry_points: dict | None = None):
-        from core import builtin
+        from rongtong.core import builtin
 
         self.config = config
         self.pm = pluggy.PluginManager(PROJECT)
@@ -212,7 +212,7 @@ class PluginRegistry:
 
     # Merging ------------------------------------------------------------------------------------
     def _collect(self) -> None:
-        from core.workflow import apply_overrides
+        from rongtong.core.workflow import apply_overrides
 
         self.options = self._validate_options()
         self.model_owner: dict[Any, str] = {}
@@ -242,7 +242,7 @@ class PluginRegistry:
         for owner, service in services:
             if service.workflow not in self.workflows:
                 raise PluginError(f"plugin {owner!r}: service {service.key!r} uses unknown workflow {service.workflow!r}")
-        from core.routing import check_config
+        from rongtong.core.routing import check_config
 
         check_config(self.config, self.services)
 
@@ -348,6 +348,6 @@ def _module_file(module) -> str:
 
 
 def _core_version() -> str:
-    from core import __version__
+    from rongtong.core import __version__
 
     return __version__

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import peewee
 
-from core.models import Enterprise, ServiceRequest, User
+from rongtong.core.models import Enterprise, ServiceRequest, User
 
 STAFF_ROLES = ("admin", "staff")
 

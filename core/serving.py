@@ -19,8 +19,8 @@ def serve(config, config_path, bind=None, workers=None):
             self.cfg.set("accesslog", "-")
 
         def load(self):
-            from core.config import load_config
-            from core.web import create_app
+            from rongtong.core.config import load_config
+            from rongtong.core.web import create_app
 
             return create_app(load_config(config_path))
 
@@ -28,7 +28,7 @@ def serve(config, config_path, bind=None, workers=None):
 
 
 def wsgi_app():
-    """WSGI entry for external servers: ``gunicorn 'core.serving:wsgi_app()'``."""
-    from core.web import create_app
+    """WSGI entry for external servers: ``gunicorn 'rongtong.core.serving:wsgi_app()'``."""
+    from rongtong.core.web import create_app
 
     return create_app()

@@ -4,10 +4,10 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from core import audit
-from core.db import database
-from core.errors import NotFound, ValidationFailed
-from core.models import ROLE_KEYS, Department, Enterprise, User
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.errors import NotFound, ValidationFailed
+from rongtong.core.models import ROLE_KEYS, Department, Enterprise, User
 
 LOCAL_TEMPLATE = """# Rongtong configuration for this site. Every key is documented in config/default.toml.
 [site]

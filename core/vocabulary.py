@@ -433,7 +433,7 @@ def of_peewee(model, name: str) -> FieldSpec:
     of what it holds, whose fields become its columns — or ``columns``, and ``many``)."""
     import peewee
 
-    from core.fields import JSONField, ListField
+    from rongtong.core.fields import JSONField, ListField
 
     field = model._meta.fields[name]
     extra = dict((getattr(model, "vocabulary", None) or {}).get(name, {}))

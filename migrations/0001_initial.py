@@ -1,8 +1,8 @@
 """Core schema: enterprises, departments, users, sessions, tokens, requests, transitions,
 audit trail (append-only guards), attachments, notifications."""
 from peewee import *
-from core.fields import JSONField
-from core.fields import ListField
+from rongtong.core.fields import JSONField
+from rongtong.core.fields import ListField
 
 
 def up(migrator, db):
@@ -176,7 +176,7 @@ def up(migrator, db):
     db.create_tables([UserSession])
 
     # The audit trail is append-only: the database itself refuses UPDATE and DELETE.
-    from core.audit import install_guards
+    from rongtong.core.audit import install_guards
     install_guards(db)
 
 

@@ -1,7 +1,7 @@
 """Needs surveys (core.toolkit.surveys; DB1302 6.4.3 a, 6.4.4.1 a, 6.4.4.2 a, 6.4.5 a, 6.4.6 a):
 surveys, invitations, answers."""
 from peewee import *
-from core.fields import JSONField
+from rongtong.core.fields import JSONField
 
 
 def up(migrator, db):

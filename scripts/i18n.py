@@ -5,7 +5,7 @@
     python scripts/i18n.py compile   # messages.po -> messages.mo (fuzzy entries left out)
     python scripts/i18n.py check     # exit 1 listing untranslated/fuzzy msgids, bad placeholders, stale .mo
 
-Owners: ``core`` (``core/**/*.py``, ``core/templates/**/*.html``, ``cli.py``) and each plugin
+Owners: ``core`` (``core/**/*.py``, ``core/templates/**/*.html``) and each plugin
 ``plugins/<name>/`` (its ``*.py`` and ``templates/**/*.html``). Each owner's catalog lives in its own
 ``translations/`` folder; the web app loads the core's and every enabled plugin's (see
 ``core.web.app.translation_directories``). Message ids are English; Chinese (zh_Hans_CN) is the
@@ -93,7 +93,7 @@ class Owner:
 
 def owners(root: Path = ROOT) -> list[Owner]:
     """The core, then every plugin package under ``plugins/`` (alphabetical)."""
-    result = [Owner("core", root / "core", (root / "cli.py",))]
+    result = [Owner("core", root / "core", ())]
     plugins = root / "plugins"
     for folder in sorted(plugins.iterdir()) if plugins.is_dir() else ():
         if folder.is_dir() and (folder / "__init__.py").exists():

@@ -14,7 +14,7 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from core.config import load_config
+from rongtong.core.config import load_config
 
 PG_URL = os.environ.get("RONGTONG_TEST_DATABASE_URL", "")
 
@@ -44,7 +44,7 @@ def database_url(tmp_path):
         cur.execute(f'CREATE DATABASE "{name}"')
     parsed = urlparse(PG_URL)
     yield urlunparse(parsed._replace(path="/" + name))
-    from core.db import database
+    from rongtong.core.db import database
 
     if database.obj is not None:
         database.obj.close()
@@ -79,7 +79,7 @@ def make_config(database_url, tmp_path, monkeypatch):
 
 @pytest.fixture
 def make_platform(make_config):
-    from core.platform import Platform
+    from rongtong.core.platform import Platform
 
     built = []
 
@@ -118,7 +118,7 @@ def people(platform):
 
 @pytest.fixture
 def app(platform):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     app = create_app(platform=platform)
     app.config["TESTING"] = True
@@ -165,7 +165,7 @@ def login(csrf_token):
 
 @pytest.fixture
 def api_token(platform):
-    from core.web.tokens import issue_token
+    from rongtong.core.web.tokens import issue_token
 
     def make(user, name=""):
         return issue_token(user, name)

@@ -5,8 +5,8 @@ import functools
 import itertools
 import types
 
-from core.creditcode import make_credit_code
-from core.models import Department, Enterprise, User
+from rongtong.core.creditcode import make_credit_code
+from rongtong.core.models import Department, Enterprise, User
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery staple"

@@ -1,7 +1,7 @@
 """Notifications, a core service (issue 9 §3): an in-app inbox always, e-mail through a
 transactional outbox when SMTP is configured.
 
-    from core.notify import notify
+    from rongtong.core.notify import notify
     notify(user, _l("Step overdue: %(title)s", title=req.title), body, link="/admin/...",
            kind="warning", event="evaluation.sla.warning", request=req,
            dedupe_key=f"evaluation.sla:{req.id}:breach:{user.id}")
@@ -35,9 +35,9 @@ from __future__ import annotations
 
 import peewee
 
-from core.db import database
-from core.models import NOTIFICATION_KINDS, Notification, User, utcnow
-from core.notify import outbox, sql
+from rongtong.core.db import database
+from rongtong.core.models import NOTIFICATION_KINDS, Notification, User, utcnow
+from rongtong.core.notify import outbox, sql
 
 KINDS = tuple(key for key, _label in NOTIFICATION_KINDS)
 
@@ -131,7 +131,7 @@ def unread_count(user) -> int:
 def mark_read(user, notification_id: int | None = None) -> int:
     """Mark one of ``user``'s notifications (or, with no id, all of them) as read, with its audit
     event. Returns how many changed; another user's notification is never touched (0)."""
-    from core import audit
+    from rongtong.core import audit
 
     mine = (Notification.user == user.id) & Notification.read_at.is_null()
     if notification_id is not None:
@@ -143,7 +143,7 @@ def mark_read(user, notification_id: int | None = None) -> int:
     return count
 
 
-from core.notify.worker import DeliveryReport, deliver_outbox, run_worker  # noqa: E402  (the public API)
+from rongtong.core.notify.worker import DeliveryReport, deliver_outbox, run_worker  # noqa: E402  (the public API)
 
 __all__ = ["KINDS", "DeliveryReport", "bind_mail", "deliver_outbox", "in_language", "mail_configured",
            "mark_read", "notify", "notify_many", "run_worker", "unread_count"]

@@ -16,8 +16,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from urllib.parse import urlparse
 
-from core.i18n import gettext as _
-from core.vocabulary import format_datetime as local_datetime
+from rongtong.core.i18n import gettext as _
+from rongtong.core.vocabulary import format_datetime as local_datetime
 
 DEFAULT_DOMAIN = "rongtong.local"
 

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import datetime
 
-from core.db import database
-from core.models import OutboxMessage, utcnow
+from rongtong.core.db import database
+from rongtong.core.models import OutboxMessage, utcnow
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 STATUSES = (PENDING, SENDING, SENT, FAILED)
@@ -34,7 +34,7 @@ ERROR_MAX = 300
 
 def enqueue(notification_id: int, recipient: str, now: datetime.datetime) -> None:
     """Write the e-mail of a notification (inside the caller's transaction)."""
-    from core.notify.sql import insert
+    from rongtong.core.notify.sql import insert
 
     insert(OutboxMessage, {"notification": notification_id, "recipient": recipient[:200], "status": PENDING,
                            "attempts": 0, "next_attempt_at": now, "last_error": "", "created_at": now})
@@ -81,7 +81,7 @@ def release(outbox_ids, lease: datetime.datetime) -> None:
 
 def mark_sent(outbox_id: int, notification_id: int, now: datetime.datetime) -> None:
     """The server accepted the message: the row is done, and so is the notification's e-mail."""
-    from core.models import Notification
+    from rongtong.core.models import Notification
 
     with database.atomic():
         OutboxMessage.update(status=SENT, sent_at=now, lease_until=None, last_error="").where(
@@ -123,7 +123,7 @@ def retry_now(ids, actor=None) -> int:
     """Make the given ``pending`` or ``failed`` rows due now with a fresh set of attempts (the
     administrator's "retry now"), with an audit event. Sent rows are never sent again and rows
     being sent are left to their worker. Returns how many rows changed."""
-    from core import audit
+    from rongtong.core import audit
 
     ids = [int(i) for i in ids]
     if not ids:

@@ -5,7 +5,7 @@ of each insert and select again costs more than running it (bench/notify_transit
 same finding as core/workflow.py and core/audit.py)."""
 from __future__ import annotations
 
-from core.db import database, is_postgres
+from rongtong.core.db import database, is_postgres
 
 _statements: dict = {}
 

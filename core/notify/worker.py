@@ -32,8 +32,8 @@ import threading
 
 import peewee
 
-from core.models import Notification, OutboxMessage, User, utcnow
-from core.notify import mail, outbox
+from rongtong.core.models import Notification, OutboxMessage, User, utcnow
+from rongtong.core.notify import mail, outbox
 
 log = logging.getLogger("core.notify")
 BATCH = 200  # due rows looked up at a time
@@ -92,7 +92,7 @@ def deliver_outbox(platform, limit: int | None = None, worker_id: str | None = N
     tests and replays; ``should_stop()`` is asked between messages. Connects only when something
     is due; raises ``OSError`` (``smtplib.SMTPException`` is one) when the server cannot be
     reached then — nothing is claimed before the connection is up."""
-    from core.notify import mail_configured
+    from rongtong.core.notify import mail_configured
 
     config = platform.config
     report = DeliveryReport()
@@ -112,7 +112,7 @@ def _translating(platform):
 
     from flask import has_app_context
 
-    from core.i18n import site_language
+    from rongtong.core.i18n import site_language
 
     return contextlib.nullcontext() if has_app_context() else site_language(platform)
 

@@ -11,7 +11,7 @@ institutions to a technical need).
 
 Example::
 
-    from core.toolkit.matching import Criterion, overlap, within, rank
+    from rongtong.core.toolkit.matching import Criterion, overlap, within, rank
 
     criteria = [
         overlap("industry", 40, _l("Industry"), wanted=[need.industry], values_of=lambda inv: inv.industries),
@@ -30,8 +30,8 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from core.i18n import gettext as _
-from core.vocabulary import format_number
+from rongtong.core.i18n import gettext as _
+from rongtong.core.vocabulary import format_number
 
 
 @dataclasses.dataclass(frozen=True)

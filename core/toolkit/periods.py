@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import click
 
-from core.errors import ValidationFailed
+from rongtong.core.errors import ValidationFailed
 
 MIN_YEAR, MAX_YEAR = 1900, 9999
 ACCEPTED = "YYYY, YYYY-H1/H2, YYYY-Q1..Q4 or YYYY-MM"

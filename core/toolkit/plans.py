@@ -20,9 +20,9 @@ import decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.toolkit.vocab import YUAN, label, one_of
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.toolkit.vocab import YUAN, label, one_of
 
 TEXT = validate.Length(min=1, max=5000)
 SHORT = validate.Length(min=1, max=200)

@@ -39,14 +39,14 @@ import secrets
 import peewee
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from core import audit
-from core.db import database
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
-from core.fields import JSONField
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import BaseModel, Enterprise, User, utcnow
-from core.toolkit.vocab import internal, label, one_of
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from rongtong.core.fields import JSONField
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import BaseModel, Enterprise, User, utcnow
+from rongtong.core.toolkit.vocab import internal, label, one_of
 
 QUESTION_KINDS = (
     ("text", _l("Free text")),
@@ -312,7 +312,7 @@ def invite(survey: Survey, enterprises, actor=None) -> list[tuple[SurveyInvitati
 def _tell_enterprise(survey: Survey, invitation: SurveyInvitation, token: str) -> None:
     """Put the survey's answer link (see :func:`blueprint`) in the inbox of the invited
     enterprise's active users (e-mailed too when mail is configured)."""
-    from core.notify import notify
+    from rongtong.core.notify import notify
 
     for user in User.select().where((User.enterprise == invitation.enterprise_id) & (User.active == True)):  # noqa: E712
         notify(user, _l("Needs survey: %(title)s", title=survey.title),
@@ -486,7 +486,7 @@ def survey_step_schema(owner: str) -> type[Schema]:
 def permissions(owner: str) -> list:
     """The permissions a plugin declares to run surveys: ``<owner>.survey.manage`` (staff) and
     ``<owner>.survey.answer`` (enterprise users)."""
-    from core.plugins import Permission
+    from rongtong.core.plugins import Permission
 
     return [
         Permission(f"{owner}.survey.manage", "管理需求调研", "Manage needs surveys", ("staff",)),
@@ -503,7 +503,7 @@ def _user():
 def _survey_for(owner: str, survey_id: int, user) -> Survey:
     """The survey if ``user`` may see it: staff always; an enterprise user only when its enterprise
     was invited (or the survey is open to all, i.e. has no invitations). Otherwise NotFound."""
-    from core.security import is_staff
+    from rongtong.core.security import is_staff
 
     survey = Survey.get_or_none((Survey.id == survey_id) & (Survey.owner == owner))
     if survey is None:
@@ -528,8 +528,8 @@ def api_resources(owner: str) -> list:
     * ``POST <owner>/surveys/<id>/answers`` — an enterprise user answers for its enterprise;
     * ``POST <owner>/surveys/<id>/close``, ``GET <owner>/surveys/<id>/report`` — staff.
     """
-    from core.plugins import ApiResource
-    from core.security import is_staff
+    from rongtong.core.plugins import ApiResource
+    from rongtong.core.security import is_staff
 
     manage, answer_perm = f"{owner}.survey.manage", f"{owner}.survey.answer"
 
@@ -628,8 +628,8 @@ def walk_demo_requests(platform, workflow_key: str, survey: Survey, actor, data_
     the demo builder cannot pass: it has no answered survey) to a spread of steps, using each
     step's ``example`` with ``survey`` filled in. ``data_for(step, data)`` may adjust the data;
     ``after(step, request, steps_left)`` runs after each step."""
-    from core.errors import RongtongError
-    from core.models import ServiceRequest
+    from rongtong.core.errors import RongtongError
+    from rongtong.core.models import ServiceRequest
 
     wf = platform.registry.workflow(workflow_key)
     first = wf.steps[0].key
@@ -656,8 +656,8 @@ def admin_views(owner: str, category=None) -> list:
     """Read-only staff screens of ``owner``'s surveys, invitations and answers, at
     ``/admin/<owner>/survey/`` etc. (surveys are created and answered through the API, which
     validates the questions and answers). Each screen shows only the surveys of ``owner``."""
-    from core.plugins import AdminViewSpec
-    from core.web.admin.base import SecureModelView
+    from rongtong.core.plugins import AdminViewSpec
+    from rongtong.core.web.admin.base import SecureModelView
 
     read_only = {"can_create": False, "can_edit": False, "can_delete": False}
 
@@ -746,7 +746,7 @@ def blueprint(owner: str):
     from flask import Blueprint, abort, render_template_string, request
     from werkzeug.datastructures import MultiDict
 
-    from core.web.admin.base import ui_lang
+    from rongtong.core.web.admin.base import ui_lang
 
     bp = Blueprint(f"{owner}_survey_link", __name__, url_prefix=f"/{owner}/survey")
 

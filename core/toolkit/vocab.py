@@ -4,7 +4,7 @@ Every step, intake and API field carries its label (zh/en), help, unit, widget a
 marshmallow ``metadata``, and every choice list its labels; these helpers keep the declarations
 short and alike in every plugin::
 
-    from core.toolkit.vocab import AmountRange, label, one_of, wan_yuan
+    from rongtong.core.toolkit.vocab import AmountRange, label, one_of, wan_yuan
 
     kind = fields.String(required=True, validate=one_of(KINDS), metadata=label("融资类型", "Kind of financing"))
     amount = wan_yuan("融资金额", "Amount sought", required=True, positive=True)
@@ -24,9 +24,9 @@ import decimal
 
 from marshmallow import ValidationError, fields, validate
 
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.vocabulary import Bilingual, current_language, format_number  # noqa: F401  (Bilingual: re-exported for plugins)
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.vocabulary import Bilingual, current_language, format_number  # noqa: F401  (Bilingual: re-exported for plugins)
 
 WAN_YUAN = "万元"
 YUAN = "元"
@@ -131,7 +131,7 @@ LINES_COLUMN = {"widget": "textarea"}
 def schema_columns(schema_cls) -> tuple:
     """The row columns of a JSON column that stores what ``schema_cls`` loaded (a step's data):
     ``vocabulary = {"plan": {"columns": schema_columns(PlanSchema)}}``."""
-    from core.vocabulary import describe_schema
+    from rongtong.core.vocabulary import describe_schema
 
     return tuple(describe_schema(schema_cls))
 
@@ -139,7 +139,7 @@ def schema_columns(schema_cls) -> tuple:
 def columns(*specs) -> tuple:
     """Row columns given inline as ``(name, label)`` or ``(name, label, {more FieldSpec keys})``
     (choices as ``(key, label)`` pairs)."""
-    from core.vocabulary import Choice, FieldSpec
+    from rongtong.core.vocabulary import Choice, FieldSpec
 
     out = []
     for name, title, *more in specs:

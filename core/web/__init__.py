@@ -1,4 +1,4 @@
 """Web surfaces: the app factory, auth, the staff admin (Flask-Admin), the REST API, the portal."""
-from core.web.app import create_app
+from rongtong.core.web.app import create_app
 
 __all__ = ["create_app"]

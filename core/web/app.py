@@ -19,6 +19,7 @@ Security decisions made here, once for every surface:
 """
 from __future__ import annotations
 
+import os
 import secrets
 
 from flask import Flask, request, session
@@ -26,10 +27,10 @@ from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from core.config import Config, load_config
-from core.errors import PluginError
-from core.plugins import unique
-from core.platform import Platform
+from rongtong.core.config import Config, load_config
+from rongtong.core.errors import PluginError
+from rongtong.core.plugins import unique
+from rongtong.core.platform import Platform
 
 LANGS = ("zh_Hans_CN", "en")
 
@@ -43,7 +44,10 @@ def current_platform() -> Platform:
 def create_app(config: Config | None = None, platform: Platform | None = None, entry_points: dict | None = None) -> Flask:
     platform = platform or Platform(config or load_config(), entry_points)
     config = platform.config
-    app = Flask("core", template_folder="templates", static_folder="static")
+    # The instance path is given because Flask cannot find one for a package inside the ``rongtong``
+    # namespace; the platform keeps nothing there (files go where ``[attachments]`` says).
+    app = Flask("rongtong.core", template_folder="templates", static_folder="static",
+                instance_path=os.path.abspath("instance"))
     app.extensions["rongtong"] = platform
     app.config.update(
         SECRET_KEY=config.get("site.secret_key") or secrets.token_hex(32),
@@ -70,18 +74,18 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
     login = LoginManager(app)
     login.login_view = "auth.login"
 
-    from core.web import auth, errors, headers, portal
+    from rongtong.core.web import auth, errors, headers, portal
 
     headers.init_headers(app)
     errors.init_errors(app)
     auth.init_auth(app, login)
     _init_templates(app, platform)
 
-    from core.web import admin, api
+    from rongtong.core.web import admin, api
 
     api.init_api(app, platform)
     admin.init_admin(app, platform)
-    from core.routing import warn_about_config
+    from rongtong.core.routing import warn_about_config
 
     warn_about_config(config)  # departments named in [routing] that do not exist (a warning: they are rows)
 
@@ -194,7 +198,7 @@ def _init_templates(app: Flask, platform: Platform) -> None:
         en = getattr(obj, f"{attr}_en", "")
         return en if current_lang() == "en" and en else getattr(obj, attr, "")
 
-    from core.vocabulary import describe_model, overdue_text
+    from rongtong.core.vocabulary import describe_model, overdue_text
 
     def column_text(row, name: str) -> str:
         """A model column's value as a person reads it, from the field vocabulary (issue 9 §1):

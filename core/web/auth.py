@@ -29,11 +29,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from core import audit
-from core.db import database
-from core.i18n import _, lazy_gettext as _l
-from core.models import AuditEvent, User, utcnow
-from core.web import sessions
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.i18n import _, lazy_gettext as _l
+from rongtong.core.models import AuditEvent, User, utcnow
+from rongtong.core.web import sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -233,7 +233,7 @@ def password():
 def _load_user(req):
     token = bearer_token()
     if token is not None:  # the token alone decides (the API relies on this: core.web.api.auth)
-        from core.web import tokens
+        from rongtong.core.web import tokens
 
         user = tokens.user_for_token(token)
         return user if user is not None and user.active else None
@@ -242,7 +242,7 @@ def _load_user(req):
 
 def _unauthorized():
     if is_api_path():
-        from core.web.errors import json_error
+        from rongtong.core.web.errors import json_error
 
         return json_error(401, "unauthenticated", _("Authentication required: log in or send an API token."))
     target = request.full_path if request.query_string else request.path
@@ -283,7 +283,7 @@ def init_auth(app, login_manager) -> None:
 def record_throttled(username: str, ip: str) -> None:
     """Audit a refused (throttled) attempt — once a minute per account and address, so a flood of
     blocked attempts cannot flood the audit trail."""
-    from core.models import AuditEvent, utcnow
+    from rongtong.core.models import AuditEvent, utcnow
 
     recent = (AuditEvent.select().where((AuditEvent.action == "login_throttled")
                                         & (AuditEvent.created_at >= utcnow() - datetime.timedelta(minutes=1))

@@ -11,8 +11,8 @@ from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from core.errors import RongtongError
-from core.i18n import _, lazy_gettext as _l
+from rongtong.core.errors import RongtongError
+from rongtong.core.i18n import _, lazy_gettext as _l
 
 TITLES = {
     400: _l("Bad request"),

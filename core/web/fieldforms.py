@@ -28,7 +28,7 @@ import datetime
 import decimal
 import re
 
-from core.vocabulary import FieldSpec, describe_schema, format_number
+from rongtong.core.vocabulary import FieldSpec, describe_schema, format_number
 
 PREFIX = "data."
 TRUE_VALUES = ("on", "true", "1", "yes")
@@ -299,7 +299,7 @@ def _read(form, field: FormField, key: str, errors: dict, files=None, store=None
     if widget == "file":
         upload = files.get(key) if files is not None else None
         if upload is not None and getattr(upload, "filename", "") and store is not None:
-            from core.errors import RongtongError
+            from rongtong.core.errors import RongtongError
 
             try:
                 return True, store(upload).id

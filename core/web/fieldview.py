@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from core.vocabulary import EMPTY, FieldSpec
+from rongtong.core.vocabulary import EMPTY, FieldSpec
 
 LIST_TEXT_MAX = 120
 

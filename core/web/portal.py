@@ -26,15 +26,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from core import casefile
-from core.attachments import open_attachment
-from core.errors import NotFound, RongtongError, ValidationFailed
-from core.i18n import _, lazy_gettext as _l
-from core.models import (MESSAGE_KINDS, OUTCOMES, REQUEST_STATUSES, ROLES, Attachment, Department, Notification,
+from rongtong.core import casefile
+from rongtong.core.attachments import open_attachment
+from rongtong.core.errors import NotFound, RongtongError, ValidationFailed
+from rongtong.core.i18n import _, lazy_gettext as _l
+from rongtong.core.models import (MESSAGE_KINDS, OUTCOMES, REQUEST_STATUSES, ROLES, Attachment, Department, Notification,
                          ServiceRequest, User, utcnow)
-from core.security import get_scoped, has_permission, is_staff, scope_query
-from core.web.fieldforms import flatten_errors, html_fields, parse_step_data
-from core.workflow import NEEDS_REASON, RESUME
+from rongtong.core.security import get_scoped, has_permission, is_staff, scope_query
+from rongtong.core.web.fieldforms import flatten_errors, html_fields, parse_step_data
+from rongtong.core.workflow import NEEDS_REASON, RESUME
 
 bp = Blueprint("portal", __name__)
 
@@ -205,7 +205,7 @@ def follow_request(request_id):
 
 
 def _current_lang() -> str:
-    from core.web.app import current_lang
+    from rongtong.core.web.app import current_lang
 
     return current_lang()
 
@@ -425,7 +425,7 @@ def apply(key):
 
 def notification_link(link: str) -> str | None:
     """A notification's link if it points into this site (a path, or the configured site URL)."""
-    from core.web.auth import safe_next
+    from rongtong.core.web.auth import safe_next
 
     link = (link or "").strip()
     site = (platform().config.get("site.url") or "").rstrip("/")
@@ -464,7 +464,7 @@ def notifications():
 @login_required
 def notification_open(notification_id):
     """Mark one of the user's notifications read and go where it points (another user's: 404)."""
-    from core.notify import mark_read
+    from rongtong.core.notify import mark_read
 
     n = Notification.get_or_none((Notification.id == notification_id) & (Notification.user == current_user.id))
     if n is None:
@@ -477,7 +477,7 @@ def notification_open(notification_id):
 @login_required
 def notifications_read():
     """Mark all of the user's notifications as read (only the user's own)."""
-    from core.notify import mark_read
+    from rongtong.core.notify import mark_read
 
     mark_read(current_user._get_current_object())
     return redirect(url_for("portal.notifications"))

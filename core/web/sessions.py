@@ -18,8 +18,8 @@ import datetime
 import hashlib
 import secrets
 
-from core.db import database
-from core.models import User, UserSession, utcnow
+from rongtong.core.db import database
+from rongtong.core.models import User, UserSession, utcnow
 
 SID_KEY = "sid"
 TOUCH_EVERY = datetime.timedelta(seconds=60)  # last_seen_at is written at most once a minute

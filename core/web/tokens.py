@@ -11,9 +11,9 @@ import datetime
 import hashlib
 import secrets
 
-from core import audit
-from core.db import database
-from core.models import ApiToken, User, utcnow
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.models import ApiToken, User, utcnow
 
 PREFIX = "rt_"
 PREFIX_CHARS = 8

@@ -10,13 +10,13 @@ from flask_admin import expose
 from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
-from core import audit
-from core.i18n import _, lazy_gettext as _l
-from core.models import utcnow
-from core.plugins import AdminViewSpec
-from core.toolkit.periods import PeriodError, parse_period, period_of
-from core.toolkit.tabular import MIMETYPES
-from core.web.admin.base import SecureBaseView, acting_user, current_platform, local_time
+from rongtong.core import audit
+from rongtong.core.i18n import _, lazy_gettext as _l
+from rongtong.core.models import utcnow
+from rongtong.core.plugins import AdminViewSpec
+from rongtong.core.toolkit.periods import PeriodError, parse_period, period_of
+from rongtong.core.toolkit.tabular import MIMETYPES
+from rongtong.core.web.admin.base import SecureBaseView, acting_user, current_platform, local_time
 
 from . import charts, reports, sla
 from .models import (

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import flask
 
-from core.errors import NotFound, PermissionDenied
-from core.i18n import gettext as _
-from core.plugins import ApiResource
-from core.security import get_scoped, has_permission, is_staff, scope_query
-from core.toolkit.periods import parse_period
-from core.web.api.auth import api_user
-from core.web.api.resources.common import ID
+from rongtong.core.errors import NotFound, PermissionDenied
+from rongtong.core.i18n import gettext as _
+from rongtong.core.plugins import ApiResource
+from rongtong.core.security import get_scoped, has_permission, is_staff, scope_query
+from rongtong.core.toolkit.periods import parse_period
+from rongtong.core.web.api.auth import api_user
+from rongtong.core.web.api.resources.common import ID
 
 from . import committees, improvements, reports, sla, surveys
 from .models import Committee, CommitteeMember, Complaint, Evaluation, ImprovementAction, Survey

@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from core.cli_context import pass_platform
-from core.toolkit.periods import PeriodParamType
+from rongtong.core.cli_context import pass_platform
+from rongtong.core.toolkit.periods import PeriodParamType
 
 
 @click.group("sla")
@@ -28,7 +28,7 @@ def sla_check(platform, now_text, no_email, as_json):
     With [mail] configured it then delivers the core's e-mail outbox (what is due, of any plugin;
     `rongtong notify worker` does the same continuously). Exit status 1 when the SMTP server cannot
     be reached (the in-app notifications are kept and the e-mails go out on the next run)."""
-    from core.notify import deliver_outbox, mail_configured
+    from rongtong.core.notify import deliver_outbox, mail_configured
 
     from .sla import check
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import decimal
 
-from core import audit
-from core.db import database
-from core.errors import ValidationFailed, WorkflowError
-from core.i18n import gettext as _
-from core.models import User, utcnow
-from core.toolkit.periods import parse_period
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.errors import ValidationFailed, WorkflowError
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import User, utcnow
+from rongtong.core.toolkit.periods import parse_period
 
 from .models import Committee, CommitteeMember, Evaluation, EvaluationScore
 

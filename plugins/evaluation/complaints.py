@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime
 
-from core import audit
-from core.errors import NotFound, ValidationFailed
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import ServiceRequest, User, utcnow
-from core.notify import notify_many
-from core.routing import handlers_of
+from rongtong.core import audit
+from rongtong.core.errors import NotFound, ValidationFailed
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import ServiceRequest, User, utcnow
+from rongtong.core.notify import notify_many
+from rongtong.core.routing import handlers_of
 
 from .models import Complaint, Evaluation, ImprovementAction
 from .workflows import COMPLAINT

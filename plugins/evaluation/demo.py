@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-from core.errors import RongtongError
-from core.models import ServiceRequest, utcnow
+from rongtong.core.errors import RongtongError
+from rongtong.core.models import ServiceRequest, utcnow
 
 from . import committees, improvements, sla, surveys
 from .models import Survey

@@ -6,11 +6,11 @@ verified. Act: the action is closed — never before its effect was verified as 
 """
 from __future__ import annotations
 
-from core import audit
-from core.db import database
-from core.errors import NotFound, ValidationFailed, WorkflowError
-from core.i18n import gettext as _
-from core.models import User, utcnow
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.errors import NotFound, ValidationFailed, WorkflowError
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import User, utcnow
 
 from .models import Complaint, Evaluation, ImprovementAction
 

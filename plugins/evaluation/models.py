@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import peewee
 
-from core.errors import ValidationFailed
-from core.fields import ListField
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import BaseModel, Department, Enterprise, ServiceRequest, User, utcnow
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.fields import ListField
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import BaseModel, Department, Enterprise, ServiceRequest, User, utcnow
 
 # --- Time-limit supervision (DB1302 5.4.1) ------------------------------------------------------
 

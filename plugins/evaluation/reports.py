@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import collections
 
-from core.errors import WorkflowError
-from core.models import ServiceRequest
-from core.toolkit.periods import Period
+from rongtong.core.errors import WorkflowError
+from rongtong.core.models import ServiceRequest
+from rongtong.core.toolkit.periods import Period
 
 from .complaints import closure_days
-from core.toolkit.vocab import Bilingual
+from rongtong.core.toolkit.vocab import Bilingual
 
 from .models import (CHANNELS, GRADE_KEYS, GRADE_SCORES, GRADES, IMPROVEMENT_SOURCES, SATISFIED_GRADES, Complaint,
                      ImprovementAction, Survey)
@@ -59,7 +59,7 @@ def _rate(part: int, whole: int):
 
 
 def _department_names() -> dict:
-    from core.models import Department
+    from rongtong.core.models import Department
 
     return {d.id: d.name for d in Department.select()}
 
@@ -240,6 +240,6 @@ def flat_rows(report: dict) -> list[tuple]:
 
 def write(report: dict, fmt: str, stream, bom: bool = False) -> None:
     """Write the report as ``table``, ``csv`` or ``xlsx`` (formula-neutralised, see tabular)."""
-    from core.toolkit.tabular import write_rows
+    from rongtong.core.toolkit.tabular import write_rows
 
     write_rows(HEADERS, flat_rows(report), fmt, stream, bom=bom, sheet_title=f"supervision {report['period']}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from core.i18n import lazy_gettext as _l
+from rongtong.core.i18n import lazy_gettext as _l
 
-from core.toolkit.vocab import internal, label, one_of
+from rongtong.core.toolkit.vocab import internal, label, one_of
 
 from .models import (CHANNELS, COMMITTEE_KINDS, GRADES, IMPROVEMENT_SOURCES, LOW_GRADES, MEMBER_ROLES, METHODS, SCOPE_KINDS,
                      VERDICTS)

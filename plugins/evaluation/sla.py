@@ -27,13 +27,13 @@ import math
 
 import peewee
 
-from core import audit
-from core.db import database
-from core.i18n import lazy_gettext as _l
-from core.models import Department, ServiceRequest, User, utcnow
-from core.notify import notify_many
-from core.routing import escalation_chain
-from core.toolkit.vocab import Bilingual
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import Department, ServiceRequest, User, utcnow
+from rongtong.core.notify import notify_many
+from rongtong.core.routing import escalation_chain
+from rongtong.core.toolkit.vocab import Bilingual
 
 from .models import SlaEvent
 

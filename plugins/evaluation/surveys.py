@@ -13,14 +13,14 @@ import secrets
 
 from marshmallow import ValidationError
 
-from core import audit
-from core.db import database
-from core.errors import Conflict, PermissionDenied, ValidationFailed
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import Transition, User, utcnow
-from core.notify import notify_many
-from core.vocabulary import format_datetime
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.errors import Conflict, PermissionDenied, ValidationFailed
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import Transition, User, utcnow
+from rongtong.core.notify import notify_many
+from rongtong.core.vocabulary import format_datetime
 
 from .models import LOW_GRADES, Survey
 from .schemas import SurveyAnswerSchema

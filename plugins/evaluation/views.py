@@ -6,8 +6,8 @@ from __future__ import annotations
 import flask
 from flask_login import current_user
 
-from core.errors import Conflict, PermissionDenied, ValidationFailed
-from core.i18n import gettext as _
+from rongtong.core.errors import Conflict, PermissionDenied, ValidationFailed
+from rongtong.core.i18n import gettext as _
 
 from . import surveys
 from .models import GRADES, Complaint

@@ -6,8 +6,8 @@ appeal to the evaluation committee.
 """
 from __future__ import annotations
 
-from core.plugins import ServiceEntry
-from core.workflow import ADVANCE, PAUSE, REJECT, RETURN, Step, Workflow
+from rongtong.core.plugins import ServiceEntry
+from rongtong.core.workflow import ADVANCE, PAUSE, REJECT, RETURN, Step, Workflow
 
 from . import schemas
 

@@ -2,8 +2,8 @@
 tracking, independent expert scoring, ranked matching to investors or banks with reasons, and the
 funds-obtained report (DB1302 4.4.3, 6.2.4, 6.4.4.2 a–f). Investors come from the investment
 plugin's register, hence ``REQUIRES``."""
-from core import hookimpl
-from core.plugins import Permission
+from rongtong.core import hookimpl
+from rongtong.core.plugins import Permission
 
 VERSION = "1.0"
 TITLE = "融资服务 / Financing"
@@ -33,7 +33,7 @@ def register_services():
 
 @hookimpl
 def register_permissions():
-    from core.toolkit import surveys
+    from rongtong.core.toolkit import surveys
 
     return surveys.permissions("financing") + [
         Permission("financing.bank.manage", "管理银行与贷款产品", "Manage banks and loan products", ("staff",)),
@@ -56,7 +56,7 @@ def register_admin_views(registry):
 
 @hookimpl
 def register_api_resources(registry):
-    from core.toolkit import surveys
+    from rongtong.core.toolkit import surveys
 
     from .api import resources
 

@@ -1,10 +1,10 @@
 """Staff screens of the financing plugin. Independent scoring (DB1302 6.4.4.2 d): the expert-panel
 screen shows each score and comment only once every member of that case's panel has scored; it
 cannot sort, search, export or show details by score, so nothing leaks early."""
-from core.i18n import lazy_gettext as _l
-from core.plugins import AdminViewSpec
-from core.web.admin.base import SecureModelView
-from core.web.admin.generated import default_options
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.plugins import AdminViewSpec
+from rongtong.core.web.admin.base import SecureModelView
+from rongtong.core.web.admin.generated import default_options
 
 from .steps import panel_state
 

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import flask
 
-from core import audit
-from core.db import database, is_postgres
-from core.errors import NotFound, PermissionDenied, ValidationFailed, WorkflowError
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import User, utcnow
-from core.notify import notify_many
-from core.plugins import ApiResource
-from core.security import get_scoped, is_staff, scope_query
-from core.toolkit.periods import parse_period
-from core.toolkit.vocab import amount_text
+from rongtong.core import audit
+from rongtong.core.db import database, is_postgres
+from rongtong.core.errors import NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import User, utcnow
+from rongtong.core.notify import notify_many
+from rongtong.core.plugins import ApiResource
+from rongtong.core.security import get_scoped, is_staff, scope_query
+from rongtong.core.toolkit.periods import parse_period
+from rongtong.core.toolkit.vocab import amount_text
 
 from .matches import describe, matches_for
 from .models import Bank, Case, ExpertScore, Fund, FundUse, LoanProduct, Meeting
@@ -27,7 +27,7 @@ from .steps import panel_state
 
 
 def _user():
-    from core.web.api.auth import api_user
+    from rongtong.core.web.api.auth import api_user
 
     return api_user()
 

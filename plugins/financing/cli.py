@@ -6,9 +6,9 @@ import io
 
 import click
 
-from core.cli_context import pass_platform
-from core.toolkit.periods import PERIOD
-from core.toolkit.tabular import FORMATS, write_rows
+from rongtong.core.cli_context import pass_platform
+from rongtong.core.toolkit.periods import PERIOD
+from rongtong.core.toolkit.tabular import FORMATS, write_rows
 
 
 @click.group("financing")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from core import audit
-from core.models import User, utcnow
-from plugins.investment.demo import ensure_investors
+from rongtong.core import audit
+from rongtong.core.models import User, utcnow
+from rongtong.plugins.investment.demo import ensure_investors
 
 from .models import Bank, ExpertScore, Fund, FundUse, LoanProduct
 from .steps import case_of
@@ -36,7 +36,7 @@ def seed(registry, context) -> None:
         return
     experts = list(User.select().where(User.roles.contains("expert")).order_by(User.id).limit(2))
     while len(experts) < 2:  # a panel needs two experts; the demo cast has one
-        from core.demo import DEMO_PASSWORDS
+        from rongtong.core.demo import DEMO_PASSWORDS
 
         expert = User(username=f"fin_expert{len(experts) + 1}", display_name="融资评审专家", roles=["expert"],
                       qualifications="注册会计师")

@@ -4,10 +4,10 @@
 in 万元 and the reasons say so ("融资金额 500 万元 在 100 万元 ~ 1,000 万元 范围内")."""
 from __future__ import annotations
 
-from core.i18n import lazy_gettext as _l
-from core.toolkit.matching import Match, overlap, rank, within
-from core.toolkit.vocab import WAN_YUAN
-from plugins.investment.models import Investor, stage_of
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.toolkit.matching import Match, overlap, rank, within
+from rongtong.core.toolkit.vocab import WAN_YUAN
+from rongtong.plugins.investment.models import Investor, stage_of
 
 from .models import Bank, LoanProduct
 

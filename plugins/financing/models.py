@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import peewee
 
-from core.fields import JSONField, ListField
-from core.i18n import lazy_gettext as _l
-from core.models import ENTERPRISE_SCALES, Attachment, BaseModel, ServiceRequest, User, utcnow
-from core.toolkit.surveys import Survey
-from core.toolkit.vocab import LINES_COLUMN, WAN_YUAN_COLUMN, columns
-from plugins.investment.models import STAGES
+from rongtong.core.fields import JSONField, ListField
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import ENTERPRISE_SCALES, Attachment, BaseModel, ServiceRequest, User, utcnow
+from rongtong.core.toolkit.surveys import Survey
+from rongtong.core.toolkit.vocab import LINES_COLUMN, WAN_YUAN_COLUMN, columns
+from rongtong.plugins.investment.models import STAGES
 
 KINDS = (("equity", _l("Equity financing")), ("debt", _l("Debt financing")))
 CLASSIFICATIONS = (

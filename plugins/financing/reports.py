@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import decimal
 
-from core.i18n import gettext as _
-from core.models import ENTERPRISE_SCALES, Enterprise, ServiceRequest
-from core.toolkit.periods import Period
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import ENTERPRISE_SCALES, Enterprise, ServiceRequest
+from rongtong.core.toolkit.periods import Period
 
 from .models import SOURCE_KINDS, Case, Fund
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import ENTERPRISE_SCALES, Attachment
-from core.toolkit.vocab import internal, label, one_of, wan_yuan
-from plugins.investment.models import STAGES
-from plugins.investment.schemas import list_field_items, optional_survey
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import ENTERPRISE_SCALES, Attachment
+from rongtong.core.toolkit.vocab import internal, label, one_of, wan_yuan
+from rongtong.plugins.investment.models import STAGES
+from rongtong.plugins.investment.schemas import list_field_items, optional_survey
 
 from .models import CLASSIFICATIONS, KINDS, SOURCE_KINDS
 

@@ -2,10 +2,10 @@
 transition's transaction (a failure here rolls the transition back: nothing half-written)."""
 from __future__ import annotations
 
-from core import audit
-from core.errors import ValidationFailed
-from core.i18n import gettext as _
-from plugins.investment.models import Investor
+from rongtong.core import audit
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.i18n import gettext as _
+from rongtong.plugins.investment.models import Investor
 
 from .models import Case, ExpertScore, Fund, LoanProduct, Meeting
 from .workflows import KEY

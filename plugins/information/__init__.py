@@ -1,8 +1,8 @@
 """Information services (DB1302 6.2.1, 6.4.1.1 a/b, 6.4.1.2 a–d): articles of the seven kinds
 with review, validity and pushes to target enterprises; consultations with a reply clock, the whole
 exchange kept, and periodic statistics."""
-from core import hookimpl
-from core.plugins import Permission, ServiceEntry
+from rongtong.core import hookimpl
+from rongtong.core.plugins import Permission, ServiceEntry
 
 VERSION = "1.0"
 TITLE = "信息服务 / Information services"
@@ -76,7 +76,7 @@ def register_blueprints():
 
 @hookimpl
 def register_portal_links():
-    from core.plugins import PortalLink
+    from rongtong.core.plugins import PortalLink
 
     return [PortalLink("information.article_list", "政策信息", "Information", order=10)]
 

@@ -11,15 +11,15 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 
-from core.errors import RongtongError
-from core.i18n import _, lazy_gettext as _l
-from core.models import ENTERPRISE_SCALES, utcnow
-from core.plugins import AdminViewSpec
-from core.security import get_scoped
-from core.toolkit.periods import PeriodError, parse_period, period_of
-from core.toolkit.tabular import MIMETYPES, write_rows
-from core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform, local_time
-from core.web.admin.generated import ReadOnlyView, default_options
+from rongtong.core.errors import RongtongError
+from rongtong.core.i18n import _, lazy_gettext as _l
+from rongtong.core.models import ENTERPRISE_SCALES, utcnow
+from rongtong.core.plugins import AdminViewSpec
+from rongtong.core.security import get_scoped
+from rongtong.core.toolkit.periods import PeriodError, parse_period, period_of
+from rongtong.core.toolkit.tabular import MIMETYPES, write_rows
+from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform, local_time
+from rongtong.core.web.admin.generated import ReadOnlyView, default_options
 
 from . import articles as art
 from . import consultations as cs

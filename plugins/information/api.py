@@ -10,11 +10,11 @@ import io
 import flask
 from marshmallow import Schema, fields, validate
 
-from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.i18n import gettext as _
-from core.models import Enterprise
-from core.plugins import ApiResource
-from core.security import get_scoped, has_permission, is_staff, scope_query
+from rongtong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import Enterprise
+from rongtong.core.plugins import ApiResource
+from rongtong.core.security import get_scoped, has_permission, is_staff, scope_query
 
 from . import articles as art
 from . import consultations as cs
@@ -39,7 +39,7 @@ TAG = "information"
 
 
 def _user():
-    from core.web.api.auth import api_user
+    from rongtong.core.web.api.auth import api_user
 
     return api_user()
 
@@ -53,7 +53,7 @@ def _may(permission: str) -> bool:
 
 
 def _query(schema):
-    from core.web.api.inputs import load_query
+    from rongtong.core.web.api.inputs import load_query
 
     return load_query(schema(unknown="raise"))
 
@@ -212,8 +212,8 @@ class StatsQuerySchema(Schema):
 def stats():
     """Consultation statistics for ``?period=2026-Q3`` (DB1302 6.4.1.2 d); ``&format=csv|xlsx``
     downloads them as a table."""
-    from core.toolkit.periods import parse_period
-    from core.toolkit.tabular import MIMETYPES, write_rows
+    from rongtong.core.toolkit.periods import parse_period
+    from rongtong.core.toolkit.tabular import MIMETYPES, write_rows
 
     from .stats import consultation_stats, stats_rows
 

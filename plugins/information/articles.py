@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime
 
-from core import audit
-from core.db import write_transaction
-from core.errors import NotFound, ValidationFailed, WorkflowError
-from core.i18n import gettext as _
-from core.models import Enterprise, User, utcnow
-from core.notify import notify
+from rongtong.core import audit
+from rongtong.core.db import write_transaction
+from rongtong.core.errors import NotFound, ValidationFailed, WorkflowError
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import Enterprise, User, utcnow
+from rongtong.core.notify import notify
 
 from .models import ARTICLE_MOVES, ARTICLE_STATUSES, Article, ArticlePush
 
@@ -169,7 +169,7 @@ def push_article(article: Article, channels: list[str], actor, calendar, *, note
 
 def _locked(article_id: int) -> Article:
     query = Article.select().where(Article.id == article_id)
-    from core.db import is_postgres
+    from rongtong.core.db import is_postgres
 
     if is_postgres():
         query = query.for_update()

@@ -5,10 +5,10 @@ import io
 
 import click
 
-from core.audit import acting_as
-from core.cli_context import get_platform
-from core.toolkit.periods import PERIOD
-from core.toolkit.tabular import FORMATS, write_rows
+from rongtong.core.audit import acting_as
+from rongtong.core.cli_context import get_platform
+from rongtong.core.toolkit.periods import PERIOD
+from rongtong.core.toolkit.tabular import FORMATS, write_rows
 
 
 @click.group("information")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime
 
-from core import audit
-from core.db import is_postgres, write_transaction
-from core.errors import NotFound, ValidationFailed, WorkflowError
-from core.i18n import gettext as _
-from core.models import utcnow
+from rongtong.core import audit
+from rongtong.core.db import is_postgres, write_transaction
+from rongtong.core.errors import NotFound, ValidationFailed, WorkflowError
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import utcnow
 
 from .models import Consultation, ConsultationMessage
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from core.models import utcnow
+from rongtong.core.models import utcnow
 
 from . import articles as art
 from . import consultations as cs

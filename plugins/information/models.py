@@ -6,10 +6,10 @@ import bleach
 import markdown
 import peewee
 
-from core.fields import JSONField, ListField
-from core.i18n import lazy_gettext as _l
-from core.models import ENTERPRISE_SCALES, BaseModel, Enterprise, ServiceRequest, User, utcnow
-from core.toolkit.vocab import LINES_COLUMN
+from rongtong.core.fields import JSONField, ListField
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import ENTERPRISE_SCALES, BaseModel, Enterprise, ServiceRequest, User, utcnow
+from rongtong.core.toolkit.vocab import LINES_COLUMN
 
 # DB1302 6.2.1: the seven kinds of information.
 CATEGORIES = (

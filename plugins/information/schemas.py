@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from core.fields import UtcDateTime
-from core.i18n import lazy_gettext as _l
-from core.models import ENTERPRISE_SCALES
-from core.toolkit.vocab import label, one_of
+from rongtong.core.fields import UtcDateTime
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import ENTERPRISE_SCALES
+from rongtong.core.toolkit.vocab import label, one_of
 
 from .models import ARTICLE_STATUSES, CATEGORIES, CONSULTATION_CATEGORIES, CONSULTATION_CHANNELS, PUSH_CHANNELS
 

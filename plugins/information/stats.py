@@ -7,8 +7,8 @@ import collections
 import re
 import statistics
 
-from core.models import ENTERPRISE_SCALES, Enterprise, utcnow
-from core.toolkit.periods import Period
+from rongtong.core.models import ENTERPRISE_SCALES, Enterprise, utcnow
+from rongtong.core.toolkit.periods import Period
 
 from .models import CONSULTATION_CATEGORY_KEYS, CONSULTATION_CHANNEL_KEYS, Consultation, ConsultationMessage
 

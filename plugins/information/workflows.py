@@ -4,7 +4,7 @@ consultation thread in step: filing opens it, the answer step posts the answer, 
 """
 from __future__ import annotations
 
-from core.workflow import ADVANCE, COMPLETE, OPEN, PAUSE, REJECT, RETURN, Step, Workflow
+from rongtong.core.workflow import ADVANCE, COMPLETE, OPEN, PAUSE, REJECT, RETURN, Step, Workflow
 
 from . import consultations
 from .models import Consultation

@@ -1,7 +1,7 @@
 """Investment plugin (投资服务): investor register and investment projects from needs survey and
 target screening to post-investment tracking (DB1302 4.4.3, 6.2.4, 6.4.4.1 a–e)."""
-from core import hookimpl
-from core.plugins import Permission
+from rongtong.core import hookimpl
+from rongtong.core.plugins import Permission
 
 VERSION = "1.0"
 TITLE = "投资服务 / Investment"
@@ -31,7 +31,7 @@ def register_services():
 
 @hookimpl
 def register_permissions():
-    from core.toolkit import surveys
+    from rongtong.core.toolkit import surveys
 
     return surveys.permissions("investment") + [
         Permission("investment.investor.manage", "管理投资方", "Manage investors", ("staff",)),
@@ -51,7 +51,7 @@ def register_admin_views(registry):
 
 @hookimpl
 def register_api_resources(registry):
-    from core.toolkit import surveys
+    from rongtong.core.toolkit import surveys
 
     from .api import resources
 

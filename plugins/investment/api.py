@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import flask
 
-from core import audit
-from core.db import database
-from core.errors import NotFound, ValidationFailed, WorkflowError
-from core.i18n import gettext as _
-from core.plugins import ApiResource
-from core.security import get_scoped, scope_query
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.errors import NotFound, ValidationFailed, WorkflowError
+from rongtong.core.i18n import gettext as _
+from rongtong.core.plugins import ApiResource
+from rongtong.core.security import get_scoped, scope_query
 
 from .models import CheckItem, FollowUp, Investor, Project, Vote
 from .schemas import FollowUpSchema, InvestorSchema
@@ -16,7 +16,7 @@ from .screening import describe_enterprise, screen_targets
 
 
 def _user():
-    from core.web.api.auth import api_user
+    from rongtong.core.web.api.auth import api_user
 
     return api_user()
 
@@ -113,7 +113,7 @@ def followups(project_id: int, data=None):
         req = p.request
         if req.is_closed or req.current_step != "tracking":
             raise WorkflowError(_("Follow-ups are recorded while the project is at the tracking step."))
-        from core.toolkit.periods import parse_period
+        from rongtong.core.toolkit.periods import parse_period
 
         data["period"] = parse_period(data["period"]).label
         if FollowUp.select().where((FollowUp.project == p) & (FollowUp.period == data["period"])).exists():

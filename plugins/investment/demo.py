@@ -2,7 +2,7 @@
 tracking with follow-ups (DB1302 6.4.4.1)."""
 from __future__ import annotations
 
-from core import audit
+from rongtong.core import audit
 
 from .models import FollowUp, Investor
 from .workflows import KEY, WORKFLOW

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import peewee
 
-from core.fields import ListField
-from core.i18n import lazy_gettext as _l
-from core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
-from core.toolkit.surveys import Survey
-from core.toolkit.vocab import WAN_YUAN_COLUMN
+from rongtong.core.fields import ListField
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
+from rongtong.core.toolkit.surveys import Survey
+from rongtong.core.toolkit.vocab import WAN_YUAN_COLUMN
 
 INVESTOR_KINDS = (("institution", _l("Institution")), ("individual", _l("Individual")))
 STAGES = (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from core.i18n import lazy_gettext as _l
-from core.models import Enterprise
-from core.toolkit.surveys import survey_step_schema
-from core.toolkit.vocab import internal, label, one_of, wan_yuan
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import Enterprise
+from rongtong.core.toolkit.surveys import survey_step_schema
+from rongtong.core.toolkit.vocab import internal, label, one_of, wan_yuan
 
 from .models import INVESTOR_KINDS, STAGES, VOTES, Investor
 
@@ -170,7 +170,7 @@ class FollowUpSchema(Schema):
 
     @validates("period")
     def _period(self, value, **kwargs):
-        from core.toolkit.periods import PeriodError, parse_period
+        from rongtong.core.toolkit.periods import PeriodError, parse_period
 
         try:
             parse_period(value)

@@ -2,9 +2,9 @@
 filtered and ranked against an investor's focus, each with the reasons for its place."""
 from __future__ import annotations
 
-from core.i18n import lazy_gettext as _l
-from core.models import Enterprise
-from core.toolkit.matching import Match, overlap, rank
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import Enterprise
+from rongtong.core.toolkit.matching import Match, overlap, rank
 
 from .models import stage_of
 

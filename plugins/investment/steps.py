@@ -3,9 +3,9 @@
 transition is rolled back with it (nothing half-written)."""
 from __future__ import annotations
 
-from core import audit
-from core.errors import ValidationFailed
-from core.i18n import gettext as _
+from rongtong.core import audit
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.i18n import gettext as _
 
 from .models import CheckItem, FollowUp, Project, Vote
 from .workflows import KEY

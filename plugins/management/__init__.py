@@ -1,8 +1,8 @@
 """Management improvement plugin (管理提升): strategy, finance, HR, marketing and brand — needs
 survey and analysis, an improvement plan with the experts assigned, implementation, and the
 evaluation of the effect (DB1302 6.2.6, 6.4.6 a–d)."""
-from core import hookimpl
-from core.plugins import Permission
+from rongtong.core import hookimpl
+from rongtong.core.plugins import Permission
 
 VERSION = "1.0"
 TITLE = "管理提升 / Management improvement"
@@ -32,7 +32,7 @@ def register_services():
 
 @hookimpl
 def register_permissions():
-    from core.toolkit import surveys
+    from rongtong.core.toolkit import surveys
 
     return [
         Permission("management.project.view", "查看管理提升项目", "View management improvement projects",
@@ -58,7 +58,7 @@ def register_api_resources(registry):
 @hookimpl
 def register_blueprints():
     """The needs-survey answer link sent to invited enterprises (no login)."""
-    from core.toolkit import surveys
+    from rongtong.core.toolkit import surveys
 
     return [surveys.blueprint("management")]
 

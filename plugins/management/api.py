@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import request as http_request
 from flask_login import current_user
 
-from core.errors import NotFound, ValidationFailed
-from core.i18n import gettext as _
-from core.models import ServiceRequest
-from core.plugins import ApiResource
-from core.security import get_scoped, scope_query
-from core.toolkit import surveys
+from rongtong.core.errors import NotFound, ValidationFailed
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import ServiceRequest
+from rongtong.core.plugins import ApiResource
+from rongtong.core.security import get_scoped, scope_query
+from rongtong.core.toolkit import surveys
 
 from .models import AREA_KEYS, ManagementExpert, ManagementProject
 from .schemas import ProjectOutSchema

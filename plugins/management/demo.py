@@ -2,7 +2,7 @@
 management requests walked to different steps with the demo expert assigned."""
 from __future__ import annotations
 
-from core.toolkit import surveys
+from rongtong.core.toolkit import surveys
 
 from .models import AREA_KEYS
 from .workflows import KEY, plan_example

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import peewee
 
-from core.fields import JSONField
-from core.i18n import lazy_gettext as _l
-from core.models import BaseModel, ServiceRequest, User, utcnow
-from core.toolkit.surveys import Survey
-from core.toolkit.vocab import LazyVocabulary, schema_columns
+from rongtong.core.fields import JSONField
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import BaseModel, ServiceRequest, User, utcnow
+from rongtong.core.toolkit.surveys import Survey
+from rongtong.core.toolkit.vocab import LazyVocabulary, schema_columns
 
 # DB1302 6.2.6: strategy, finance, human resources, marketing, brand.
 AREAS = (
@@ -27,7 +27,7 @@ AREA_KEYS = tuple(key for key, _label in AREAS)
 
 def _project_vocabulary() -> dict:
     """What the JSON columns of a project hold: the data of the steps that wrote them."""
-    from core.toolkit.surveys import REPORT_COLUMN
+    from rongtong.core.toolkit.surveys import REPORT_COLUMN
 
     from .schemas import EvaluateSchema, ImplementSchema, ManagementPlanSchema
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import User
-from core.toolkit.plans import PlanSchema
-from core.toolkit.surveys import survey_step_schema
-from core.toolkit.vocab import label, one_of
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import User
+from rongtong.core.toolkit.plans import PlanSchema
+from rongtong.core.toolkit.surveys import survey_step_schema
+from rongtong.core.toolkit.vocab import label, one_of
 
 from .models import AREAS
 

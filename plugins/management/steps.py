@@ -3,9 +3,9 @@
 here rolls the transition back with it."""
 from __future__ import annotations
 
-from core import audit
-from core.models import ServiceRequest, utcnow
-from core.toolkit.surveys import Survey, analyse
+from rongtong.core import audit
+from rongtong.core.models import ServiceRequest, utcnow
+from rongtong.core.toolkit.surveys import Survey, analyse
 
 from .models import ManagementExpert, ManagementProject
 from .workflows import KEY

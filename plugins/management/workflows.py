@@ -2,9 +2,9 @@
 needs survey → plan (with experts) → implement → evaluate."""
 from __future__ import annotations
 
-from core.plugins import ServiceEntry
-from core.toolkit.plans import PLAN_EXAMPLE
-from core.workflow import ADVANCE, PAUSE, RETURN, Step, Workflow
+from rongtong.core.plugins import ServiceEntry
+from rongtong.core.toolkit.plans import PLAN_EXAMPLE
+from rongtong.core.workflow import ADVANCE, PAUSE, RETURN, Step, Workflow
 
 from .schemas import EvaluateSchema, ImplementSchema, IntakeSchema, ManagementPlanSchema, SurveyStepSchema
 

@@ -1,8 +1,8 @@
 """Promotion plugin (市场推广服务): quality-enterprise database, annual activity plan, activities
 (exhibitions, trade talks, product promotion, cooperation) from needs survey to summary, with
 registrations within capacity and the negotiations they produced (DB1302 6.2.5, 6.4.5 a–g)."""
-from core import hookimpl
-from core.plugins import Permission
+from rongtong.core import hookimpl
+from rongtong.core.plugins import Permission
 
 VERSION = "1.0"
 TITLE = "市场推广 / Promotion"
@@ -32,7 +32,7 @@ def register_services():
 
 @hookimpl
 def register_permissions():
-    from core.toolkit import surveys
+    from rongtong.core.toolkit import surveys
 
     return [
         Permission("promotion.database.manage", "管理优质企业库", "Manage the quality-enterprise database", ("staff",)),
@@ -68,7 +68,7 @@ def register_blueprints():
 
 @hookimpl
 def register_portal_links():
-    from core.plugins import PortalLink
+    from rongtong.core.plugins import PortalLink
 
     return [PortalLink("promotion.activity_list", "推广活动", "Promotion events", order=20)]
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import datetime
 
-from core import audit
-from core.db import database
-from core.errors import NotFound, PermissionDenied, ValidationFailed, WorkflowError
-from core.i18n import gettext as _
-from core.models import Enterprise, utcnow
-from core.plugins import ApiResource
-from core.security import get_scoped, is_staff, scope_query
-from core.toolkit import surveys
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.errors import NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import Enterprise, utcnow
+from rongtong.core.plugins import ApiResource
+from rongtong.core.security import get_scoped, is_staff, scope_query
+from rongtong.core.toolkit import surveys
 
 from .models import (Activity, AnnualPlan, Negotiation, NegotiationFollowUp, PlannedActivity, Product,
                      QualityEnterprise, Registration)
@@ -20,13 +20,13 @@ from .schemas import (AnnualPlanSchema, DecisionSchema, NegotiationFollowUpSchem
 
 
 def _user():
-    from core.web.api.auth import api_user
+    from rongtong.core.web.api.auth import api_user
 
     return api_user()
 
 
 def _today() -> datetime.date:
-    from core.web.app import current_platform
+    from rongtong.core.web.app import current_platform
 
     return current_platform().calendar.local_date(utcnow())
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import random
 
-from core import audit
-from core.toolkit import surveys
+from rongtong.core import audit
+from rongtong.core.toolkit import surveys
 
 from .models import AnnualPlan, Negotiation, NegotiationFollowUp, PlannedActivity, Product, QualityEnterprise, Registration
 from .workflows import KEY, WORKFLOW

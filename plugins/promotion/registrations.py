@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime
 
-from core import audit
-from core.db import database, is_postgres
-from core.errors import Conflict, WorkflowError
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import User
-from core.notify import notify_many
+from rongtong.core import audit
+from rongtong.core.db import database, is_postgres
+from rongtong.core.errors import Conflict, WorkflowError
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import User
+from rongtong.core.notify import notify_many
 
 from .models import Activity, Registration
 

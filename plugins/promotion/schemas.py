@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import Enterprise
-from core.toolkit.surveys import survey_step_schema
-from core.toolkit.vocab import amount_text, internal, label, one_of, wan_yuan
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import Enterprise
+from rongtong.core.toolkit.surveys import survey_step_schema
+from rongtong.core.toolkit.vocab import amount_text, internal, label, one_of, wan_yuan
 
 from .models import ACTIVITY_KINDS, NEGOTIATION_STATUSES, SELECTION_CRITERIA, PlannedActivity, QualityEnterprise
 

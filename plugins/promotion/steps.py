@@ -2,9 +2,9 @@
 transition's transaction (a refusal here rolls the transition back: nothing half-written)."""
 from __future__ import annotations
 
-from core import audit
-from core.errors import ValidationFailed
-from core.i18n import gettext as _
+from rongtong.core import audit
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.i18n import gettext as _
 
 from .models import Activity, NegotiationFollowUp, Registration
 from .workflows import KEY

@@ -6,10 +6,10 @@ import flask
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from core.errors import RongtongError
-from core.i18n import gettext as _
-from core.models import utcnow
-from core.security import has_permission
+from rongtong.core.errors import RongtongError
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import utcnow
+from rongtong.core.security import has_permission
 
 from .models import ACTIVITY_KINDS, Activity, Registration
 from .registrations import register, registration_problem, seats_left
@@ -19,7 +19,7 @@ bp = flask.Blueprint("promotion", __name__, url_prefix="/promotion", template_fo
 
 
 def _platform():
-    from core.web.app import current_platform
+    from rongtong.core.web.app import current_platform
 
     return current_platform()
 
@@ -30,7 +30,7 @@ def _today():
 
 def _published():
     """Activities whose notice is out, excluding abandoned ones (rejected or withdrawn requests)."""
-    from core.models import ServiceRequest
+    from rongtong.core.models import ServiceRequest
 
     return (Activity.select(Activity, ServiceRequest).join(ServiceRequest)
             .where((Activity.notice != "") & ServiceRequest.status.not_in(["rejected", "withdrawn"])))

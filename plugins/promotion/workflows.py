@@ -1,8 +1,8 @@
 """The promotion-activity workflow (DB1302 6.4.5 a–g) and its catalog entry."""
 from __future__ import annotations
 
-from core.plugins import ServiceEntry
-from core.workflow import ADVANCE, PAUSE, RETURN, Step, Workflow
+from rongtong.core.plugins import ServiceEntry
+from rongtong.core.workflow import ADVANCE, PAUSE, RETURN, Step, Workflow
 
 from .schemas import (EventStepSchema, FollowUpStepSchema, NoticeStepSchema, PlanStepSchema, PreparationStepSchema,
                       SummaryStepSchema, SurveyStepSchema)

@@ -1,8 +1,8 @@
 """Technical services (DB1302 6.2.2, 6.4.2 a–d, 5.3.7): contracted service institutions and their
 capabilities, shared equipment with bookings, and the accept → plan → deliver → evaluate workflow
 with institutions ranked for each need."""
-from core import hookimpl
-from core.plugins import Permission, ServiceEntry
+from rongtong.core import hookimpl
+from rongtong.core.plugins import Permission, ServiceEntry
 
 VERSION = "1.0"
 TITLE = "技术服务 / Technical services"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort
 from flask_admin import expose
 
-from core.errors import ValidationFailed
-from core.i18n import _, lazy_gettext as _l
-from core.plugins import AdminViewSpec
-from core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform
-from core.web.admin.generated import ReadOnlyView
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.i18n import _, lazy_gettext as _l
+from rongtong.core.plugins import AdminViewSpec
+from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform
+from rongtong.core.web.admin.generated import ReadOnlyView
 
 from . import bookings as bk
 from . import candidates
@@ -47,7 +47,7 @@ class CandidatesView(SecureBaseView):
 
     @expose("/")
     def index(self):
-        from core.models import ServiceRequest
+        from rongtong.core.models import ServiceRequest
 
         from .workflows import WORKFLOW_KEY
 
@@ -60,8 +60,8 @@ class CandidatesView(SecureBaseView):
 
     @expose("/<int:request_id>/")
     def ranking(self, request_id):
-        from core.models import ServiceRequest, utcnow
-        from core.security import get_scoped
+        from rongtong.core.models import ServiceRequest, utcnow
+        from rongtong.core.security import get_scoped
 
         from .workflows import WORKFLOW_KEY
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import flask
 
-from core import audit
-from core.db import write_transaction
-from core.errors import NotFound, ValidationFailed
-from core.i18n import gettext as _
-from core.models import Enterprise, ServiceRequest
-from core.plugins import ApiResource
-from core.security import get_scoped, is_staff, scope_query
+from rongtong.core import audit
+from rongtong.core.db import write_transaction
+from rongtong.core.errors import NotFound, ValidationFailed
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import Enterprise, ServiceRequest
+from rongtong.core.plugins import ApiResource
+from rongtong.core.security import get_scoped, is_staff, scope_query
 
 from . import bookings as bk
 from . import candidates
@@ -27,7 +27,7 @@ TAG = "technical"
 
 
 def _user():
-    from core.web.api.auth import api_user
+    from rongtong.core.web.api.auth import api_user
 
     return api_user()
 
@@ -37,7 +37,7 @@ def _platform():
 
 
 def _today():
-    from core.models import utcnow
+    from rongtong.core.models import utcnow
 
     return _platform().calendar.local_date(utcnow())
 

@@ -6,10 +6,10 @@ people booking the same slot at once cannot both succeed.
 """
 from __future__ import annotations
 
-from core import audit
-from core.db import is_postgres, write_transaction
-from core.errors import NotFound, ValidationFailed, WorkflowError
-from core.i18n import gettext as _
+from rongtong.core import audit
+from rongtong.core.db import is_postgres, write_transaction
+from rongtong.core.errors import NotFound, ValidationFailed, WorkflowError
+from rongtong.core.i18n import gettext as _
 
 from .models import Booking, Equipment
 

@@ -8,9 +8,9 @@ import datetime
 
 import peewee
 
-from core.i18n import gettext as _
-from core.models import ServiceRequest, Transition
-from core.toolkit.matching import Criterion, flag, rank, scaled
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import ServiceRequest, Transition
+from rongtong.core.toolkit.matching import Criterion, flag, rank, scaled
 
 from .models import KINDS, Assignment, Institution
 from .schemas import InstitutionBriefSchema

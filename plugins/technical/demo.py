@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from core.errors import RongtongError
-from core.models import utcnow
+from rongtong.core.errors import RongtongError
+from rongtong.core.models import utcnow
 
 from . import bookings, candidates
 from .models import Equipment, Institution

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import peewee
 
-from core.fields import JSONField, ListField
-from core.i18n import lazy_gettext as _l
-from core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
-from core.toolkit.vocab import LINES_COLUMN, columns
+from rongtong.core.fields import JSONField, ListField
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
+from rongtong.core.toolkit.vocab import LINES_COLUMN, columns
 
 # DB1302 6.2.2: the eight kinds of technical service.
 KINDS = (

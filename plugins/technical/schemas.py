@@ -5,10 +5,10 @@ import datetime
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from core.fields import UtcDateTime
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.toolkit.vocab import label, one_of
+from rongtong.core.fields import UtcDateTime
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.toolkit.vocab import label, one_of
 
 from .models import KINDS
 

@@ -3,11 +3,11 @@ kind) → plan (institution chosen among ranked candidates, plan recorded) → d
 deliverables) → the enterprise evaluates the effect."""
 from __future__ import annotations
 
-from core.calendar import WorkingCalendar
-from core.errors import ValidationFailed
-from core.i18n import gettext as _
-from core.models import utcnow
-from core.workflow import ADVANCE, COMPLETE, PAUSE, REJECT, RETURN, Step, Workflow
+from rongtong.core.calendar import WorkingCalendar
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import utcnow
+from rongtong.core.workflow import ADVANCE, COMPLETE, PAUSE, REJECT, RETURN, Step, Workflow
 
 from . import candidates
 from .models import Assignment, Institution

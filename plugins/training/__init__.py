@@ -4,8 +4,8 @@ evaluation of the effect (DB1302 6.2.3, 6.4.3 a–f).
 
 Config: ``[plugins.training] minimum_notice_days`` (see :class:`.schemas.Options`).
 """
-from core import hookimpl
-from core.plugins import Permission
+from rongtong.core import hookimpl
+from rongtong.core.plugins import Permission
 
 VERSION = "1.0"
 TITLE = "人才培训 / Training"
@@ -42,7 +42,7 @@ def register_services():
 
 @hookimpl
 def register_permissions():
-    from core.toolkit import surveys
+    from rongtong.core.toolkit import surveys
 
     return [
         Permission("training.programme.view", "查看培训项目", "View training programmes", ("staff", "enterprise")),
@@ -73,7 +73,7 @@ def register_api_resources(registry):
 def register_blueprints():
     """The needs-survey answer link sent to invited enterprises (no login), and the portal's
     training sessions: registration, "my registrations", cancellation (DB1302 6.4.3 d)."""
-    from core.toolkit import surveys
+    from rongtong.core.toolkit import surveys
 
     from .portal import bp
 
@@ -82,7 +82,7 @@ def register_blueprints():
 
 @hookimpl
 def register_portal_links():
-    from core.plugins import PortalLink
+    from rongtong.core.plugins import PortalLink
 
     return [PortalLink("training_portal.sessions", "培训报名", "Training sessions", order=30)]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from core.errors import NotFound
-from core.i18n import gettext as _
-from core.models import ServiceRequest, utcnow
-from core.plugins import ApiResource
-from core.security import get_scoped, is_staff, scope_query
-from core.toolkit import surveys
+from rongtong.core.errors import NotFound
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import ServiceRequest, utcnow
+from rongtong.core.plugins import ApiResource
+from rongtong.core.security import get_scoped, is_staff, scope_query
+from rongtong.core.toolkit import surveys
 
 from . import registrations
 from .models import TrainingProgramme, TrainingRegistration, TrainingSession

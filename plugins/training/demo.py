@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from core.toolkit import surveys
+from rongtong.core.toolkit import surveys
 
 from . import registrations
 from .models import TrainingProgramme, TrainingRegistration, TrainingSession

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import peewee
 
-from core.fields import JSONField
-from core.i18n import lazy_gettext as _l
-from core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
-from core.toolkit.surveys import Survey
-from core.toolkit.vocab import LazyVocabulary, columns, schema_columns
+from rongtong.core.fields import JSONField
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
+from rongtong.core.toolkit.surveys import Survey
+from rongtong.core.toolkit.vocab import LazyVocabulary, columns, schema_columns
 
 # DB1302 6.4.3 d: where a training notice is published.
 PUBLICATION_CHANNELS = (
@@ -29,8 +29,8 @@ PUBLICATION_CHANNELS = (
 
 def _programme_vocabulary() -> dict:
     """What the JSON columns of a programme hold: the data of the steps that wrote them."""
-    from core.toolkit.plans import PlanSchema
-    from core.toolkit.surveys import REPORT_COLUMN
+    from rongtong.core.toolkit.plans import PlanSchema
+    from rongtong.core.toolkit.surveys import REPORT_COLUMN
 
     from .schemas import DeliverSchema, EvaluateStepSchema
 

@@ -10,10 +10,10 @@ import flask
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from core.errors import RongtongError
-from core.i18n import gettext as _
-from core.models import utcnow
-from core.security import has_permission
+from rongtong.core.errors import RongtongError
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import utcnow
+from rongtong.core.security import has_permission
 
 from . import registrations
 from .api import _visible_sessions, _with_counts

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import peewee
 
-from core import audit
-from core.db import database, is_postgres
-from core.errors import Conflict, NotFound, PermissionDenied, WorkflowError
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import utcnow
-from core.notify import notify
+from rongtong.core import audit
+from rongtong.core.db import database, is_postgres
+from rongtong.core.errors import Conflict, NotFound, PermissionDenied, WorkflowError
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import utcnow
+from rongtong.core.notify import notify
 
 from .models import TrainingEvaluation, TrainingProgramme, TrainingRegistration, TrainingSession
 

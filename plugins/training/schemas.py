@@ -6,11 +6,11 @@ import datetime
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
-from core.models import Attachment
-from core.toolkit.surveys import survey_step_schema
-from core.toolkit.vocab import label, one_of
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import Attachment
+from rongtong.core.toolkit.surveys import survey_step_schema
+from rongtong.core.toolkit.vocab import label, one_of
 
 from .models import PUBLICATION_CHANNELS
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime
 
-from core import audit
-from core.errors import ValidationFailed
-from core.i18n import gettext as _
-from core.models import utcnow
-from core.toolkit.surveys import Survey, analyse
+from rongtong.core import audit
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import utcnow
+from rongtong.core.toolkit.surveys import Survey, analyse
 
 from . import registrations
 from .models import TrainingCourse, TrainingProgramme, TrainingRegistration, TrainingSession

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from core.plugins import ServiceEntry
-from core.toolkit.plans import PLAN_EXAMPLE, PlanSchema
-from core.workflow import ADVANCE, PAUSE, RETURN, Step, Workflow
+from rongtong.core.plugins import ServiceEntry
+from rongtong.core.toolkit.plans import PLAN_EXAMPLE, PlanSchema
+from rongtong.core.workflow import ADVANCE, PAUSE, RETURN, Step, Workflow
 
 from .schemas import CourseStepSchema, DeliverSchema, EvaluateStepSchema, IntakeSchema, PublishSchema, SurveyStepSchema
 

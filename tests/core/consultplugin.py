@@ -4,10 +4,10 @@ Its ``on_transition`` runs after the core's (``trylast``) and refuses a pause wh
 "refuse", so a test can see the core's notices rolled back with the transition."""
 from marshmallow import Schema, fields, validate
 
-from core import hookimpl
-from core.errors import ValidationFailed
-from core.plugins import ServiceEntry
-from core.workflow import Step, Workflow
+from rongtong.core import hookimpl
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.plugins import ServiceEntry
+from rongtong.core.workflow import Step, Workflow
 
 VERSION = "1.0"
 TITLE = "Consultation (test)"

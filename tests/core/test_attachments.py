@@ -5,9 +5,9 @@ import io
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from core.attachments import (AttachmentRefused, attachments_of, get_scoped_attachment, open_attachment,
+from rongtong.core.attachments import (AttachmentRefused, attachments_of, get_scoped_attachment, open_attachment,
                               path_of, save_upload)
-from core.models import Attachment, AuditEvent, ServiceRequest
+from rongtong.core.models import Attachment, AuditEvent, ServiceRequest
 
 
 def upload(data: bytes, name="plan.pdf"):

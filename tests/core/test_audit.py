@@ -11,9 +11,9 @@ import json
 import peewee
 import pytest
 
-from core import audit
-from core.db import database, is_postgres
-from core.models import AuditEvent
+from rongtong.core import audit
+from rongtong.core.db import database, is_postgres
+from rongtong.core.models import AuditEvent
 from tests import factories
 from tests.core.test_cli import rongtong
 

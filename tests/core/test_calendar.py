@@ -11,7 +11,7 @@ import logging
 
 import pytest
 
-from core.calendar import WorkingCalendar
+from rongtong.core.calendar import WorkingCalendar
 from tests.core.test_cli import assert_user_error, rongtong, write_config
 
 D = datetime.date

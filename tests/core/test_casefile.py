@@ -10,11 +10,11 @@ import os
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from core import casefile
-from core.attachments import AttachmentRefused, attachments_of, get_scoped_attachment
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
-from core.models import Attachment, AuditEvent, Notification, RequestMessage, ServiceRequest, Transition
-from core.workflow import PAUSE
+from rongtong.core import casefile
+from rongtong.core.attachments import AttachmentRefused, attachments_of, get_scoped_attachment
+from rongtong.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from rongtong.core.models import Attachment, AuditEvent, Notification, RequestMessage, ServiceRequest, Transition
+from rongtong.core.workflow import PAUSE
 
 CONSULTATION = "information_consultation"
 

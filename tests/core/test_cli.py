@@ -72,7 +72,7 @@ def site(tmp_path):
 
 def _open_db(url):
     """Point the models at the database the subprocess used."""
-    from core.db import bind_database
+    from rongtong.core.db import bind_database
 
     return bind_database(url)
 
@@ -92,7 +92,7 @@ def test_init_writes_config_upgrades_and_prints_admin_password_once(tmp_path, da
     assert len(password) >= 12
 
     db = _open_db(database_url)
-    from core.models import User
+    from rongtong.core.models import User
 
     admin = User.get(User.username == "admin")
     assert admin.roles == ["admin"]
@@ -188,7 +188,7 @@ def test_user_create_reads_password_from_stdin(migrated_site, database_url):
     assert result.returncode == 0, result.stderr
     assert "alice" in result.stdout
     db = _open_db(database_url)
-    from core.models import AuditEvent, User
+    from rongtong.core.models import AuditEvent, User
 
     alice = User.get(User.username == "alice")
     assert alice.roles == ["staff"] and alice.check_password("a long password")
@@ -207,7 +207,7 @@ def test_user_create_bad_input_exits_2_with_one_line(migrated_site, database_url
                       cwd=migrated_site, database_url=database_url, input="a long password\n")
     assert_user_error(result, 2, *needles)
     db = _open_db(database_url)
-    from core.models import User
+    from rongtong.core.models import User
 
     assert not User.select().where(User.username == "bob").exists()  # nothing half-written
     db.close()
@@ -273,8 +273,8 @@ def test_user_token_is_shown_once_and_stored_hashed(migrated_site, database_url)
     token = result.stdout.strip()
     assert token.startswith("rt_") and len(token) > 30
     db = _open_db(database_url)
-    from core.models import ApiToken
-    from core.web.tokens import user_for_token
+    from rongtong.core.models import ApiToken
+    from rongtong.core.web.tokens import user_for_token
 
     row = ApiToken.get()
     assert (row.name, row.user.username) == ("ci", "api")

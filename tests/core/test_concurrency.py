@@ -19,8 +19,8 @@ RACERS = 8
 
 
 def _platform(url):
-    from core.config import load_config
-    from core.platform import Platform
+    from rongtong.core.config import load_config
+    from rongtong.core.platform import Platform
     from tests.conftest import SAMPLE_ENTRY_POINTS
 
     config = load_config(overrides={"database": {"url": url}, "plugins": {"enabled": ["sample"]}})
@@ -32,7 +32,7 @@ def _walker(url, request_ids, barrier, results):
     errors, done = [], 0
     try:
         platform = _platform(url)
-        from core.models import User
+        from rongtong.core.models import User
 
         staff = User.get(User.username == "staff")
         engine = platform.engine
@@ -56,8 +56,8 @@ def _walker(url, request_ids, barrier, results):
 def _racer(url, request_id, barrier, results):
     try:
         platform = _platform(url)
-        from core.errors import Conflict
-        from core.models import User
+        from rongtong.core.errors import Conflict
+        from rongtong.core.models import User
 
         staff = User.get(User.username == "staff")
         barrier.wait(timeout=120)
@@ -90,8 +90,8 @@ def _requests(platform, people, n):
 
 
 def test_four_workers_two_hundred_transitions_each_never_locked(platform, people, database_url):
-    from core import audit
-    from core.models import ServiceRequest, Transition
+    from rongtong.core import audit
+    from rongtong.core.models import ServiceRequest, Transition
 
     ids = _requests(platform, people, WORKERS * 2)
     platform.db.close()
@@ -107,8 +107,8 @@ def test_four_workers_two_hundred_transitions_each_never_locked(platform, people
 
 
 def test_eight_workers_racing_one_transition_one_wins(platform, people, database_url):
-    from core import audit
-    from core.models import AuditEvent, ServiceRequest, Transition
+    from rongtong.core import audit
+    from rongtong.core.models import AuditEvent, ServiceRequest, Transition
 
     (request_id,) = _requests(platform, people, 1)
     platform.db.close()

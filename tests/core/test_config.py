@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from core.config import DEFAULT_FILE, load_config
-from core.errors import ConfigError
+from rongtong.core.config import DEFAULT_FILE, load_config
+from rongtong.core.errors import ConfigError
 from tests.core.test_cli import assert_user_error, install_plugin, rongtong, write_config
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.creditcode import ALPHABET, check_character, credit_code_problem, is_valid_credit_code, make_credit_code
+from rongtong.core.creditcode import ALPHABET, check_character, credit_code_problem, is_valid_credit_code, make_credit_code
 
 # Codes published by the enterprises themselves (business licences).
 REAL = ["914403001922038216", "9144030071526726XG", "91330100716105852F"]

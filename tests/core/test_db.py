@@ -11,8 +11,8 @@ import time
 import peewee
 import pytest
 
-from core.db import bind_database, database, is_postgres, is_sqlite, make_database, write_transaction
-from core.errors import ConfigError
+from rongtong.core.db import bind_database, database, is_postgres, is_sqlite, make_database, write_transaction
+from rongtong.core.errors import ConfigError
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_postgres_reconnects_after_the_server_drops_the_connection(platform):
     request failing until the workers are restarted."""
     import psycopg2
 
-    from core.models import Enterprise
+    from rongtong.core.models import Enterprise
 
     pid = platform.db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
     admin = psycopg2.connect(os.environ["RONGTONG_TEST_DATABASE_URL"])

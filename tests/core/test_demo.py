@@ -16,9 +16,9 @@ from pathlib import Path
 import peewee
 import pytest
 
-from core.creditcode import is_valid_credit_code
-from core.demo import DEMO_PASSWORDS
-from core.setup import BUILTIN_PLUGINS
+from rongtong.core.creditcode import is_valid_credit_code
+from rongtong.core.demo import DEMO_PASSWORDS
+from rongtong.core.setup import BUILTIN_PLUGINS
 
 RONGTONG = str(Path(sys.executable).with_name("rongtong"))
 REPO = Path(__file__).resolve().parents[2]
@@ -56,8 +56,8 @@ def test_demo_has_enterprises_of_every_scale_and_kind_with_valid_codes(demo_db):
 
 
 def test_demo_has_requests_in_every_step_of_every_workflow(demo_db):
-    from core.config import load_config
-    from core.plugins import PluginRegistry
+    from rongtong.core.config import load_config
+    from rongtong.core.plugins import PluginRegistry
 
     db, _ = demo_db
     registry = PluginRegistry(load_config(overrides={"plugins": {"enabled": list(BUILTIN_PLUGINS)},

@@ -11,10 +11,10 @@ import click
 import flask
 import pytest
 
-from core import hookspecs
-from core.errors import ConfigError, PluginError
-from core.models import AuditEvent, ServiceRequest, Transition
-from core.plugins import AdminViewSpec, ApiResource, Permission, ServiceEntry
+from rongtong.core import hookspecs
+from rongtong.core.errors import ConfigError, PluginError
+from rongtong.core.models import AuditEvent, ServiceRequest, Transition
+from rongtong.core.plugins import AdminViewSpec, ApiResource, Permission, ServiceEntry
 from tests.fixtures import sampleplugin
 from tests.fixtures.sampleplugin.models import SampleNote
 
@@ -54,7 +54,7 @@ def test_declare_config_defaults_and_values(make_platform):
 
 
 def _with_sample_options(make_config, table):
-    from core.platform import Platform
+    from rongtong.core.platform import Platform
     from tests.conftest import SAMPLE_ENTRY_POINTS
 
     config = make_config().with_overrides(plugins={"sample": table})
@@ -151,7 +151,7 @@ def test_register_blueprints(platform):
 
 
 def test_register_portal_links_puts_plugin_pages_in_the_portal_menu(platform):
-    from core.web import create_app
+    from rongtong.core.web import create_app
 
     links = [(owner, link.endpoint) for owner, link in platform.registry.call("register_portal_links")]
     assert links == [("sample", "sample.hello")]
@@ -164,9 +164,9 @@ def test_register_portal_links_puts_plugin_pages_in_the_portal_menu(platform):
 def test_a_portal_link_to_an_unknown_page_stops_start_up(platform, monkeypatch):
     import pytest
 
-    from core.errors import PluginError
-    from core.plugins import PortalLink
-    from core.web import create_app
+    from rongtong.core.errors import PluginError
+    from rongtong.core.plugins import PortalLink
+    from rongtong.core.web import create_app
 
     monkeypatch.setattr(sampleplugin, "register_portal_links", lambda: [PortalLink("sample.nope", "无", "None")])
     monkeypatch.setattr(platform.registry, "call", _patched_call(platform.registry.call))
@@ -218,9 +218,9 @@ def test_on_transition_and_on_request_closed_fire(platform, people):
 
 
 SPY = """
-from core import hookimpl
-from core.db import database
-from core.models import AuditEvent, Transition
+from rongtong.core import hookimpl
+from rongtong.core.db import database
+from rongtong.core.models import AuditEvent, Transition
 
 SEEN = []
 
@@ -290,7 +290,7 @@ def test_on_request_closed_raising_keeps_the_request_open(make_platform, tmp_pat
 
 def test_a_failing_open_hook_leaves_no_request(make_platform, tmp_path, monkeypatch):
     eps = make_plugin(tmp_path, monkeypatch, "veto", """
-        from core import hookimpl
+        from rongtong.core import hookimpl
 
         @hookimpl
         def on_transition(request, transition, workflow):
@@ -309,7 +309,7 @@ def test_a_failing_open_hook_leaves_no_request(make_platform, tmp_path, monkeypa
 
 def test_register_hooks_failing_or_returning_a_non_list_name_the_plugin(make_platform, tmp_path, monkeypatch):
     eps = make_plugin(tmp_path, monkeypatch, "oops", """
-        from core import hookimpl
+        from rongtong.core import hookimpl
 
         @hookimpl
         def register_permissions():
@@ -318,7 +318,7 @@ def test_register_hooks_failing_or_returning_a_non_list_name_the_plugin(make_pla
     with pytest.raises(PluginError, match="plugin 'oops': register_permissions must return a list"):
         make_platform(plugins=("oops",), entry_points=eps, migrate=False)
     eps = make_plugin(tmp_path, monkeypatch, "oops", """
-        from core import hookimpl
+        from rongtong.core import hookimpl
 
         @hookimpl
         def register_services():

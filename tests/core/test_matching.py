@@ -3,7 +3,7 @@ import dataclasses
 
 import pytest
 
-from core.toolkit.matching import Criterion, Verdict, flag, overlap, rank, scaled, within
+from rongtong.core.toolkit.matching import Criterion, Verdict, flag, overlap, rank, scaled, within
 
 
 @dataclasses.dataclass

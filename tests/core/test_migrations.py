@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core import migrations
+from rongtong.core import migrations
 from tests.core.test_cli import REPO, install_plugin, rongtong, write_config
 
 

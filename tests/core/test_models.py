@@ -8,9 +8,9 @@ import decimal
 import peewee
 import pytest
 
-from core.db import database
-from core.errors import ValidationFailed
-from core.models import (CORE_MODELS, ENTERPRISE_KINDS, ENTERPRISE_SCALES, ENTERPRISE_STATUS_MOVES, Enterprise,
+from rongtong.core.db import database
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.models import (CORE_MODELS, ENTERPRISE_KINDS, ENTERPRISE_SCALES, ENTERPRISE_STATUS_MOVES, Enterprise,
                          ServiceRequest, Transition, User)
 from tests import factories
 

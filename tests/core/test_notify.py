@@ -8,10 +8,10 @@ import pytest
 
 from tests.support.smtp import SmtpSink
 
-from core.db import database
-from core.models import Notification, OutboxMessage, utcnow
-from core.notify import deliver_outbox, notify, notify_many, unread_count
-from core.notify import outbox
+from rongtong.core.db import database
+from rongtong.core.models import Notification, OutboxMessage, utcnow
+from rongtong.core.notify import deliver_outbox, notify, notify_many, unread_count
+from rongtong.core.notify import outbox
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import importlib.metadata
 
 import pytest
 
-from core.errors import ValidationFailed
-from core.i18n import site_language
-from core.models import Enterprise, Notification, OutboxMessage
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.i18n import site_language
+from rongtong.core.models import Enterprise, Notification, OutboxMessage
 from tests import factories
 
 CONSULT = {"consult": importlib.metadata.EntryPoint("consult", "tests.core.consultplugin", "rongtong.plugins")}
@@ -108,7 +108,7 @@ def test_notices_are_rolled_back_with_a_refused_transition(consult):
 
 def test_the_onboarding_decision_reaches_the_applicants_users(consult):
     """DB1302 4.4.4: the enterprise learns the review's outcome, with the reason of a refusal."""
-    from core.web.admin.onboarding import review
+    from rongtong.core.web.admin.onboarding import review
 
     platform, people = consult
     applicant = factories.enterprise("丙公司", status="applied")
@@ -128,7 +128,7 @@ def test_the_onboarding_decision_reaches_the_applicants_users(consult):
 def test_a_complaint_reaches_its_handlers_and_a_completed_request_its_survey(make_platform):
     """DB1302 5.4.2 (a new complaint to whoever handles it) and 7.1 (the satisfaction survey):
     both through the core's notifications, both with their e-mail in the outbox."""
-    from plugins.evaluation.complaints import open_complaint
+    from rongtong.plugins.evaluation.complaints import open_complaint
     from tests.conftest import SAMPLE_ENTRY_POINTS
 
     platform = make_platform(plugins=("sample", "evaluation"), entry_points=SAMPLE_ENTRY_POINTS, mail=MAIL)

@@ -16,9 +16,9 @@ import pytest
 from tests.core.test_cli import assert_user_error, rongtong, write_config
 from tests.support.smtp import SmtpSink
 
-from core.models import OutboxMessage, utcnow
-from core.notify import notify
-from core.notify.outbox import counts
+from rongtong.core.models import OutboxMessage, utcnow
+from rongtong.core.notify import notify
+from rongtong.core.notify.outbox import counts
 
 REPO = Path(__file__).resolve().parents[2]
 LEASE = 10  # seconds; the worker's SMTP timeout is half of it

@@ -5,8 +5,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from core.errors import ValidationFailed
-from core.toolkit.periods import PERIOD, Period, PeriodError, iter_months, parse_period, period_of
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.toolkit.periods import PERIOD, Period, PeriodError, iter_months, parse_period, period_of
 
 D = datetime.date
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import PluginError
-from core.plugins import PluginRegistry
+from rongtong.core.errors import PluginError
+from rongtong.core.plugins import PluginRegistry
 from tests.conftest import SAMPLE_ENTRY_POINTS
 from tests.core.test_hooks import make_plugin
 
@@ -83,7 +83,7 @@ def test_circular_requirements_fail(make_config, tmp_path, monkeypatch):
 
 def test_misspelt_hookimpl_is_an_error(make_config, tmp_path, monkeypatch):
     eps = make_plugin(tmp_path, monkeypatch, "typo", """
-        from core import hookimpl
+        from rongtong.core import hookimpl
 
         @hookimpl
         def register_model():
@@ -96,7 +96,7 @@ def test_misspelt_hookimpl_is_an_error(make_config, tmp_path, monkeypatch):
 
 def test_hookimpl_with_an_unknown_argument_is_an_error(make_config, tmp_path, monkeypatch):
     eps = make_plugin(tmp_path, monkeypatch, "badargs", """
-        from core import hookimpl
+        from rongtong.core import hookimpl
 
         @hookimpl
         def register_admin_views(registry, app):
@@ -109,8 +109,8 @@ def test_hookimpl_with_an_unknown_argument_is_an_error(make_config, tmp_path, mo
 def test_table_without_the_plugin_prefix(make_config, tmp_path, monkeypatch):
     eps = make_plugin(tmp_path, monkeypatch, "loose", """
         import peewee
-        from core import hookimpl
-        from core.models import BaseModel
+        from rongtong.core import hookimpl
+        from rongtong.core.models import BaseModel
 
         class Thing(BaseModel):
             name = peewee.CharField()
@@ -130,8 +130,8 @@ def test_table_without_the_plugin_prefix(make_config, tmp_path, monkeypatch):
 DUPLICATES = {
     "table": ("dup_x", """
         import peewee
-        from core import hookimpl
-        from core.models import BaseModel
+        from rongtong.core import hookimpl
+        from rongtong.core.models import BaseModel
 
         class Note(BaseModel):
             class Meta:
@@ -142,40 +142,40 @@ DUPLICATES = {
             return [Note]
     """, "duplicate table 'dup_x_note'"),
     "workflow": ("dup", """
-        from core import hookimpl
-        from core.workflow import Step, Workflow
+        from rongtong.core import hookimpl
+        from rongtong.core.workflow import Step, Workflow
 
         @hookimpl
         def register_workflows():
             return [Workflow("sample", "抄袭", "Copy", version=2, steps=(Step("a", "甲", "A"),))]
     """, "duplicate workflow 'sample v2'"),
     "workflow-key": ("dup", """
-        from core import hookimpl
-        from core.workflow import Step, Workflow
+        from rongtong.core import hookimpl
+        from rongtong.core.workflow import Step, Workflow
 
         @hookimpl
         def register_workflows():
             return [Workflow("sample", "抄袭", "Copy", version=3, steps=(Step("a", "甲", "A"),))]
     """, "duplicate workflow 'sample'"),
     "service": ("dup", """
-        from core import hookimpl
-        from core.plugins import ServiceEntry
+        from rongtong.core import hookimpl
+        from rongtong.core.plugins import ServiceEntry
 
         @hookimpl
         def register_services():
             return [ServiceEntry("sample", "重复", "Again", workflow="sample")]
     """, "duplicate service 'sample'"),
     "permission": ("dup", """
-        from core import hookimpl
-        from core.plugins import Permission
+        from rongtong.core import hookimpl
+        from rongtong.core.plugins import Permission
 
         @hookimpl
         def register_permissions():
             return [Permission("sample.note.edit", "重复", "Again")]
     """, "duplicate permission 'sample.note.edit'"),
     "act-permission": ("dup", """
-        from core import hookimpl
-        from core.plugins import Permission
+        from rongtong.core import hookimpl
+        from rongtong.core.plugins import Permission
 
         @hookimpl
         def register_permissions():
@@ -183,7 +183,7 @@ DUPLICATES = {
     """, "duplicate permission 'workflow.sample.act'"),
     "command": ("dup", """
         import click
-        from core import hookimpl
+        from rongtong.core import hookimpl
 
         @click.command("sample-hello")
         def hello():
@@ -218,7 +218,7 @@ def test_duplicates_fail_naming_both_plugins(make_config, tmp_path, monkeypatch,
 def test_a_plugin_command_may_not_take_a_core_name(make_config, tmp_path, monkeypatch):
     eps = make_plugin(tmp_path, monkeypatch, "grabby", """
         import click
-        from core import hookimpl
+        from rongtong.core import hookimpl
 
         @click.command("init")
         def init():
@@ -234,8 +234,8 @@ def test_a_plugin_command_may_not_take_a_core_name(make_config, tmp_path, monkey
 
 def test_service_with_an_unknown_workflow(make_config, tmp_path, monkeypatch):
     eps = make_plugin(tmp_path, monkeypatch, "lost", """
-        from core import hookimpl
-        from core.plugins import ServiceEntry
+        from rongtong.core import hookimpl
+        from rongtong.core.plugins import ServiceEntry
 
         @hookimpl
         def register_services():

@@ -10,11 +10,11 @@ import logging
 
 import pytest
 
-from core import routing
-from core.audit import event_data
-from core.errors import Conflict, PermissionDenied, ValidationFailed
-from core.models import AuditEvent, Department, Notification, ServiceRequest
-from core.routing import department_for, escalation_chain, route_of, set_route
+from rongtong.core import routing
+from rongtong.core.audit import event_data
+from rongtong.core.errors import Conflict, PermissionDenied, ValidationFailed
+from rongtong.core.models import AuditEvent, Department, Notification, ServiceRequest
+from rongtong.core.routing import department_for, escalation_chain, route_of, set_route
 from tests.core.test_cli import assert_user_error, install_plugin, rongtong, write_config
 from tests.factories import make_people, user
 

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from core.toolkit.tabular import neutralise_cell, write_rows
+from rongtong.core.toolkit.tabular import neutralise_cell, write_rows
 
 DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", "=HYPERLINK(\"http://x\")"]
 

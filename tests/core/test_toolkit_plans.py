@@ -4,7 +4,7 @@ import copy
 import pytest
 from marshmallow import fields
 
-from core.toolkit.plans import PLAN_EXAMPLE, PLAN_FIELDS, PlanSchema
+from rongtong.core.toolkit.plans import PLAN_EXAMPLE, PLAN_FIELDS, PlanSchema
 
 
 def test_plan_has_every_field_of_6_4_3_c_and_all_are_required():

@@ -2,10 +2,10 @@
 import pytest
 from playhouse.schema_diff import diff_models
 
-from core.audit import events_for
-from core.errors import Conflict, NotFound, ValidationFailed, WorkflowError
-from core.toolkit import surveys
-from core.toolkit.surveys import Survey, SurveyAnswer, SurveyInvitation
+from rongtong.core.audit import events_for
+from rongtong.core.errors import Conflict, NotFound, ValidationFailed, WorkflowError
+from rongtong.core.toolkit import surveys
+from rongtong.core.toolkit.surveys import Survey, SurveyAnswer, SurveyInvitation
 from tests import factories
 
 QUESTIONS = [
@@ -149,7 +149,7 @@ def test_demo_helpers_make_valid_answers_and_a_survey_with_respondents(platform,
 
 def test_admin_screens_show_only_the_owner_s_surveys_and_hide_tokens(make_platform, login):
     # Staff read each plugin's surveys in that plugin's screens; the answer-link token never shows.
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     plat = make_platform(plugins=["training", "management"])
     people = factories.make_people()
@@ -181,8 +181,8 @@ def test_answer_link_works_without_login(make_platform):
     # The invited enterprise answers through the link in its inbox, without logging in.
     import re
 
-    from core.models import Notification
-    from core.web.app import create_app
+    from rongtong.core.models import Notification
+    from rongtong.core.web.app import create_app
 
     plat = make_platform(plugins=["training"])
     people = factories.make_people()

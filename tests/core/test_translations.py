@@ -77,7 +77,7 @@ def test_enabled_plugin_labels_come_from_the_plugin_catalog(make_platform, login
     # Labels only the training plugin uses (its menu category "Training" and the model's list name
     # "Training programmes") are Chinese in the admin list page: the plugin's own catalog is loaded
     # with the core's.
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     platform = make_platform(plugins=["training"])
     people = factories.make_people()
@@ -93,7 +93,7 @@ def test_enabled_plugin_labels_come_from_the_plugin_catalog(make_platform, login
 
 def test_a_users_language_preference_applies_without_query(app, people, login):
     # A user whose profile says English gets English after logging in, without ?lang.
-    from core.models import User
+    from rongtong.core.models import User
 
     User.update(language="en").where(User.id == people.staff.id).execute()
     client = app.test_client()

@@ -8,10 +8,10 @@ import zoneinfo
 import peewee
 from marshmallow import Schema, fields, validate
 
-from core.fields import JSONField, ListField
-from core.i18n import lazy_gettext as _l
-from core.models import ServiceRequest, User
-from core.vocabulary import FieldSpec, describe_model, describe_schema, enterprise_view, format_number, overdue_text
+from rongtong.core.fields import JSONField, ListField
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import ServiceRequest, User
+from rongtong.core.vocabulary import FieldSpec, describe_model, describe_schema, enterprise_view, format_number, overdue_text
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -119,7 +119,7 @@ def test_overdue_reads_as_overdue_in_chinese(app):
 
 
 def test_errors_map_back_to_the_inputs():
-    from core.web.fieldforms import flatten_errors
+    from rongtong.core.web.fieldforms import flatten_errors
 
     messages = {"indicators": {1: {"after": ["Not a valid number."], "_schema": ["Bad row."]}},
                 "budget": {"total": ["Missing data for required field."]}, "_schema": ["Too late."]}

@@ -10,9 +10,9 @@ import datetime
 
 import pytest
 
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
-from core.models import AuditEvent, ServiceRequest, Transition
-from core.workflow import Step, Workflow
+from rongtong.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from rongtong.core.models import AuditEvent, ServiceRequest, Transition
+from rongtong.core.workflow import Step, Workflow
 from tests.core.test_hooks import make_plugin
 
 # 2026-03-02 is a Monday; March 2026 has no public holiday. 02:00 UTC is 10:00 in Shanghai.
@@ -33,13 +33,13 @@ def end_of(date: str) -> datetime.datetime:
 @pytest.fixture
 def clock(monkeypatch):
     """The engine's 'now'; set ``clock.now`` to move time."""
-    import core.workflow
+    from rongtong.core import workflow as engine_module
 
     class Clock:
         now = MON
 
     c = Clock()
-    monkeypatch.setattr(core.workflow, "utcnow", lambda: c.now)
+    monkeypatch.setattr(engine_module, "utcnow", lambda: c.now)
     return c
 
 
@@ -97,7 +97,7 @@ def test_every_transition_is_an_audit_event(engine, people):
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
     assert (event.action, event.object_type, event.object_id, event.actor_id) == (
         "transition", "core_servicerequest", str(req.id), people.staff.id)
-    from core.audit import event_data
+    from rongtong.core.audit import event_data
 
     assert event_data(event) == {"outcome": "advance", "from": "accept", "to": "deliver", "reason": "",
                                  "status": "open", "data": ACCEPT, "transition_id": t.id}
@@ -386,9 +386,9 @@ def test_stored_due_dates_equal_the_clock_derived_from_the_log(engine, people, c
 # --- pinned versions --------------------------------------------------------------------------------
 
 PIN_V1 = """
-from core import hookimpl
-from core.plugins import ServiceEntry
-from core.workflow import Step, Workflow
+from rongtong.core import hookimpl
+from rongtong.core.plugins import ServiceEntry
+from rongtong.core.workflow import Step, Workflow
 
 V1 = Workflow("pin", "固定", "Pinned", version=1, steps=(
     Step("a", "甲", "A", time_limit_days=1), Step("b", "乙", "B", time_limit_days=1)))
@@ -455,9 +455,9 @@ def test_workflow_declarations_are_checked():
 
 
 BRANCH = """
-from core import hookimpl
-from core.plugins import ServiceEntry
-from core.workflow import Step, Workflow
+from rongtong.core import hookimpl
+from rongtong.core.plugins import ServiceEntry
+from rongtong.core.workflow import Step, Workflow
 
 @hookimpl
 def register_workflows():

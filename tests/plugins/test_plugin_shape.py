@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.setup import BUILTIN_PLUGINS
+from rongtong.core.setup import BUILTIN_PLUGINS
 
 PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 REQUIRED = ["__init__.py", "models.py", "schemas.py", "workflows.py", "admin.py", "api.py", "demo.py",

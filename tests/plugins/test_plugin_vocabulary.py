@@ -18,10 +18,10 @@ import pytest
 from marshmallow import fields as mf
 from marshmallow import validate as mv
 
-from core.fields import JSONField, ListField
-from core.i18n import site_language
-from core.setup import BUILTIN_PLUGINS
-from core.vocabulary import VISIBILITIES, WIDGETS, of_marshmallow, of_peewee
+from rongtong.core.fields import JSONField, ListField
+from rongtong.core.i18n import site_language
+from rongtong.core.setup import BUILTIN_PLUGINS
+from rongtong.core.vocabulary import VISIBILITIES, WIDGETS, of_marshmallow, of_peewee
 
 CHINESE = re.compile(r"[\u3400-\u9fff]")
 #: Words of a column name that say the column stores keys (``source_kind``, ``staff_grade``...).

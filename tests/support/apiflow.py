@@ -36,7 +36,7 @@ class Api:
         """Take ``outcome`` with the request's current version; returns the response."""
         version = self.get(user, f"requests/{request_id}/transitions").get_json().get("version")
         if version is None:  # the caller cannot see the request: use the real version anyway
-            from core.models import ServiceRequest
+            from rongtong.core.models import ServiceRequest
 
             version = ServiceRequest.get_by_id(request_id).version
         return self.post(user, f"requests/{request_id}/transitions",
@@ -57,7 +57,7 @@ def field_errors(response) -> dict:
 def visit_admin(client, plugin, models) -> dict:
     """GET each model's admin list, and the details and edit pages of its first row (when the view
     offers them); returns ``{url: status}`` for every page that did not answer 200."""
-    from core.web.admin.generated import model_slug
+    from rongtong.core.web.admin.generated import model_slug
 
     bad = {}
     for model in models:

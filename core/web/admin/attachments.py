@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 
-from core.attachments import AttachmentRefused, get_scoped_attachment, get_scoped_owner, open_attachment, save_upload
-from core.i18n import _, lazy_gettext as _l
-from core.models import Attachment
-from core.web.admin.base import SecureModelView, acting_user, current_platform
+from rongtong.core.attachments import AttachmentRefused, get_scoped_attachment, get_scoped_owner, open_attachment, save_upload
+from rongtong.core.i18n import _, lazy_gettext as _l
+from rongtong.core.models import Attachment
+from rongtong.core.web.admin.base import SecureModelView, acting_user, current_platform
 
 
 class AttachmentView(SecureModelView):
@@ -56,7 +56,7 @@ class AttachmentView(SecureModelView):
 
 
 def _same_site(url):
-    from core.web.auth import safe_next
+    from rongtong.core.web.auth import safe_next
 
     if not url:
         return False
@@ -67,8 +67,8 @@ def _same_site(url):
 
 
 def attachment_view():
-    from core.plugins import CORE
-    from core.web.admin.generated import make_view
+    from rongtong.core.plugins import CORE
+    from rongtong.core.web.admin.generated import make_view
 
     return make_view(Attachment, CORE, "core.request.view", view_class=AttachmentView, name=_l("Attachments"),
                      category=_l("Platform"))

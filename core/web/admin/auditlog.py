@@ -14,11 +14,11 @@ from flask import abort, g
 from flask_admin import expose
 from markupsafe import Markup
 
-from core.audit import event_data
-from core.i18n import lazy_gettext as _l
-from core.models import OUTCOMES, AuditEvent, ServiceRequest
-from core.vocabulary import Choice, FieldSpec, describe_schema
-from core.web.admin.base import SecureModelView, current_platform, model_vocabulary, registry_choices, ui_lang
+from rongtong.core.audit import event_data
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import OUTCOMES, AuditEvent, ServiceRequest
+from rongtong.core.vocabulary import Choice, FieldSpec, describe_schema
+from rongtong.core.web.admin.base import SecureModelView, current_platform, model_vocabulary, registry_choices, ui_lang
 
 LIST_TEXT_MAX = 300
 
@@ -272,8 +272,8 @@ class AuditLogView(SecureModelView):
 
 
 def audit_view():
-    from core.plugins import CORE
-    from core.web.admin.generated import make_view
+    from rongtong.core.plugins import CORE
+    from rongtong.core.web.admin.generated import make_view
 
     return make_view(AuditEvent, CORE, "core.audit.view", view_class=AuditLogView, name=_l("Audit log"),
                      category=_l("Platform"), slug="auditevent")

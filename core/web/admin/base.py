@@ -40,16 +40,16 @@ from werkzeug.utils import secure_filename
 from wtforms import ValidationError
 from wtfpeewee.fields import SelectQueryField
 
-from core import audit
-from core.db import database
-from core.errors import RongtongError, ValidationFailed
-from core.i18n import _, lazy_gettext as _l
-from core.models import Attachment
-from core.fields import ListField
-from core.security import has_permission, scope_query
-from core.toolkit.tabular import MIMETYPES, write_rows
-from core.vocabulary import Choice, FieldSpec, describe_model, overdue_text
-from core.web.fieldview import LIST_TEXT_MAX, value_html, value_text
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.errors import RongtongError, ValidationFailed
+from rongtong.core.i18n import _, lazy_gettext as _l
+from rongtong.core.models import Attachment
+from rongtong.core.fields import ListField
+from rongtong.core.security import has_permission, scope_query
+from rongtong.core.toolkit.tabular import MIMETYPES, write_rows
+from rongtong.core.vocabulary import Choice, FieldSpec, describe_model, overdue_text
+from rongtong.core.web.fieldview import LIST_TEXT_MAX, value_html, value_text
 
 EXPORT_MAX_ROWS = 10_000
 AJAX_MAX_ROWS = 50
@@ -394,7 +394,7 @@ class SecureModelView(SecureViewMixin, ModelView):
     def record_attachments(self, model):
         """The record's attachments for its details page (the record itself is already in scope),
         or None when this screen does not show attachments."""
-        from core.attachments import attachments_of
+        from rongtong.core.attachments import attachments_of
 
         if not self.attachments_enabled or model is None:
             return None
@@ -713,7 +713,7 @@ def prefetch_foreign_keys(rows, model) -> None:
 def references_to(instance) -> list[str]:
     """Human names of what still refers to ``instance`` and would stop its deletion (foreign keys
     without ON DELETE CASCADE / SET NULL, and attachments)."""
-    from core.web.app import current_platform
+    from rongtong.core.web.app import current_platform
 
     registered = current_platform().registry.model_owner  # a disabled plugin's tables may not exist
     found = []
@@ -758,7 +758,7 @@ def days_left_text(due) -> str:
     """Working days from today to ``due`` (a naive-UTC time) in words; '' without a due date."""
     if due is None:
         return ""
-    from core.models import utcnow
+    from rongtong.core.models import utcnow
 
     cal = current_platform().calendar
     return overdue_text(cal.working_days_between(cal.local_date(utcnow()), cal.local_date(due)))
@@ -780,6 +780,6 @@ def step_title(req) -> str:
 
 
 def status_label(status: str) -> str:
-    from core.models import REQUEST_STATUSES
+    from rongtong.core.models import REQUEST_STATUSES
 
     return str(dict(REQUEST_STATUSES).get(status, status))

@@ -17,11 +17,11 @@ import peewee
 from flask import request
 from flask_admin import expose
 
-from core.i18n import lazy_gettext as _l
-from core.models import Enterprise, ServiceRequest, User, utcnow
-from core.routing import queue_condition, queue_terms, queues_for
-from core.security import is_staff, scope_query
-from core.web.admin.base import (SecureBaseView, acting_user, current_platform, local_time, service_title,
+from rongtong.core.i18n import lazy_gettext as _l
+from rongtong.core.models import Enterprise, ServiceRequest, User, utcnow
+from rongtong.core.routing import queue_condition, queue_terms, queues_for
+from rongtong.core.security import is_staff, scope_query
+from rongtong.core.web.admin.base import (SecureBaseView, acting_user, current_platform, local_time, service_title,
                                  status_label, step_title)
 
 INBOX_LIMIT = 50
@@ -135,7 +135,7 @@ class DashboardView(SecureBaseView):
     permission = "core.dashboard.view"
 
     def __init__(self):
-        from core.i18n import lazy_gettext as _l
+        from rongtong.core.i18n import lazy_gettext as _l
 
         super().__init__(name=_l("My tasks"), endpoint="admin", url="/admin", static_folder="static")
         self.counts_cache = CountsCache()

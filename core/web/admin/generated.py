@@ -18,17 +18,17 @@ from wtforms import PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from core import audit
-from core.db import database
-from core.errors import PluginError, ValidationFailed
-from core.fields import JSONField, ListField
-from core.i18n import _, lazy_gettext as _l
-from core.models import (ROLES, ApiToken, Department, Enterprise, Notification, ServiceRequest, Transition, User,
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.errors import PluginError, ValidationFailed
+from rongtong.core.fields import JSONField, ListField
+from rongtong.core.i18n import _, lazy_gettext as _l
+from rongtong.core.models import (ROLES, ApiToken, Department, Enterprise, Notification, ServiceRequest, Transition, User,
                          utcnow)
-from core.plugins import CORE, AdminViewSpec, unique
-from core.vocabulary import FieldSpec, describe_model, describe_schema
-from core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform, step_title, ui_lang
-from core.web.fieldview import value_html, value_text
+from rongtong.core.plugins import CORE, AdminViewSpec, unique
+from rongtong.core.vocabulary import FieldSpec, describe_model, describe_schema
+from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform, step_title, ui_lang
+from rongtong.core.web.fieldview import value_html, value_text
 
 FILTER_TYPES = ("CharField", "BooleanField", "IntegerField", "BigIntegerField", "DateField", "DateTimeField",
                 "DecimalField", "FloatField", "DoubleField", "AutoField")
@@ -229,7 +229,7 @@ class UserView(SecureModelView):
             raise ValidationFailed(_("An enterprise user needs an enterprise."),
                                    {"enterprise": [_("Choose the user's enterprise.")]})
         if not is_created and not model.active:
-            from core.web import sessions, tokens
+            from rongtong.core.web import sessions, tokens
 
             sessions.revoke_all(model)
             tokens.revoke_all(model, acting_user())
@@ -258,7 +258,7 @@ class ApiTokenView(SecureModelView):
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
-        from core.web.tokens import issue_token
+        from rongtong.core.web.tokens import issue_token
 
         form = self.create_form()
         if self.validate_form(form):
@@ -269,7 +269,7 @@ class ApiTokenView(SecureModelView):
 
     @action("revoke", _l("Revoke"), _l("Revoke the selected tokens? Programs using them will stop working."))
     def action_revoke(self, ids):
-        from core.web.tokens import revoke
+        from rongtong.core.web.tokens import revoke
 
         count = sum(1 for pk in ids if revoke(int(pk), acting_user()))
         flash(_("%(count)s tokens were revoked.", count=count), "success")

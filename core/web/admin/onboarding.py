@@ -12,12 +12,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 
-from core import audit, notices
-from core.db import database
-from core.i18n import _, lazy_gettext as _l
-from core.models import ENTERPRISE_STATUS_MOVES, ENTERPRISE_STATUSES, Enterprise, utcnow
-from core.vocabulary import describe_model
-from core.web.admin.base import SecureBaseView, acting_user, current_platform, local_time, ui_lang
+from rongtong.core import audit, notices
+from rongtong.core.db import database
+from rongtong.core.i18n import _, lazy_gettext as _l
+from rongtong.core.models import ENTERPRISE_STATUS_MOVES, ENTERPRISE_STATUSES, Enterprise, utcnow
+from rongtong.core.vocabulary import describe_model
+from rongtong.core.web.admin.base import SecureBaseView, acting_user, current_platform, local_time, ui_lang
 
 PENDING = ("applied", "under_review")
 DECISIONS = ("under_review", "admitted", "rejected")
@@ -26,7 +26,7 @@ PAGE_SIZE = 50
 
 def review(enterprise_id: int, decision: str, reason: str, actor) -> Enterprise:
     """Apply one onboarding decision (DB1302 4.4.4). Raises ValidationFailed with field messages."""
-    from core.errors import NotFound, ValidationFailed
+    from rongtong.core.errors import NotFound, ValidationFailed
 
     reason = (reason or "").strip()
     if decision not in DECISIONS:
@@ -84,7 +84,7 @@ class OnboardingView(SecureBaseView):
 
     @expose("/<int:enterprise_id>/", methods=("POST",))
     def decide(self, enterprise_id):
-        from core.errors import NotFound, ValidationFailed
+        from rongtong.core.errors import NotFound, ValidationFailed
 
         decision = request.form.get("decision", "")
         try:

@@ -8,11 +8,11 @@ from flask import flash
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import filters as pw_filters
 
-from core.i18n import _, lazy_gettext as _l
-from core.models import OUTBOX_STATUSES, OutboxMessage
-from core.notify.outbox import retry_now
-from core.plugins import CORE
-from core.web.admin.base import SecureModelView, acting_user, local_time
+from rongtong.core.i18n import _, lazy_gettext as _l
+from rongtong.core.models import OUTBOX_STATUSES, OutboxMessage
+from rongtong.core.notify.outbox import retry_now
+from rongtong.core.plugins import CORE
+from rongtong.core.web.admin.base import SecureModelView, acting_user, local_time
 
 PERMISSION = "core.outbox.manage"
 
@@ -50,7 +50,7 @@ class OutboxView(SecureModelView):
 
 
 def outbox_view():
-    from core.web.admin.generated import CORE_CATEGORY, default_options, make_view
+    from rongtong.core.web.admin.generated import CORE_CATEGORY, default_options, make_view
 
     labels = {**default_options(OutboxMessage)["column_labels"], "notification": _l("Subject")}
     return make_view(OutboxMessage, CORE, PERMISSION, view_class=OutboxView, slug="outbox", category=CORE_CATEGORY,

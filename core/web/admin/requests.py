@@ -20,19 +20,19 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from peewee import JOIN, Case
 
-from core import casefile, routing
-from core.attachments import AttachmentRefused, save_upload, sees_internal
-from core.audit import event_data
-from core.errors import Conflict, NotFound, PermissionDenied, RongtongError, ValidationFailed, WorkflowError
-from core.i18n import _, lazy_gettext as _l
-from core.models import MESSAGE_KINDS, OUTCOMES, AuditEvent, Enterprise, ServiceRequest, Transition, User
-from core.security import get_scoped
-from core.vocabulary import labelled
-from core.web.admin.base import (SecureBaseView, acting_user, current_platform, local_time, service_title,
+from rongtong.core import casefile, routing
+from rongtong.core.attachments import AttachmentRefused, save_upload, sees_internal
+from rongtong.core.audit import event_data
+from rongtong.core.errors import Conflict, NotFound, PermissionDenied, RongtongError, ValidationFailed, WorkflowError
+from rongtong.core.i18n import _, lazy_gettext as _l
+from rongtong.core.models import MESSAGE_KINDS, OUTCOMES, AuditEvent, Enterprise, ServiceRequest, Transition, User
+from rongtong.core.security import get_scoped
+from rongtong.core.vocabulary import labelled
+from rongtong.core.web.admin.base import (SecureBaseView, acting_user, current_platform, local_time, service_title,
                                  status_label, ui_lang)
-from core.web.admin.auditlog import ACTION_LABELS
-from core.web.admin.dashboard import working_days_left
-from core.web.fieldforms import flatten_errors, html_fields, parse_step_data
+from rongtong.core.web.admin.auditlog import ACTION_LABELS
+from rongtong.core.web.admin.dashboard import working_days_left
+from rongtong.core.web.fieldforms import flatten_errors, html_fields, parse_step_data
 
 TIMELINE_LIMIT = 300
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 
-from core.errors import ValidationFailed
-from core.i18n import _, lazy_gettext as _l
-from core.models import Department
-from core.routing import route_of, set_route
-from core.web.admin.base import SecureBaseView, acting_user, current_platform, ui_lang
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.i18n import _, lazy_gettext as _l
+from rongtong.core.models import Department
+from rongtong.core.routing import route_of, set_route
+from rongtong.core.web.admin.base import SecureBaseView, acting_user, current_platform, ui_lang
 
 SOURCE_LABELS = {
     "admin": _l("set on this screen"),

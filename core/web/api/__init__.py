@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from core.web.api import errors
-from core.web.api.auth import api_user
-from core.web.api.routing import PREFIX, Operation, body, check_unique, from_resource, mount, query
+from rongtong.core.web.api import errors
+from rongtong.core.web.api.auth import api_user
+from rongtong.core.web.api.routing import PREFIX, Operation, body, check_unique, from_resource, mount, query
 
 __all__ = ["init_api", "api_user", "body", "query", "PREFIX"]
 
 
 def _meta_operations():
-    from core.web.api import openapi
+    from rongtong.core.web.api import openapi
 
     return [
         Operation("core", "openapi.json", "GET", openapi.openapi_json, "openapi", tag="meta",
@@ -35,7 +35,7 @@ def _meta_operations():
 
 def collect_operations(registry) -> list[Operation]:
     """The core's operations and every enabled plugin's; duplicates stop start-up."""
-    from core.web.api.resources import core_operations
+    from rongtong.core.web.api.resources import core_operations
 
     operations = [*_meta_operations(), *core_operations()]
     for owner, resource in registry.call("register_api_resources", registry=registry):
@@ -45,7 +45,7 @@ def collect_operations(registry) -> list[Operation]:
 
 
 def init_api(app, platform) -> None:
-    from core.web.api.fastdump import IsoJSONProvider
+    from rongtong.core.web.api.fastdump import IsoJSONProvider
 
     ensure_ascii = app.json.ensure_ascii
     app.json = IsoJSONProvider(app)  # date-times a view returns itself: ISO 8601 with the offset

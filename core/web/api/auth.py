@@ -19,10 +19,10 @@ from flask_login import current_user
 from flask_wtf.csrf import ValidationError as CSRFValidationError
 from flask_wtf.csrf import validate_csrf
 
-from core.errors import PermissionDenied
-from core.i18n import gettext as _
-from core.security import has_permission
-from core.web.api.errors import Unauthenticated
+from rongtong.core.errors import PermissionDenied
+from rongtong.core.i18n import gettext as _
+from rongtong.core.security import has_permission
+from rongtong.core.web.api.errors import Unauthenticated
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADERS = ("X-CSRFToken", "X-CSRF-Token")

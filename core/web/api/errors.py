@@ -12,9 +12,9 @@ from flask import jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from core.errors import RongtongError
-from core.i18n import gettext as _
-from core.web.api.messages import translate, translate_messages
+from rongtong.core.errors import RongtongError
+from rongtong.core.i18n import gettext as _
+from rongtong.core.web.api.messages import translate, translate_messages
 
 log = logging.getLogger(__name__)
 

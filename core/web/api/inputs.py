@@ -13,10 +13,10 @@ import json
 from flask import request
 from marshmallow import ValidationError
 
-from core.errors import ValidationFailed
-from core.i18n import gettext as _
-from core.web.api.errors import Malformed
-from core.web.api.messages import translate_messages
+from rongtong.core.errors import ValidationFailed
+from rongtong.core.i18n import gettext as _
+from rongtong.core.web.api.errors import Malformed
+from rongtong.core.web.api.messages import translate_messages
 
 MAX_DEPTH = 32
 IGNORED_QUERY_ARGS = frozenset({"lang"})  # the UI language switch works on every page

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
+from rongtong.core.i18n import gettext as _
+from rongtong.core.i18n import lazy_gettext as _l
 
 # Fixed marshmallow messages -> their msgids (written out so the extractor finds them).
 _FIXED = {str(m): m for m in (

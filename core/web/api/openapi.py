@@ -16,10 +16,10 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify, render_template
 from flask_babel import get_locale
 
-from core import __version__
-from core.vocabulary import of_marshmallow
-from core.web.api.routing import BODY_METHODS, Operation, schema_instance
-from core.web.api.schemas import ErrorSchema
+from rongtong.core import __version__
+from rongtong.core.vocabulary import of_marshmallow
+from rongtong.core.web.api.routing import BODY_METHODS, Operation, schema_instance
+from rongtong.core.web.api.schemas import ErrorSchema
 
 ERRORS = {
     "400": "Malformed request: not JSON, not an object, or bad characters",
@@ -34,12 +34,14 @@ CONVERTER_TYPES = {"int": "integer", "float": "number"}
 
 def schema_name(schema) -> str:
     """Component name: the class name without "Schema"; plugin schemas get their plugin's name
-    in front (``plugins.training.schemas.CourseSchema`` -> ``TrainingCourse``)."""
+    in front (``rongtong.plugins.training.schemas.CourseSchema`` -> ``TrainingCourse``)."""
     cls = schema if isinstance(schema, type) else type(schema)
     name = cls.__name__
     if name.endswith("Schema") and len(name) > len("Schema"):
         name = name[: -len("Schema")]
     parts = cls.__module__.split(".")
+    if parts[0] == "rongtong":
+        parts = parts[1:]
     if parts[0] == "plugins" and len(parts) > 1:
         name = parts[1].title().replace("_", "") + name
     elif parts[0] not in ("core", "plugins"):

@@ -18,12 +18,12 @@ from typing import Any
 from flask import Response, g, jsonify, request
 from marshmallow import RAISE, Schema
 
-from core import audit
-from core.errors import PluginError
-from core.plugins import CORE, ApiResource, unique
-from core.web.api import inputs
-from core.web.api.auth import authenticate, require_permission
-from core.web.api.fastdump import compile_dumper
+from rongtong.core import audit
+from rongtong.core.errors import PluginError
+from rongtong.core.plugins import CORE, ApiResource, unique
+from rongtong.core.web.api import inputs
+from rongtong.core.web.api.auth import authenticate, require_permission
+from rongtong.core.web.api.fastdump import compile_dumper
 
 PREFIX = "/api/v1"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})

@@ -13,10 +13,10 @@ import datetime
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
-from core.creditcode import credit_code_problem
-from core.fields import UtcDateTime  # noqa: F401  (the API's date-time field; plugins use it too)
-from core.i18n import gettext as _
-from core.models import ENTERPRISE_KINDS, ENTERPRISE_SCALES, ENTERPRISE_STATUSES, REQUEST_STATUSES, utcnow
+from rongtong.core.creditcode import credit_code_problem
+from rongtong.core.fields import UtcDateTime  # noqa: F401  (the API's date-time field; plugins use it too)
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import ENTERPRISE_KINDS, ENTERPRISE_SCALES, ENTERPRISE_STATUSES, REQUEST_STATUSES, utcnow
 
 MAX_ID = 2**31 - 1  # PostgreSQL integer columns; also keeps SQLite from overflowing
 MAX_PAGE = 100

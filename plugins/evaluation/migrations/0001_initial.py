@@ -1,6 +1,6 @@
 """Evaluation plugin: time-limit events, surveys, committees, evaluations, complaints, improvement actions."""
 from peewee import *
-from core.fields import ListField
+from rongtong.core.fields import ListField
 
 
 def up(migrator, db):

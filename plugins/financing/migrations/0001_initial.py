@@ -1,7 +1,7 @@
 """Financing plugin: banks, loan products, cases, expert scores, meetings, funds and their use (DB1302 6.4.4.2)."""
 from peewee import *
-from core.fields import JSONField
-from core.fields import ListField
+from rongtong.core.fields import JSONField
+from rongtong.core.fields import ListField
 
 
 def up(migrator, db):

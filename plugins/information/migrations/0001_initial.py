@@ -1,7 +1,7 @@
 """Information services: articles, pushes, consultations and their messages (DB1302 6.4.1)."""
 from peewee import *
-from core.fields import JSONField
-from core.fields import ListField
+from rongtong.core.fields import JSONField
+from rongtong.core.fields import ListField
 
 
 def up(migrator, db):

@@ -1,6 +1,6 @@
 """Investment plugin: investors, projects, verification items, votes, follow-ups (DB1302 6.4.4.1)."""
 from peewee import *
-from core.fields import ListField
+from rongtong.core.fields import ListField
 
 
 def up(migrator, db):

@@ -1,6 +1,6 @@
 """Management improvement plugin: projects and their assigned experts (DB1302 6.4.6)."""
 from peewee import *
-from core.fields import JSONField
+from rongtong.core.fields import JSONField
 
 
 def up(migrator, db):

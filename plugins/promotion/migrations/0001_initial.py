@@ -1,7 +1,7 @@
 """Promotion plugin: quality enterprises, products, annual plans, activities, registrations, negotiations (DB1302 6.4.5)."""
 from peewee import *
-from core.fields import JSONField
-from core.fields import ListField
+from rongtong.core.fields import JSONField
+from rongtong.core.fields import ListField
 
 
 def up(migrator, db):

@@ -1,7 +1,7 @@
 """Training plugin: programmes, courses, sessions, registrations (waiting list, check-in),
 attendee evaluations (DB1302 6.4.3)."""
 from peewee import *
-from core.fields import JSONField
+from rongtong.core.fields import JSONField
 
 
 def up(migrator, db):

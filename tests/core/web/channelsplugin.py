@@ -2,7 +2,7 @@
 the evaluation plugin publishes complaint channels (DB1302 5.4.2)."""
 from marshmallow import Schema, fields
 
-from core import hookimpl
+from rongtong.core import hookimpl
 
 VERSION = "1.0"
 TITLE = "Channels (test)"

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from core.models import Attachment, AuditEvent, Enterprise, ServiceRequest, utcnow
+from rongtong.core.models import Attachment, AuditEvent, Enterprise, ServiceRequest, utcnow
 from tests.core.web.admin_support import open_request, page_csrf
 from tests.factories import enterprise
 
@@ -308,7 +308,7 @@ def test_step_schema_fields_map_to_html_inputs_and_back(app):
     from marshmallow import Schema, fields, validate
     from werkzeug.datastructures import MultiDict
 
-    from core.web.fieldforms import flatten_errors, html_fields, parse_step_data
+    from rongtong.core.web.fieldforms import flatten_errors, html_fields, parse_step_data
 
     class Nested(Schema):
         date = fields.Date(required=True)

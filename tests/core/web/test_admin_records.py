@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from core.models import ApiToken, AuditEvent, Enterprise, Notification, User
-from core.web.tokens import user_for_token
+from rongtong.core.models import ApiToken, AuditEvent, Enterprise, Notification, User
+from rongtong.core.web.tokens import user_for_token
 from tests.core.web.admin_support import admin_view, filter_arg, open_request, page_csrf
 
 
@@ -190,10 +190,10 @@ def test_request_list_is_list_only_and_links_to_the_request_page(client, login, 
 def test_a_plugin_view_with_an_unknown_permission_stops_start_up(make_platform):
     import types
 
-    from core import hookimpl
-    from core.errors import PluginError
-    from core.plugins import AdminViewSpec
-    from core.web.app import create_app
+    from rongtong.core import hookimpl
+    from rongtong.core.errors import PluginError
+    from rongtong.core.plugins import AdminViewSpec
+    from rongtong.core.web.app import create_app
     from tests.fixtures.sampleplugin.models import SampleNote
 
     @hookimpl
@@ -213,10 +213,10 @@ def test_list_columns_are_edited_as_comma_separated_text(app):
     from werkzeug.datastructures import MultiDict
     from wtfpeewee.orm import model_form
 
-    from core.fields import ListField
-    from core.models import BaseModel
-    from core.web.admin.base import ScopedModelConverter
-    from core.web.admin.generated import CommaListField, default_options
+    from rongtong.core.fields import ListField
+    from rongtong.core.models import BaseModel
+    from rongtong.core.web.admin.base import ScopedModelConverter
+    from rongtong.core.web.admin.generated import CommaListField, default_options
 
     class Investor(BaseModel):
         name = peewee.CharField(max_length=50)

@@ -9,8 +9,8 @@ import pytest
 from flask_admin.form import SecureForm
 from openpyxl import load_workbook
 
-from core.models import AuditEvent, Department, Enterprise, ServiceRequest
-from core.web.admin import SecureBaseView, SecureModelView
+from rongtong.core.models import AuditEvent, Department, Enterprise, ServiceRequest
+from rongtong.core.web.admin import SecureBaseView, SecureModelView
 from tests.core.web.admin_support import admin_view, grant, open_request, page_csrf
 from tests.factories import credit_code, enterprise
 
@@ -292,8 +292,8 @@ def test_every_object_route_hides_another_enterprises_rows(app, client, login, p
     sample notes — but never enterprise B's."""
     import io as _io
 
-    from core.attachments import save_upload
-    from core.models import Attachment, Transition
+    from rongtong.core.attachments import save_upload
+    from rongtong.core.models import Attachment, Transition
     from tests.fixtures.sampleplugin.models import SampleNote
     from werkzeug.datastructures import FileStorage
 

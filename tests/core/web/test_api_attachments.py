@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from core.models import Attachment
+from rongtong.core.models import Attachment
 
 
 def _upload(api, user, owner_id, content=b"%PDF-1.4 business plan", name="计划书.pdf", **form):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from core.models import ApiToken, AuditEvent, ServiceRequest, User
-from core.web import tokens
+from rongtong.core.models import ApiToken, AuditEvent, ServiceRequest, User
+from rongtong.core.web import tokens
 
 
 def test_token_is_shown_once_and_stored_hashed(people):

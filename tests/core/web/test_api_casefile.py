@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from core.models import Attachment, RequestMessage, ServiceRequest
+from rongtong.core.models import Attachment, RequestMessage, ServiceRequest
 from tests.core.test_casefile import require_materials
 
 BASE = "/api/v1/requests"

@@ -1,7 +1,7 @@
 """Enterprises through the API: row scope (DB1302 6.1), onboarding applications (DB1302 4.4.4)."""
 from __future__ import annotations
 
-from core.models import AuditEvent, Enterprise, User
+from rongtong.core.models import AuditEvent, Enterprise, User
 from tests import factories
 
 VALID = {"name": "丙公司", "scale": "small", "kind": "sme", "region": "保定"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import g
 
-from core.web.api.fastdump import compile_dumper
-from core.web.api.resources import core_operations
-from core.web.api.routing import schema_instance
+from rongtong.core.web.api.fastdump import compile_dumper
+from rongtong.core.web.api.resources import core_operations
+from rongtong.core.web.api.routing import schema_instance
 
 
 def _objects(app, api, platform, people):
@@ -19,10 +19,10 @@ def _objects(app, api, platform, people):
 
     from werkzeug.datastructures import FileStorage
 
-    from core.attachments import save_upload
+    from rongtong.core.attachments import save_upload
 
     att = save_upload(FileStorage(io.BytesIO(b"report"), "报告.txt"), req, people.staff, platform.config)
-    from core.casefile import post_message
+    from rongtong.core.casefile import post_message
 
     post_message(req, people.staff, "请补充", internal=True, files=[FileStorage(io.BytesIO(b"n"), "备注.txt")],
                  config=platform.config)

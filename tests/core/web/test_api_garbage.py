@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import Enterprise, ServiceRequest, Transition
+from rongtong.core.models import Enterprise, ServiceRequest, Transition
 
 HUGE = 10**30
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
-from core.models import Transition, User
+from rongtong.core.models import Transition, User
 
 ZH = {
     "Missing data for required field.": "缺少必填字段。",

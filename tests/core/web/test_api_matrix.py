@@ -58,7 +58,7 @@ def _a_attachment(people, platform):
 
     from werkzeug.datastructures import FileStorage
 
-    from core.attachments import save_upload
+    from rongtong.core.attachments import save_upload
 
     req = platform.engine.open_request(enterprise=people.ent_a, service_key="sample", actor=people.user_a, title="f")
     return save_upload(FileStorage(io.BytesIO(b"evidence"), "evidence.txt"), req, people.user_a, platform.config)
@@ -90,7 +90,7 @@ def _call(api, user, endpoint, method, rule, people, platform):
     if "enterprise_id" in rule.arguments:
         values["enterprise_id"] = people.ent_a.id
     if "notification_id" in rule.arguments:
-        from core.notify import notify
+        from rongtong.core.notify import notify
 
         values["notification_id"] = notify(people.user_a, "A's notification").id
     if "key" in rule.arguments:

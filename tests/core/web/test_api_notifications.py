@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-from core.models import AuditEvent, Notification, OutboxMessage
-from core.notify import notify
+from rongtong.core.models import AuditEvent, Notification, OutboxMessage
+from rongtong.core.notify import notify
 
 
 def test_my_notifications_newest_first_in_cursor_pages(api, people):
@@ -46,8 +46,8 @@ def test_mark_one_and_all_read_only_my_own(api, people):
 
 
 def test_the_outbox_screen_is_for_administrators_and_retries_failed_mail(client, people, login, csrf_token):
-    from core.models import utcnow
-    from core.notify import outbox
+    from rongtong.core.models import utcnow
+    from rongtong.core.notify import outbox
 
     outbox.enqueue(notify(people.user_a, "发送失败的邮件").id, "a@example.com", utcnow())
     OutboxMessage.update(status="failed", attempts=8, last_error="451 4.3.0 Try again later").execute()

@@ -9,11 +9,11 @@ import flask
 import pytest
 from marshmallow import Schema, fields, validate
 
-from core import hookimpl
-from core.errors import NotFound, PluginError
-from core.plugins import ApiResource, Permission
-from core.security import get_scoped, scope_query
-from core.web.api import api_user
+from rongtong.core import hookimpl
+from rongtong.core.errors import NotFound, PluginError
+from rongtong.core.plugins import ApiResource, Permission
+from rongtong.core.security import get_scoped, scope_query
+from rongtong.core.web.api import api_user
 from tests.fixtures.sampleplugin.models import SampleNote
 
 MODULE = __name__
@@ -31,7 +31,7 @@ def list_notes():
 
 
 def add_note(data):
-    from core.models import ServiceRequest
+    from rongtong.core.models import ServiceRequest
 
     if get_scoped(ServiceRequest, data["request_id"], api_user()) is None:
         raise NotFound("Request not found.")
@@ -96,7 +96,7 @@ def _ep(name, attr):
 
 @pytest.fixture
 def notes_app(make_platform):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     platform = make_platform(plugins=("sample", "notes"), entry_points=_ep("notes", "NotesPlugin"))
     app = create_app(platform=platform)
@@ -160,7 +160,7 @@ def test_plugin_resource_is_mounted_guarded_and_scoped(notes_app, api_token):
     ("twice", "TwicePlugin", ["duplicate API route 'GET /api/v1/twice/x'", "'twice'"]),
 ])
 def test_clashing_resources_stop_start_up(make_platform, name, attr, words):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     platform = make_platform(plugins=("sample", name), entry_points=_ep(name, attr))
     with pytest.raises(PluginError) as info:

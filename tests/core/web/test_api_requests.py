@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from core.models import AuditEvent, ServiceRequest, Transition, utcnow
+from rongtong.core.models import AuditEvent, ServiceRequest, Transition, utcnow
 from tests import factories
 
 

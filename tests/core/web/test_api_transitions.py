@@ -4,7 +4,7 @@ score 1-5) -> completed. Right roles move it; wrong roles are refused and write 
 (DB1302 6.3 the business process; 5.4.1 clocks)."""
 from __future__ import annotations
 
-from core.models import AuditEvent, ServiceRequest, Transition
+from rongtong.core.models import AuditEvent, ServiceRequest, Transition
 
 
 def _file(api, user):

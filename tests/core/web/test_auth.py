@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from core.models import AuditEvent, User, UserSession, utcnow
-from core.web import sessions
+from rongtong.core.models import AuditEvent, User, UserSession, utcnow
+from rongtong.core.web import sessions
 from tests.factories import PASSWORD
 
 
@@ -102,7 +102,7 @@ def test_throttling_per_ip_address(client, people, login):
 
 
 def test_throttling_follows_config(make_platform, login):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
     from tests.factories import make_people
 
     platform = make_platform(security={"login_max_failures": 2, "login_window_minutes": 1})
@@ -207,8 +207,8 @@ def test_password_page_needs_login(client, people):
 def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(make_config, login):
     """A client cannot dodge per-IP throttling by sending X-Forwarded-For; behind a configured
     reverse proxy (``server.trusted_proxies``) the proxy's header gives the client address."""
-    from core.platform import Platform
-    from core.web.app import create_app
+    from rongtong.core.platform import Platform
+    from rongtong.core.web.app import create_app
     from tests.conftest import SAMPLE_ENTRY_POINTS
     from tests.factories import make_people
 

@@ -14,7 +14,7 @@ import datetime
 
 import pytest
 
-from core.models import ServiceRequest, Transition, utcnow
+from rongtong.core.models import ServiceRequest, Transition, utcnow
 from tests.support import browser as support
 from tests.support.browser import csp_violations, log_in
 

@@ -20,9 +20,9 @@ import zoneinfo
 
 import pytest
 
-from core.casefile import REQUEST_TABLE
-from core.models import Attachment, RequestMessage, ServiceRequest, Transition, User
-from core.vocabulary import format_datetime
+from rongtong.core.casefile import REQUEST_TABLE
+from rongtong.core.models import Attachment, RequestMessage, ServiceRequest, Transition, User
+from rongtong.core.vocabulary import format_datetime
 from tests.core.test_casefile import require_materials
 from tests.support.browser import Screenshots, csp_violations, log_in
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from core.models import Attachment, RequestMessage, ServiceRequest, Transition
+from rongtong.core.models import Attachment, RequestMessage, ServiceRequest, Transition
 from tests.core.test_casefile import require_materials
 from tests.core.web.admin_support import page_csrf
 

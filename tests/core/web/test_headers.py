@@ -2,7 +2,7 @@
 (issue 3 §1; DB1302 5.3.2 secure operation)."""
 import pytest
 
-from core.errors import ValidationFailed
+from rongtong.core.errors import ValidationFailed
 
 PAGES = ["/", "/services/sample", "/login", "/organisation", "/complaints", "/static/css/site.css",
          "/no-such-page", "/my/requests"]
@@ -75,7 +75,7 @@ def test_413_when_the_body_is_too_large(app, client):
 
 
 def test_500_page_has_no_traceback_and_logs_the_error(make_platform, caplog):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     app = create_app(platform=make_platform())
 
@@ -93,7 +93,7 @@ def test_500_page_has_no_traceback_and_logs_the_error(make_platform, caplog):
 
 
 def test_api_paths_get_json_errors(make_platform):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     app = create_app(platform=make_platform())
 
@@ -119,7 +119,7 @@ def test_api_paths_get_json_errors(make_platform):
 
 
 def test_user_errors_from_views_become_pages_not_500(make_platform):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     app = create_app(platform=make_platform())
 
@@ -134,7 +134,7 @@ def test_user_errors_from_views_become_pages_not_500(make_platform):
 
 
 def test_debug_is_off_unless_configured(make_platform):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     assert create_app(platform=make_platform()).debug is False
     assert create_app(platform=make_platform(site={"debug": True, "secret_key": "k"})).debug is True

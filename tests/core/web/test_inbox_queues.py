@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from core.models import AuditEvent, Department, ServiceRequest, ServiceRoute, utcnow
+from rongtong.core.models import AuditEvent, Department, ServiceRequest, ServiceRoute, utcnow
 from tests.core.web.admin_support import page_csrf
 from tests.core.web.test_admin_pages import set_step_due, table_ids
 from tests.factories import user

@@ -31,7 +31,7 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from core.setup import BUILTIN_PLUGINS
+from rongtong.core.setup import BUILTIN_PLUGINS
 
 pytestmark = pytest.mark.slow
 
@@ -49,10 +49,10 @@ ALLOWED_WORDS = {"API", "ID", "IP", "CSV", "XLSX", "SHA-256", "PDF", "B", "KB", 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """A platform with every built-in plugin and the demo's data (core.demo, as ``rongtong demo``)."""
-    from core import audit
-    from core.config import load_config
-    from core.demo import backdate_some, fill_empty_steps, seed_people, seed_requests
-    from core.platform import Platform
+    from rongtong.core import audit
+    from rongtong.core.config import load_config
+    from rongtong.core.demo import backdate_some, fill_empty_steps, seed_people, seed_requests
+    from rongtong.core.platform import Platform
     from tests.conftest import PG_URL, _pg_admin_connect
 
     tmp = tmp_path_factory.mktemp("demo")
@@ -80,7 +80,7 @@ def demo(tmp_path_factory):
         platform.registry.notify("seed_demo", registry=platform.registry, context=context)
         fill_empty_steps(platform, ctx)
         backdate_some(platform, rng)
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     app = create_app(platform=platform)
     app.config["TESTING"] = True
@@ -105,7 +105,7 @@ def choice_keys(platform) -> dict[str, set[str]]:
     """``{key: {owner, ...}}`` of every choice key the vocabulary has a label for (models, intake and
     step schemas), plus service keys; a key whose label is the key itself is reported as
     unlabelled (``owner + ' (no label)'``)."""
-    from core.vocabulary import describe_model, describe_schema
+    from rongtong.core.vocabulary import describe_model, describe_schema
 
     registry = platform.registry
     found = []
@@ -133,7 +133,7 @@ def choice_keys(platform) -> dict[str, set[str]]:
 def field_names(platform) -> set[str]:
     """Developer names of every schema field and model column, as an unlabelled field shows them
     (``total``, ``text en``)."""
-    from core.vocabulary import describe_model, describe_schema
+    from rongtong.core.vocabulary import describe_model, describe_schema
 
     names = set()
 
@@ -281,7 +281,7 @@ def login(client, username, password):
 def admin_pages(app, client) -> list[str]:
     """Every admin screen the user may open: lists, the details of their first row, create forms,
     custom pages, and the request page of the first request."""
-    from core.web.admin.base import SecureModelView
+    from rongtong.core.web.admin.base import SecureModelView
 
     pages = ["/admin/"]
     for view in app.extensions["rongtong_admin"]._views:
@@ -326,13 +326,13 @@ def portal_pages(client) -> list[str]:
 
 def crawl(demo, username, password, admin=True) -> dict[str, list]:
     app, platform = demo
-    from core.models import User
+    from rongtong.core.models import User
 
     client = app.test_client()
     login(client, username, password)
     keys = choice_keys(platform)
     msgids = translated_msgids(app)
-    from core.models import Department
+    from rongtong.core.models import Department
 
     # identifiers shown as themselves: user names, department keys (the codes [routing] uses)
     names = {u.username for u in User.select(User.username)} | {d.key for d in Department.select(Department.key)}
@@ -357,7 +357,7 @@ def summary(report) -> str:
 
 
 def demo_user(platform, role):
-    from core.demo import DEMO_PASSWORDS
+    from rongtong.core.demo import DEMO_PASSWORDS
 
     username = {"admin": "admin", "staff": "staff1", "expert": "expert", "evaluator": "evaluator",
                 "enterprise": "ent1"}[role]

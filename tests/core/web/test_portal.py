@@ -4,7 +4,7 @@ complaint channels; enterprises file and follow their own requests
 import importlib.metadata
 import re
 
-from core.models import AuditEvent, Department, ServiceRequest, Transition, User
+from rongtong.core.models import AuditEvent, Department, ServiceRequest, Transition, User
 from tests import factories
 
 
@@ -65,8 +65,8 @@ def test_complaint_channels_default_text(client):
 
 
 def test_complaint_channels_from_plugin_config(make_config):
-    from core.platform import Platform
-    from core.web.app import create_app
+    from rongtong.core.platform import Platform
+    from rongtong.core.web.app import create_app
     from tests.conftest import SAMPLE_ENTRY_POINTS
 
     ep = importlib.metadata.EntryPoint("channels", "tests.core.web.channelsplugin", "rongtong.plugins")
@@ -230,8 +230,8 @@ def test_nul_characters_are_refused_before_anything_is_written(client, people, l
 def test_my_requests_pages_and_marks_overdue(client, platform, people, login, monkeypatch):
     import datetime
 
-    from core.models import utcnow
-    from core.web import portal
+    from rongtong.core.models import utcnow
+    from rongtong.core.web import portal
 
     monkeypatch.setattr(portal, "PAGE_SIZE", 3)
     made = [file(platform, people, people.ent_a, people.user_a, f"请求{i}") for i in range(5)]
@@ -256,8 +256,8 @@ def test_chinese_is_the_default_language_and_english_the_second(client):
 def test_notifications_inbox_shows_only_mine_with_safe_links(client, people, login, csrf_token):
     """Issue 9 §3: each user reads their own notifications; opening one (a POST with CSRF) marks it
     read and follows its link, never off this site."""
-    from core.models import Notification
-    from core.notify import notify
+    from rongtong.core.models import Notification
+    from rongtong.core.notify import notify
 
     survey = notify(people.user_a, "满意度调查邀请", "请评价本次服务", link="http://127.0.0.1:5000/survey/abc")
     phish = notify(people.user_a, "外部链接", link="https://evil.example/phish")

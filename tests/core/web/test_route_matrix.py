@@ -25,7 +25,7 @@ import os
 
 import pytest
 
-from core.models import Attachment, ServiceRequest
+from rongtong.core.models import Attachment, ServiceRequest
 from tests import factories
 
 ROLES = ("anonymous", "ent_a", "ent_b", "expert", "evaluator", "staff", "admin")  # the walk's order
@@ -244,7 +244,7 @@ def make_cast(platform, people):
     req = platform.engine.open_request(enterprise=people.ent_a, service_key="sample", actor=people.user_a,
                                        title="A's request")
     ServiceRequest.update(assignee=people.expert.id).where(ServiceRequest.id == req.id).execute()
-    from core.attachments import save_upload
+    from rongtong.core.attachments import save_upload
 
     class Upload:
         filename = "plan.txt"
@@ -255,7 +255,7 @@ def make_cast(platform, people):
             self.stream = io.BytesIO(b"business plan")
 
     att = save_upload(Upload(), ServiceRequest.get_by_id(req.id), people.user_a, platform.config)
-    from core.notify import notify
+    from rongtong.core.notify import notify
 
     note = notify(people.user_a, "A's notification", link="/my/requests")
     users = {"ent_a": people.user_a, "ent_b": people.user_b, "staff": people.staff, "expert": people.expert,
@@ -365,7 +365,7 @@ def test_every_route_matches_the_declared_matrix(app, platform, cast, login, csr
 
 def test_matrix_with_every_builtin_plugin(make_platform, login, csrf_token):
     """The same walk with all built-in plugins enabled: their screens, resources and pages too."""
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
     from tests.factories import make_people
 
     platform = make_platform(plugins=("sample",) + BUILTIN)

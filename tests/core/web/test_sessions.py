@@ -2,8 +2,8 @@
 deactivation; idle and absolute timeouts; cookie flags (issue 3 §1, §6; DB1302 5.3.2)."""
 import datetime
 
-from core.models import User, UserSession, utcnow
-from core.web import sessions
+from rongtong.core.models import User, UserSession, utcnow
+from rongtong.core.web import sessions
 from tests.factories import PASSWORD
 
 COOKIE = "rongtong_session"
@@ -101,7 +101,7 @@ def test_absolute_timeout(client, people, login, monkeypatch):
 
 
 def test_timeouts_come_from_config(make_platform, login):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
     from tests.factories import make_people
 
     platform = make_platform(security={"session_idle_minutes": 5, "session_absolute_hours": 1})
@@ -138,7 +138,7 @@ def test_cookie_flags(client, people, login):
 
 
 def test_secure_cookie_when_site_is_https(make_platform, login):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
     from tests.factories import make_people
 
     app = create_app(platform=make_platform(site={"https": True}))

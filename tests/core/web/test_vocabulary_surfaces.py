@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from core.models import AuditEvent, ServiceRequest, Transition, utcnow
+from rongtong.core.models import AuditEvent, ServiceRequest, Transition, utcnow
 from tests.core.web.admin_support import admin_view, page_csrf
 from tests.factories import PASSWORD
 
@@ -99,7 +99,7 @@ def test_the_portal_intake_shows_money_with_its_unit_and_choices_by_label(client
 
 
 def test_html_fields_start_from_known_values(app):
-    from core.web.fieldforms import html_fields
+    from rongtong.core.web.fieldforms import html_fields
     from tests.core.web.vocabplugin import PlanSchema
 
     with app.test_request_context("/"):
@@ -115,9 +115,9 @@ def test_html_fields_start_from_known_values(app):
 def test_every_choice_filter_accepts_the_chinese_and_english_label(make_platform):
     """Built from the registered models of every built-in plugin: each choice filter finds a key
     by its Chinese label and its English one, and offers the labels to pick from."""
-    from core.setup import BUILTIN_PLUGINS
-    from core.web.admin.base import ChoiceFilter, SecureModelView
-    from core.web.app import create_app
+    from rongtong.core.setup import BUILTIN_PLUGINS
+    from rongtong.core.web.admin.base import ChoiceFilter, SecureModelView
+    from rongtong.core.web.app import create_app
 
     app = create_app(platform=make_platform(plugins=tuple(BUILTIN_PLUGINS)))
     checked = 0
@@ -145,7 +145,7 @@ def test_requests_filtered_by_the_service_name_show_titles(client, platform, peo
     other = platform.engine.open_request(enterprise=people.ent_a, service_key="sample", actor=people.staff,
                                           title="示例请求")
     login(client, people.staff)
-    from core.web.admin.base import ChoiceTextFilter
+    from rongtong.core.web.admin.base import ChoiceTextFilter
 
     view = admin_view(client.application, "core_servicerequest")
     arg = next(f"flt0_{view.get_filter_arg(i, f)}" for i, f in enumerate(view._filters)
@@ -201,7 +201,7 @@ def test_overdue_reads_as_overdue_on_the_request_page_and_dashboard(client, plat
 
 
 def test_overdue_text():
-    from core.vocabulary import overdue_text
+    from rongtong.core.vocabulary import overdue_text
 
     assert overdue_text(3) == "3 working days left" and overdue_text(0) == "Due today"
     assert overdue_text(-17) == "Overdue by 17 working days" and overdue_text(None) == ""

@@ -2,9 +2,9 @@
 multi-choice, and a first step whose data is a table of rows, a scale and a choice."""
 from marshmallow import Schema, fields, validate
 
-from core import hookimpl
-from core.plugins import ServiceEntry
-from core.workflow import Step, Workflow
+from rongtong.core import hookimpl
+from rongtong.core.plugins import ServiceEntry
+from rongtong.core.workflow import Step, Workflow
 
 VERSION = "1.0"
 TITLE = "Vocabulary (test)"

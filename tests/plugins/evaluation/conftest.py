@@ -7,7 +7,7 @@ import zoneinfo
 
 import pytest
 
-from core.models import ServiceRequest, Transition
+from rongtong.core.models import ServiceRequest, Transition
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 PLUGINS = ("sample", "evaluation")
@@ -23,7 +23,7 @@ def utc(local_text: str) -> datetime.datetime:
 def make_eval_platform(make_config):
     """``make_eval_platform(options={...}, **sections)``: the sample and evaluation plugins, with
     ``[plugins.evaluation]`` set to ``options``; migrated."""
-    from core.platform import Platform
+    from rongtong.core.platform import Platform
     from tests.conftest import SAMPLE_ENTRY_POINTS
 
     built = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.evaluation.models import CommitteeMember, Evaluation, EvaluationScore, ImprovementAction
+from rongtong.plugins.evaluation.models import CommitteeMember, Evaluation, EvaluationScore, ImprovementAction
 from tests.support.apiflow import Api, field_errors
 
 
@@ -116,7 +116,7 @@ def test_improvement_action_cannot_close_until_its_effect_is_verified(api, peopl
 
 
 def test_closing_unverified_is_refused_on_any_screen(platform, people):
-    from core.errors import ValidationFailed
+    from rongtong.core.errors import ValidationFailed
 
     action = ImprovementAction.create(source="other", finding="x")
     action.stage = "closed"

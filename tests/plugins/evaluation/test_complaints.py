@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import AuditEvent, ServiceRequest, Transition
-from plugins.evaluation.models import Complaint, ImprovementAction
+from rongtong.core.models import AuditEvent, ServiceRequest, Transition
+from rongtong.plugins.evaluation.models import Complaint, ImprovementAction
 from tests.plugins.evaluation.conftest import complete_sample, open_sample
 from tests.support.apiflow import Api, field_errors
 

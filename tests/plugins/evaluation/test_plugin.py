@@ -8,8 +8,8 @@ import random
 from click.testing import CliRunner
 from playhouse.schema_diff import diff_models
 
-from core.models import Notification, ServiceRequest
-from plugins.evaluation.models import Committee, Complaint, Evaluation, ImprovementAction, Survey
+from rongtong.core.models import Notification, ServiceRequest
+from rongtong.plugins.evaluation.models import Committee, Complaint, Evaluation, ImprovementAction, Survey
 
 
 def test_migrations_equal_models(platform):
@@ -23,7 +23,7 @@ def test_migrations_equal_models(platform):
 def test_disabled_leaves_nothing(make_platform):
     """Removed from plugins.enabled: no routes, admin views, API resources, catalog entries,
     permissions, models or commands of it remain."""
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     platform = make_platform(plugins=["sample"])
     reg = platform.registry
@@ -60,7 +60,7 @@ def test_enabled_routes_and_commands(platform, app):
 
 
 def test_rongtong_cli_reaches_the_plugin_commands(platform, database_url, tmp_path):
-    import cli
+    from rongtong.core import cli
 
     config = tmp_path / "rongtong.toml"
     config.write_text(f'[database]\nurl = "{database_url}"\n[plugins]\nenabled = ["evaluation"]\n'

@@ -9,12 +9,12 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from core.cli_context import CliContext
-from core.models import Department, ServiceRequest
-from core.toolkit.periods import parse_period
-from plugins.evaluation import reports, surveys
-from plugins.evaluation.cli import report_group
-from plugins.evaluation.models import Complaint, ImprovementAction, Survey
+from rongtong.core.cli_context import CliContext
+from rongtong.core.models import Department, ServiceRequest
+from rongtong.core.toolkit.periods import parse_period
+from rongtong.plugins.evaluation import reports, surveys
+from rongtong.plugins.evaluation.cli import report_group
+from rongtong.plugins.evaluation.models import Complaint, ImprovementAction, Survey
 from tests.plugins.evaluation.conftest import complete_sample, open_sample, utc
 
 Q3 = parse_period("2026-Q3")
@@ -23,7 +23,7 @@ Q3 = parse_period("2026-Q3")
 def set_times(req, opened, closed):
     """Place a completed request in time (local Shanghai times)."""
     ServiceRequest.update(opened_at=utc(opened), closed_at=utc(closed)).where(ServiceRequest.id == req.id).execute()
-    from core.models import Transition
+    from rongtong.core.models import Transition
 
     first = Transition.select().where(Transition.request == req.id).order_by(Transition.id).first()
     Transition.update(created_at=utc(opened)).where(Transition.id == first.id).execute()
@@ -98,7 +98,7 @@ def test_a_paused_request_is_not_late_for_the_time_it_waited(platform, people):
     eng.transition(req.id, "pause", people.staff, reason="等待补正材料")
     eng.transition(req.id, "resume", people.user_a)
     req = complete_sample(platform, people, ServiceRequest.get_by_id(req.id))
-    from core.models import Transition
+    from rongtong.core.models import Transition
 
     ts = list(Transition.select().where(Transition.request == req.id).order_by(Transition.id))
     times = ["2026-09-01 09:00", "2026-09-02 09:00", "2026-09-14 09:00", "2026-09-15 09:00",

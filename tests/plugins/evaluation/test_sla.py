@@ -9,10 +9,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from core.cli_context import CliContext
-from core.models import Notification, ServiceRequest
-from plugins.evaluation.models import SlaEvent
-from plugins.evaluation.sla import board, check
+from rongtong.core.cli_context import CliContext
+from rongtong.core.models import Notification, ServiceRequest
+from rongtong.plugins.evaluation.models import SlaEvent
+from rongtong.plugins.evaluation.sla import board, check
 from tests.support.smtp import SmtpSink
 from tests.plugins.evaluation.conftest import open_sample, start_step_at, utc
 
@@ -32,7 +32,7 @@ def platform(make_eval_platform):
 
 
 def make_board_member():
-    from core.models import Department
+    from rongtong.core.models import Department
     from tests.factories import user
 
     return user("director", ["staff"], department=Department.create(key="board", name="综合管理部"))
@@ -153,7 +153,7 @@ def test_per_service_policy_overrides_the_default(make_eval_platform):
 
 
 def test_bad_policy_in_config_stops_start_up(make_eval_platform):
-    from core.errors import ConfigError
+    from rongtong.core.errors import ConfigError
 
     with pytest.raises(ConfigError) as err:
         make_eval_platform({"warn_at_percent": 150})
@@ -178,7 +178,7 @@ def cli_context(platform):
 
 
 def test_sla_check_command_twice_sends_once_in_app_and_by_smtp(make_eval_platform):
-    from plugins.evaluation.cli import sla_group
+    from rongtong.plugins.evaluation.cli import sla_group
     from tests.factories import make_people
 
     with SmtpSink() as sink:
@@ -214,7 +214,7 @@ def test_sla_check_command_twice_sends_once_in_app_and_by_smtp(make_eval_platfor
 
 
 def test_sla_check_refuses_a_bad_now(platform):
-    from plugins.evaluation.cli import sla_group
+    from rongtong.plugins.evaluation.cli import sla_group
 
     result = CliRunner().invoke(sla_group, ["check", "--now", "yesterday"], obj=cli_context(platform))
     assert result.exit_code == 2 and "--now" in result.output
@@ -223,7 +223,7 @@ def test_sla_check_refuses_a_bad_now(platform):
 def test_an_unreachable_mail_server_keeps_the_inbox_and_retries_next_run(make_eval_platform):
     import socket
 
-    from plugins.evaluation.cli import sla_group
+    from rongtong.plugins.evaluation.cli import sla_group
     from tests.factories import make_people
 
     with socket.socket() as s:

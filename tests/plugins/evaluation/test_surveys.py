@@ -5,10 +5,10 @@ import datetime
 
 import pytest
 
-from core.errors import Conflict, PermissionDenied, ValidationFailed
-from core.models import AuditEvent, Notification, ServiceRequest
-from plugins.evaluation import surveys
-from plugins.evaluation.models import Complaint, Survey
+from rongtong.core.errors import Conflict, PermissionDenied, ValidationFailed
+from rongtong.core.models import AuditEvent, Notification, ServiceRequest
+from rongtong.plugins.evaluation import surveys
+from rongtong.plugins.evaluation.models import Complaint, Survey
 from tests.plugins.evaluation.conftest import complete_sample, open_sample
 
 INSTITUTION = {"institution_id": 7, "institution_name": "河北检测研究院"}
@@ -137,7 +137,7 @@ def test_a_good_grade_opens_no_complaint(platform, people, done):
 def test_the_institution_is_found_in_step_data_and_named_through_the_registry(make_eval_platform):
     """The technical plugin records the chosen institution in its plan step's data; the survey
     finds it without importing that plugin."""
-    from core.models import Transition
+    from rongtong.core.models import Transition
     from tests.factories import make_people
 
     platform = make_eval_platform(plugins=("sample", "technical", "evaluation"))

@@ -9,8 +9,8 @@ import re
 import openpyxl
 import pytest
 
-from core.models import AuditEvent, Notification
-from plugins.evaluation.models import Complaint, Survey
+from rongtong.core.models import AuditEvent, Notification
+from rongtong.plugins.evaluation.models import Complaint, Survey
 from tests.plugins.evaluation.conftest import complete_sample, open_sample
 from tests.support.apiflow import Api, field_errors
 
@@ -131,7 +131,7 @@ def test_report_exports_csv_and_xlsx(client, login, people, done):
 
 
 def test_complaint_channels_from_config_on_the_portal(make_eval_platform):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     platform = make_eval_platform({"complaints": {"phone": "0311-12345678", "email": "ts@rongtong.example"}})
     client = create_app(platform=platform).test_client()
@@ -171,7 +171,7 @@ def test_the_chinese_catalog_gives_the_standards_grade_names(app, client, link):
     translation directories, which the core does for every enabled plugin that has one)."""
     import os
 
-    import plugins.evaluation as plugin
+    import rongtong.plugins.evaluation as plugin
 
     directory = os.path.join(os.path.dirname(plugin.__file__), "translations")
     dirs = app.extensions["babel"].translation_directories

@@ -2,10 +2,10 @@
 import pytest
 from click.testing import CliRunner
 
-from core.models import Notification, ServiceRequest, Transition
-from plugins.financing.models import MODELS, Case, ExpertScore, Fund, FundUse, LoanProduct, Meeting
-from plugins.financing.workflows import WORKFLOW
-from plugins.investment.models import Investor
+from rongtong.core.models import Notification, ServiceRequest, Transition
+from rongtong.plugins.financing.models import MODELS, Case, ExpertScore, Fund, FundUse, LoanProduct, Meeting
+from rongtong.plugins.financing.workflows import WORKFLOW
+from rongtong.plugins.investment.models import Investor
 from tests import factories
 from tests.support.apiflow import Api, field_errors, visit_admin
 
@@ -211,8 +211,8 @@ def test_debt_case_goes_to_banks_and_reports(api, people, experts, registers):
     assert api.get(staff, "financing/report", period="2026-Q5").status_code == 422
     assert api.get(people.user_a, "financing/report", period="2026-Q3").status_code == 403
 
-    from core.cli_context import CliContext
-    from plugins.financing.cli import financing
+    from rongtong.core.cli_context import CliContext
+    from rongtong.plugins.financing.cli import financing
 
     ctx = CliContext(None)
     ctx._platform = api.client.application.extensions["rongtong"]
@@ -260,7 +260,7 @@ def test_seed_demo(platform, people, client, login):
 
 def test_disabled_leaves_nothing(make_platform):
     """Removed from plugins.enabled: no routes, admin views, API resources, catalog entries, commands."""
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     plat = make_platform(plugins=["investment"])
     reg = plat.registry
@@ -283,7 +283,7 @@ def test_admin_screens_for_staff_only(app, client, login, people, slug):
 
 def test_needs_the_investor_register(make_platform):
     """Investors come from the investment plugin: enabling financing alone stops start-up, naming both."""
-    from core.errors import PluginError
+    from rongtong.core.errors import PluginError
 
     with pytest.raises(PluginError) as err:
         make_platform(plugins=["financing"], migrate=False)

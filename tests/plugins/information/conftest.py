@@ -17,7 +17,7 @@ def cast(info):
 @pytest.fixture
 def api(info_app, cast):
     """A client for the HTTP API of an app built on the information-only platform."""
-    from core.web.tokens import issue_token
+    from rongtong.core.web.tokens import issue_token
     from tests.support.apiflow import Api
 
     return Api(info_app.test_client(), issue_token)
@@ -25,7 +25,7 @@ def api(info_app, cast):
 
 @pytest.fixture
 def info_app(info):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     app = create_app(platform=info)
     app.config["TESTING"] = True

@@ -2,8 +2,8 @@
 (DB1302 6.4.1.1 a, 6.4.1.2 d)."""
 import re
 
-from plugins.information import articles, consultations as cs
-from plugins.information.models import Article
+from rongtong.plugins.information import articles, consultations as cs
+from rongtong.plugins.information.models import Article
 
 
 def _token(client, path):
@@ -28,7 +28,7 @@ def test_statistics_page(info, info_app, cast, login):
                          category="talent", subject="人才补贴", question="人才补贴怎么申请？")
     client = info_app.test_client()
     login(client, cast.staff)
-    from core.models import utcnow
+    from rongtong.core.models import utcnow
 
     html = client.get(f"/admin/information/stats/?period={utcnow().year}").get_data(as_text=True)
     assert "人才补贴怎么申请？" in html and 'id="rt-info-stats"' in html

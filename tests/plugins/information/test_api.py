@@ -2,8 +2,8 @@
 refused, invalid data gets field errors and writes nothing."""
 import datetime
 
-from core.models import AuditEvent, Notification, Transition
-from plugins.information.models import Article, Consultation, ConsultationMessage
+from rongtong.core.models import AuditEvent, Notification, Transition
+from rongtong.plugins.information.models import Article, Consultation, ConsultationMessage
 from tests.support.apiflow import field_errors
 
 ARTICLE = {"title": "专精特新中小企业认定", "category": "policy", "source": "省工信厅", "summary": "认定条件",
@@ -103,8 +103,8 @@ def test_statistics_endpoint(api, cast):
     assert api.get(cast.user_a, "information/stats", period="2026-Q3").status_code == 403
     r = api.get(cast.staff, "information/stats", period="2026-Q5")
     assert r.status_code == 422 and "period" in field_errors(r)
-    from core.models import utcnow
-    from core.toolkit.periods import period_of
+    from rongtong.core.models import utcnow
+    from rongtong.core.toolkit.periods import period_of
 
     label = period_of(utcnow().date(), "year").label
     r = api.get(cast.staff, "information/stats", period=label)

@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 
-from core import audit
-from core.errors import ValidationFailed, WorkflowError
-from core.models import AuditEvent, Notification
-from plugins.information import articles
-from plugins.information.models import Article, ArticlePush, render_markdown
+from rongtong.core import audit
+from rongtong.core.errors import ValidationFailed, WorkflowError
+from rongtong.core.models import AuditEvent, Notification
+from rongtong.plugins.information import articles
+from rongtong.plugins.information.models import Article, ArticlePush, render_markdown
 from tests import factories
 
 
@@ -113,7 +113,7 @@ def test_targets_and_push_channels(info, cast):
 
 
 def test_only_published_articles_are_pushed(info, cast):
-    from core.i18n import site_language
+    from rongtong.core.i18n import site_language
 
     a = _draft(cast.staff)
     with site_language(info), pytest.raises(ValidationFailed) as err:

@@ -4,13 +4,13 @@ import datetime
 
 import pytest
 
-from core import audit
-from core.errors import ValidationFailed, WorkflowError
-from core.models import AuditEvent
-from core.toolkit.periods import parse_period
-from plugins.information import consultations as cs
-from plugins.information.models import Consultation, ConsultationMessage
-from plugins.information.stats import consultation_stats, normalise_question, stats_rows
+from rongtong.core import audit
+from rongtong.core.errors import ValidationFailed, WorkflowError
+from rongtong.core.models import AuditEvent
+from rongtong.core.toolkit.periods import parse_period
+from rongtong.plugins.information import consultations as cs
+from rongtong.plugins.information.models import Consultation, ConsultationMessage
+from rongtong.plugins.information.stats import consultation_stats, normalise_question, stats_rows
 from tests import factories
 
 UTC = datetime.datetime

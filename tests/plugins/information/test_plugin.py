@@ -1,7 +1,7 @@
 """The information plugin as a whole: its migration, its registrations, and switching it off."""
 from playhouse.schema_diff import diff_models
 
-from plugins.information.models import MODELS
+from rongtong.plugins.information.models import MODELS
 
 
 def test_migration_produces_exactly_the_models(info):
@@ -21,7 +21,7 @@ def test_registrations(info):
 
 
 def test_disabled_plugin_leaves_nothing(make_platform):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     plat = make_platform(plugins=[])
     reg = plat.registry
@@ -40,7 +40,7 @@ def test_disabled_plugin_leaves_nothing(make_platform):
 def _demo_context(platform):
     import random
 
-    from core.demo import seed_people
+    from rongtong.core.demo import seed_people
 
     rng = random.Random(1)
     ctx = seed_people(rng)
@@ -50,10 +50,10 @@ def _demo_context(platform):
 
 
 def test_seed_demo(info):
-    from core.toolkit.periods import period_of
-    from core.models import utcnow
-    from plugins.information.models import Article, ArticlePush, Consultation
-    from plugins.information.stats import consultation_stats
+    from rongtong.core.toolkit.periods import period_of
+    from rongtong.core.models import utcnow
+    from rongtong.plugins.information.models import Article, ArticlePush, Consultation
+    from rongtong.plugins.information.stats import consultation_stats
 
     info.registry.notify("seed_demo", registry=info.registry, context=_demo_context(info))
     statuses = {a.status for a in Article.select()}
@@ -69,8 +69,8 @@ def test_commands_exposed_by_the_cli(info, tmp_path):
 
     from click.testing import CliRunner
 
-    from cli import cli
-    from plugins.information import consultations as cs
+    from rongtong.core.cli import cli
+    from rongtong.plugins.information import consultations as cs
     from tests.factories import make_people
 
     cast = make_people()

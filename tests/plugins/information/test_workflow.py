@@ -2,9 +2,9 @@
 consultation, the answer step posts the answer into the thread, closing closes it."""
 import pytest
 
-from core.errors import PermissionDenied, ValidationFailed
-from core.models import AuditEvent, Transition
-from plugins.information.models import Consultation, ConsultationMessage
+from rongtong.core.errors import PermissionDenied, ValidationFailed
+from rongtong.core.models import AuditEvent, Transition
+from rongtong.plugins.information.models import Consultation, ConsultationMessage
 
 
 def _file(info, cast, **data):

@@ -1,10 +1,10 @@
 """Investment plugin: DB1302 4.4.3, 6.4.4.1 a–e."""
 import pytest
 
-from core.models import AuditEvent, ServiceRequest, Transition
-from plugins.investment.models import MODELS, CheckItem, FollowUp, Investor, Project, Vote
-from plugins.investment.screening import screen_targets
-from plugins.investment.workflows import WORKFLOW
+from rongtong.core.models import AuditEvent, ServiceRequest, Transition
+from rongtong.plugins.investment.models import MODELS, CheckItem, FollowUp, Investor, Project, Vote
+from rongtong.plugins.investment.screening import screen_targets
+from rongtong.plugins.investment.workflows import WORKFLOW
 from tests import factories
 from tests.support.apiflow import Api, field_errors, visit_admin
 
@@ -156,7 +156,7 @@ def test_seed_demo(plat, cast, client, login):
 
 def test_disabled_leaves_nothing(make_platform):
     """Removed from plugins.enabled: no routes, admin views, API resources, catalog entries, commands."""
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     plat = make_platform(plugins=["sample"])
     reg = plat.registry

@@ -4,9 +4,9 @@ import random
 import pytest
 from playhouse.schema_diff import diff_models
 
-from core.models import AuditEvent, ServiceRequest, Transition
-from plugins.management.models import MODELS, ManagementExpert, ManagementProject
-from plugins.management.workflows import STEPS, plan_example
+from rongtong.core.models import AuditEvent, ServiceRequest, Transition
+from rongtong.plugins.management.models import MODELS, ManagementExpert, ManagementProject
+from rongtong.plugins.management.workflows import STEPS, plan_example
 from tests import factories
 from tests.support.apiflow import Api, field_errors
 
@@ -146,7 +146,7 @@ def test_admin_screens(app, api, people, survey_id, login):
 
 def test_disabled_leaves_nothing(make_platform):
     """Removed from plugins.enabled: no routes, admin views, API resources, catalog entries, commands."""
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     plat = make_platform(plugins=["sample"])
     reg = plat.registry

@@ -3,10 +3,10 @@ import datetime
 
 import pytest
 
-from core.models import Notification, ServiceRequest, Transition
-from plugins.promotion.models import (MODELS, Activity, AnnualPlan, NegotiationFollowUp, PlannedActivity,
+from rongtong.core.models import Notification, ServiceRequest, Transition
+from rongtong.plugins.promotion.models import (MODELS, Activity, AnnualPlan, NegotiationFollowUp, PlannedActivity,
                                       QualityEnterprise, Registration)
-from plugins.promotion.workflows import WORKFLOW
+from rongtong.plugins.promotion.workflows import WORKFLOW
 from tests.support.apiflow import Api, field_errors, visit_admin
 
 
@@ -163,7 +163,7 @@ def test_seed_demo(platform, people, client, login):
 
 def test_disabled_leaves_nothing(make_platform):
     """Removed from plugins.enabled: no routes, admin views, API resources, catalog entries, commands."""
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     plat = make_platform(plugins=["sample"])
     reg = plat.registry

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from core.models import utcnow
+from rongtong.core.models import utcnow
 from tests.factories import make_people
 
 
@@ -20,7 +20,7 @@ def cast(tech):
 @pytest.fixture
 def institutions(tech):
     """Three contracted institutions around today's date, and one whose contract has ended."""
-    from plugins.technical.models import Institution
+    from rongtong.plugins.technical.models import Institution
 
     today = utcnow().date()
     year = datetime.timedelta(days=365)
@@ -38,7 +38,7 @@ def institutions(tech):
 
 @pytest.fixture
 def tech_app(tech):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     app = create_app(platform=tech)
     app.config["TESTING"] = True
@@ -47,7 +47,7 @@ def tech_app(tech):
 
 @pytest.fixture
 def api(tech_app, cast):
-    from core.web.tokens import issue_token
+    from rongtong.core.web.tokens import issue_token
     from tests.support.apiflow import Api
 
     return Api(tech_app.test_client(), issue_token)

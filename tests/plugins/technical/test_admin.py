@@ -1,7 +1,7 @@
 """Staff screens of the technical plugin (DB1302 6.2.2, 6.4.2)."""
 import re
 
-from plugins.technical.models import Booking, Equipment
+from rongtong.plugins.technical.models import Booking, Equipment
 
 
 def _token(client, path):
@@ -22,7 +22,7 @@ def test_screens(tech_app, cast, login):
 
 
 def test_overlapping_booking_refused_in_the_admin_too(tech_app, cast, login):
-    from plugins.technical import bookings
+    from rongtong.plugins.technical import bookings
     import datetime
 
     device = Equipment.create(name="激光粒度仪")

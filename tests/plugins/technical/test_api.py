@@ -1,8 +1,8 @@
 """The technical plugin over HTTP (DB1302 6.4.2 a–d, 6.2.2 equipment sharing): the workflow walked
 through the generic request API with the right roles, refused with the wrong ones; invalid data
 gets field errors and writes nothing."""
-from core.models import AuditEvent, ServiceRequest, Transition
-from plugins.technical.models import Assignment, Booking, Equipment, Institution
+from rongtong.core.models import AuditEvent, ServiceRequest, Transition
+from rongtong.plugins.technical.models import Assignment, Booking, Equipment, Institution
 from tests.support.apiflow import field_errors
 
 

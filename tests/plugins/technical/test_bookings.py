@@ -3,10 +3,10 @@ import datetime
 
 import pytest
 
-from core.errors import ValidationFailed, WorkflowError
-from core.models import AuditEvent
-from plugins.technical import bookings
-from plugins.technical.models import Booking, Equipment
+from rongtong.core.errors import ValidationFailed, WorkflowError
+from rongtong.core.models import AuditEvent
+from rongtong.plugins.technical import bookings
+from rongtong.plugins.technical.models import Booking, Equipment
 
 T = datetime.datetime
 

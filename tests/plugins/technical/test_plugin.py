@@ -1,7 +1,7 @@
 """The technical plugin as a whole: its migration, its registrations, and switching it off."""
 from playhouse.schema_diff import diff_models
 
-from plugins.technical.models import MODELS
+from rongtong.plugins.technical.models import MODELS
 
 
 def test_migration_produces_exactly_the_models(tech):
@@ -19,7 +19,7 @@ def test_registrations(tech):
 
 
 def test_disabled_plugin_leaves_nothing(make_platform):
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     plat = make_platform(plugins=[])
     reg = plat.registry
@@ -38,9 +38,9 @@ def test_disabled_plugin_leaves_nothing(make_platform):
 def test_seed_demo(tech):
     import random
 
-    from core.demo import seed_people
-    from core.models import ServiceRequest
-    from plugins.technical.models import Assignment, Booking, Equipment, Institution
+    from rongtong.core.demo import seed_people
+    from rongtong.core.models import ServiceRequest
+    from rongtong.plugins.technical.models import Assignment, Booking, Equipment, Institution
 
     rng = random.Random(1)
     ctx = seed_people(rng)
@@ -48,7 +48,7 @@ def test_seed_demo(tech):
                "users": {"admin": [ctx["admin"]], "staff": ctx["staff"], "enterprise": ctx["enterprise_users"]}}
     tech.registry.notify("seed_demo", registry=tech.registry, context=context)
     kinds = {k for i in Institution.select() for k in i.capabilities}
-    from plugins.technical.models import KIND_KEYS
+    from rongtong.plugins.technical.models import KIND_KEYS
 
     assert kinds == set(KIND_KEYS)  # DB1302 6.2.2: all eight kinds covered
     assert Equipment.select().count() == 4 and Booking.select().count() >= 4

@@ -2,11 +2,11 @@
 candidates and reasons → deliver → the enterprise evaluates the effect."""
 import pytest
 
-from core.errors import PermissionDenied, ValidationFailed
-from core.models import AuditEvent, ServiceRequest, Transition
-from plugins.technical import candidates
-from plugins.technical.models import Assignment
-from plugins.technical.workflows import today_of
+from rongtong.core.errors import PermissionDenied, ValidationFailed
+from rongtong.core.models import AuditEvent, ServiceRequest, Transition
+from rongtong.plugins.technical import candidates
+from rongtong.plugins.technical.models import Assignment
+from rongtong.plugins.technical.workflows import today_of
 
 
 def _apply(tech, cast, kind="inspection_testing"):

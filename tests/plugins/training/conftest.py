@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from core.models import utcnow
+from rongtong.core.models import utcnow
 from tests.support.apiflow import Api
 
 QUESTIONS = [

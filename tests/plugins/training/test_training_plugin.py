@@ -6,11 +6,11 @@ import threading
 import pytest
 from playhouse.schema_diff import diff_models
 
-from core.errors import ConfigError, Conflict
-from core.models import AuditEvent, ServiceRequest, utcnow
-from plugins.training import registrations
-from plugins.training.models import MODELS, TrainingEvaluation, TrainingProgramme, TrainingRegistration, TrainingSession
-from plugins.training.workflows import STEPS
+from rongtong.core.errors import ConfigError, Conflict
+from rongtong.core.models import AuditEvent, ServiceRequest, utcnow
+from rongtong.plugins.training import registrations
+from rongtong.plugins.training.models import MODELS, TrainingEvaluation, TrainingProgramme, TrainingRegistration, TrainingSession
+from rongtong.plugins.training.workflows import STEPS
 from tests import factories
 from tests.support.apiflow import Api, field_errors
 from tests.plugins.training.conftest import QUESTIONS, session_data
@@ -32,7 +32,7 @@ def test_catalog_entry_has_fee_type_and_published_time_limit(platform):
 @pytest.fixture
 def with_options(make_config):
     """A migrated platform with the training plugin and ``[plugins.training]`` options."""
-    from core.platform import Platform
+    from rongtong.core.platform import Platform
 
     built = []
 
@@ -56,7 +56,7 @@ def test_config_is_validated(with_options):
 
 def test_minimum_notice_period_from_config(with_options, api_token):
     # DB1302 6.4.3 d: sessions are published at least [plugins.training] minimum_notice_days ahead.
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     plat = with_options(minimum_notice_days=10)
     assert plat.registry.options["training"] == {"minimum_notice_days": 10}
@@ -96,7 +96,7 @@ def _run_concurrently(fn, items):
     errors, barrier = [], threading.Barrier(len(items))
 
     def worker(item):
-        from core.db import database
+        from rongtong.core.db import database
 
         try:
             barrier.wait()
@@ -178,7 +178,7 @@ def test_admin_screens(app, full_session, people, login):
 
 def test_disabled_leaves_nothing(make_platform):
     """Removed from plugins.enabled: no routes, admin views, API resources, catalog entries, commands."""
-    from core.web.app import create_app
+    from rongtong.core.web.app import create_app
 
     plat = make_platform(plugins=["sample"])
     reg = plat.registry
@@ -192,7 +192,7 @@ def test_disabled_leaves_nothing(make_platform):
 
 def test_step_examples_are_valid_and_every_field_is_labelled_in_both_languages(platform, people):
     # The demo and the docs walk requests with the examples; the staff form shows the labels.
-    from core.toolkit.surveys import create_survey, submit_answer
+    from rongtong.core.toolkit.surveys import create_survey, submit_answer
 
     survey = create_survey("training", {"title": "s", "questions": QUESTIONS}, people.staff)
     submit_answer(survey, people.ent_a, {"topics": ["营销"], "urgency": 3}, people.user_a)
@@ -205,7 +205,7 @@ def test_step_examples_are_valid_and_every_field_is_labelled_in_both_languages(p
 
 def test_naive_session_times_are_in_the_site_time_zone(platform, people):
     # Staff type local times (Asia/Shanghai, UTC+8) in the step form.
-    from plugins.training.steps import publish
+    from rongtong.plugins.training.steps import publish
 
     req = platform.engine.open_request(enterprise=people.ent_a, service_key="training", actor=people.user_a, title="t")
     prog = TrainingProgramme.get(TrainingProgramme.request == req.id)
@@ -218,8 +218,8 @@ def test_naive_session_times_are_in_the_site_time_zone(platform, people):
 
 def test_course_materials_are_links_or_uploaded_attachments(platform, people):
     # DB1302 6.4.3 b: course materials, as a link or a file uploaded to the platform.
-    from core.models import Attachment
-    from plugins.training.schemas import CourseSchema
+    from rongtong.core.models import Attachment
+    from rongtong.plugins.training.schemas import CourseSchema
 
     att = Attachment.create(owner_type="core_servicerequest", owner_id="1", filename="讲义.pdf", content_hash="0" * 64,
                             size=10, uploaded_by=people.staff)

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from core.models import utcnow
-from plugins.training.models import TrainingProgramme, TrainingRegistration, TrainingSession
+from rongtong.core.models import utcnow
+from rongtong.plugins.training.models import TrainingProgramme, TrainingRegistration, TrainingSession
 from tests import factories
 
 

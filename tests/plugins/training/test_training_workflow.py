@@ -3,10 +3,10 @@ import copy
 
 import pytest
 
-from core.models import AuditEvent, Notification, ServiceRequest, Transition
-from plugins.training.models import (TrainingCourse, TrainingEvaluation, TrainingProgramme, TrainingRegistration,
+from rongtong.core.models import AuditEvent, Notification, ServiceRequest, Transition
+from rongtong.plugins.training.models import (TrainingCourse, TrainingEvaluation, TrainingProgramme, TrainingRegistration,
                                      TrainingSession)
-from plugins.training.workflows import STEPS
+from rongtong.plugins.training.workflows import STEPS
 from tests.factories import user
 from tests.support.apiflow import field_errors
 from tests.plugins.training.conftest import session_data

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def core_operations():
-    from core.web.api.resources import attachments, catalog, enterprises, me, notifications, requests, vocabulary
+    from rongtong.core.web.api.resources import attachments, catalog, enterprises, me, notifications, requests, vocabulary
 
     return [*me.operations(), *catalog.operations(), *enterprises.operations(), *requests.operations(),
             *attachments.operations(), *notifications.operations(), *vocabulary.operations()]

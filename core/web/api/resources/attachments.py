@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import send_file, url_for
 
-from core.attachments import attachments_of, get_scoped_attachment, get_scoped_owner, open_attachment, save_upload
-from core.errors import NotFound
-from core.i18n import gettext as _
-from core.web.api.auth import api_user
-from core.web.api.resources.common import ID, platform
-from core.web.api.routing import Operation, query
-from core.web.api.schemas import AttachmentQuerySchema, AttachmentSchema
+from rongtong.core.attachments import attachments_of, get_scoped_attachment, get_scoped_owner, open_attachment, save_upload
+from rongtong.core.errors import NotFound
+from rongtong.core.i18n import gettext as _
+from rongtong.core.web.api.auth import api_user
+from rongtong.core.web.api.resources.common import ID, platform
+from rongtong.core.web.api.routing import Operation, query
+from rongtong.core.web.api.schemas import AttachmentQuerySchema, AttachmentSchema
 
 MAX_LISTED = 200
 

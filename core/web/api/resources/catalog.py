@@ -2,11 +2,11 @@
 published service guides and processes, 5.4.1 published time limits)."""
 from __future__ import annotations
 
-from core.errors import NotFound
-from core.i18n import gettext as _
-from core.web.api.resources.common import platform
-from core.web.api.routing import Operation, query
-from core.web.api.schemas import ServiceSchema, WorkflowQuerySchema, WorkflowSchema
+from rongtong.core.errors import NotFound
+from rongtong.core.i18n import gettext as _
+from rongtong.core.web.api.resources.common import platform
+from rongtong.core.web.api.routing import Operation, query
+from rongtong.core.web.api.schemas import ServiceSchema, WorkflowQuerySchema, WorkflowSchema
 
 
 def list_services():

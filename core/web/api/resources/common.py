@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import current_app
 
-from core.db import database
-from core.errors import NotFound
-from core.security import get_scoped
-from core.web.api.schemas import MAX_ID, Cursor
+from rongtong.core.db import database
+from rongtong.core.errors import NotFound
+from rongtong.core.security import get_scoped
+from rongtong.core.web.api.schemas import MAX_ID, Cursor
 
 ID = "int(min=1, max=%d)" % MAX_ID  # path converter: ids out of range are a plain 404
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import peewee
 from flask import url_for
 
-from core import audit
-from core.db import database
-from core.errors import Conflict, PermissionDenied, ValidationFailed
-from core.i18n import gettext as _
-from core.models import Enterprise, User
-from core.security import has_permission, is_staff, scope_query
-from core.web.api.auth import api_user
-from core.web.api.resources.common import ID, keyset_page, platform, scoped_or_404
-from core.web.api.routing import Operation, body, query
-from core.web.api.schemas import EnterprisePageSchema, EnterpriseQuerySchema, EnterpriseSchema
+from rongtong.core import audit
+from rongtong.core.db import database
+from rongtong.core.errors import Conflict, PermissionDenied, ValidationFailed
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import Enterprise, User
+from rongtong.core.security import has_permission, is_staff, scope_query
+from rongtong.core.web.api.auth import api_user
+from rongtong.core.web.api.resources.common import ID, keyset_page, platform, scoped_or_404
+from rongtong.core.web.api.routing import Operation, body, query
+from rongtong.core.web.api.schemas import EnterprisePageSchema, EnterpriseQuerySchema, EnterpriseSchema
 
 FILTERS = ("status", "scale", "kind", "region", "industry")
 

@@ -1,11 +1,11 @@
 """``GET /api/v1/me``: who am I, with which roles and permissions."""
 from __future__ import annotations
 
-from core.security import has_permission
-from core.web.api.auth import api_user
-from core.web.api.resources.common import platform
-from core.web.api.routing import Operation
-from core.web.api.schemas import MeSchema
+from rongtong.core.security import has_permission
+from rongtong.core.web.api.auth import api_user
+from rongtong.core.web.api.resources.common import platform
+from rongtong.core.web.api.routing import Operation
+from rongtong.core.web.api.schemas import MeSchema
 
 
 def get_me():

@@ -2,14 +2,14 @@
 own: another user's notification is a 404, as if it did not exist."""
 from __future__ import annotations
 
-from core.errors import NotFound
-from core.i18n import gettext as _
-from core.models import Notification
-from core.notify import mark_read, unread_count
-from core.web.api.auth import api_user
-from core.web.api.resources.common import ID, keyset_page
-from core.web.api.routing import Operation, query
-from core.web.api.schemas import MarkedReadSchema, NotificationPageSchema, NotificationQuerySchema, NotificationSchema
+from rongtong.core.errors import NotFound
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import Notification
+from rongtong.core.notify import mark_read, unread_count
+from rongtong.core.web.api.auth import api_user
+from rongtong.core.web.api.resources.common import ID, keyset_page
+from rongtong.core.web.api.routing import Operation, query
+from rongtong.core.web.api.schemas import MarkedReadSchema, NotificationPageSchema, NotificationQuerySchema, NotificationSchema
 
 PERMISSION = "core.notification.view"
 

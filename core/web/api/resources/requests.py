@@ -6,18 +6,18 @@ import peewee
 from flask import url_for
 from marshmallow import ValidationError
 
-from core import casefile
-from core.attachments import sees_internal
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
-from core.i18n import gettext as _
-from core.models import Department, Enterprise, ServiceRequest, Transition, User, utcnow
-from core.routing import queue_condition, queues_for
-from core.security import is_staff, scope_query
-from core.web.api.auth import api_user
-from core.web.api.messages import translate_messages
-from core.web.api.resources.common import ID, keyset_page, platform, prepared, scope_key, scoped_or_404
-from core.web.api.routing import Operation, body, query
-from core.web.api.schemas import (
+from rongtong.core import casefile
+from rongtong.core.attachments import sees_internal
+from rongtong.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from rongtong.core.i18n import gettext as _
+from rongtong.core.models import Department, Enterprise, ServiceRequest, Transition, User, utcnow
+from rongtong.core.routing import queue_condition, queues_for
+from rongtong.core.security import is_staff, scope_query
+from rongtong.core.web.api.auth import api_user
+from rongtong.core.web.api.messages import translate_messages
+from rongtong.core.web.api.resources.common import ID, keyset_page, platform, prepared, scope_key, scoped_or_404
+from rongtong.core.web.api.routing import Operation, body, query
+from rongtong.core.web.api.schemas import (
     CaseResultSchema,
     Cursor,
     MessageInputSchema,
@@ -33,7 +33,7 @@ from core.web.api.schemas import (
     TransitionInputSchema,
     TransitionResultSchema,
 )
-from core.workflow import ADVANCE, COMPLETE
+from rongtong.core.workflow import ADVANCE, COMPLETE
 
 
 def _not_found():
@@ -291,7 +291,7 @@ def operations():
 # --- The case file (issue 9 §2; DB1302 6.4.1.2 c) -----------------------------------------------------
 
 def _lang() -> str:
-    from core.web.app import current_lang
+    from rongtong.core.web.app import current_lang
 
     return current_lang()
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from core.errors import NotFound
-from core.i18n import gettext as _
-from core.vocabulary import describe_schema
-from core.web.api.resources.common import platform
-from core.web.api.routing import Operation, query
-from core.web.api.schemas import WorkflowQuerySchema
+from rongtong.core.errors import NotFound
+from rongtong.core.i18n import gettext as _
+from rongtong.core.vocabulary import describe_schema
+from rongtong.core.web.api.resources.common import platform
+from rongtong.core.web.api.routing import Operation, query
+from rongtong.core.web.api.schemas import WorkflowQuerySchema
 
 
 class ChoiceDescriptionSchema(Schema):
@@ -63,7 +63,7 @@ class WorkflowVocabularySchema(Schema):
 
 
 def _lang() -> str:
-    from core.web.app import current_lang
+    from rongtong.core.web.app import current_lang
 
     return current_lang()
 

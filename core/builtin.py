@@ -1,7 +1,7 @@
 """The core, registered as the always-on plugin ``core`` through the same hooks as every plugin."""
 from rongtong.core import hookimpl, notices
 from rongtong.core.models import CORE_MODELS
-from rongtong.core.plugins import Permission
+from rongtong.core.contract import Permission
 
 CORE_PERMISSIONS = [
     Permission("core.dashboard.view", "查看工作台", "View the dashboard", ("staff", "expert", "evaluator")),

@@ -154,7 +154,7 @@ def plugins():
 def plugins_list(as_json):
     """Name, version, enabled, hooks, models, workflows, migration state."""
     from rongtong.core import migrations
-    from rongtong.core.plugins import CORE
+    from rongtong.core.contract import CORE
 
     platform = get_platform()
     reg = platform.registry
@@ -293,7 +293,7 @@ def config_show():
 def config_validate():
     """Validate the file, including plugin tables, workflow overrides and routing (departments
     named in [routing] that do not exist are warnings: departments are rows of the database)."""
-    from rongtong.core.plugins import PluginRegistry
+    from rongtong.core.registry import PluginRegistry
     from rongtong.core.routing import config_warnings
 
     cfg = get_cli_context().config

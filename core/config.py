@@ -5,7 +5,7 @@ variable, ``./rongtong.toml`` if present, else only the defaults.
 
 Validation happens in two stages. :func:`load_config` checks everything the core knows (types,
 unknown keys). Tables that belong to plugins (``[plugins.<name>]``) and workflow overrides
-(``[workflows.<key>.steps.<step>]``) are checked by :mod:`core.plugins` once the plugins are loaded.
+(``[workflows.<key>.steps.<step>]``) are checked by :mod:`core.registry` once the plugins are loaded.
 Every failure is a :class:`~core.errors.ConfigError` whose message is one line: file, key, problem.
 """
 from __future__ import annotations
@@ -129,7 +129,7 @@ class ConfigSchema(_Strict):
     mail = fields.Nested(MailSchema)
     calendar = fields.Nested(CalendarSchema)
     routing = fields.Nested(RoutingSchema)
-    # Both validated further by core.plugins once plugins are loaded.
+    # Both validated further by core.registry once plugins are loaded.
     plugins = fields.Dict(keys=fields.String(), values=fields.Raw())
     workflows = fields.Dict(keys=fields.String(), values=fields.Raw())
 

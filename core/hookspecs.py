@@ -6,7 +6,7 @@ Plugins implement hooks with ``from core import hookimpl``::
     def register_models():
         return [Article, Consultation]
 
-Rules (enforced by :mod:`core.plugins` at start-up):
+Rules (enforced by :mod:`core.registry` at start-up):
 
 * ``register_*`` hooks return **lists**. The core merges them and stops start-up, naming both
   plugins, on any duplicate: table, workflow key (+version), service key, admin endpoint, API
@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from rongtong.core.config import Config
     from rongtong.core.models import ServiceRequest, Transition
-    from rongtong.core.plugins import AdminViewSpec, ApiResource, Permission, PortalLink, ServiceEntry
+    from rongtong.core.contract import AdminViewSpec, ApiResource, Permission, PortalLink, ServiceEntry
     from rongtong.core.workflow import Workflow
 
 
@@ -59,7 +59,7 @@ def register_workflows() -> "list[Workflow]":
 
 @hookspec
 def register_services() -> "list[ServiceEntry]":
-    """Return ``core.plugins.ServiceEntry`` catalog entries (DB1302 4.1.4, 5.4.1): key, titles,
+    """Return ``core.contract.ServiceEntry`` catalog entries (DB1302 4.1.4, 5.4.1): key, titles,
     description, fee type (free/paid) and fee standard, published time limit in working days, the
     workflow key that runs it, and optionally ``department``: the key of the department that serves
     it by default (DB1302 5.1.2). An operator's choice wins over that default: the admin screen
@@ -69,21 +69,21 @@ def register_services() -> "list[ServiceEntry]":
 
 @hookspec
 def register_permissions() -> "list[Permission]":
-    """Return ``core.plugins.Permission`` objects: key (``<plugin>.<action>``), titles, and the
+    """Return ``core.contract.Permission`` objects: key (``<plugin>.<action>``), titles, and the
     roles granted it by default. Acting on a workflow step is a permission of its own
     (``workflow.<key>.act``) that the core declares for every workflow."""
 
 
 @hookspec
 def register_admin_views(registry: "Any") -> "list[AdminViewSpec]":
-    """Return ``core.plugins.AdminViewSpec`` objects: a model (or a custom view class), the
+    """Return ``core.contract.AdminViewSpec`` objects: a model (or a custom view class), the
     permission needed, a category. The core builds them on its secure base view, at
     ``/admin/<plugin>/<model>/`` with endpoint ``<plugin>_<model>``."""
 
 
 @hookspec
 def register_api_resources(registry: "Any") -> "list[ApiResource]":
-    """Return ``core.plugins.ApiResource`` objects: a path under ``/api/v1/``, a Flask view
+    """Return ``core.contract.ApiResource`` objects: a path under ``/api/v1/``, a Flask view
     function, methods, and the marshmallow schemas used (so they appear in the OpenAPI document)."""
 
 
@@ -94,7 +94,7 @@ def register_blueprints() -> "list[flask.Blueprint]":
 
 @hookspec
 def register_portal_links() -> "list[PortalLink]":
-    """Return ``core.plugins.PortalLink`` objects: public portal pages of this plugin (endpoint,
+    """Return ``core.contract.PortalLink`` objects: public portal pages of this plugin (endpoint,
     Chinese and English titles) shown in the portal's main menu, in ``order``. The endpoint must be
     one of the plugin's blueprints' views."""
 

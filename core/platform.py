@@ -9,7 +9,7 @@ from rongtong.core.calendar import WorkingCalendar
 from rongtong.core.config import Config, load_config
 from rongtong.core.db import bind_database
 from rongtong.core.notify import bind_mail
-from rongtong.core.plugins import PluginRegistry
+from rongtong.core.registry import PluginRegistry
 from rongtong.core.workflow import WorkflowEngine
 
 

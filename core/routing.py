@@ -3,7 +3,7 @@ serves a request, who is to act on it, and whom an escalation reaches.
 
 * :func:`department_for` — the department of a service: the admin screen "服务与部门"
   (a :class:`~core.models.ServiceRoute` row), else ``[routing] services`` in config, else the
-  ``department`` default of the :class:`~core.plugins.ServiceEntry`. A key naming no department
+  ``department`` default of the :class:`~core.contract.ServiceEntry`. A key naming no department
   leaves the request unrouted (with a warning in the log), never an error.
 * :func:`pick_assignee` — round-robin over the department's active members who may act on a step,
   with ``Department.last_assignee_id`` as the pointer (``[routing] assign = "none"``: nobody).

@@ -486,7 +486,7 @@ def survey_step_schema(owner: str) -> type[Schema]:
 def permissions(owner: str) -> list:
     """The permissions a plugin declares to run surveys: ``<owner>.survey.manage`` (staff) and
     ``<owner>.survey.answer`` (enterprise users)."""
-    from rongtong.core.plugins import Permission
+    from rongtong.core.contract import Permission
 
     return [
         Permission(f"{owner}.survey.manage", "管理需求调研", "Manage needs surveys", ("staff",)),
@@ -528,7 +528,7 @@ def api_resources(owner: str) -> list:
     * ``POST <owner>/surveys/<id>/answers`` — an enterprise user answers for its enterprise;
     * ``POST <owner>/surveys/<id>/close``, ``GET <owner>/surveys/<id>/report`` — staff.
     """
-    from rongtong.core.plugins import ApiResource
+    from rongtong.core.contract import ApiResource
     from rongtong.core.security import is_staff
 
     manage, answer_perm = f"{owner}.survey.manage", f"{owner}.survey.answer"
@@ -656,7 +656,7 @@ def admin_views(owner: str, category=None) -> list:
     """Read-only staff screens of ``owner``'s surveys, invitations and answers, at
     ``/admin/<owner>/survey/`` etc. (surveys are created and answered through the API, which
     validates the questions and answers). Each screen shows only the surveys of ``owner``."""
-    from rongtong.core.plugins import AdminViewSpec
+    from rongtong.core.contract import AdminViewSpec
     from rongtong.core.web.admin.base import SecureModelView
 
     read_only = {"can_create": False, "can_edit": False, "can_delete": False}

@@ -29,7 +29,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from rongtong.core.config import Config, load_config
 from rongtong.core.errors import PluginError
-from rongtong.core.plugins import unique
+from rongtong.core.registry import unique
 from rongtong.core.platform import Platform
 
 LANGS = ("zh_Hans_CN", "en")

@@ -2,7 +2,7 @@
 satisfaction surveys, evaluation committees, complaints and the improvement register
 (DB1302 5.4.1, 5.4.2, 7.1, 7.2)."""
 from rongtong.core import hookimpl
-from rongtong.core.plugins import Permission
+from rongtong.core.contract import Permission
 
 VERSION = "1.0"
 TITLE = "评价与监督 / Evaluation and supervision"

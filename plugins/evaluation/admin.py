@@ -13,7 +13,7 @@ from werkzeug.utils import secure_filename
 from rongtong.core import audit
 from rongtong.core.i18n import _, lazy_gettext as _l
 from rongtong.core.models import utcnow
-from rongtong.core.plugins import AdminViewSpec
+from rongtong.core.contract import AdminViewSpec
 from rongtong.core.toolkit.periods import PeriodError, parse_period, period_of
 from rongtong.core.toolkit.tabular import MIMETYPES
 from rongtong.core.web.admin.base import SecureBaseView, acting_user, current_platform, local_time

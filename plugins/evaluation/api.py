@@ -12,7 +12,7 @@ import flask
 
 from rongtong.core.errors import NotFound, PermissionDenied
 from rongtong.core.i18n import gettext as _
-from rongtong.core.plugins import ApiResource
+from rongtong.core.contract import ApiResource
 from rongtong.core.security import get_scoped, has_permission, is_staff, scope_query
 from rongtong.core.toolkit.periods import parse_period
 from rongtong.core.web.api.auth import api_user

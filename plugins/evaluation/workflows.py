@@ -6,7 +6,7 @@ appeal to the evaluation committee.
 """
 from __future__ import annotations
 
-from rongtong.core.plugins import ServiceEntry
+from rongtong.core.contract import ServiceEntry
 from rongtong.core.workflow import ADVANCE, PAUSE, REJECT, RETURN, Step, Workflow
 
 from . import schemas

@@ -3,7 +3,7 @@ tracking, independent expert scoring, ranked matching to investors or banks with
 funds-obtained report (DB1302 4.4.3, 6.2.4, 6.4.4.2 a–f). Investors come from the investment
 plugin's register, hence ``REQUIRES``."""
 from rongtong.core import hookimpl
-from rongtong.core.plugins import Permission
+from rongtong.core.contract import Permission
 
 VERSION = "1.0"
 TITLE = "融资服务 / Financing"

@@ -2,7 +2,7 @@
 screen shows each score and comment only once every member of that case's panel has scored; it
 cannot sort, search, export or show details by score, so nothing leaks early."""
 from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.plugins import AdminViewSpec
+from rongtong.core.contract import AdminViewSpec
 from rongtong.core.web.admin.base import SecureModelView
 from rongtong.core.web.admin.generated import default_options
 

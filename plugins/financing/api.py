@@ -14,7 +14,7 @@ from rongtong.core.i18n import gettext as _
 from rongtong.core.i18n import lazy_gettext as _l
 from rongtong.core.models import User, utcnow
 from rongtong.core.notify import notify_many
-from rongtong.core.plugins import ApiResource
+from rongtong.core.contract import ApiResource
 from rongtong.core.security import get_scoped, is_staff, scope_query
 from rongtong.core.toolkit.periods import parse_period
 from rongtong.core.toolkit.vocab import amount_text

@@ -2,7 +2,7 @@
 with review, validity and pushes to target enterprises; consultations with a reply clock, the whole
 exchange kept, and periodic statistics."""
 from rongtong.core import hookimpl
-from rongtong.core.plugins import Permission, ServiceEntry
+from rongtong.core.contract import Permission, ServiceEntry
 
 VERSION = "1.0"
 TITLE = "信息服务 / Information services"
@@ -76,7 +76,7 @@ def register_blueprints():
 
 @hookimpl
 def register_portal_links():
-    from rongtong.core.plugins import PortalLink
+    from rongtong.core.contract import PortalLink
 
     return [PortalLink("information.article_list", "政策信息", "Information", order=10)]
 

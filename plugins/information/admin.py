@@ -14,7 +14,7 @@ from flask_admin.actions import action
 from rongtong.core.errors import RongtongError
 from rongtong.core.i18n import _, lazy_gettext as _l
 from rongtong.core.models import ENTERPRISE_SCALES, utcnow
-from rongtong.core.plugins import AdminViewSpec
+from rongtong.core.contract import AdminViewSpec
 from rongtong.core.security import get_scoped
 from rongtong.core.toolkit.periods import PeriodError, parse_period, period_of
 from rongtong.core.toolkit.tabular import MIMETYPES, write_rows

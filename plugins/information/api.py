@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 from rongtong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from rongtong.core.i18n import gettext as _
 from rongtong.core.models import Enterprise
-from rongtong.core.plugins import ApiResource
+from rongtong.core.contract import ApiResource
 from rongtong.core.security import get_scoped, has_permission, is_staff, scope_query
 
 from . import articles as art

@@ -1,7 +1,7 @@
 """Investment plugin (投资服务): investor register and investment projects from needs survey and
 target screening to post-investment tracking (DB1302 4.4.3, 6.2.4, 6.4.4.1 a–e)."""
 from rongtong.core import hookimpl
-from rongtong.core.plugins import Permission
+from rongtong.core.contract import Permission
 
 VERSION = "1.0"
 TITLE = "投资服务 / Investment"

@@ -4,7 +4,7 @@ The investor's list columns (industries, stages, regions) are shown but not edit
 generated form would show them as Python lists; they are edited through the API, which validates
 them (see the report to the core: ListField needs a form field)."""
 from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.plugins import AdminViewSpec
+from rongtong.core.contract import AdminViewSpec
 from rongtong.core.web.admin.generated import default_options
 
 from .models import CheckItem, FollowUp, Investor, Project, Vote

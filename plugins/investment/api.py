@@ -7,7 +7,7 @@ from rongtong.core import audit
 from rongtong.core.db import database
 from rongtong.core.errors import NotFound, ValidationFailed, WorkflowError
 from rongtong.core.i18n import gettext as _
-from rongtong.core.plugins import ApiResource
+from rongtong.core.contract import ApiResource
 from rongtong.core.security import get_scoped, scope_query
 
 from .models import CheckItem, FollowUp, Investor, Project, Vote

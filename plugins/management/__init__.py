@@ -2,7 +2,7 @@
 survey and analysis, an improvement plan with the experts assigned, implementation, and the
 evaluation of the effect (DB1302 6.2.6, 6.4.6 a–d)."""
 from rongtong.core import hookimpl
-from rongtong.core.plugins import Permission
+from rongtong.core.contract import Permission
 
 VERSION = "1.0"
 TITLE = "管理提升 / Management improvement"

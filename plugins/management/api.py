@@ -9,7 +9,7 @@ from flask_login import current_user
 from rongtong.core.errors import NotFound, ValidationFailed
 from rongtong.core.i18n import gettext as _
 from rongtong.core.models import ServiceRequest
-from rongtong.core.plugins import ApiResource
+from rongtong.core.contract import ApiResource
 from rongtong.core.security import get_scoped, scope_query
 from rongtong.core.toolkit import surveys
 

@@ -2,7 +2,7 @@
 needs survey → plan (with experts) → implement → evaluate."""
 from __future__ import annotations
 
-from rongtong.core.plugins import ServiceEntry
+from rongtong.core.contract import ServiceEntry
 from rongtong.core.toolkit.plans import PLAN_EXAMPLE
 from rongtong.core.workflow import ADVANCE, PAUSE, RETURN, Step, Workflow
 

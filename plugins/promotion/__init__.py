@@ -2,7 +2,7 @@
 (exhibitions, trade talks, product promotion, cooperation) from needs survey to summary, with
 registrations within capacity and the negotiations they produced (DB1302 6.2.5, 6.4.5 a–g)."""
 from rongtong.core import hookimpl
-from rongtong.core.plugins import Permission
+from rongtong.core.contract import Permission
 
 VERSION = "1.0"
 TITLE = "市场推广 / Promotion"
@@ -68,7 +68,7 @@ def register_blueprints():
 
 @hookimpl
 def register_portal_links():
-    from rongtong.core.plugins import PortalLink
+    from rongtong.core.contract import PortalLink
 
     return [PortalLink("promotion.activity_list", "推广活动", "Promotion events", order=20)]
 

@@ -8,7 +8,7 @@ from rongtong.core.db import database
 from rongtong.core.errors import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from rongtong.core.i18n import gettext as _
 from rongtong.core.models import Enterprise, utcnow
-from rongtong.core.plugins import ApiResource
+from rongtong.core.contract import ApiResource
 from rongtong.core.security import get_scoped, is_staff, scope_query
 from rongtong.core.toolkit import surveys
 

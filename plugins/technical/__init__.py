@@ -2,7 +2,7 @@
 capabilities, shared equipment with bookings, and the accept → plan → deliver → evaluate workflow
 with institutions ranked for each need."""
 from rongtong.core import hookimpl
-from rongtong.core.plugins import Permission, ServiceEntry
+from rongtong.core.contract import Permission, ServiceEntry
 
 VERSION = "1.0"
 TITLE = "技术服务 / Technical services"

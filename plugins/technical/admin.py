@@ -7,7 +7,7 @@ from flask_admin import expose
 
 from rongtong.core.errors import ValidationFailed
 from rongtong.core.i18n import _, lazy_gettext as _l
-from rongtong.core.plugins import AdminViewSpec
+from rongtong.core.contract import AdminViewSpec
 from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform
 from rongtong.core.web.admin.generated import ReadOnlyView
 

@@ -11,7 +11,7 @@ from rongtong.core.db import write_transaction
 from rongtong.core.errors import NotFound, ValidationFailed
 from rongtong.core.i18n import gettext as _
 from rongtong.core.models import Enterprise, ServiceRequest
-from rongtong.core.plugins import ApiResource
+from rongtong.core.contract import ApiResource
 from rongtong.core.security import get_scoped, is_staff, scope_query
 
 from . import bookings as bk

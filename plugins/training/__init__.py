@@ -5,7 +5,7 @@ evaluation of the effect (DB1302 6.2.3, 6.4.3 a–f).
 Config: ``[plugins.training] minimum_notice_days`` (see :class:`.schemas.Options`).
 """
 from rongtong.core import hookimpl
-from rongtong.core.plugins import Permission
+from rongtong.core.contract import Permission
 
 VERSION = "1.0"
 TITLE = "人才培训 / Training"
@@ -82,7 +82,7 @@ def register_blueprints():
 
 @hookimpl
 def register_portal_links():
-    from rongtong.core.plugins import PortalLink
+    from rongtong.core.contract import PortalLink
 
     return [PortalLink("training_portal.sessions", "培训报名", "Training sessions", order=30)]
 

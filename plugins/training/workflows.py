@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from rongtong.core.plugins import ServiceEntry
+from rongtong.core.contract import ServiceEntry
 from rongtong.core.toolkit.plans import PLAN_EXAMPLE, PlanSchema
 from rongtong.core.workflow import ADVANCE, PAUSE, RETURN, Step, Workflow
 

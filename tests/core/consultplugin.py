@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from rongtong.core import hookimpl
 from rongtong.core.errors import ValidationFailed
-from rongtong.core.plugins import ServiceEntry
+from rongtong.core.contract import ServiceEntry
 from rongtong.core.workflow import Step, Workflow
 
 VERSION = "1.0"

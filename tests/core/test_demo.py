@@ -57,7 +57,7 @@ def test_demo_has_enterprises_of_every_scale_and_kind_with_valid_codes(demo_db):
 
 def test_demo_has_requests_in_every_step_of_every_workflow(demo_db):
     from rongtong.core.config import load_config
-    from rongtong.core.plugins import PluginRegistry
+    from rongtong.core.registry import PluginRegistry
 
     db, _ = demo_db
     registry = PluginRegistry(load_config(overrides={"plugins": {"enabled": list(BUILTIN_PLUGINS)},

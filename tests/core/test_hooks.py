@@ -14,7 +14,7 @@ import pytest
 from rongtong.core import hookspecs
 from rongtong.core.errors import ConfigError, PluginError
 from rongtong.core.models import AuditEvent, ServiceRequest, Transition
-from rongtong.core.plugins import AdminViewSpec, ApiResource, Permission, ServiceEntry
+from rongtong.core.contract import AdminViewSpec, ApiResource, Permission, ServiceEntry
 from tests.fixtures import sampleplugin
 from tests.fixtures.sampleplugin.models import SampleNote
 
@@ -165,7 +165,7 @@ def test_a_portal_link_to_an_unknown_page_stops_start_up(platform, monkeypatch):
     import pytest
 
     from rongtong.core.errors import PluginError
-    from rongtong.core.plugins import PortalLink
+    from rongtong.core.contract import PortalLink
     from rongtong.core.web import create_app
 
     monkeypatch.setattr(sampleplugin, "register_portal_links", lambda: [PortalLink("sample.nope", "无", "None")])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rongtong.core.errors import PluginError
-from rongtong.core.plugins import PluginRegistry
+from rongtong.core.registry import PluginRegistry
 from tests.conftest import SAMPLE_ENTRY_POINTS
 from tests.core.test_hooks import make_plugin
 
@@ -159,7 +159,7 @@ DUPLICATES = {
     """, "duplicate workflow 'sample'"),
     "service": ("dup", """
         from rongtong.core import hookimpl
-        from rongtong.core.plugins import ServiceEntry
+        from rongtong.core.contract import ServiceEntry
 
         @hookimpl
         def register_services():
@@ -167,7 +167,7 @@ DUPLICATES = {
     """, "duplicate service 'sample'"),
     "permission": ("dup", """
         from rongtong.core import hookimpl
-        from rongtong.core.plugins import Permission
+        from rongtong.core.contract import Permission
 
         @hookimpl
         def register_permissions():
@@ -175,7 +175,7 @@ DUPLICATES = {
     """, "duplicate permission 'sample.note.edit'"),
     "act-permission": ("dup", """
         from rongtong.core import hookimpl
-        from rongtong.core.plugins import Permission
+        from rongtong.core.contract import Permission
 
         @hookimpl
         def register_permissions():
@@ -235,7 +235,7 @@ def test_a_plugin_command_may_not_take_a_core_name(make_config, tmp_path, monkey
 def test_service_with_an_unknown_workflow(make_config, tmp_path, monkeypatch):
     eps = make_plugin(tmp_path, monkeypatch, "lost", """
         from rongtong.core import hookimpl
-        from rongtong.core.plugins import ServiceEntry
+        from rongtong.core.contract import ServiceEntry
 
         @hookimpl
         def register_services():

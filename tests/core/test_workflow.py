@@ -387,7 +387,7 @@ def test_stored_due_dates_equal_the_clock_derived_from_the_log(engine, people, c
 
 PIN_V1 = """
 from rongtong.core import hookimpl
-from rongtong.core.plugins import ServiceEntry
+from rongtong.core.contract import ServiceEntry
 from rongtong.core.workflow import Step, Workflow
 
 V1 = Workflow("pin", "固定", "Pinned", version=1, steps=(
@@ -456,7 +456,7 @@ def test_workflow_declarations_are_checked():
 
 BRANCH = """
 from rongtong.core import hookimpl
-from rongtong.core.plugins import ServiceEntry
+from rongtong.core.contract import ServiceEntry
 from rongtong.core.workflow import Step, Workflow
 
 @hookimpl

@@ -12,7 +12,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.plugins import CORE
+from rongtong.core.contract import CORE
 from rongtong.core.web.admin.base import AdminSecureForm, SecureBaseView, SecureModelView
 
 __all__ = ["init_admin", "SecureModelView", "SecureBaseView", "AdminSecureForm"]

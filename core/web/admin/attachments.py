@@ -67,7 +67,7 @@ def _same_site(url):
 
 
 def attachment_view():
-    from rongtong.core.plugins import CORE
+    from rongtong.core.contract import CORE
     from rongtong.core.web.admin.generated import make_view
 
     return make_view(Attachment, CORE, "core.request.view", view_class=AttachmentView, name=_l("Attachments"),

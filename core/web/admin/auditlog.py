@@ -272,7 +272,7 @@ class AuditLogView(SecureModelView):
 
 
 def audit_view():
-    from rongtong.core.plugins import CORE
+    from rongtong.core.contract import CORE
     from rongtong.core.web.admin.generated import make_view
 
     return make_view(AuditEvent, CORE, "core.audit.view", view_class=AuditLogView, name=_l("Audit log"),

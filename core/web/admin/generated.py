@@ -1,5 +1,5 @@
 """Admin screens generated from models (issue 3 §2): for every model a plugin registers through
-``register_admin_views`` (an :class:`core.plugins.AdminViewSpec`), and for the core's own models.
+``register_admin_views`` (an :class:`core.contract.AdminViewSpec`), and for the core's own models.
 
 Each generated screen lives at ``/admin/<plugin>/<model>/`` with endpoint ``<plugin>_<model>`` and
 gets: translated labels (``verbose_name``), text search on short text columns, filters on indexed
@@ -25,7 +25,8 @@ from rongtong.core.fields import JSONField, ListField
 from rongtong.core.i18n import _, lazy_gettext as _l
 from rongtong.core.models import (ROLES, ApiToken, Department, Enterprise, Notification, ServiceRequest, Transition, User,
                          utcnow)
-from rongtong.core.plugins import CORE, AdminViewSpec, unique
+from rongtong.core.contract import AdminViewSpec, CORE
+from rongtong.core.registry import unique
 from rongtong.core.vocabulary import FieldSpec, describe_model, describe_schema
 from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform, step_title, ui_lang
 from rongtong.core.web.fieldview import value_html, value_text

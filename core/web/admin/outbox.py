@@ -11,7 +11,7 @@ from flask_admin.contrib.peewee import filters as pw_filters
 from rongtong.core.i18n import _, lazy_gettext as _l
 from rongtong.core.models import OUTBOX_STATUSES, OutboxMessage
 from rongtong.core.notify.outbox import retry_now
-from rongtong.core.plugins import CORE
+from rongtong.core.contract import CORE
 from rongtong.core.web.admin.base import SecureModelView, acting_user, local_time
 
 PERMISSION = "core.outbox.manage"

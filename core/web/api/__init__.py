@@ -1,7 +1,7 @@
 """The REST API at ``/api/v1`` (issue 3 §3): JSON in and out, validated by marshmallow schemas,
 described by an OpenAPI 3 document generated from the same schemas.
 
-Plugins add resources with ``register_api_resources`` returning :class:`core.plugins.ApiResource`
+Plugins add resources with ``register_api_resources`` returning :class:`core.contract.ApiResource`
 objects. Each is mounted at ``/api/v1/<path>`` (the path must start with the plugin's name) with the
 endpoint ``api.<endpoint>``; the core authenticates the caller (401), checks ``permission`` (403),
 validates the JSON body with ``request_schema`` (unknown fields refused; 400/422) and dumps the

@@ -1,7 +1,7 @@
 """Operations of the API: one declaration per (path, method), used both to mount the Flask route
 and to write the OpenAPI document, so the two never disagree.
 
-Core resources and plugin :class:`core.plugins.ApiResource` s go through the same path: the
+Core resources and plugin :class:`core.contract.ApiResource` s go through the same path: the
 wrapper authenticates the caller (401), checks the permission (403), validates the query string
 and the JSON body with the declared schemas (400/422), runs the view inside the caller's audit
 context, and dumps what the view returns with the response schema.
@@ -20,7 +20,8 @@ from marshmallow import RAISE, Schema
 
 from rongtong.core import audit
 from rongtong.core.errors import PluginError
-from rongtong.core.plugins import CORE, ApiResource, unique
+from rongtong.core.contract import ApiResource, CORE
+from rongtong.core.registry import unique
 from rongtong.core.web.api import inputs
 from rongtong.core.web.api.auth import authenticate, require_permission
 from rongtong.core.web.api.fastdump import compile_dumper

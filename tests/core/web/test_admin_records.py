@@ -192,7 +192,7 @@ def test_a_plugin_view_with_an_unknown_permission_stops_start_up(make_platform):
 
     from rongtong.core import hookimpl
     from rongtong.core.errors import PluginError
-    from rongtong.core.plugins import AdminViewSpec
+    from rongtong.core.contract import AdminViewSpec
     from rongtong.core.web.app import create_app
     from tests.fixtures.sampleplugin.models import SampleNote
 

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from rongtong.core import hookimpl
 from rongtong.core.errors import NotFound, PluginError
-from rongtong.core.plugins import ApiResource, Permission
+from rongtong.core.contract import ApiResource, Permission
 from rongtong.core.security import get_scoped, scope_query
 from rongtong.core.web.api import api_user
 from tests.fixtures.sampleplugin.models import SampleNote

@@ -3,7 +3,7 @@ multi-choice, and a first step whose data is a table of rows, a scale and a choi
 from marshmallow import Schema, fields, validate
 
 from rongtong.core import hookimpl
-from rongtong.core.plugins import ServiceEntry
+from rongtong.core.contract import ServiceEntry
 from rongtong.core.workflow import Step, Workflow
 
 VERSION = "1.0"

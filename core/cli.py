@@ -369,6 +369,15 @@ def calendar_due(start, days):
     click.echo(cal.add_working_days(start.date(), days).isoformat())
 
 
+@calendar.command("show")
+@click.argument("year", type=click.IntRange(min=1901, max=2099))
+def calendar_show(year):
+    """What is known about YEAR's holidays and from where; its holidays and make-up workdays."""
+    from rongtong.core.calendar import print_year_report
+
+    print_year_report(get_cli_context().config, year, click.echo)
+
+
 # --- notify ----------------------------------------------------------------------------------------
 
 @cli.group()

@@ -108,9 +108,23 @@ class RoutingSchema(_Strict):
     board_department = fields.String()
 
 
+class YearNoticesField(fields.Field):
+    """``[calendar.years.YYYY]``: the State Council's notice per year (core.calendar.parse_notices)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from rongtong.core.calendar import NoticeError, parse_notices
+
+        try:
+            parse_notices(value)
+        except NoticeError as exc:
+            raise ValidationError({exc.key: [exc.problem]} if exc.key else [exc.problem])
+        return value
+
+
 class CalendarSchema(_Strict):
     extra_holidays = fields.List(fields.Date())
     extra_workdays = fields.List(fields.Date())
+    years = YearNoticesField()
 
 
 class StepOverrideSchema(_Strict):

@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 
 from rongtong.core import audit
-from rongtong.core.creditcode import ALPHABET, make_credit_code
+from rongtong.core import creditcode
 from rongtong.core.db import database
 from rongtong.core.errors import RongtongError
 from rongtong.core.i18n import site_language
@@ -64,8 +64,11 @@ DEMO_PASSWORDS = {
 
 
 def random_credit_code(rng: random.Random) -> str:
-    body = "91" + "130100" + "".join(rng.choice(ALPHABET) for _ in range(9))
-    return make_credit_code(body)
+    """A code valid under every rule of GB 32100 (core.creditcode), registered in Shijiazhuang. Nine
+    draws as before (the ninth is dropped: the organisation code's check is computed), so the demo's
+    other random choices stay the same."""
+    drawn = "".join(rng.choice(creditcode.ALPHABET) for _ in range(9))
+    return creditcode.credit_code_for(drawn[:8], division="130100")
 
 
 def enterprise_name(rng: random.Random, i: int) -> str:
@@ -268,7 +271,7 @@ def bulk_load(platform, size: int, rng: random.Random) -> None:
     ent_columns = ("name", "credit_code", "scale", "kind", "industry", "region", "status", "created_at", "updated_at")
     with click.progressbar(length=size, label="enterprises") as bar:
         for start in range(0, size, chunk):
-            rows = [(f"企业{i:07d}", make_credit_code(f"9113{i:013d}"), SCALES[i % 4], KINDS[i % 4],
+            rows = [(f"企业{i:07d}", creditcode.credit_code_for(i, division="130000"), SCALES[i % 4], KINDS[i % 4],
                      INDUSTRIES[i % 8], REGIONS[i % 8], "admitted", stamp, stamp)
                     for i in range(start, min(start + chunk, size))]
             _insert_rows(Enterprise, ent_columns, rows)

@@ -5,7 +5,7 @@ import functools
 import itertools
 import types
 
-from rongtong.core.creditcode import make_credit_code
+from rongtong.core.creditcode import credit_code_for
 from rongtong.core.models import Department, Enterprise, User
 
 _seq = itertools.count(1)
@@ -14,7 +14,7 @@ PASSWORD = "correct horse battery staple"
 
 def credit_code(n: int | None = None) -> str:
     n = next(_seq) if n is None else n
-    return make_credit_code(f"91110000{n:09d}")
+    return credit_code_for(n)  # valid in full (GB 32100), registered in Beijing
 
 
 def enterprise(name="测试企业", status="admitted", scale="small", kind="sme", **kw) -> Enterprise:

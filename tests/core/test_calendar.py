@@ -1,8 +1,9 @@
 """Working days (issue 2 §5; DB1302 5.4.1: services finish within the promised time limit).
 
 N working days count from the next working day after the start; weekends and Chinese public holidays
-do not count, make-up workdays (调休) do. Years chinese-calendar does not know fall back to weekends
-plus the [calendar] extras, with one warning — never a crash.
+do not count, make-up workdays (调休) do. Years chinese-calendar does not know fall back to the
+statutory days computed from the national regulation plus the [calendar] extras, with one warning —
+never a crash (more in test_calendar_statutory.py).
 """
 from __future__ import annotations
 
@@ -45,19 +46,21 @@ def test_national_day_2026(cal):
 
 
 def test_late_december_2026_runs_into_2027_with_one_warning(cal, caplog):
-    with caplog.at_level(logging.WARNING, logger="core.calendar"):
-        assert cal.add_working_days(D(2026, 12, 28), 5) == D(2027, 1, 4)
-        assert cal.add_working_days(D(2026, 12, 30), 30) == D(2027, 2, 10)  # weekends only
-        assert cal.working_days_between(D(2026, 12, 31), D(2027, 1, 8)) == 6
+    # DB1302 5.4.1, issue 12: 2027 has no official data; its statutory days are computed.
+    with caplog.at_level(logging.WARNING, logger="rongtong.core.calendar"):
+        assert cal.add_working_days(D(2026, 12, 28), 5) == D(2027, 1, 5)  # New Year's Day is a holiday
+        # ... and so are Spring Festival Eve to the third day (02-05..08) with two substitute days
+        assert cal.add_working_days(D(2026, 12, 30), 30) == D(2027, 2, 17)
+        assert cal.working_days_between(D(2026, 12, 31), D(2027, 1, 8)) == 5
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "2027" in warnings[0].getMessage()
 
 
 def test_config_extras_apply_even_in_unknown_years():
-    cal = WorkingCalendar(extra_holidays=[D(2026, 3, 3), D(2027, 1, 1)], extra_workdays=[D(2026, 3, 7)])
+    cal = WorkingCalendar(extra_holidays=[D(2026, 3, 3), D(2027, 1, 4)], extra_workdays=[D(2026, 3, 7)])
     assert cal.add_working_days(D(2026, 3, 2), 1) == D(2026, 3, 4)  # 03-03 is a local holiday
     assert cal.add_working_days(D(2026, 3, 6), 1) == D(2026, 3, 7)  # Saturday made a workday
-    assert cal.add_working_days(D(2026, 12, 28), 5) == D(2027, 1, 5)
+    assert cal.add_working_days(D(2026, 12, 28), 5) == D(2027, 1, 6)  # 01-01 statutory, 01-04 local
 
 
 def test_calendar_from_config(make_config):
@@ -85,14 +88,14 @@ def test_cli_calendar_due(tmp_path):
 def test_cli_calendar_due_in_an_unknown_year(tmp_path):
     result = rongtong("calendar", "due", "2026-12-28", "5", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "2027-01-04\n"
+    assert result.stdout == "2027-01-05\n"  # 2027-01-01 computed as New Year's Day
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1  # the warning
 
 
 def test_cli_calendar_due_uses_config_extras(tmp_path):
-    write_config(tmp_path, '[calendar]\nextra_holidays = ["2027-01-01"]\n')
+    write_config(tmp_path, '[calendar]\nextra_holidays = ["2026-12-31"]\n')
     result = rongtong("calendar", "due", "2026-12-28", "5", cwd=tmp_path)
-    assert result.stdout == "2027-01-05\n"
+    assert result.stdout == "2027-01-06\n"
 
 
 @pytest.mark.parametrize("args, needle", [(["2026-02-30", "3"], "START"), (["2026-02-13", "99999"], "DAYS"),

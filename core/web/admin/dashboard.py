@@ -100,7 +100,22 @@ def dashboard_data(user, platform, now=None, counts_cache=None, queue=None) -> d
     counts = [(service_title(k), k, status_label(s), s, n) for k, s, n in (counts_cache or count_requests)(user)]
     return {"inbox": inbox, "overdue": overdue, "due_soon": due_soon, "counts": counts, "now": now, "soon": soon,
             "limit": INBOX_LIMIT, "queue": queue, "queues": [(q, QUEUE_LABELS[q], tab_counts[q]) for q in queues],
-            "count_max": COUNT_MAX}
+            "count_max": COUNT_MAX, "calendar_warning": calendar_warning(user, platform, now)}
+
+
+def calendar_warning(user, platform, now) -> str | None:
+    """From 1 November, staff are told when next year has no State Council holiday arrangement
+    (neither official package data nor a config notice): its time limits count computed days only."""
+    from rongtong.core.calendar import next_year_unarranged
+    from rongtong.core.i18n import gettext
+
+    year = next_year_unarranged(platform.calendar, platform.calendar.local_date(now)) if is_staff(user) else None
+    if year is None:
+        return None
+    return gettext("%(year)s has no State Council holiday arrangement yet: time limits in %(year)s count only "
+                   "the statutory holidays computed from the national regulation, without make-up workdays. "
+                   "Enter the notice in [calendar.years.%(year)s] of the configuration when it is published, "
+                   "or upgrade chinesecalendar.", year=str(year))
 
 
 def count_requests(user) -> list[tuple[str, str, int]]:

@@ -193,7 +193,7 @@ class EnterpriseSchema(StrictSchema):
     def _credit_code(self, value, **kwargs):
         problem = credit_code_problem(value.strip().upper())
         if problem:
-            raise ValidationError(_("Not a valid unified social credit code: %(problem)s.", problem=_(problem)))
+            raise ValidationError(_("Not a valid unified social credit code: %(problem)s.", problem=problem))
 
 
 class EnterpriseQuerySchema(StrictSchema):

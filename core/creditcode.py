@@ -62,10 +62,10 @@ def org_check_character(body: str) -> str:
 def division_problem(division: str) -> str | None:
     """None if ``division`` (positions 3–8) is a plausible GB/T 2260 code, else the message."""
     if not division.isdigit():
-        return _("Positions 3–8 (administrative division code) must be six digits.")
+        return _("Positions 3–8 (administrative division code) must be six digits")
     if division != NATIONAL_DIVISION and division[:2] not in PROVINCES:
         return _("Positions 3–8 (administrative division code) %(code)s do not start with a province code of "
-                 "GB/T 2260.", code=division)
+                 "GB/T 2260", code=division)
     return None
 
 
@@ -81,20 +81,20 @@ def credit_code_problem(code: str) -> str | None:
     authority, kind = code[0], code[1]
     if authority not in AUTHORITIES:
         return _("Position 1 (registration authority code) %(char)s is not a registration authority of "
-                 "GB 32100.", char=authority)
+                 "GB 32100", char=authority)
     if kind not in AUTHORITIES[authority]:
         return _("Position 2 (organisation type code) %(char)s does not match the registration authority "
-                 "%(authority)s (allowed: %(allowed)s).", char=kind, authority=authority,
+                 "%(authority)s (allowed: %(allowed)s)", char=kind, authority=authority,
                  allowed=", ".join(AUTHORITIES[authority]))
     problem = division_problem(code[2:8])
     if problem:
         return problem
     if code[16] not in "0123456789X":
-        return _("Position 17 (check character of the organisation code) must be 0–9 or X.")
+        return _("Position 17 (check character of the organisation code) must be 0–9 or X")
     if org_check_character(code[8:16]) != code[16]:
-        return _("Positions 9–17 (organisation code): its check character does not match (GB 11714).")
+        return _("Positions 9–17 (organisation code): its check character does not match (GB 11714)")
     if check_character(code[:17]) != code[17]:
-        return _("Position 18: check digit does not match (GB 32100-2015).")
+        return _("Position 18: check digit does not match (GB 32100-2015)")
     return None
 
 

@@ -118,9 +118,9 @@ def build(url: str, open_count: int, analyze: bool = True):
 
 
 def make_code(i: int) -> str:
-    from rongtong.core.creditcode import make_credit_code
+    from rongtong.core.creditcode import credit_code_for
 
-    return make_credit_code(f"9113{i:013d}")
+    return credit_code_for(i, "130000")
 
 
 def logged_in(app, user):

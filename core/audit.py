@@ -18,7 +18,7 @@ from json.encoder import encode_basestring as _quote  # C-accelerated
 
 from rongtong.core.db import database, is_postgres, is_sqlite
 from rongtong.core.fields import dumps
-from rongtong.core.models import AuditEvent, utcnow
+from rongtong.core.models import AuditEvent, BaseModel, utcnow
 
 GENESIS = "0" * 64
 PG_LOCK_KEY = 0x52_54_41_55  # "RTAU": serialises appends to the chain on PostgreSQL
@@ -39,8 +39,18 @@ def acting_as(user, ip: str = ""):
         _ip.reset(t2)
 
 
+def attributed_to(actor):
+    """Attribute events inside the block to ``actor`` (keeping the IP), or leave the current
+    attribution when ``actor`` is None (the engine runs reactions inside one)."""
+    return acting_as(actor, _ip.get()) if actor is not None else contextlib.nullcontext()
+
+
 def current_actor():
     return _actor.get()
+
+
+def current_ip() -> str:
+    return _ip.get()
 
 
 def _canonical(event_id, created_at, actor_id, actor_name, action, object_type, object_id, data, ip, prev_hash) -> bytes:
@@ -228,3 +238,98 @@ def install_guards(db) -> None:
     statements = GUARD_SQL_SQLITE if is_sqlite(db) else GUARD_SQL_POSTGRES if is_postgres(db) else []
     for sql in statements:
         db.execute_sql(sql)
+
+
+# --- Audited models by declaration ------------------------------------------------------------------
+
+_own_write = contextvars.ContextVar("rongtong_audited_write", default=False)
+
+
+@contextlib.contextmanager
+def _writing():
+    token = _own_write.set(True)
+    try:
+        yield
+    finally:
+        _own_write.reset(token)
+
+
+class AuditedModel(BaseModel):
+    """A model whose every write is audited by the core, in the write's transaction.
+
+    Subclass it instead of ``BaseModel`` (the declaration): ``save()`` (and so ``create()``)
+    records ``create`` with the snapshot, or ``update`` with the changed fields as
+    ``{field: [before, after]}`` (nothing when nothing changed); ``delete_instance()`` records
+    ``delete`` with the snapshot. The actor is the one set by :func:`acting_as` -- the logged-in
+    user on a web request, the transition's actor inside workflow reactions, the CLI's user.
+
+    Query writes that would bypass the trail -- ``Model.update()``, ``delete()``, ``insert()``,
+    ``insert_many()``, ``replace()``, ``bulk_create()``, ``bulk_update()`` -- are **refused**
+    (TypeError). Use instance writes, or :meth:`update_where` for a guarded update
+    (compare-and-set) of many rows, which audits each row it changes.
+    """
+
+    def save(self, force_insert=False, only=None):
+        with database.atomic():
+            before = None
+            pk = self._pk
+            if pk is not None and not force_insert:
+                old = type(self).get_or_none(type(self)._meta.primary_key == pk)
+                before = old.snapshot() if old is not None else None
+            with _writing():
+                rows = super().save(force_insert=force_insert, only=only)
+            if before is None:
+                record_create(self)
+            else:
+                record_update(self, before)
+        return rows
+
+    def delete_instance(self, recursive=False, delete_nullable=False):
+        with database.atomic():
+            record_delete(self)
+            with _writing():
+                return super().delete_instance(recursive=recursive, delete_nullable=delete_nullable)
+
+    @classmethod
+    def update_where(cls, condition, **changes) -> int:
+        """``UPDATE ... SET changes WHERE condition``, audited row by row; returns how many rows
+        changed (0 tells a guarded update that someone else moved first)."""
+        with database.atomic():
+            rows = list(cls.select().where(condition))
+            if not rows:
+                return 0
+            pks = [r._pk for r in rows]
+            key = cls._meta.primary_key
+            with _writing():
+                count = super().update(**changes).where(condition & key.in_(pks)).execute()
+            for row in rows:
+                fresh = cls.get_or_none(key == row._pk)
+                if fresh is not None:
+                    record_update(fresh, row.snapshot())
+            return count
+
+    @classmethod
+    def _refuse(cls, what: str):
+        raise TypeError(f"{cls.__name__} is audited: {what} would bypass the audit trail; "
+                        "use save(), delete_instance() or update_where()")
+
+
+def _guard(name):
+    def method(cls, *args, **kwargs):
+        if not _own_write.get():
+            cls._refuse(f"{cls.__name__}.{name}()")
+        return getattr(super(AuditedModel, cls), name)(*args, **kwargs)
+
+    method.__name__ = name
+    return classmethod(method)
+
+
+for _name in ("update", "delete", "insert", "insert_many", "insert_from", "replace", "replace_many",
+              "bulk_create", "bulk_update"):
+    setattr(AuditedModel, _name, _guard(_name))
+
+
+def is_audited(model) -> bool:
+    """True for an :class:`AuditedModel` (class or instance): the core audits its writes."""
+    cls = model if isinstance(model, type) else type(model)
+    return issubclass(cls, AuditedModel)

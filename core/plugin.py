@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from rongtong.core import hookimpl
 from rongtong.core import audit
-from rongtong.core.audit import acting_as
+from rongtong.core.audit import AuditedModel, acting_as
 from rongtong.core.calendar import WorkingCalendar
 from rongtong.core.cli_context import get_platform, pass_platform
-from rongtong.core.contract import AdminViewSpec, ApiResource, Permission, PortalLink, ServiceEntry
+from rongtong.core.contract import (AdminViewSpec, ApiResource, Permission, PluginHost, PortalLink, Reaction,
+                                    ServiceEntry, TransitionEvent)
 from rongtong.core.db import database, is_postgres, write_transaction
 from rongtong.core.demo import DEMO_PASSWORDS
 from rongtong.core.errors import Conflict, NotFound, PermissionDenied, RongtongError, ValidationFailed, WorkflowError
@@ -31,9 +32,11 @@ from rongtong.core.models import (ENTERPRISE_SCALES, Attachment, BaseModel, Depa
 from rongtong.core.notify import deliver_outbox, mail_configured, notify, notify_many
 from rongtong.core.routing import escalation_chain, handlers_of
 from rongtong.core.security import get_scoped, has_permission, is_staff, scope_query
-from rongtong.core.toolkit import matching, periods, plans, surveys, tabular, vocab
+from rongtong.core.toolkit import matching, periods, plans, records, surveys, tabular, vocab
+from rongtong.core.toolkit.records import StepRecord
 from rongtong.core.vocabulary import format_datetime, format_number
-from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform, local_time
+from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, local_time
+from rongtong.core.web.app import current_platform
 from rongtong.core.web.admin.generated import ReadOnlyView, default_options
 from rongtong.core.web.api.auth import api_user
 from rongtong.core.web.api.inputs import load_query
@@ -44,11 +47,11 @@ _ = gettext
 
 __all__ = [
     # hooks and what they return
-    "hookimpl", "AdminViewSpec", "ApiResource", "Permission", "PortalLink", "ServiceEntry",
-    # workflow
-    "Step", "Workflow", "ADVANCE", "COMPLETE", "OPEN", "PAUSE", "REJECT", "RETURN", "WorkingCalendar",
+    "hookimpl", "PluginHost", "AdminViewSpec", "ApiResource", "Permission", "PortalLink", "ServiceEntry",
+    # workflow and reactions
+    "Reaction", "TransitionEvent", "StepRecord", "Step", "Workflow", "ADVANCE", "COMPLETE", "OPEN", "PAUSE", "REJECT", "RETURN", "WorkingCalendar",
     # models, fields, database
-    "BaseModel", "Attachment", "Department", "Enterprise", "ServiceRequest", "Transition", "User",
+    "BaseModel", "AuditedModel", "Attachment", "Department", "Enterprise", "ServiceRequest", "Transition", "User",
     "ENTERPRISE_SCALES", "utcnow", "JSONField", "ListField", "UtcDateTime",
     "database", "is_postgres", "write_transaction",
     # errors and translations
@@ -59,7 +62,7 @@ __all__ = [
     # notifications and routing
     "notify", "notify_many", "deliver_outbox", "mail_configured", "escalation_chain", "handlers_of",
     # the toolkit's building blocks
-    "matching", "periods", "plans", "surveys", "tabular", "vocab",
+    "matching", "periods", "plans", "records", "surveys", "tabular", "vocab",
     # web and command line
     "SecureBaseView", "SecureModelView", "ReadOnlyView", "default_options", "acting_user", "current_platform",
     "local_time", "api_user", "load_query", "ID", "get_platform", "pass_platform", "DEMO_PASSWORDS",

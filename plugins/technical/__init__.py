@@ -55,17 +55,17 @@ def register_permissions():
 
 
 @hookimpl
-def register_admin_views(registry):
+def register_admin_views(platform):
     from .admin import admin_views
 
-    return admin_views(registry)
+    return admin_views(platform.registry)
 
 
 @hookimpl
-def register_api_resources(registry):
+def register_api_resources(platform):
     from .api import api_resources
 
-    return api_resources(registry)
+    return api_resources(platform.registry)
 
 
 @hookimpl
@@ -77,14 +77,14 @@ def register_blueprints():
 
 
 @hookimpl
-def on_transition(request, transition, workflow, registry):
+def on_transition(request, transition, workflow, platform):
     from .workflows import on_transition as handle
 
-    handle(request, transition, workflow, registry)
+    handle(request, transition, workflow, platform.registry)
 
 
 @hookimpl
-def seed_demo(registry, context):
+def seed_demo(platform, context):
     from .demo import seed
 
-    seed(registry, context)
+    seed(platform.registry, context)

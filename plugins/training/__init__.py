@@ -56,14 +56,14 @@ def register_permissions():
 
 
 @hookimpl
-def register_admin_views(registry):
+def register_admin_views(platform):
     from .admin import views
 
     return views()
 
 
 @hookimpl
-def register_api_resources(registry):
+def register_api_resources(platform):
     from .api import resources
 
     return resources()
@@ -88,14 +88,14 @@ def register_portal_links():
 
 
 @hookimpl
-def on_transition(request, transition, workflow, registry):
+def on_transition(request, transition, workflow, platform):
     from .steps import on_transition as apply
 
-    apply(request, transition, workflow, registry)
+    apply(request, transition, workflow, platform.registry)
 
 
 @hookimpl
-def seed_demo(registry, context):
+def seed_demo(platform, context):
     from .demo import seed
 
-    seed(registry, context)
+    seed(platform.registry, context)

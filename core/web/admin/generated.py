@@ -386,7 +386,7 @@ def plugin_views(registry) -> list[tuple[str, object]]:
                 raise PluginError(f"plugin {owner!r}: admin view for {spec.model.__name__} must subclass "
                                   "core.web.admin.SecureModelView")
             views.append((owner, make_view(spec.model, owner, spec.permission, view_class=view_class, name=spec.name,
-                                   category=category, slug=spec.slug, options=spec.options)))
+                                   category=category, slug=spec.slug, options=spec.view_options)))
         else:
             if not (isinstance(spec.view_class, type) and issubclass(spec.view_class, SecureBaseView)) or not spec.slug:
                 raise PluginError(f"plugin {owner!r}: a custom admin view needs a slug and a subclass of "

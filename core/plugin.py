@@ -34,6 +34,7 @@ from rongtong.core.routing import escalation_chain, handlers_of
 from rongtong.core.security import get_scoped, has_permission, is_staff, scope_query
 from rongtong.core.toolkit import matching, periods, plans, records, surveys, tabular, vocab
 from rongtong.core.toolkit.records import StepRecord
+from rongtong.core.toolkit.vocab import label, one_of
 from rongtong.core.vocabulary import format_datetime, format_number
 from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, local_time
 from rongtong.core.web.app import current_platform
@@ -56,7 +57,7 @@ __all__ = [
     "database", "is_postgres", "write_transaction",
     # errors and translations
     "RongtongError", "Conflict", "NotFound", "PermissionDenied", "ValidationFailed", "WorkflowError",
-    "_", "gettext", "lazy_gettext", "ngettext", "format_datetime", "format_number",
+    "_", "gettext", "lazy_gettext", "ngettext", "format_datetime", "format_number", "label", "one_of",
     # scoping, permissions, audit
     "get_scoped", "has_permission", "is_staff", "scope_query", "audit", "acting_as",
     # notifications and routing

@@ -266,10 +266,15 @@ class AuditedModel(BaseModel):
     Query writes that would bypass the trail -- ``Model.update()``, ``delete()``, ``insert()``,
     ``insert_many()``, ``replace()``, ``bulk_create()``, ``bulk_update()`` -- are **refused**
     (TypeError). Use instance writes, or :meth:`update_where` for a guarded update
-    (compare-and-set) of many rows, which audits each row it changes.
+    (compare-and-set) of many rows, which audits each row it changes. A write that is more than
+    an update names itself: ``save(audit_action="status", audit_note={"reason": ...})``.
     """
 
-    def save(self, force_insert=False, only=None):
+    def save(self, force_insert=False, only=None, *, audit_action: str | None = None,
+             audit_note: dict | None = None):
+        """Save and audit. ``audit_action`` names what happened when it is more than an update
+        (``"status"``, ``"message"``...): the event is recorded under that name, with
+        ``audit_note`` (e.g. ``{"reason": ...}``) and the changes, even if no field changed."""
         with database.atomic():
             before = None
             pk = self._pk
@@ -278,10 +283,7 @@ class AuditedModel(BaseModel):
                 before = old.snapshot() if old is not None else None
             with _writing():
                 rows = super().save(force_insert=force_insert, only=only)
-            if before is None:
-                record_create(self)
-            else:
-                record_update(self, before)
+            _audit_write(self, before, audit_action, audit_note)
         return rows
 
     def delete_instance(self, recursive=False, delete_nullable=False):
@@ -291,27 +293,37 @@ class AuditedModel(BaseModel):
                 return super().delete_instance(recursive=recursive, delete_nullable=delete_nullable)
 
     @classmethod
-    def update_where(cls, condition, **changes) -> int:
-        """``UPDATE ... SET changes WHERE condition``, audited row by row; returns how many rows
-        changed (0 tells a guarded update that someone else moved first)."""
+    def update_where(cls, condition, changes: dict, *, audit_action: str | None = None,
+                     audit_note: dict | None = None) -> int:
+        """``UPDATE ... SET changes WHERE condition``, audited row by row (as :meth:`save`);
+        returns how many rows changed (0 tells a guarded update that someone else moved first)."""
         with database.atomic():
             rows = list(cls.select().where(condition))
             if not rows:
                 return 0
-            pks = [r._pk for r in rows]
             key = cls._meta.primary_key
             with _writing():
-                count = super().update(**changes).where(condition & key.in_(pks)).execute()
+                count = super().update(**changes).where(condition & key.in_([r._pk for r in rows])).execute()
             for row in rows:
                 fresh = cls.get_or_none(key == row._pk)
                 if fresh is not None:
-                    record_update(fresh, row.snapshot())
+                    _audit_write(fresh, row.snapshot(), audit_action, audit_note)
             return count
 
     @classmethod
     def _refuse(cls, what: str):
         raise TypeError(f"{cls.__name__} is audited: {what} would bypass the audit trail; "
                         "use save(), delete_instance() or update_where()")
+
+
+def _audit_write(obj, before: dict | None, action: str | None, note: dict | None) -> None:
+    if before is None and action is None:
+        record_create(obj)
+    elif action is None:
+        record_update(obj, before)
+    else:
+        changes = diff(before or {}, obj.snapshot())
+        record(action, object_type_of(obj), obj.get_id(), {**(note or {}), "changes": changes})
 
 
 def _guard(name):

@@ -62,12 +62,20 @@ def test_query_writes_that_would_bypass_the_trail_are_refused(platform, write):
 def test_update_where_audits_each_row_it_changes(platform, people):
     with audit.acting_as(people.admin):
         a, b, c = (SampleNote.create(text=t) for t in ("old", "old", "kept"))
-        assert SampleNote.update_where(SampleNote.text == "old", text="new") == 2
-        assert SampleNote.update_where(SampleNote.text == "nothing", text="new") == 0
+        assert SampleNote.update_where(SampleNote.text == "old", {"text": "new"}) == 2
+        assert SampleNote.update_where(SampleNote.text == "nothing", {"text": "new"}) == 0
     assert [SampleNote.get_by_id(n.id).text for n in (a, b, c)] == ["new", "new", "kept"]
     for note in (a, b):
         assert events_of(note)[-1] == ("update", "admin", {"changes": {"text": ["old", "new"]}})
     assert [e[0] for e in events_of(c)] == ["create"]
+
+
+def test_a_named_write_is_audited_under_its_name_with_its_note(platform, people):
+    with audit.acting_as(people.staff):
+        note = SampleNote.create(text="draft")
+        note.text = "final"
+        note.save(audit_action="publish", audit_note={"reason": "checked"})
+    assert events_of(note)[-1] == ("publish", "staff", {"reason": "checked", "changes": {"text": ["draft", "final"]}})
 
 
 # --- StepRecord ------------------------------------------------------------------------------------

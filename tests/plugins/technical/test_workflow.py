@@ -91,3 +91,20 @@ def test_invalid_step_data_refused(tech, cast, institutions):
     with pytest.raises(ValidationFailed) as err:
         _apply(tech, cast, kind="astrology")
     assert "kind" in err.value.fields["data"]
+
+
+def test_the_assignment_is_audited_step_by_step(tech, cast, institutions):
+    """DB1302 5.3.2, 6.4.1.2 c: the plan, the delivery and the evaluation written on the
+    assignment each leave an audit event naming who acted (they left none before issue 10)."""
+    from rongtong.core import audit
+
+    eng = tech.engine
+    req = _apply(tech, cast)
+    eng.transition(req.id, "advance", cast.staff, data={"kind": "inspection_testing"})
+    eng.transition(req.id, "advance", cast.staff, data={"institution": institutions["lab"].id, "plan": "检测"})
+    eng.transition(req.id, "advance", cast.staff, data={"records": "检测完成", "deliverables": ["检测报告"]})
+    eng.transition(req.id, "complete", cast.user_a, data={"score": 4, "comment": "及时"})
+    events = list(audit.events_for(Assignment.get(Assignment.request == req.id)))
+    assert [(e.action, e.actor_name) for e in events] == [("create", "staff"), ("update", "staff"),
+                                                         ("update", "user_a")]
+    assert audit.event_data(events[-1])["changes"]["score"][1] == 4

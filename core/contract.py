@@ -64,7 +64,9 @@ class Permission:
 class AdminViewSpec:
     """An admin screen. Give ``model`` for a generated view, or ``view_class`` for a custom one
     (a subclass of ``SecureModelView`` or ``SecureBaseView``). ``read_only=True``: a model screen
-    that lists and shows but never creates, edits or deletes (the one way to say so)."""
+    that lists and shows but never creates, edits or deletes (the one way to say so).
+    ``form_exclude``: fields the create/edit form leaves out on top of those the generated screen
+    leaves out anyway (system fields, lists edited through the API)."""
 
     model: Any = None
     view_class: Any = None
@@ -74,6 +76,7 @@ class AdminViewSpec:
     slug: str | None = None
     options: dict = dataclasses.field(default_factory=dict)
     read_only: bool = False
+    form_exclude: tuple[str, ...] = ()  # fields left out of the create/edit form, besides the defaults
 
     @property
     def view_options(self) -> dict:

@@ -23,7 +23,6 @@ from rongtong.core.cli_context import get_platform, pass_platform
 from rongtong.core.contract import (AdminViewSpec, ApiResource, Permission, PluginHost, PortalLink, Reaction,
                                     ServiceEntry, TransitionEvent)
 from rongtong.core.db import database, is_postgres, write_transaction
-from rongtong.core.demo import DEMO_PASSWORDS
 from rongtong.core.errors import Conflict, NotFound, PermissionDenied, RongtongError, ValidationFailed, WorkflowError
 from rongtong.core.fields import JSONField, ListField, UtcDateTime
 from rongtong.core.i18n import gettext, lazy_gettext, ngettext
@@ -38,10 +37,9 @@ from rongtong.core.toolkit.vocab import label, one_of
 from rongtong.core.vocabulary import format_datetime, format_number
 from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, local_time
 from rongtong.core.web.app import current_platform
-from rongtong.core.web.admin.generated import ReadOnlyView, default_options
 from rongtong.core.web.api.auth import api_user
 from rongtong.core.web.api.inputs import load_query
-from rongtong.core.web.api.resources.common import ID
+from rongtong.core.web.api.resources.common import ID as _ID_CONVERTER
 from rongtong.core.workflow import ADVANCE, COMPLETE, OPEN, PAUSE, REJECT, RETURN, Step, Workflow
 
 _ = gettext
@@ -65,6 +63,12 @@ __all__ = [
     # the toolkit's building blocks
     "matching", "periods", "plans", "records", "surveys", "tabular", "vocab",
     # web and command line
-    "SecureBaseView", "SecureModelView", "ReadOnlyView", "default_options", "acting_user", "current_platform",
-    "local_time", "api_user", "load_query", "ID", "get_platform", "pass_platform", "DEMO_PASSWORDS",
+    "SecureBaseView", "SecureModelView", "acting_user", "current_platform", "local_time",
+    "api_user", "load_query", "path_id", "get_platform", "pass_platform",
 ]
+
+
+def path_id(name: str) -> str:
+    """An id in an ``ApiResource`` path: ``f"surveys/{path_id('survey_id')}"`` matches positive
+    ids only, so an id out of range is a plain 404 and never reaches the view."""
+    return f"<{_ID_CONVERTER}:{name}>"

@@ -6,7 +6,7 @@ from rongtong.core.errors import PermissionDenied, ValidationFailed
 from rongtong.core.models import AuditEvent, ServiceRequest, Transition
 from rongtong.plugins.technical import candidates
 from rongtong.plugins.technical.models import Assignment
-from rongtong.plugins.technical.workflows import today_of
+from rongtong.plugins.technical.steps import today_of
 
 
 def _apply(tech, cast, kind="inspection_testing"):
@@ -17,7 +17,7 @@ def _apply(tech, cast, kind="inspection_testing"):
 def test_candidates_ranked_with_reasons(tech, cast, institutions):
     # DB1302 6.4.2 b: match platform capacity and contracted institutions; every point explained.
     req = _apply(tech, cast)
-    report = candidates.candidates_report(req, today_of(tech.registry))
+    report = candidates.candidates_report(req, today_of(tech))
     names = [c["candidate"]["name"] for c in report["candidates"]]
     assert names == ["省检测研究院", "市质检中心"]  # lab2's contract ends soon
     reasons = {r["criterion"]: r["text"] for r in report["candidates"][0]["reasons"]}
@@ -29,7 +29,7 @@ def test_candidates_ranked_with_reasons(tech, cast, institutions):
     # Load counts: once the lab holds an open request, a second need ranks it lower than before.
     tech.engine.transition(req.id, "advance", cast.staff, data={"kind": "inspection_testing"})
     tech.engine.transition(req.id, "advance", cast.staff, data={"institution": institutions["lab"].id, "plan": "检测"})
-    second = candidates.candidates_report(_apply(tech, cast), today_of(tech.registry))
+    second = candidates.candidates_report(_apply(tech, cast), today_of(tech))
     lab = second["candidates"][0]
     assert lab["candidate"]["name"] == "省检测研究院"
     assert [r for r in lab["reasons"] if r["criterion"] == "load"][0]["points"] == 10.0

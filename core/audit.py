@@ -29,9 +29,10 @@ _ip = contextvars.ContextVar("rongtong_audit_ip", default="")
 
 
 @contextlib.contextmanager
-def acting_as(user, ip: str = ""):
-    """Attribute audit events recorded inside the block to ``user`` (and ``ip``)."""
-    t1, t2 = _actor.set(user), _ip.set(ip)
+def acting_as(user, ip: str | None = None):
+    """Attribute audit events recorded inside the block to ``user`` (and ``ip``; None keeps the
+    current one, e.g. the web request's)."""
+    t1, t2 = _actor.set(user), _ip.set(_ip.get() if ip is None else ip)
     try:
         yield
     finally:
@@ -42,7 +43,7 @@ def acting_as(user, ip: str = ""):
 def attributed_to(actor):
     """Attribute events inside the block to ``actor`` (keeping the IP), or leave the current
     attribution when ``actor`` is None (the engine runs reactions inside one)."""
-    return acting_as(actor, _ip.get()) if actor is not None else contextlib.nullcontext()
+    return acting_as(actor) if actor is not None else contextlib.nullcontext()
 
 
 def current_actor():

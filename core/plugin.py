@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from rongtong.core import hookimpl
 from rongtong.core import audit
-from rongtong.core.audit import AuditedModel, acting_as
+from rongtong.core.audit import AuditedModel, acting_as, attributed_to
 from rongtong.core.calendar import WorkingCalendar
 from rongtong.core.cli_context import get_platform, pass_platform
 from rongtong.core.contract import (AdminViewSpec, ApiResource, Permission, PluginHost, PortalLink, Reaction,
@@ -40,7 +40,7 @@ from rongtong.core.web.app import current_platform
 from rongtong.core.web.api.auth import api_user
 from rongtong.core.web.api.inputs import load_query
 from rongtong.core.web.api.resources.common import ID as _ID_CONVERTER
-from rongtong.core.workflow import ADVANCE, COMPLETE, OPEN, PAUSE, REJECT, RETURN, Step, Workflow
+from rongtong.core.workflow import ADVANCE, COMPLETE, OPEN, PAUSE, REJECT, RESUME, RETURN, WITHDRAW, Step, Workflow
 
 _ = gettext
 
@@ -48,7 +48,7 @@ __all__ = [
     # hooks and what they return
     "hookimpl", "PluginHost", "AdminViewSpec", "ApiResource", "Permission", "PortalLink", "ServiceEntry",
     # workflow and reactions
-    "Reaction", "TransitionEvent", "StepRecord", "Step", "Workflow", "ADVANCE", "COMPLETE", "OPEN", "PAUSE", "REJECT", "RETURN", "WorkingCalendar",
+    "Reaction", "TransitionEvent", "StepRecord", "Step", "Workflow", "ADVANCE", "COMPLETE", "OPEN", "PAUSE", "REJECT", "RESUME", "RETURN", "WITHDRAW", "WorkingCalendar",
     # models, fields, database
     "BaseModel", "AuditedModel", "Attachment", "Department", "Enterprise", "ServiceRequest", "Transition", "User",
     "ENTERPRISE_SCALES", "utcnow", "JSONField", "ListField", "UtcDateTime",
@@ -57,7 +57,7 @@ __all__ = [
     "RongtongError", "Conflict", "NotFound", "PermissionDenied", "ValidationFailed", "WorkflowError",
     "_", "gettext", "lazy_gettext", "ngettext", "format_datetime", "format_number", "label", "one_of",
     # scoping, permissions, audit
-    "get_scoped", "has_permission", "is_staff", "scope_query", "audit", "acting_as",
+    "get_scoped", "has_permission", "is_staff", "scope_query", "audit", "acting_as", "attributed_to",
     # notifications and routing
     "notify", "notify_many", "deliver_outbox", "mail_configured", "escalation_chain", "handlers_of",
     # the toolkit's building blocks

@@ -284,6 +284,8 @@ class AuditedModel(BaseModel):
                 before = old.snapshot() if old is not None else None
             with _writing():
                 rows = super().save(force_insert=force_insert, only=only)
+            if before is None and pk is not None and not force_insert:
+                return rows  # peewee updated a row that does not exist: nothing was written
             _audit_write(self, before, audit_action, audit_note)
         return rows
 

@@ -6,8 +6,13 @@ library and third-party libraries such as peewee, marshmallow, flask and click):
     from rongtong.core.plugin import hookimpl, ServiceEntry, Step, Workflow, BaseModel
 
 ``tests/core/test_plugin_api.py`` walks every built-in plugin's source and fails on any other
-``rongtong.core`` import, so what is listed here is the whole contract, and the rest of the core may
-change without breaking a plugin. Every name is documented in ``docs/plugins.md``.
+``rongtong.core`` import (a plugin's generated ``migrations/`` may also name ``rongtong.core.fields``),
+so what is listed here is the whole contract, and the rest of the core may change without breaking
+a plugin. Every name is documented in ``docs/plugins.md`` (checked by the same test).
+
+The three things a plugin declares instead of writing by hand: ``Reaction`` (what to do when a
+request of ONE workflow moves, hook ``register_reactions``), ``StepRecord`` (the per-request record
+each step fills in) and ``AuditedModel`` (the core audits every write of the model).
 
 The groups below follow the order a plugin author meets them: the hooks and what they return, the
 workflow, models and fields, errors and translations, scoping and permissions, the case file and
@@ -48,7 +53,8 @@ __all__ = [
     # hooks and what they return
     "hookimpl", "PluginHost", "AdminViewSpec", "ApiResource", "Permission", "PortalLink", "ServiceEntry",
     # workflow and reactions
-    "Reaction", "TransitionEvent", "StepRecord", "Step", "Workflow", "ADVANCE", "COMPLETE", "OPEN", "PAUSE", "REJECT", "RESUME", "RETURN", "WITHDRAW", "WorkingCalendar",
+    "Reaction", "TransitionEvent", "StepRecord", "Step", "Workflow", "WorkingCalendar",
+    "ADVANCE", "COMPLETE", "OPEN", "PAUSE", "REJECT", "RESUME", "RETURN", "WITHDRAW",
     # models, fields, database
     "BaseModel", "AuditedModel", "Attachment", "Department", "Enterprise", "ServiceRequest", "Transition", "User",
     "ENTERPRISE_SCALES", "utcnow", "JSONField", "ListField", "UtcDateTime",

@@ -43,7 +43,7 @@ def get_note(note_id, data=None):
     if note is None:
         raise NotFound("Note not found.")
     if flask.request.method == "PATCH":
-        SampleNote.update(**data).where(SampleNote.id == note.id).execute()
+        SampleNote.update_where(SampleNote.id == note.id, data)  # SampleNote is audited
         return SampleNote.get_by_id(note.id), 200
     return note
 

@@ -18,7 +18,7 @@ from json.encoder import encode_basestring as _quote  # C-accelerated
 
 from rongtong.core.db import database, is_postgres, is_sqlite
 from rongtong.core.fields import dumps
-from rongtong.core.models import AuditEvent, utcnow
+from rongtong.core.models import AuditEvent, BaseModel, utcnow
 
 GENESIS = "0" * 64
 PG_LOCK_KEY = 0x52_54_41_55  # "RTAU": serialises appends to the chain on PostgreSQL
@@ -29,9 +29,10 @@ _ip = contextvars.ContextVar("rongtong_audit_ip", default="")
 
 
 @contextlib.contextmanager
-def acting_as(user, ip: str = ""):
-    """Attribute audit events recorded inside the block to ``user`` (and ``ip``)."""
-    t1, t2 = _actor.set(user), _ip.set(ip)
+def acting_as(user, ip: str | None = None):
+    """Attribute audit events recorded inside the block to ``user`` (and ``ip``; None keeps the
+    current one, e.g. the web request's)."""
+    t1, t2 = _actor.set(user), _ip.set(_ip.get() if ip is None else ip)
     try:
         yield
     finally:
@@ -39,8 +40,18 @@ def acting_as(user, ip: str = ""):
         _ip.reset(t2)
 
 
+def attributed_to(actor):
+    """Attribute events inside the block to ``actor`` (keeping the IP), or leave the current
+    attribution when ``actor`` is None (the engine runs reactions inside one)."""
+    return acting_as(actor) if actor is not None else contextlib.nullcontext()
+
+
 def current_actor():
     return _actor.get()
+
+
+def current_ip() -> str:
+    return _ip.get()
 
 
 def _canonical(event_id, created_at, actor_id, actor_name, action, object_type, object_id, data, ip, prev_hash) -> bytes:
@@ -228,3 +239,112 @@ def install_guards(db) -> None:
     statements = GUARD_SQL_SQLITE if is_sqlite(db) else GUARD_SQL_POSTGRES if is_postgres(db) else []
     for sql in statements:
         db.execute_sql(sql)
+
+
+# --- Audited models by declaration ------------------------------------------------------------------
+
+_own_write = contextvars.ContextVar("rongtong_audited_write", default=False)
+
+
+@contextlib.contextmanager
+def _writing():
+    token = _own_write.set(True)
+    try:
+        yield
+    finally:
+        _own_write.reset(token)
+
+
+class AuditedModel(BaseModel):
+    """A model whose every write is audited by the core, in the write's transaction.
+
+    Subclass it instead of ``BaseModel`` (the declaration): ``save()`` (and so ``create()``)
+    records ``create`` with the snapshot, or ``update`` with the changed fields as
+    ``{field: [before, after]}`` (nothing when nothing changed); ``delete_instance()`` records
+    ``delete`` with the snapshot. The actor is the one set by :func:`acting_as` -- the logged-in
+    user on a web request, the transition's actor inside workflow reactions, the CLI's user.
+
+    Query writes that would bypass the trail -- ``Model.update()``, ``delete()``, ``insert()``,
+    ``insert_many()``, ``replace()``, ``bulk_create()``, ``bulk_update()`` -- are **refused**
+    (TypeError). Use instance writes, or :meth:`update_where` for a guarded update
+    (compare-and-set) of many rows, which audits each row it changes. A write that is more than
+    an update names itself: ``save(audit_action="status", audit_note={"reason": ...})``.
+    """
+
+    def save(self, force_insert=False, only=None, *, audit_action: str | None = None,
+             audit_note: dict | None = None):
+        """Save and audit. ``audit_action`` names what happened when it is more than an update
+        (``"status"``, ``"message"``...): the event is recorded under that name, with
+        ``audit_note`` (e.g. ``{"reason": ...}``) and the changes, even if no field changed."""
+        with database.atomic():
+            before = None
+            pk = self._pk
+            if pk is not None and not force_insert:
+                old = type(self).get_or_none(type(self)._meta.primary_key == pk)
+                before = old.snapshot() if old is not None else None
+            with _writing():
+                rows = super().save(force_insert=force_insert, only=only)
+            if before is None and pk is not None and not force_insert:
+                return rows  # peewee updated a row that does not exist: nothing was written
+            _audit_write(self, before, audit_action, audit_note)
+        return rows
+
+    def delete_instance(self, recursive=False, delete_nullable=False):
+        with database.atomic():
+            record_delete(self)
+            with _writing():
+                return super().delete_instance(recursive=recursive, delete_nullable=delete_nullable)
+
+    @classmethod
+    def update_where(cls, condition, changes: dict, *, audit_action: str | None = None,
+                     audit_note: dict | None = None) -> int:
+        """``UPDATE ... SET changes WHERE condition``, audited row by row (as :meth:`save`);
+        returns how many rows changed (0 tells a guarded update that someone else moved first)."""
+        with database.atomic():
+            rows = list(cls.select().where(condition))
+            if not rows:
+                return 0
+            key = cls._meta.primary_key
+            with _writing():
+                count = super().update(**changes).where(condition & key.in_([r._pk for r in rows])).execute()
+            for row in rows:
+                fresh = cls.get_or_none(key == row._pk)
+                if fresh is not None:
+                    _audit_write(fresh, row.snapshot(), audit_action, audit_note)
+            return count
+
+    @classmethod
+    def _refuse(cls, what: str):
+        raise TypeError(f"{cls.__name__} is audited: {what} would bypass the audit trail; "
+                        "use save(), delete_instance() or update_where()")
+
+
+def _audit_write(obj, before: dict | None, action: str | None, note: dict | None) -> None:
+    if before is None and action is None:
+        record_create(obj)
+    elif action is None:
+        record_update(obj, before)
+    else:
+        changes = diff(before or {}, obj.snapshot())
+        record(action, object_type_of(obj), obj.get_id(), {**(note or {}), "changes": changes})
+
+
+def _guard(name):
+    def method(cls, *args, **kwargs):
+        if not _own_write.get():
+            cls._refuse(f"{cls.__name__}.{name}()")
+        return getattr(super(AuditedModel, cls), name)(*args, **kwargs)
+
+    method.__name__ = name
+    return classmethod(method)
+
+
+for _name in ("update", "delete", "insert", "insert_many", "insert_from", "replace", "replace_many",
+              "bulk_create", "bulk_update"):
+    setattr(AuditedModel, _name, _guard(_name))
+
+
+def is_audited(model) -> bool:
+    """True for an :class:`AuditedModel` (class or instance): the core audits its writes."""
+    cls = model if isinstance(model, type) else type(model)
+    return issubclass(cls, AuditedModel)

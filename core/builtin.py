@@ -33,7 +33,7 @@ def register_permissions():
 
 
 @hookimpl
-def on_transition(request, transition, workflow, registry):
+def on_transition(request, transition, workflow, platform):
     """The core's own notices to the enterprise: paused, returned, answered, completed, rejected
     (issue 9 §3; see core.notices)."""
-    notices.on_transition(request, transition, workflow, registry)
+    notices.on_transition(request, transition, workflow, platform.registry)

@@ -3,12 +3,20 @@
 Plain frozen dataclasses with no behaviour beyond checking themselves, so every layer may import
 them: the registry merges them, the web surfaces build screens and routes from them, and plugins get
 them from the public plugin API (:mod:`rongtong.core.plugin`).
+
+It also describes, as :class:`PluginHost`, the ``platform`` object hooks receive (satisfied by
+:class:`rongtong.core.platform.Platform`), so the hook specifications need nothing above this layer.
 """
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from rongtong.core.calendar import WorkingCalendar
+from rongtong.core.config import Config
+from rongtong.core.models import ServiceRequest, Transition, User
+from rongtong.core.workflow import COMPLETE, OPEN, STEP_OUTCOMES, WITHDRAW, RESUME, Workflow, WorkflowEngine
 
 CORE = "core"  # the core's own owner name: it registers through the same hooks as a plugin
 
@@ -55,7 +63,10 @@ class Permission:
 @dataclasses.dataclass(frozen=True)
 class AdminViewSpec:
     """An admin screen. Give ``model`` for a generated view, or ``view_class`` for a custom one
-    (a subclass of ``core.web.admin.SecureModelView`` or ``SecureBaseView``)."""
+    (a subclass of ``SecureModelView`` or ``SecureBaseView``). ``read_only=True``: a model screen
+    that lists and shows but never creates, edits or deletes (the one way to say so).
+    ``form_exclude``: fields the create/edit form leaves out on top of those the generated screen
+    leaves out anyway (system fields, lists edited through the API)."""
 
     model: Any = None
     view_class: Any = None
@@ -64,6 +75,15 @@ class AdminViewSpec:
     category: Any = None
     slug: str | None = None
     options: dict = dataclasses.field(default_factory=dict)
+    read_only: bool = False
+    form_exclude: tuple[str, ...] = ()  # fields left out of the create/edit form, besides the defaults
+
+    @property
+    def view_options(self) -> dict:
+        """``options``, with creating, editing and deleting switched off for a read-only screen."""
+        if not self.read_only:
+            return dict(self.options)
+        return {**self.options, "can_create": False, "can_edit": False, "can_delete": False}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,3 +111,114 @@ class PortalLink:
     title: str
     title_en: str
     order: int = 100
+
+
+# --- Workflow reactions ---------------------------------------------------------------------------
+
+OUTCOMES = (*STEP_OUTCOMES, COMPLETE, OPEN, WITHDRAW, RESUME)
+
+
+@dataclasses.dataclass(frozen=True)
+class TransitionEvent:
+    """What a :class:`Reaction` handler receives: one transition of one request, inside its
+    transaction. ``step`` is the step acted on (for ``open``, the first step); ``data`` the
+    validated step data. The last step's advance is recorded with outcome ``complete``."""
+
+    request: ServiceRequest
+    transition: Transition
+    workflow: Workflow
+    platform: "PluginHost"
+
+    @property
+    def outcome(self) -> str:
+        return self.transition.outcome
+
+    @property
+    def step(self) -> str:
+        t = self.transition
+        return t.to_step if t.outcome == OPEN else t.from_step
+
+    @property
+    def data(self) -> dict:
+        return dict(self.transition.data or {})
+
+    @property
+    def actor(self) -> User | None:
+        return self.transition.actor
+
+
+@dataclasses.dataclass(frozen=True)
+class Reaction:
+    """Run ``handler(event: TransitionEvent)`` when a request of workflow ``workflow`` moves.
+
+    ``step`` (the step acted on) and ``outcome`` (one outcome or a tuple of them) narrow it; None
+    matches any. Handlers run inside the transition's transaction, acting as its actor (audited
+    models name them): raise to refuse the transition, everything is rolled back. Returned by the
+    ``register_reactions`` hook; start-up refuses an unknown workflow, step or outcome.
+    """
+
+    workflow: str
+    handler: Callable[[TransitionEvent], Any]
+    step: str | None = None
+    outcome: str | tuple[str, ...] | None = None
+
+    @property
+    def outcomes(self) -> tuple[str, ...] | None:
+        if self.outcome is None:
+            return None
+        return (self.outcome,) if isinstance(self.outcome, str) else tuple(self.outcome)
+
+    def check(self, workflows: Mapping[str, Workflow]) -> str | None:
+        """The problem with this reaction (one line), or None."""
+        if self.workflow not in workflows:
+            return f"reaction to unknown workflow {self.workflow!r}"
+        if self.step is not None and all(self.step not in w.step_keys for w in workflows.values()
+                                         if w.key == self.workflow):
+            return f"reaction to unknown step {self.step!r} of workflow {self.workflow!r}"
+        for outcome in self.outcomes or ():
+            if outcome not in OUTCOMES:
+                return f"reaction to unknown outcome {outcome!r} (one of {', '.join(OUTCOMES)})"
+        return None
+
+    def matches(self, event: TransitionEvent) -> bool:
+        outcomes = self.outcomes
+        return (event.workflow.key == self.workflow and (self.step is None or self.step == event.step)
+                and (outcomes is None or event.outcome in outcomes))
+
+
+# --- What hooks receive as ``platform`` -------------------------------------------------------------
+
+@runtime_checkable
+class PluginRegistryView(Protocol):
+    """The merged registrations a plugin may read (``platform.registry``)."""
+
+    options: dict[str, dict]
+    services: dict[str, ServiceEntry]
+    workflows: dict[str, Workflow]
+    permissions: dict[str, Permission]
+
+    def workflow(self, key: str, version: int | None = None) -> Workflow: ...
+
+    def owner_of(self, model: Any) -> str | None: ...
+
+
+@runtime_checkable
+class PluginHost(Protocol):
+    """The running platform, as hooks, reactions and views see it (``platform`` arguments,
+    ``current_platform()``, ``get_platform()``): configuration, the working calendar, the workflow
+    engine, the merged registrations, each plugin's validated options and notifications."""
+
+    config: Config
+    calendar: WorkingCalendar
+    engine: WorkflowEngine
+    registry: PluginRegistryView
+
+    def options_of(self, plugin: str) -> dict:
+        """The validated ``[plugins.<plugin>]`` options (``declare_config``); {} when none."""
+
+    def notify(self, user: User, subject: Any, *args: Any, **kwargs: Any) -> Any:
+        """Write an in-app notification (and its e-mail, when mail is configured); the arguments
+        of the façade's ``notify(user, subject, body="", link="", kind="info", ...)``."""
+
+    def notify_many(self, users: Any, subject: Any, *args: Any, **kwargs: Any) -> Any:
+        """:meth:`notify` for several users at once (``notify_many`` of the façade)."""

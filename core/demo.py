@@ -333,7 +333,7 @@ def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_fil
             context = {"rng": rng, "platform": platform, "enterprises": ctx["enterprises"],
                        "users": {"admin": [ctx["admin"]], "staff": ctx["staff"], "expert": [ctx["expert"]],
                                  "evaluator": [ctx["evaluator"]], "enterprise": ctx["enterprise_users"]},
-                       "departments": ctx["departments"]}
+                       "departments": ctx["departments"], "passwords": dict(DEMO_PASSWORDS)}
             seed_routes(platform, ctx)
             seed_requests(platform, ctx, rng)
             platform.registry.notify("seed_demo", registry=platform.registry, context=context)

@@ -1,6 +1,6 @@
 """THE plugin contract. Every hook a plugin may implement, typed, with what it gets and returns.
 
-Plugins implement hooks with ``from core import hookimpl``::
+Plugins implement hooks with ``from rongtong.core.plugin import hookimpl``::
 
     @hookimpl
     def register_models():
@@ -14,36 +14,37 @@ Rules (enforced by :mod:`core.registry` at start-up):
 * No behaviour may depend on the order plugins were registered.
 * A hookimpl whose name matches no hook below is an error (``pm.check_pending()``).
 * Plugin models' tables are prefixed with the plugin's name (``information_article``).
+* Hooks that need the running state take ``platform`` (a :class:`~core.contract.PluginHost`:
+  config, calendar, engine, registry, ``options_of(name)``, ``notify``); an implementation may
+  leave out any argument it does not use.
+
+Every annotation resolves with ``typing.get_type_hints`` (tests/core/test_hooks.py).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import click
+import flask
+import marshmallow
+import peewee
 
 from rongtong.core import hookspec
-
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    import click
-    import flask
-    import marshmallow
-    import peewee
-
-    from rongtong.core.config import Config
-    from rongtong.core.models import ServiceRequest, Transition
-    from rongtong.core.contract import AdminViewSpec, ApiResource, Permission, PortalLink, ServiceEntry
-    from rongtong.core.workflow import Workflow
+from rongtong.core.contract import (AdminViewSpec, ApiResource, Permission, PluginHost, PortalLink, Reaction,
+                                    ServiceEntry)
+from rongtong.core.models import ServiceRequest, Transition
+from rongtong.core.workflow import Workflow
 
 
 @hookspec
-def declare_config() -> "type[marshmallow.Schema] | None":
+def declare_config() -> type[marshmallow.Schema] | None:
     """Return a marshmallow Schema class for this plugin's ``[plugins.<name>]`` config table.
 
     The table is validated with it at start-up (unknown keys are refused). The loaded, validated
-    options are available as ``registry.options[<name>]``. Return None for no options.
+    options are available as ``platform.options_of(<name>)``. Return None for no options.
     """
 
 
 @hookspec
-def register_models() -> "list[type[peewee.Model]]":
+def register_models() -> list[type[peewee.Model]]:
     """Return the plugin's model classes (subclasses of ``core.models.BaseModel``).
 
     Their tables must be prefixed ``<plugin>_``. Tables are never created at boot: ship a migration
@@ -52,13 +53,13 @@ def register_models() -> "list[type[peewee.Model]]":
 
 
 @hookspec
-def register_workflows() -> "list[Workflow]":
+def register_workflows() -> list[Workflow]:
     """Return ``core.workflow.Workflow`` objects. A plugin keeps returning old versions of a
     workflow as long as requests may still run on them (requests are pinned to a version)."""
 
 
 @hookspec
-def register_services() -> "list[ServiceEntry]":
+def register_services() -> list[ServiceEntry]:
     """Return ``core.contract.ServiceEntry`` catalog entries (DB1302 4.1.4, 5.4.1): key, titles,
     description, fee type (free/paid) and fee standard, published time limit in working days, the
     workflow key that runs it, and optionally ``department``: the key of the department that serves
@@ -68,57 +69,68 @@ def register_services() -> "list[ServiceEntry]":
 
 
 @hookspec
-def register_permissions() -> "list[Permission]":
+def register_permissions() -> list[Permission]:
     """Return ``core.contract.Permission`` objects: key (``<plugin>.<action>``), titles, and the
     roles granted it by default. Acting on a workflow step is a permission of its own
     (``workflow.<key>.act``) that the core declares for every workflow."""
 
 
 @hookspec
-def register_admin_views(registry: "Any") -> "list[AdminViewSpec]":
+def register_reactions() -> list[Reaction]:
+    """Return ``core.contract.Reaction`` objects: what this plugin does when a request of a given
+    workflow (optionally: at a given step, with a given outcome) moves. Each handler gets a
+    ``TransitionEvent`` (request, transition, workflow, platform, step, outcome, data, actor) and
+    runs inside the transition's transaction, exactly where ``on_transition`` runs: raise to refuse
+    the transition (everything is rolled back). ``core.toolkit.records.StepRecord.reactions()``
+    builds them for a per-request record. Start-up refuses an unknown workflow, step or outcome."""
+
+
+@hookspec
+def register_admin_views(platform: PluginHost) -> list[AdminViewSpec]:
     """Return ``core.contract.AdminViewSpec`` objects: a model (or a custom view class), the
     permission needed, a category. The core builds them on its secure base view, at
     ``/admin/<plugin>/<model>/`` with endpoint ``<plugin>_<model>``."""
 
 
 @hookspec
-def register_api_resources(registry: "Any") -> "list[ApiResource]":
+def register_api_resources(platform: PluginHost) -> list[ApiResource]:
     """Return ``core.contract.ApiResource`` objects: a path under ``/api/v1/``, a Flask view
     function, methods, and the marshmallow schemas used (so they appear in the OpenAPI document)."""
 
 
 @hookspec
-def register_blueprints() -> "list[flask.Blueprint]":
+def register_blueprints() -> list[flask.Blueprint]:
     """Return Flask blueprints (portal pages, downloads). Their names must be unique."""
 
 
 @hookspec
-def register_portal_links() -> "list[PortalLink]":
+def register_portal_links() -> list[PortalLink]:
     """Return ``core.contract.PortalLink`` objects: public portal pages of this plugin (endpoint,
     Chinese and English titles) shown in the portal's main menu, in ``order``. The endpoint must be
     one of the plugin's blueprints' views."""
 
 
 @hookspec
-def register_commands() -> "list[click.Command]":
+def register_commands() -> list[click.Command]:
     """Return click commands or groups, added to ``rongtong`` under their own names."""
 
 
 @hookspec
-def on_transition(request: "ServiceRequest", transition: "Transition", workflow: "Workflow", registry: "Any") -> None:
-    """Called inside the transition's transaction, after the Transition row and its audit event
-    are written. Raise to refuse the transition: everything is rolled back. Return value ignored.
-    ``registry`` is the running PluginRegistry (options, services, workflows); an implementation
-    may leave it out of its signature."""
+def on_transition(request: ServiceRequest, transition: Transition, workflow: Workflow,
+                  platform: PluginHost) -> None:
+    """A broadcast: called for EVERY transition of EVERY workflow (the core's notices use it),
+    inside the transition's transaction, after the Transition row, its audit event and the
+    matching ``register_reactions`` handlers. Raise to refuse the transition: everything is rolled
+    back. Return value ignored. To react to one workflow, use ``register_reactions`` instead."""
 
 
 @hookspec
-def on_request_closed(request: "ServiceRequest", transition: "Transition", registry: "Any") -> None:
-    """Called inside the same transaction when a request ends (completed, rejected, withdrawn).
-    ``registry`` as for ``on_transition``."""
+def on_request_closed(request: ServiceRequest, transition: Transition, platform: PluginHost) -> None:
+    """Called inside the same transaction when a request ends (completed, rejected, withdrawn),
+    after ``on_transition``. Any workflow, like ``on_transition``."""
 
 
 @hookspec
-def seed_demo(registry: "Any", context: "dict") -> None:
+def seed_demo(platform: PluginHost, context: dict) -> None:
     """Add demo data to a fresh demo database. ``context`` holds the demo's enterprises, users
     (by role) and a ``rng`` (random.Random) so data is reproducible. Return value ignored."""

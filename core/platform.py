@@ -8,7 +8,7 @@ from __future__ import annotations
 from rongtong.core.calendar import WorkingCalendar
 from rongtong.core.config import Config, load_config
 from rongtong.core.db import bind_database
-from rongtong.core.notify import bind_mail
+from rongtong.core.notify import bind_mail, notify, notify_many
 from rongtong.core.registry import PluginRegistry
 from rongtong.core.workflow import WorkflowEngine
 
@@ -21,6 +21,14 @@ class Platform:
         self.registry = PluginRegistry(self.config, entry_points)
         self.calendar = WorkingCalendar.from_config(self.config)
         self.engine = WorkflowEngine(self.registry, self.calendar)
+        self.registry.platform = self  # hooks and reactions receive the platform (core.contract.PluginHost)
+
+    def options_of(self, plugin: str) -> dict:
+        """The validated ``[plugins.<plugin>]`` options ({} for a plugin without options)."""
+        return dict(self.registry.options.get(plugin, {}))
+
+    notify = staticmethod(notify)
+    notify_many = staticmethod(notify_many)
 
     def upgrade(self):
         from rongtong.core import migrations

@@ -6,8 +6,13 @@ library and third-party libraries such as peewee, marshmallow, flask and click):
     from rongtong.core.plugin import hookimpl, ServiceEntry, Step, Workflow, BaseModel
 
 ``tests/core/test_plugin_api.py`` walks every built-in plugin's source and fails on any other
-``rongtong.core`` import, so what is listed here is the whole contract, and the rest of the core may
-change without breaking a plugin. Every name is documented in ``docs/plugins.md``.
+``rongtong.core`` import (a plugin's generated ``migrations/`` may also name ``rongtong.core.fields``),
+so what is listed here is the whole contract, and the rest of the core may change without breaking
+a plugin. Every name is documented in ``docs/plugins.md`` (checked by the same test).
+
+The three things a plugin declares instead of writing by hand: ``Reaction`` (what to do when a
+request of ONE workflow moves, hook ``register_reactions``), ``StepRecord`` (the per-request record
+each step fills in) and ``AuditedModel`` (the core audits every write of the model).
 
 The groups below follow the order a plugin author meets them: the hooks and what they return, the
 workflow, models and fields, errors and translations, scoping and permissions, the case file and
@@ -17,12 +22,12 @@ from __future__ import annotations
 
 from rongtong.core import hookimpl
 from rongtong.core import audit
-from rongtong.core.audit import acting_as
+from rongtong.core.audit import AuditedModel, acting_as, attributed_to
 from rongtong.core.calendar import WorkingCalendar
 from rongtong.core.cli_context import get_platform, pass_platform
-from rongtong.core.contract import AdminViewSpec, ApiResource, Permission, PortalLink, ServiceEntry
+from rongtong.core.contract import (AdminViewSpec, ApiResource, Permission, PluginHost, PortalLink, Reaction,
+                                    ServiceEntry, TransitionEvent)
 from rongtong.core.db import database, is_postgres, write_transaction
-from rongtong.core.demo import DEMO_PASSWORDS
 from rongtong.core.errors import Conflict, NotFound, PermissionDenied, RongtongError, ValidationFailed, WorkflowError
 from rongtong.core.fields import JSONField, ListField, UtcDateTime
 from rongtong.core.i18n import gettext, lazy_gettext, ngettext
@@ -31,36 +36,45 @@ from rongtong.core.models import (ENTERPRISE_SCALES, Attachment, BaseModel, Depa
 from rongtong.core.notify import deliver_outbox, mail_configured, notify, notify_many
 from rongtong.core.routing import escalation_chain, handlers_of
 from rongtong.core.security import get_scoped, has_permission, is_staff, scope_query
-from rongtong.core.toolkit import matching, periods, plans, surveys, tabular, vocab
+from rongtong.core.toolkit import matching, periods, plans, records, surveys, tabular, vocab
+from rongtong.core.toolkit.records import StepRecord
+from rongtong.core.toolkit.vocab import label, one_of
 from rongtong.core.vocabulary import format_datetime, format_number
-from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform, local_time
-from rongtong.core.web.admin.generated import ReadOnlyView, default_options
+from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, local_time
+from rongtong.core.web.app import current_platform
 from rongtong.core.web.api.auth import api_user
 from rongtong.core.web.api.inputs import load_query
-from rongtong.core.web.api.resources.common import ID
-from rongtong.core.workflow import ADVANCE, COMPLETE, OPEN, PAUSE, REJECT, RETURN, Step, Workflow
+from rongtong.core.web.api.resources.common import ID as _ID_CONVERTER
+from rongtong.core.workflow import ADVANCE, COMPLETE, OPEN, PAUSE, REJECT, RESUME, RETURN, WITHDRAW, Step, Workflow
 
 _ = gettext
 
 __all__ = [
     # hooks and what they return
-    "hookimpl", "AdminViewSpec", "ApiResource", "Permission", "PortalLink", "ServiceEntry",
-    # workflow
-    "Step", "Workflow", "ADVANCE", "COMPLETE", "OPEN", "PAUSE", "REJECT", "RETURN", "WorkingCalendar",
+    "hookimpl", "PluginHost", "AdminViewSpec", "ApiResource", "Permission", "PortalLink", "ServiceEntry",
+    # workflow and reactions
+    "Reaction", "TransitionEvent", "StepRecord", "Step", "Workflow", "WorkingCalendar",
+    "ADVANCE", "COMPLETE", "OPEN", "PAUSE", "REJECT", "RESUME", "RETURN", "WITHDRAW",
     # models, fields, database
-    "BaseModel", "Attachment", "Department", "Enterprise", "ServiceRequest", "Transition", "User",
+    "BaseModel", "AuditedModel", "Attachment", "Department", "Enterprise", "ServiceRequest", "Transition", "User",
     "ENTERPRISE_SCALES", "utcnow", "JSONField", "ListField", "UtcDateTime",
     "database", "is_postgres", "write_transaction",
     # errors and translations
     "RongtongError", "Conflict", "NotFound", "PermissionDenied", "ValidationFailed", "WorkflowError",
-    "_", "gettext", "lazy_gettext", "ngettext", "format_datetime", "format_number",
+    "_", "gettext", "lazy_gettext", "ngettext", "format_datetime", "format_number", "label", "one_of",
     # scoping, permissions, audit
-    "get_scoped", "has_permission", "is_staff", "scope_query", "audit", "acting_as",
+    "get_scoped", "has_permission", "is_staff", "scope_query", "audit", "acting_as", "attributed_to",
     # notifications and routing
     "notify", "notify_many", "deliver_outbox", "mail_configured", "escalation_chain", "handlers_of",
     # the toolkit's building blocks
-    "matching", "periods", "plans", "surveys", "tabular", "vocab",
+    "matching", "periods", "plans", "records", "surveys", "tabular", "vocab",
     # web and command line
-    "SecureBaseView", "SecureModelView", "ReadOnlyView", "default_options", "acting_user", "current_platform",
-    "local_time", "api_user", "load_query", "ID", "get_platform", "pass_platform", "DEMO_PASSWORDS",
+    "SecureBaseView", "SecureModelView", "acting_user", "current_platform", "local_time",
+    "api_user", "load_query", "path_id", "get_platform", "pass_platform",
 ]
+
+
+def path_id(name: str) -> str:
+    """An id in an ``ApiResource`` path: ``f"surveys/{path_id('survey_id')}"`` matches positive
+    ids only, so an id out of range is a plain 404 and never reaches the view."""
+    return f"<{_ID_CONVERTER}:{name}>"

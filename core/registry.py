@@ -17,7 +17,7 @@ from marshmallow import RAISE, ValidationError
 
 from rongtong.core import PROJECT, hookspecs
 from rongtong.core.config import Config, first_error
-from rongtong.core.contract import CORE, Permission
+from rongtong.core.contract import CORE, Permission, Reaction, TransitionEvent
 from rongtong.core.errors import ConfigError, PluginError
 
 ENTRY_POINT_GROUP = "rongtong.plugins"
@@ -50,6 +50,7 @@ class PluginRegistry:
         from rongtong.core import builtin
 
         self.config = config
+        self.platform = None  # the Platform this registry serves; set by Platform.__init__
         self.pm = pluggy.PluginManager(PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, LoadedPlugin] = {}
@@ -108,7 +109,9 @@ class PluginRegistry:
 
     def call(self, hook: str, **kwargs) -> list[tuple[str, Any]]:
         """Call a ``register_*`` hook on every plugin; returns ``[(plugin_name, item), ...]`` in
-        plugin-name order (so nothing depends on registration order)."""
+        plugin-name order (so nothing depends on registration order). ``platform`` is passed to
+        the implementations that take it."""
+        kwargs.setdefault("platform", self.platform)
         out = []
         impls = sorted(getattr(self.pm.hook, hook).get_hookimpls(), key=lambda i: (i.plugin_name != CORE, i.plugin_name))
         for impl in impls:
@@ -127,8 +130,21 @@ class PluginRegistry:
         return out
 
     def notify(self, hook: str, **kwargs) -> None:
-        """Call an ``on_*`` hook on every plugin (exceptions propagate: they abort the transaction)."""
+        """Call an ``on_*`` (or ``seed_demo``) hook on every plugin, with ``platform``
+        (exceptions propagate: they abort the transaction)."""
+        kwargs.pop("registry", None)  # callers from before hooks took the platform
+        kwargs.setdefault("platform", self.platform)
         getattr(self.pm.hook, hook)(**kwargs)
+
+    def react(self, request, transition, workflow) -> None:
+        """Run the ``register_reactions`` handlers matching this transition (by workflow key,
+        step, outcome), in plugin-name order, then the ``on_transition`` broadcast. Called by the
+        engine inside the transition's transaction; a raise rolls the transition back."""
+        event = TransitionEvent(request, transition, workflow, self.platform)
+        for owner, reaction in self.reactions.get(workflow.key, ()):
+            if reaction.matches(event):
+                reaction.handler(event)
+        self.notify("on_transition", request=request, transition=transition, workflow=workflow)
 
     # Merging ------------------------------------------------------------------------------------
     def _collect(self) -> None:
@@ -173,6 +189,13 @@ class PluginRegistry:
         unique("permission", ((o, p.key) for o, p in permissions))
         self.permissions = {p.key: p for _, p in permissions}
         self.permission_owner = {p.key: o for o, p in permissions}
+
+        self.reactions: dict[str, list[tuple[str, Reaction]]] = {}
+        for owner, reaction in self.call("register_reactions"):
+            problem = reaction.check(self.workflows) if isinstance(reaction, Reaction) else "not a Reaction"
+            if problem:
+                raise PluginError(f"plugin {owner!r}: register_reactions: {problem}")
+            self.reactions.setdefault(reaction.workflow, []).append((owner, reaction))
 
         commands = self.call("register_commands")
         unique("command", ((o, c.name) for o, c in commands), reserved=CORE_COMMANDS)

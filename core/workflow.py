@@ -9,8 +9,8 @@ and its allowed outcomes. Linear by default; ``returns_to`` and ``next_steps`` d
 returns and branches.
 
 Every transition is one write transaction (``BEGIN IMMEDIATE`` on SQLite): a guarded update of the
-request on its ``version``, a :class:`~core.models.Transition` row, an audit event and the
-``on_transition`` hook. If two people act at once, exactly one wins and the other gets
+request on its ``version``, a :class:`~core.models.Transition` row, an audit event, the
+reactions registered for the workflow (``register_reactions``) and the ``on_transition`` broadcast. If two people act at once, exactly one wins and the other gets
 :class:`~core.errors.Conflict`; nothing is half-written.
 
 Clocks are derived from the transition log (:func:`compute_clock`): the step clock restarts when a
@@ -379,7 +379,8 @@ class WorkflowEngine:
             ServiceRequest.update(due_at=clock.due_at, step_due_at=clock.step_due_at).where(ServiceRequest.id == req.id).execute()
             audit.record_create(req, actor)
             routing.announce_filed(req, actor, self.registry)
-            self.registry.notify("on_transition", request=req, transition=t, workflow=wf, registry=self.registry)
+            with audit.attributed_to(actor):
+                self.registry.react(req, t, wf)
         return req
 
     # Transitions --------------------------------------------------------------------------------
@@ -468,9 +469,10 @@ class WorkflowEngine:
                 from rongtong.core.routing import announce_assigned
 
                 announce_assigned(req, handed_to, actor, self.registry)
-            self.registry.notify("on_transition", request=req, transition=t, workflow=wf, registry=self.registry)
-            if status in CLOSED_STATUSES:
-                self.registry.notify("on_request_closed", request=req, transition=t, registry=self.registry)
+            with audit.attributed_to(actor):  # audited plugin models name the actor
+                self.registry.react(req, t, wf)  # reactions by workflow key, then on_transition
+                if status in CLOSED_STATUSES:
+                    self.registry.notify("on_request_closed", request=req, transition=t)
         return t
 
 

@@ -55,14 +55,14 @@ def register_permissions():
 
 
 @hookimpl
-def register_admin_views(registry):
+def register_admin_views(platform):
     from .admin import views
 
     return views()
 
 
 @hookimpl
-def register_api_resources(registry):
+def register_api_resources(platform):
     from .api import resources
 
     return resources()
@@ -83,18 +83,18 @@ def register_commands():
 
 
 @hookimpl
-def on_transition(request, transition, workflow, registry):
+def on_transition(request, transition, workflow, platform):
     """DB1302 5.4.2: keep a complaint record in step with its case."""
     from .workflows import COMPLAINT
 
     if request.workflow_key == COMPLAINT:
         from .complaints import on_transition as apply
 
-        apply(request, transition, registry)
+        apply(request, transition, platform.registry)
 
 
 @hookimpl
-def on_request_closed(request, transition, registry):
+def on_request_closed(request, transition, platform):
     """DB1302 7.1: a completed request gets its satisfaction survey; 5.4.2: a closed complaint
     case stamps its record."""
     from .workflows import COMPLAINT
@@ -106,11 +106,11 @@ def on_request_closed(request, transition, registry):
         return
     from .surveys import create_for
 
-    create_for(request, registry.options.get("evaluation", {}), registry=registry)
+    create_for(request, platform.options_of("evaluation"), registry=platform.registry)
 
 
 @hookimpl
-def seed_demo(registry, context):
+def seed_demo(platform, context):
     from .demo import seed
 
-    seed(registry, context)
+    seed(platform.registry, context)

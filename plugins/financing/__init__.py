@@ -48,14 +48,14 @@ def register_permissions():
 
 
 @hookimpl
-def register_admin_views(registry):
+def register_admin_views(platform):
     from .admin import views
 
     return views()
 
 
 @hookimpl
-def register_api_resources(registry):
+def register_api_resources(platform):
     from rongtong.core.toolkit import surveys
 
     from .api import resources
@@ -78,7 +78,7 @@ def on_transition(request, transition, workflow):
 
 
 @hookimpl
-def seed_demo(registry, context):
+def seed_demo(platform, context):
     from .demo import seed
 
-    seed(registry, context)
+    seed(platform.registry, context)

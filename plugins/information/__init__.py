@@ -1,8 +1,7 @@
 """Information services (DB1302 6.2.1, 6.4.1.1 a/b, 6.4.1.2 a–d): articles of the seven kinds
 with review, validity and pushes to target enterprises; consultations with a reply clock, the whole
 exchange kept, and periodic statistics."""
-from rongtong.core import hookimpl
-from rongtong.core.contract import Permission, ServiceEntry
+from rongtong.core.plugin import Permission, PortalLink, ServiceEntry, hookimpl
 
 VERSION = "1.0"
 TITLE = "信息服务 / Information services"
@@ -53,17 +52,17 @@ def register_permissions():
 
 
 @hookimpl
-def register_admin_views(registry):
+def register_admin_views(platform):
     from .admin import admin_views
 
-    return admin_views(registry)
+    return admin_views(platform)
 
 
 @hookimpl
-def register_api_resources(registry):
+def register_api_resources(platform):
     from .api import api_resources
 
-    return api_resources(registry)
+    return api_resources(platform)
 
 
 @hookimpl
@@ -76,8 +75,6 @@ def register_blueprints():
 
 @hookimpl
 def register_portal_links():
-    from rongtong.core.contract import PortalLink
-
     return [PortalLink("information.article_list", "政策信息", "Information", order=10)]
 
 
@@ -89,21 +86,14 @@ def register_commands():
 
 
 @hookimpl
-def on_transition(request, transition, workflow):
-    from .workflows import on_transition as handle
+def register_reactions():
+    from .steps import REACTIONS
 
-    handle(request, transition, workflow)
-
-
-@hookimpl
-def on_request_closed(request, transition):
-    from .workflows import on_request_closed as handle
-
-    handle(request, transition)
+    return REACTIONS
 
 
 @hookimpl
-def seed_demo(registry, context):
+def seed_demo(platform, context):
     from .demo import seed
 
-    seed(registry, context)
+    seed(platform, context)

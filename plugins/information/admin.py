@@ -11,15 +11,9 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 
-from rongtong.core.errors import RongtongError
-from rongtong.core.i18n import _, lazy_gettext as _l
-from rongtong.core.models import ENTERPRISE_SCALES, utcnow
-from rongtong.core.contract import AdminViewSpec
-from rongtong.core.security import get_scoped
-from rongtong.core.toolkit.periods import PeriodError, parse_period, period_of
-from rongtong.core.toolkit.tabular import MIMETYPES, write_rows
-from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform, local_time
-from rongtong.core.web.admin.generated import ReadOnlyView, default_options
+from rongtong.core.plugin import (ENTERPRISE_SCALES, AdminViewSpec, PluginHost, RongtongError, SecureBaseView,
+                                  SecureModelView, acting_user, current_platform, gettext as _, get_scoped,
+                                  lazy_gettext as _l, local_time, periods, tabular, utcnow)
 
 from . import articles as art
 from . import consultations as cs
@@ -90,11 +84,11 @@ class StatsView(SecureBaseView):
     @expose("/")
     def index(self):
         platform = current_platform()
-        raw = request.args.get("period") or period_of(platform.calendar.local_date(utcnow()), "quarter").label
+        raw = request.args.get("period") or periods.period_of(platform.calendar.local_date(utcnow()), "quarter").label
         error, stats = None, None
         try:
-            stats = consultation_stats(parse_period(raw), platform.calendar.tz)
-        except PeriodError as exc:
+            stats = consultation_stats(periods.parse_period(raw), platform.calendar.tz)
+        except periods.PeriodError as exc:
             error = exc.message
         return self.render("information/stats.html", period=raw, stats=stats, error=error, labels=_labels())
 
@@ -105,13 +99,13 @@ class StatsView(SecureBaseView):
         if fmt not in ("csv", "xlsx"):
             abort(400)
         try:
-            period = parse_period(request.args.get("period", ""))
-        except PeriodError:
+            period = periods.parse_period(request.args.get("period", ""))
+        except periods.PeriodError:
             abort(400)
         headers, rows = stats_rows(consultation_stats(period, current_platform().calendar.tz), _labels())
         buf = io.BytesIO()
-        write_rows(headers, rows, fmt, buf, bom=fmt == "csv")
-        return Response(buf.getvalue(), mimetype=MIMETYPES[fmt], headers={
+        tabular.write_rows(headers, rows, fmt, buf, bom=fmt == "csv")
+        return Response(buf.getvalue(), mimetype=tabular.MIMETYPES[fmt], headers={
             "Content-Disposition": f'attachment; filename="consultation-stats-{period.label}.{fmt}"'})
 
 
@@ -176,17 +170,15 @@ def _local_time(moment):
     return local_time(moment) if moment else "-"
 
 
-def admin_views(registry) -> list[AdminViewSpec]:
-    article_excluded = default_options(Article)["form_excluded_columns"] + ARTICLE_SYSTEM_FIELDS
+def admin_views(platform: PluginHost) -> list[AdminViewSpec]:
     return [
         AdminViewSpec(model=Article, view_class=ArticleView, permission="information.article.view", category=CATEGORY,
-                      options={"form_excluded_columns": article_excluded}),
-        AdminViewSpec(model=ArticlePush, view_class=ReadOnlyView, permission="information.article.push",
-                      category=CATEGORY),
-        AdminViewSpec(model=Consultation, view_class=ReadOnlyView, permission="information.consultation.answer",
-                      category=CATEGORY),
-        AdminViewSpec(model=ConsultationMessage, view_class=ReadOnlyView, permission="information.consultation.answer",
-                      category=CATEGORY),
+                      form_exclude=tuple(ARTICLE_SYSTEM_FIELDS)),
+        AdminViewSpec(model=ArticlePush, permission="information.article.push", category=CATEGORY, read_only=True),
+        AdminViewSpec(model=Consultation, permission="information.consultation.answer", category=CATEGORY,
+                      read_only=True),
+        AdminViewSpec(model=ConsultationMessage, permission="information.consultation.answer", category=CATEGORY,
+                      read_only=True),
         AdminViewSpec(view_class=DeskView, slug="desk", name=_l("Consultation desk"),
                       permission="information.consultation.answer", category=CATEGORY),
         AdminViewSpec(view_class=StatsView, slug="stats", name=_l("Consultation statistics"),

@@ -10,11 +10,9 @@ import io
 import flask
 from marshmallow import Schema, fields, validate
 
-from rongtong.core.errors import NotFound, PermissionDenied, ValidationFailed
-from rongtong.core.i18n import gettext as _
-from rongtong.core.models import Enterprise
-from rongtong.core.contract import ApiResource
-from rongtong.core.security import get_scoped, has_permission, is_staff, scope_query
+from rongtong.core.plugin import (ApiResource, Enterprise, NotFound, PermissionDenied, PluginHost, ValidationFailed,
+                                  api_user, current_platform, gettext as _, get_scoped, has_permission, is_staff,
+                                  load_query, periods, scope_query, tabular)
 
 from . import articles as art
 from . import consultations as cs
@@ -39,22 +37,14 @@ TAG = "information"
 
 
 def _user():
-    from rongtong.core.web.api.auth import api_user
-
     return api_user()
 
 
-def _platform():
-    return flask.current_app.extensions["rongtong"]
-
-
 def _may(permission: str) -> bool:
-    return has_permission(_user(), permission, _platform().registry)
+    return has_permission(_user(), permission, current_platform().registry)
 
 
 def _query(schema):
-    from rongtong.core.web.api.inputs import load_query
-
     return load_query(schema(unknown="raise"))
 
 
@@ -68,7 +58,7 @@ class ArticleQuerySchema(Schema):
 
 def _visible_article(article_id: int) -> Article:
     """Staff (editors) see every article; everyone else only published, valid ones."""
-    query = Article.select() if _may("information.article.edit") else art.visible_articles(_platform().calendar)
+    query = Article.select() if _may("information.article.edit") else art.visible_articles(current_platform().calendar)
     article = query.where(Article.id == article_id).first()
     if article is None:
         raise NotFound(_("Article not found."))
@@ -78,7 +68,7 @@ def _visible_article(article_id: int) -> Article:
 def list_articles():
     """Articles. Enterprises: published and still valid only (DB1302 6.4.1.1 a), hot ones first."""
     args = _query(ArticleQuerySchema)
-    platform = _platform()
+    platform = current_platform()
     art.expire_articles(platform.calendar, _user())
     if _may("information.article.edit"):
         query = Article.select()
@@ -119,7 +109,7 @@ def move_article(article_id: int, data):
         raise NotFound(_("Article not found."))
     if data["status"] != "review" and not _may("information.article.publish"):
         raise PermissionDenied(_("Only reviewers may publish, return or expire articles."))
-    moved = art.move_article(article, data["status"], _user(), reason=data["reason"], calendar=_platform().calendar)
+    moved = art.move_article(article, data["status"], _user(), reason=data["reason"], calendar=current_platform().calendar)
     return moved, 200
 
 
@@ -128,7 +118,7 @@ def push_article(article_id: int, data):
     article = Article.get_or_none(Article.id == article_id)
     if article is None:
         raise NotFound(_("Article not found."))
-    return art.push_article(article, data["channels"], _user(), _platform().calendar, note=data["note"]), 201
+    return art.push_article(article, data["channels"], _user(), current_platform().calendar, note=data["note"]), 201
 
 
 def article_targets(article_id: int):
@@ -170,7 +160,7 @@ def create_consultation(data):
             raise ValidationFailed(_("You can only ask for your own enterprise."),
                                    {"enterprise": [_("You can only ask for your own enterprise.")]})
         enterprise = user.enterprise
-    c = cs.open_consultation(cs.ReplyClock.of(_platform()), enterprise=enterprise, actor=user,
+    c = cs.open_consultation(cs.ReplyClock.of(current_platform()), enterprise=enterprise, actor=user,
                              channel=data["channel"], category=data["category"], subject=data["subject"],
                              question=data["question"])
     return c, 201
@@ -187,14 +177,14 @@ def post_message(consultation_id: int, data):
     user = _user()
     if cs.side_of(user) == "platform" and not _may("information.consultation.answer"):
         raise PermissionDenied(_("You may not answer consultations."))
-    msg = cs.add_message(cs.ReplyClock.of(_platform()), c, user, data["body"])
+    msg = cs.add_message(cs.ReplyClock.of(current_platform()), c, user, data["body"])
     return msg, 201
 
 
 def agree_deadline(consultation_id: int, data):
     """Record a later reply deadline agreed with the enterprise, with its reason (6.4.1.2 b)."""
     c = _consultation(consultation_id)
-    c = cs.agree_deadline(cs.ReplyClock.of(_platform()), c, data["deadline"], data["reason"], _user())
+    c = cs.agree_deadline(cs.ReplyClock.of(current_platform()), c, data["deadline"], data["reason"], _user())
     return c, 200
 
 
@@ -212,25 +202,22 @@ class StatsQuerySchema(Schema):
 def stats():
     """Consultation statistics for ``?period=2026-Q3`` (DB1302 6.4.1.2 d); ``&format=csv|xlsx``
     downloads them as a table."""
-    from rongtong.core.toolkit.periods import parse_period
-    from rongtong.core.toolkit.tabular import MIMETYPES, write_rows
-
     from .stats import consultation_stats, stats_rows
 
     args = _query(StatsQuerySchema)
-    period = parse_period(args["period"])
-    result = consultation_stats(period, _platform().calendar.tz)
+    period = periods.parse_period(args["period"])
+    result = consultation_stats(period, current_platform().calendar.tz)
     if args["format"] == "json":
         return result
     headers, rows = stats_rows(result)
     buf = io.BytesIO()
-    write_rows(headers, rows, args["format"], buf, bom=args["format"] == "csv")
+    tabular.write_rows(headers, rows, args["format"], buf, bom=args["format"] == "csv")
     name = f"consultation-stats-{period.label}.{args['format']}"
-    return flask.Response(buf.getvalue(), mimetype=MIMETYPES[args["format"]],
+    return flask.Response(buf.getvalue(), mimetype=tabular.MIMETYPES[args["format"]],
                           headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def api_resources(registry) -> list[ApiResource]:
+def api_resources(platform: PluginHost) -> list[ApiResource]:
     r = ApiResource
     return [
         r("information/articles", list_articles, ("GET",), endpoint="information_articles",

@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import datetime
 
-from rongtong.core import audit
-from rongtong.core.db import write_transaction
-from rongtong.core.errors import NotFound, ValidationFailed, WorkflowError
-from rongtong.core.i18n import gettext as _
-from rongtong.core.models import Enterprise, User, utcnow
-from rongtong.core.notify import notify
+from rongtong.core.plugin import (Enterprise, NotFound, User, ValidationFailed, WorkflowError, attributed_to, gettext as _,
+                                  is_postgres, notify, utcnow, write_transaction)
 
 from .models import ARTICLE_MOVES, ARTICLE_STATUSES, Article, ArticlePush
 
@@ -31,17 +27,16 @@ def today(calendar) -> datetime.date:
 
 def create_article(data: dict, actor) -> Article:
     """A new draft from validated data (see schemas.ArticleSchema)."""
-    with write_transaction():
+    with write_transaction(), attributed_to(actor):
         article = Article(**data, status="draft", created_by=actor)
         article.save()
-        audit.record_create(article, actor)
     return article
 
 
 def update_article(article: Article, data: dict, actor) -> Article:
     """Edit an article. Drafts and articles under review take any field; a published article only
     its featured flag, validity and interpretation notes; an expired one must go back to draft."""
-    with write_transaction():
+    with write_transaction(), attributed_to(actor):
         article = _locked(article.id)
         if article.status == "expired" or (article.status == "published" and set(data) - EDITABLE_WHEN_PUBLISHED):
             fields = sorted(set(data) - EDITABLE_WHEN_PUBLISHED) if article.status == "published" else sorted(data)
@@ -50,11 +45,9 @@ def update_article(article: Article, data: dict, actor) -> Article:
                   status=status_label(article.status)),
                 {f: [_("Not editable while the article is %(status)s.", status=status_label(article.status))]
                  for f in fields})
-        before = article.snapshot()
         for name, value in data.items():
             setattr(article, name, value)
         article.save()
-        audit.record_update(article, before, actor)
     return article
 
 
@@ -63,7 +56,7 @@ def move_article(article: Article, to_status: str, actor, *, reason: str = "", c
     outside :data:`ARTICLE_MOVES` are refused; sending back to draft needs a reason; publishing
     needs a body and a validity date not already past. Audited with the reason."""
     reason = (reason or "").strip()
-    with write_transaction():
+    with write_transaction(), attributed_to(actor):
         article = _locked(article.id)
         allowed = ARTICLE_MOVES.get(article.status, ())
         if to_status not in allowed:
@@ -79,7 +72,6 @@ def move_article(article: Article, to_status: str, actor, *, reason: str = "", c
                 problems["valid_until"] = [_("The validity date is already past.")]
             if problems:
                 raise ValidationFailed(_("The article cannot be published yet."), problems)
-        before = article.snapshot()
         old = article.status
         article.status = to_status
         now = utcnow()
@@ -91,9 +83,7 @@ def move_article(article: Article, to_status: str, actor, *, reason: str = "", c
             article.expired_at = now
         elif to_status == "draft" and old == "review":
             article.reviewed_by = actor
-        article.save()
-        audit.record("status", "information_article", article.id, {
-            "from": old, "to": to_status, "reason": reason, "changes": audit.diff(before, article.snapshot())}, actor)
+        article.save(audit_action="status", audit_note={"from": old, "to": to_status, "reason": reason})
     return article
 
 
@@ -102,22 +92,19 @@ def expire_articles(calendar, actor=None) -> list[int]:
     information up to date). Idempotent; each expiry is audited. Returns the expired ids."""
     day = today(calendar)
     expired = []
-    with write_transaction():
+    with write_transaction(), attributed_to(actor):
         due = (Article.select().where((Article.status == "published") & (Article.valid_until < day))
                .order_by(Article.id))
         for article in due:
-            before = article.snapshot()
             now = utcnow()
             # Guarded on the status, so two listings expiring at once record each expiry once.
-            moved = (Article.update(status="expired", expired_at=now, updated_at=now)
-                     .where((Article.id == article.id) & (Article.status == "published")).execute())
-            if moved != 1:
-                continue
-            article.status, article.expired_at, article.updated_at = "expired", now, now
-            audit.record("status", "information_article", article.id, {
-                "from": "published", "to": "expired", "reason": "valid_until passed (automatic)",
-                "changes": audit.diff(before, article.snapshot())}, actor)
-            expired.append(article.id)
+            moved = Article.update_where((Article.id == article.id) & (Article.status == "published"),
+                                         {"status": "expired", "expired_at": now, "updated_at": now},
+                                         audit_action="status", audit_note={
+                                             "from": "published", "to": "expired",
+                                             "reason": "valid_until passed (automatic)"})
+            if moved == 1:
+                expired.append(article.id)
     return expired
 
 
@@ -144,7 +131,7 @@ def push_article(article: Article, channels: list[str], actor, calendar, *, note
     """Record a push of a published, valid article through each channel (DB1302 6.4.1.1 b). The
     ``notification`` channel also sends an in-app notification to every active user of every
     targeted enterprise (once per article and user, however often it is pushed)."""
-    with write_transaction():
+    with write_transaction(), attributed_to(actor):
         article = _locked(article.id)
         if article.status != "published" or (article.valid_until and article.valid_until < today(calendar)):
             raise ValidationFailed(_("Only published, valid articles can be pushed."),
@@ -162,15 +149,12 @@ def push_article(article: Article, channels: list[str], actor, calendar, *, note
                     recipients += sent is not None
             push = ArticlePush.create(article=article, channel=channel, pushed_by=actor, enterprises=len(targets),
                                       recipients=recipients, note=note)
-            audit.record_create(push, actor)
             pushes.append(push)
     return pushes
 
 
 def _locked(article_id: int) -> Article:
     query = Article.select().where(Article.id == article_id)
-    from rongtong.core.db import is_postgres
-
     if is_postgres():
         query = query.for_update()
     article = query.first()

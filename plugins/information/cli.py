@@ -5,10 +5,7 @@ import io
 
 import click
 
-from rongtong.core.audit import acting_as
-from rongtong.core.cli_context import get_platform
-from rongtong.core.toolkit.periods import PERIOD
-from rongtong.core.toolkit.tabular import FORMATS, write_rows
+from rongtong.core.plugin import acting_as, get_platform, periods, tabular
 
 
 @click.group("information")
@@ -28,8 +25,8 @@ def expire_command():
 
 
 @information.command("stats")
-@click.option("--period", type=PERIOD, required=True, help="2026, 2026-H1, 2026-Q3 or 2026-09.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--period", type=periods.PERIOD, required=True, help="2026, 2026-H1, 2026-Q3 or 2026-09.")
+@click.option("--format", "fmt", type=click.Choice(tabular.FORMATS), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file (required for xlsx unless stdout is redirected).")
 def stats_command(period, fmt, output):
@@ -40,7 +37,7 @@ def stats_command(period, fmt, output):
     headers, rows = stats_rows(consultation_stats(period, platform.calendar.tz))
     if output:
         with open(output, "wb") as stream:
-            write_rows(headers, rows, fmt, stream, bom=(fmt == "csv"))
+            tabular.write_rows(headers, rows, fmt, stream, bom=(fmt == "csv"))
         click.echo(f"wrote {output}")
         return
     if fmt == "xlsx":
@@ -48,10 +45,10 @@ def stats_command(period, fmt, output):
         if stream.isatty():
             raise click.UsageError("xlsx is binary: give --output FILE or redirect stdout")
         buf = io.BytesIO()
-        write_rows(headers, rows, fmt, buf)
+        tabular.write_rows(headers, rows, fmt, buf)
         stream.write(buf.getvalue())
         stream.flush()
         return
     buf = io.StringIO()
-    write_rows(headers, rows, fmt, buf)
+    tabular.write_rows(headers, rows, fmt, buf)
     click.echo(buf.getvalue(), nl=False)

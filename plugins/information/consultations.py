@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import datetime
 
-from rongtong.core import audit
-from rongtong.core.db import is_postgres, write_transaction
-from rongtong.core.errors import NotFound, ValidationFailed, WorkflowError
-from rongtong.core.i18n import gettext as _
-from rongtong.core.models import utcnow
+from rongtong.core.plugin import (NotFound, ValidationFailed, WorkflowError, attributed_to, gettext as _, is_postgres, utcnow,
+                                  write_transaction)
 
 from .models import Consultation, ConsultationMessage
 
@@ -62,12 +59,11 @@ def open_consultation(clock: ReplyClock | None, *, enterprise, actor, channel: s
     if enterprise.status != "admitted":
         raise ValidationFailed(_("This enterprise has not been admitted to the platform."),
                                {"enterprise": [_("Enterprise is not admitted (status: %(s)s).", s=enterprise.status)]})
-    with write_transaction():
+    with write_transaction(), attributed_to(actor):
         consultation = Consultation.create(
             enterprise=enterprise, request=request, channel=channel, category=category, subject=subject,
             question=question, asked_by=actor, opened_at=now, clock_started_at=now, due_at=due_at)
         ConsultationMessage.create(consultation=consultation, side="enterprise", author=actor, body=question, created_at=now)
-        audit.record_create(consultation, actor)
     return consultation
 
 
@@ -81,11 +77,10 @@ def add_message(clock: ReplyClock | None, consultation: Consultation, author, bo
         raise ValidationFailed(_("A message is required."), {"body": [_("Missing data for required field.")]})
     now = now or utcnow()
     side = side_of(author)
-    with write_transaction():
+    with write_transaction(), attributed_to(author):
         c = _locked(consultation.id)
         if c.status == "closed":
             raise WorkflowError(_("This consultation is closed; please open a new one."))
-        before = c.snapshot()
         msg = ConsultationMessage(consultation=c, side=side, author=author, body=body, created_at=now)
         if side == "enterprise":
             c.clock_started_at = now
@@ -100,10 +95,7 @@ def add_message(clock: ReplyClock | None, consultation: Consultation, author, bo
             c.last_reply_at = now
             c.due_at = None
         msg.save()
-        c.save()
-        audit.record("message", "information_consultation", c.id, {
-            "message_id": msg.id, "side": side, "body": body, "on_time": msg.on_time,
-            "changes": audit.diff(before, c.snapshot())}, author)
+        c.save(audit_action="message", audit_note={"message_id": msg.id, "side": side, "on_time": msg.on_time})
     return msg
 
 
@@ -114,7 +106,7 @@ def agree_deadline(clock: ReplyClock, consultation: Consultation, deadline: date
     problems = {}
     if not reason:
         problems["reason"] = [_("Say why the reply needs more time.")]
-    with write_transaction():
+    with write_transaction(), attributed_to(actor):
         c = _locked(consultation.id)
         if c.status != "open":
             raise WorkflowError(_("Only a consultation awaiting a reply can get a later deadline."))
@@ -123,24 +115,19 @@ def agree_deadline(clock: ReplyClock, consultation: Consultation, deadline: date
                                       due=clock.calendar.local_date(c.due_at).isoformat())]
         if problems:
             raise ValidationFailed(_("The deadline cannot be agreed."), problems)
-        before = c.snapshot()
         c.agreed_deadline, c.agreed_reason = deadline, reason
         c.due_at = clock.due(c.clock_started_at, deadline)
-        c.save()
-        audit.record("agree_deadline", "information_consultation", c.id, {
-            "deadline": deadline.isoformat(), "reason": reason, "changes": audit.diff(before, c.snapshot())}, actor)
+        c.save(audit_action="agree_deadline", audit_note={"deadline": deadline.isoformat(), "reason": reason})
     return c
 
 
 def close_consultation(consultation: Consultation, actor, *, now=None) -> Consultation:
-    with write_transaction():
+    with write_transaction(), attributed_to(actor):
         c = _locked(consultation.id)
         if c.status == "closed":
             raise WorkflowError(_("This consultation is already closed."))
-        before = c.snapshot()
         c.status, c.closed_at = "closed", now or utcnow()
         c.save()
-        audit.record_update(c, before, actor)
     return c
 
 

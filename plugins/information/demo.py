@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from rongtong.core.models import utcnow
+from rongtong.core.plugin import PluginHost, utcnow
 
 from . import articles as art
 from . import consultations as cs
@@ -31,8 +31,8 @@ QUESTIONS = [
 ]
 
 
-def seed(registry, context) -> None:
-    platform, rng = context["platform"], context["rng"]
+def seed(platform: PluginHost, context) -> None:
+    rng = context["rng"]
     staff = context["users"]["staff"][0]
     head = next((u for u in context["users"]["staff"] if u.is_department_head), staff)
     admitted = [e for e in context["enterprises"] if e.status == "admitted"]

@@ -6,10 +6,8 @@ import bleach
 import markdown
 import peewee
 
-from rongtong.core.fields import JSONField, ListField
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import ENTERPRISE_SCALES, BaseModel, Enterprise, ServiceRequest, User, utcnow
-from rongtong.core.toolkit.vocab import LINES_COLUMN
+from rongtong.core.plugin import (ENTERPRISE_SCALES, AuditedModel, Enterprise, JSONField, ListField, ServiceRequest, User,
+                                  lazy_gettext as _l, utcnow, vocab)
 
 # DB1302 6.2.1: the seven kinds of information.
 CATEGORIES = (
@@ -86,12 +84,12 @@ def render_markdown(text: str) -> str:
     return bleach.linkify(clean, parse_email=False)
 
 
-class Article(BaseModel):
+class Article(AuditedModel):
     """A piece of information of one of the seven kinds (DB1302 6.2.1, 6.4.1.1 a), reviewed before
     publication, valid until a date, optionally featured ("hot") and interpreted (6.4.1.1 b)."""
 
     verbose_name = _l("Information article")
-    vocabulary = {"target_scales": {"choices": ENTERPRISE_SCALES}, "target_industries": LINES_COLUMN}
+    vocabulary = {"target_scales": {"choices": ENTERPRISE_SCALES}, "target_industries": vocab.LINES_COLUMN}
 
     title = peewee.CharField(max_length=200, verbose_name=_l("Title"))
     category = peewee.CharField(max_length=32, choices=CATEGORIES, index=True, verbose_name=_l("Category"))
@@ -124,7 +122,7 @@ class Article(BaseModel):
         return super().save(*args, **kwargs)
 
 
-class ArticlePush(BaseModel):
+class ArticlePush(AuditedModel):
     """One push of an article through one channel (DB1302 6.4.1.1 b): when, by whom, to how many."""
 
     verbose_name = _l("Article push")
@@ -142,7 +140,7 @@ class ArticlePush(BaseModel):
         table_name = "information_articlepush"
 
 
-class Consultation(BaseModel):
+class Consultation(AuditedModel):
     """An enterprise's question (DB1302 6.4.1.2 a) with its reply clock (6.4.1.2 b): due within the
     published time limit after the enterprise's latest message, or by an agreed later deadline
     recorded with its reason. The messages keep the whole exchange (6.4.1.2 c)."""
@@ -179,7 +177,7 @@ class Consultation(BaseModel):
         return list(self.messages.order_by(ConsultationMessage.created_at, ConsultationMessage.id))
 
 
-class ConsultationMessage(BaseModel):
+class ConsultationMessage(AuditedModel):
     """One message of a consultation thread (DB1302 6.4.1.2 c). A platform reply to a waiting
     question records the clock it answered and whether it was on time (6.4.1.2 b, d)."""
 

@@ -3,10 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from rongtong.core.fields import UtcDateTime
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import ENTERPRISE_SCALES
-from rongtong.core.toolkit.vocab import label, one_of
+from rongtong.core.plugin import ENTERPRISE_SCALES, UtcDateTime, label, lazy_gettext as _l, one_of
 
 from .models import ARTICLE_STATUSES, CATEGORIES, CONSULTATION_CATEGORIES, CONSULTATION_CHANNELS, PUSH_CHANNELS
 

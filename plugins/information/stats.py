@@ -7,8 +7,7 @@ import collections
 import re
 import statistics
 
-from rongtong.core.models import ENTERPRISE_SCALES, Enterprise, utcnow
-from rongtong.core.toolkit.periods import Period
+from rongtong.core.plugin import ENTERPRISE_SCALES, Enterprise, periods, utcnow
 
 from .models import CONSULTATION_CATEGORY_KEYS, CONSULTATION_CHANNEL_KEYS, Consultation, ConsultationMessage
 
@@ -22,7 +21,7 @@ def normalise_question(text: str) -> str:
     return _SPACES.sub(" ", (text or "").strip()).strip(_TRAILING).casefold()
 
 
-def consultation_stats(period: Period, tz=None, now=None) -> dict:
+def consultation_stats(period: periods.Period, tz=None, now=None) -> dict:
     """The statistics of consultations opened, and replies given, within ``period`` (dates in the
     site's zone ``tz``).
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import flask
 from flask import abort, render_template, request
 
+from rongtong.core.plugin import current_platform
+
 from . import articles as art
 from .models import CATEGORIES, CATEGORY_KEYS, Article
 
@@ -14,7 +16,7 @@ PAGE_SIZE = 50
 
 
 def _calendar():
-    return flask.current_app.extensions["rongtong"].calendar
+    return current_platform().calendar
 
 
 @bp.route("/")

@@ -4,10 +4,8 @@ consultation thread in step: filing opens it, the answer step posts the answer, 
 """
 from __future__ import annotations
 
-from rongtong.core.workflow import ADVANCE, COMPLETE, OPEN, PAUSE, REJECT, RETURN, Step, Workflow
+from rongtong.core.plugin import ADVANCE, PAUSE, REJECT, RETURN, Step, Workflow
 
-from . import consultations
-from .models import Consultation
 from .schemas import AcceptStepSchema, AnswerStepSchema, CloseStepSchema, ConsultationIntakeSchema
 
 WORKFLOW_KEY = "information_consultation"
@@ -27,36 +25,3 @@ CONSULTATION_WORKFLOW = Workflow(
              outcomes=(ADVANCE, RETURN), example={"satisfied": True, "comment": "解答清楚"}),
     ),
 )
-
-
-def on_transition(request, transition, workflow) -> None:
-    """Keep the consultation of a catalog request in step with its workflow."""
-    if workflow.key != WORKFLOW_KEY:
-        return
-    data = transition.data or {}
-    if transition.outcome == OPEN:
-        intake = request.data or {}
-        consultations.open_consultation(
-            None, enterprise=request.enterprise, actor=transition.actor, channel=intake.get("channel", "online"),
-            category=intake.get("category", "other"), subject=request.title,
-            question=(intake.get("question") or request.description or request.title).strip(),
-            request=request, now=transition.created_at, due_at=request.due_at)
-        return
-    consultation = Consultation.get_or_none(Consultation.request == request.id)
-    if consultation is None:
-        return
-    if transition.outcome == ADVANCE and transition.from_step == "accept" and data.get("category"):
-        Consultation.update(category=data["category"]).where(Consultation.id == consultation.id).execute()
-    elif transition.outcome == ADVANCE and transition.from_step == "answer":
-        consultations.add_message(None, consultation, transition.actor, data["answer"], now=transition.created_at)
-    elif transition.outcome == COMPLETE and consultation.status != "closed":
-        consultations.close_consultation(consultation, transition.actor, now=transition.created_at)
-
-
-def on_request_closed(request, transition) -> None:
-    """A rejected or withdrawn consultation request closes its consultation too."""
-    if request.workflow_key != WORKFLOW_KEY or transition.outcome == COMPLETE:
-        return
-    consultation = Consultation.get_or_none(Consultation.request == request.id)
-    if consultation is not None and consultation.status != "closed":
-        consultations.close_consultation(consultation, transition.actor, now=transition.created_at)

@@ -1,8 +1,7 @@
 """Management improvement plugin (管理提升): strategy, finance, HR, marketing and brand — needs
 survey and analysis, an improvement plan with the experts assigned, implementation, and the
 evaluation of the effect (DB1302 6.2.6, 6.4.6 a–d)."""
-from rongtong.core import hookimpl
-from rongtong.core.contract import Permission
+from rongtong.core.plugin import Permission, hookimpl, surveys
 
 VERSION = "1.0"
 TITLE = "管理提升 / Management improvement"
@@ -32,8 +31,6 @@ def register_services():
 
 @hookimpl
 def register_permissions():
-    from rongtong.core.toolkit import surveys
-
     return [
         Permission("management.project.view", "查看管理提升项目", "View management improvement projects",
                    ("staff", "expert", "enterprise")),
@@ -42,36 +39,34 @@ def register_permissions():
 
 
 @hookimpl
-def register_admin_views(registry):
-    from .admin import views
+def register_admin_views(platform):
+    from .admin import admin_views
 
-    return views()
+    return admin_views(platform)
 
 
 @hookimpl
-def register_api_resources(registry):
-    from .api import resources
+def register_api_resources(platform):
+    from .api import api_resources
 
-    return resources()
+    return api_resources(platform)
 
 
 @hookimpl
 def register_blueprints():
     """The needs-survey answer link sent to invited enterprises (no login)."""
-    from rongtong.core.toolkit import surveys
-
     return [surveys.blueprint("management")]
 
 
 @hookimpl
-def on_transition(request, transition, workflow, registry):
-    from .steps import on_transition as apply
+def register_reactions():
+    from .steps import PROJECT
 
-    apply(request, transition, workflow, registry)
+    return PROJECT.reactions()
 
 
 @hookimpl
-def seed_demo(registry, context):
+def seed_demo(platform, context):
     from .demo import seed
 
-    seed(registry, context)
+    seed(platform, context)

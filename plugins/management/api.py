@@ -4,14 +4,9 @@ surveys (core.toolkit.surveys)."""
 from __future__ import annotations
 
 from flask import request as http_request
-from flask_login import current_user
 
-from rongtong.core.errors import NotFound, ValidationFailed
-from rongtong.core.i18n import gettext as _
-from rongtong.core.models import ServiceRequest
-from rongtong.core.contract import ApiResource
-from rongtong.core.security import get_scoped, scope_query
-from rongtong.core.toolkit import surveys
+from rongtong.core.plugin import (ApiResource, NotFound, PluginHost, ServiceRequest, ValidationFailed, api_user,
+                                  gettext as _, get_scoped, scope_query, surveys)
 
 from .models import AREA_KEYS, ManagementExpert, ManagementProject
 from .schemas import ProjectOutSchema
@@ -35,7 +30,7 @@ def list_projects():
     area = http_request.args.get("area")
     if area is not None and area not in AREA_KEYS:
         raise ValidationFailed(_("The query is invalid."), {"area": [_("Must be one of: %(c)s.", c=", ".join(AREA_KEYS))]})
-    visible = scope_query(ServiceRequest.select(ServiceRequest.id), ServiceRequest, current_user._get_current_object())
+    visible = scope_query(ServiceRequest.select(ServiceRequest.id), ServiceRequest, api_user())
     query = ManagementProject.select().where(ManagementProject.request.in_(visible)).order_by(ManagementProject.id.desc())
     if area:
         query = query.where(ManagementProject.area == area)
@@ -43,14 +38,14 @@ def list_projects():
 
 
 def get_project(request_id):
-    req = get_scoped(ServiceRequest, request_id, current_user._get_current_object())
+    req = get_scoped(ServiceRequest, request_id, api_user())
     project = ManagementProject.get_or_none(ManagementProject.request == req.id) if req is not None else None
     if project is None:
         raise NotFound(_("Management improvement project not found."))
     return _with_experts([project])[0]
 
 
-def resources() -> list[ApiResource]:
+def api_resources(platform: PluginHost) -> list[ApiResource]:
     return [
         ApiResource("management/projects", list_projects, ("GET",), endpoint="management_projects",
                     summary="Management improvement projects (DB1302 6.2.6, 6.4.6)", response_schema=ProjectOutSchema,

@@ -2,7 +2,7 @@
 management requests walked to different steps with the demo expert assigned."""
 from __future__ import annotations
 
-from rongtong.core.toolkit import surveys
+from rongtong.core.plugin import PluginHost, surveys
 
 from .models import AREA_KEYS
 from .workflows import KEY, plan_example
@@ -17,7 +17,7 @@ QUESTIONS = [
 ]
 
 
-def seed(registry, context) -> None:
+def seed(platform: PluginHost, context) -> None:
     staff = context["users"]["staff"][0]
     experts = [u.id for u in context["users"].get("expert", [])]
     survey = surveys.seed_demo_survey(KEY, {"title": "企业管理提升需求调研", "topic": "annual", "questions": QUESTIONS},
@@ -31,4 +31,4 @@ def seed(registry, context) -> None:
             return plan_example(experts)
         return data
 
-    surveys.walk_demo_requests(context["platform"], KEY, survey, staff, data_for)
+    surveys.walk_demo_requests(platform, KEY, survey, staff, data_for)

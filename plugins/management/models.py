@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import peewee
 
-from rongtong.core.fields import JSONField
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import BaseModel, ServiceRequest, User, utcnow
-from rongtong.core.toolkit.surveys import Survey
-from rongtong.core.toolkit.vocab import LazyVocabulary, schema_columns
+from rongtong.core.plugin import AuditedModel, JSONField, ServiceRequest, User, lazy_gettext as _l, surveys, utcnow, vocab
 
 # DB1302 6.2.6: strategy, finance, human resources, marketing, brand.
 AREAS = (
@@ -27,25 +23,23 @@ AREA_KEYS = tuple(key for key, _label in AREAS)
 
 def _project_vocabulary() -> dict:
     """What the JSON columns of a project hold: the data of the steps that wrote them."""
-    from rongtong.core.toolkit.surveys import REPORT_COLUMN
-
     from .schemas import EvaluateSchema, ImplementSchema, ManagementPlanSchema
 
-    return {"plan": {"columns": schema_columns(ManagementPlanSchema)},
-            "implementation": {"columns": schema_columns(ImplementSchema)},
-            "evaluation": {"columns": schema_columns(EvaluateSchema)},
-            "needs_report": REPORT_COLUMN}
+    return {"plan": {"columns": vocab.schema_columns(ManagementPlanSchema)},
+            "implementation": {"columns": vocab.schema_columns(ImplementSchema)},
+            "evaluation": {"columns": vocab.schema_columns(EvaluateSchema)},
+            "needs_report": surveys.REPORT_COLUMN}
 
 
-class ManagementProject(BaseModel):
+class ManagementProject(AuditedModel):
     """One management-improvement project: the plugin's record of a ``management`` request."""
 
     verbose_name = _l("Management improvement project")
-    vocabulary = LazyVocabulary(_project_vocabulary)
+    vocabulary = vocab.LazyVocabulary(_project_vocabulary)
 
     request = peewee.ForeignKeyField(ServiceRequest, unique=True, on_delete="RESTRICT", verbose_name=_l("Request"))
     area = peewee.CharField(max_length=16, choices=AREAS, default="", index=True, verbose_name=_l("Area"))
-    survey = peewee.ForeignKeyField(Survey, null=True, on_delete="RESTRICT", verbose_name=_l("Needs survey"))
+    survey = peewee.ForeignKeyField(surveys.Survey, null=True, on_delete="RESTRICT", verbose_name=_l("Needs survey"))
     needs_report = JSONField(null=True, verbose_name=_l("Needs analysis report"))  # DB1302 6.4.6 a
     conclusions = peewee.TextField(default="", verbose_name=_l("Analysis conclusions"))
     plan = JSONField(null=True, verbose_name=_l("Improvement plan"))  # DB1302 6.4.6 b
@@ -61,7 +55,7 @@ class ManagementProject(BaseModel):
         return self.request.title if self.request_id else super().__str__()
 
 
-class ManagementExpert(BaseModel):
+class ManagementExpert(AuditedModel):
     """An expert assigned to a project by its plan (DB1302 6.4.6 b); the lead expert is also the
     request's assignee, so the expert sees and may act on it."""
 

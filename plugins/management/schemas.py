@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from rongtong.core.i18n import gettext as _
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import User
-from rongtong.core.toolkit.plans import PlanSchema
-from rongtong.core.toolkit.surveys import survey_step_schema
-from rongtong.core.toolkit.vocab import label, one_of
+from rongtong.core.plugin import User, gettext as _, label, lazy_gettext as _l, one_of, plans, surveys
 
 from .models import AREAS
 
@@ -25,13 +20,13 @@ class IntakeSchema(Schema):
     need = fields.String(load_default="", validate=validate.Length(max=5000), metadata=label("需求描述", "Need"))
 
 
-class SurveyStepSchema(survey_step_schema("management")):
+class SurveyStepSchema(surveys.survey_step_schema("management")):
     """DB1302 6.4.6 a: needs survey -> analysis report, and the area the improvement is about."""
 
     area = fields.String(required=True, validate=one_of(AREAS), metadata=label("提升领域", "Area"))
 
 
-class ManagementPlanSchema(PlanSchema):
+class ManagementPlanSchema(plans.PlanSchema):
     """DB1302 6.4.6 b: the plan has every field of 6.4.3 c plus the experts assigned (users with the
     role ``expert``; the first is the lead expert)."""
 

@@ -2,9 +2,7 @@
 needs survey → plan (with experts) → implement → evaluate."""
 from __future__ import annotations
 
-from rongtong.core.contract import ServiceEntry
-from rongtong.core.toolkit.plans import PLAN_EXAMPLE
-from rongtong.core.workflow import ADVANCE, PAUSE, RETURN, Step, Workflow
+from rongtong.core.plugin import ADVANCE, PAUSE, RETURN, ServiceEntry, Step, Workflow, plans
 
 from .schemas import EvaluateSchema, ImplementSchema, IntakeSchema, ManagementPlanSchema, SurveyStepSchema
 
@@ -13,7 +11,7 @@ KEY = "management"
 
 def plan_example(expert_ids: list[int]) -> dict:
     """A valid plan step for the given experts (demo and docs)."""
-    return {**PLAN_EXAMPLE, "audience": "企业高管团队", "goals": "制定并落实三年发展战略", "experts": list(expert_ids)}
+    return {**plans.PLAN_EXAMPLE, "audience": "企业高管团队", "goals": "制定并落实三年发展战略", "experts": list(expert_ids)}
 
 
 STEPS = (

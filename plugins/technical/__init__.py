@@ -1,8 +1,7 @@
 """Technical services (DB1302 6.2.2, 6.4.2 a–d, 5.3.7): contracted service institutions and their
 capabilities, shared equipment with bookings, and the accept → plan → deliver → evaluate workflow
 with institutions ranked for each need."""
-from rongtong.core import hookimpl
-from rongtong.core.contract import Permission, ServiceEntry
+from rongtong.core.plugin import Permission, ServiceEntry, hookimpl
 
 VERSION = "1.0"
 TITLE = "技术服务 / Technical services"
@@ -55,17 +54,17 @@ def register_permissions():
 
 
 @hookimpl
-def register_admin_views(registry):
+def register_admin_views(platform):
     from .admin import admin_views
 
-    return admin_views(registry)
+    return admin_views(platform)
 
 
 @hookimpl
-def register_api_resources(registry):
+def register_api_resources(platform):
     from .api import api_resources
 
-    return api_resources(registry)
+    return api_resources(platform)
 
 
 @hookimpl
@@ -77,14 +76,14 @@ def register_blueprints():
 
 
 @hookimpl
-def on_transition(request, transition, workflow, registry):
-    from .workflows import on_transition as handle
+def register_reactions():
+    from .steps import REACTIONS
 
-    handle(request, transition, workflow, registry)
+    return REACTIONS
 
 
 @hookimpl
-def seed_demo(registry, context):
+def seed_demo(platform, context):
     from .demo import seed
 
-    seed(registry, context)
+    seed(platform, context)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask import abort
 from flask_admin import expose
 
-from rongtong.core.errors import ValidationFailed
-from rongtong.core.i18n import _, lazy_gettext as _l
-from rongtong.core.contract import AdminViewSpec
-from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform
-from rongtong.core.web.admin.generated import ReadOnlyView
+from rongtong.core.plugin import (AdminViewSpec, PluginHost, SecureBaseView, SecureModelView, ServiceRequest,
+                                  ValidationFailed, acting_user, current_platform, gettext as _, get_scoped,
+                                  lazy_gettext as _l)
 
 from . import bookings as bk
 from . import candidates
 from .models import Assignment, Booking, Equipment, Institution
+from .steps import today_of
+from .workflows import WORKFLOW_KEY
 
 CATEGORY = _l("Technical services")
 
@@ -47,10 +47,6 @@ class CandidatesView(SecureBaseView):
 
     @expose("/")
     def index(self):
-        from rongtong.core.models import ServiceRequest
-
-        from .workflows import WORKFLOW_KEY
-
         waiting = list(ServiceRequest.select().where((ServiceRequest.workflow_key == WORKFLOW_KEY)
                                                     & (ServiceRequest.current_step == "plan")
                                                     & (ServiceRequest.status == "open"))
@@ -60,20 +56,15 @@ class CandidatesView(SecureBaseView):
 
     @expose("/<int:request_id>/")
     def ranking(self, request_id):
-        from rongtong.core.models import ServiceRequest, utcnow
-        from rongtong.core.security import get_scoped
-
-        from .workflows import WORKFLOW_KEY
-
         req = get_scoped(ServiceRequest, request_id, acting_user())
         if req is None or req.workflow_key != WORKFLOW_KEY:
             abort(404)
-        today = current_platform().calendar.local_date(utcnow())
+        today = today_of(current_platform())
         return self.render("technical/candidates.html", waiting=None, req=req,
                            report=candidates.candidates_report(req, today), kind_label=candidates.kind_label)
 
 
-def admin_views(registry) -> list[AdminViewSpec]:
+def admin_views(platform: PluginHost) -> list[AdminViewSpec]:
     return [
         AdminViewSpec(model=Institution, view_class=InstitutionView, permission="technical.institution.view",
                       category=CATEGORY),
@@ -81,6 +72,5 @@ def admin_views(registry) -> list[AdminViewSpec]:
         AdminViewSpec(model=Booking, view_class=BookingView, permission="technical.booking.view", category=CATEGORY),
         AdminViewSpec(view_class=CandidatesView, slug="candidates", name=_l("Institution matching"),
                       permission="technical.candidates.view", category=CATEGORY),
-        AdminViewSpec(model=Assignment, view_class=ReadOnlyView, permission="technical.assignment.view",
-                      category=CATEGORY),
+        AdminViewSpec(model=Assignment, permission="technical.assignment.view", category=CATEGORY, read_only=True),
     ]

@@ -4,15 +4,9 @@ The workflow itself runs through the generic request API; here are the registers
 shared equipment), bookings, the ranked candidates for a request and its assignment."""
 from __future__ import annotations
 
-import flask
-
-from rongtong.core import audit
-from rongtong.core.db import write_transaction
-from rongtong.core.errors import NotFound, ValidationFailed
-from rongtong.core.i18n import gettext as _
-from rongtong.core.models import Enterprise, ServiceRequest
-from rongtong.core.contract import ApiResource
-from rongtong.core.security import get_scoped, is_staff, scope_query
+from rongtong.core.plugin import (ApiResource, Enterprise, NotFound, PluginHost, ServiceRequest, ValidationFailed,
+                                  api_user, current_platform, gettext as _, get_scoped, is_staff, scope_query,
+                                  write_transaction)
 
 from . import bookings as bk
 from . import candidates
@@ -21,25 +15,18 @@ from .schemas import (
     AssignmentOutSchema, BookedSlotSchema, BookingOutSchema, BookingSchema, EquipmentOutSchema, InstitutionOutSchema,
     InstitutionSchema,
 )
+from .steps import today_of
 from .workflows import WORKFLOW_KEY
 
 TAG = "technical"
 
 
 def _user():
-    from rongtong.core.web.api.auth import api_user
-
     return api_user()
 
 
-def _platform():
-    return flask.current_app.extensions["rongtong"]
-
-
 def _today():
-    from rongtong.core.models import utcnow
-
-    return _platform().calendar.local_date(utcnow())
+    return today_of(current_platform())
 
 
 def list_institutions():
@@ -51,8 +38,7 @@ def create_institution(data):
     with write_transaction():
         if Institution.select().where(Institution.name == data["name"]).exists():
             raise ValidationFailed(_("Invalid data."), {"name": [_("An institution with this name exists already.")]})
-        inst = Institution.create(**data)
-        audit.record_create(inst, _user())
+        inst = Institution.create(**data)  # audited by the model, naming the API caller
     return inst, 201
 
 
@@ -125,7 +111,7 @@ def request_assignment(request_id: int):
     return a
 
 
-def api_resources(registry) -> list[ApiResource]:
+def api_resources(platform: PluginHost) -> list[ApiResource]:
     r = ApiResource
     return [
         r("technical/institutions", list_institutions, ("GET",), endpoint="technical_institutions",

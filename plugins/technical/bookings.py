@@ -6,10 +6,7 @@ people booking the same slot at once cannot both succeed.
 """
 from __future__ import annotations
 
-from rongtong.core import audit
-from rongtong.core.db import is_postgres, write_transaction
-from rongtong.core.errors import NotFound, ValidationFailed, WorkflowError
-from rongtong.core.i18n import gettext as _
+from rongtong.core.plugin import NotFound, ValidationFailed, WorkflowError, gettext as _, is_postgres, write_transaction
 
 from .models import Booking, Equipment
 
@@ -44,7 +41,6 @@ def book(*, equipment_id: int, enterprise, starts_at, ends_at, purpose: str, act
             raise ValidationFailed(message, {"starts_at": [message]})
         booking = Booking.create(equipment=device, enterprise=enterprise, starts_at=starts_at, ends_at=ends_at,
                                  purpose=purpose or "", booked_by=actor)
-        audit.record_create(booking, actor)
     return booking
 
 
@@ -55,8 +51,6 @@ def cancel(booking_id: int, actor) -> Booking:
             raise NotFound(_("Booking not found."))
         if booking.status == "cancelled":
             raise WorkflowError(_("This booking is already cancelled."))
-        before = booking.snapshot()
         booking.status = "cancelled"
         booking.save()
-        audit.record_update(booking, before, actor)
     return booking

@@ -8,9 +8,7 @@ import datetime
 
 import peewee
 
-from rongtong.core.i18n import gettext as _
-from rongtong.core.models import ServiceRequest, Transition
-from rongtong.core.toolkit.matching import Criterion, flag, rank, scaled
+from rongtong.core.plugin import ServiceRequest, Transition, gettext as _, matching
 
 from .models import KINDS, Assignment, Institution
 from .schemas import InstitutionBriefSchema
@@ -32,7 +30,7 @@ def open_loads() -> dict[int, int]:
     return {inst: n for inst, n in rows}
 
 
-def criteria(kind: str, today: datetime.date, loads: dict[int, int]) -> list[Criterion]:
+def criteria(kind: str, today: datetime.date, loads: dict[int, int]) -> list[matching.Criterion]:
     def contract(inst):
         if inst.contract_start > today:
             return 0.0, _("Contract starts only on %(d)s", d=inst.contract_start.isoformat())
@@ -48,10 +46,10 @@ def criteria(kind: str, today: datetime.date, loads: dict[int, int]) -> list[Cri
         return 1.0 / (1 + n), _("%(n)s open request(s) assigned", n=n)
 
     return [
-        flag("capability", 50, _("Capability"), test=lambda inst: kind in (inst.capabilities or []),
+        matching.flag("capability", 50, _("Capability"), test=lambda inst: kind in (inst.capabilities or []),
              yes=_("Offers %(kind)s", kind=kind_label(kind)), no=_("Does not offer %(kind)s", kind=kind_label(kind))),
-        scaled("contract", 30, _("Contract"), measure=contract),
-        scaled("load", 20, _("Current load"), measure=load),
+        matching.scaled("contract", 30, _("Contract"), measure=contract),
+        matching.scaled("load", 20, _("Current load"), measure=load),
     ]
 
 
@@ -62,7 +60,7 @@ def _eligible(match) -> bool:
 
 def rank_institutions(kind: str, today: datetime.date) -> tuple[list, list]:
     """``(eligible, excluded)``: lists of :class:`core.toolkit.matching.Match`, best first."""
-    matches = rank(Institution.select().where(Institution.active == True), criteria(kind, today, open_loads()))  # noqa: E712
+    matches = matching.rank(Institution.select().where(Institution.active == True), criteria(kind, today, open_loads()))  # noqa: E712
     return [m for m in matches if _eligible(m)], [m for m in matches if not _eligible(m)]
 
 

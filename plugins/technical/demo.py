@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from rongtong.core.errors import RongtongError
-from rongtong.core.models import utcnow
+from rongtong.core.plugin import PluginHost, RongtongError, utcnow
 
 from . import bookings, candidates
 from .models import Equipment, Institution
-from .workflows import SERVICE_KEY, TECHNICAL_WORKFLOW, today_of
+from .steps import today_of
+from .workflows import SERVICE_KEY, TECHNICAL_WORKFLOW
 
 INSTITUTIONS = [
     ("河北省产品质量监督检验研究院", ["inspection_testing", "technical_evaluation"], "CMA、CNAS 认可实验室"),
@@ -26,10 +26,10 @@ NEEDS = [("inspection_testing", "复合材料拉伸强度检测"), ("design", "�
          ("technical_evaluation", "新工艺技术成熟度评价"), ("development", "传感器嵌入式软件开发")]
 
 
-def seed(registry, context) -> None:
-    platform, rng = context["platform"], context["rng"]
+def seed(platform: PluginHost, context) -> None:
+    rng = context["rng"]
     staff = context["users"]["staff"][0]
-    today = today_of(registry)
+    today = today_of(platform)
     year = datetime.timedelta(days=365)
     institutions = []
     for i, (name, caps, quals) in enumerate(INSTITUTIONS):

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import peewee
 
-from rongtong.core.fields import JSONField, ListField
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
-from rongtong.core.toolkit.vocab import LINES_COLUMN, columns
+from rongtong.core.plugin import (AuditedModel, Enterprise, JSONField, ListField, ServiceRequest, User, lazy_gettext as _l,
+                                  utcnow, vocab)
 
 # DB1302 6.2.2: the eight kinds of technical service.
 KINDS = (
@@ -25,7 +23,7 @@ KIND_KEYS = tuple(k for k, _ in KINDS)
 BOOKING_STATUSES = (("booked", _l("Booked")), ("cancelled", _l("Cancelled")))
 
 
-class Institution(BaseModel):
+class Institution(AuditedModel):
     """A contracted service institution (DB1302 5.3.7: gathered service institutions take part in
     the platform's services; 6.4.2 b: matched to technical needs)."""
 
@@ -51,7 +49,7 @@ class Institution(BaseModel):
         return self.contract_start <= day <= self.contract_end
 
 
-class Equipment(BaseModel):
+class Equipment(AuditedModel):
     """A shared instrument or machine enterprises can book (DB1302 6.2.2 equipment sharing)."""
 
     verbose_name = _l("Shared equipment")
@@ -69,7 +67,7 @@ class Equipment(BaseModel):
         table_name = "technical_equipment"
 
 
-class Booking(BaseModel):
+class Booking(AuditedModel):
     """A booking of one device for a time range; overlapping bookings of a device are refused."""
 
     verbose_name = _l("Equipment booking")
@@ -89,23 +87,23 @@ class Booking(BaseModel):
         indexes = ((("equipment", "starts_at"), False),)
 
 
-class Assignment(BaseModel):
+class Assignment(AuditedModel):
     """The institution chosen for a technical request, with the ranked candidates it was chosen
     from (DB1302 6.4.2 b), the delivery records and deliverables (c) and the enterprise's
     evaluation of the effect (d)."""
 
     verbose_name = _l("Technical service assignment")
     vocabulary = {
-        "deliverables": LINES_COLUMN,
-        "candidates": {"visibility": "internal", "columns": columns(
-            ("candidate", _l("Institution"), {"widget": "table", "columns": columns(
+        "deliverables": vocab.LINES_COLUMN,
+        "candidates": {"visibility": "internal", "columns": vocab.columns(
+            ("candidate", _l("Institution"), {"widget": "table", "columns": vocab.columns(
                 ("id", _l("ID")), ("name", _l("Name")),
                 ("capabilities", _l("Capabilities"), {"widget": "multichoice", "choices": KINDS}),
                 ("contract_start", _l("Contract start"), {"widget": "date"}),
                 ("contract_end", _l("Contract end"), {"widget": "date"}),
                 ("contact_name", _l("Contact person")), ("contact_phone", _l("Contact phone")))}),
             ("score", _l("Score"), {"widget": "number", "unit": "分"}),
-            ("reasons", _l("Reasons"), {"widget": "table", "columns": columns(
+            ("reasons", _l("Reasons"), {"widget": "table", "columns": vocab.columns(
                 ("criterion", _l("Criterion")), ("title", _l("Criterion")), ("points", _l("Points"), {"widget": "number"}),
                 ("max_points", _l("Of"), {"widget": "number"}), ("text", _l("Reason")))}))},
     }

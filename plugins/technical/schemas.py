@@ -5,10 +5,7 @@ import datetime
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from rongtong.core.fields import UtcDateTime
-from rongtong.core.i18n import gettext as _
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.toolkit.vocab import label, one_of
+from rongtong.core.plugin import UtcDateTime, gettext as _, label, lazy_gettext as _l, one_of
 
 from .models import KINDS
 

@@ -4,8 +4,7 @@ evaluation of the effect (DB1302 6.2.3, 6.4.3 a–f).
 
 Config: ``[plugins.training] minimum_notice_days`` (see :class:`.schemas.Options`).
 """
-from rongtong.core import hookimpl
-from rongtong.core.contract import Permission
+from rongtong.core.plugin import Permission, PortalLink, hookimpl, surveys
 
 VERSION = "1.0"
 TITLE = "人才培训 / Training"
@@ -42,8 +41,6 @@ def register_services():
 
 @hookimpl
 def register_permissions():
-    from rongtong.core.toolkit import surveys
-
     return [
         Permission("training.programme.view", "查看培训项目", "View training programmes", ("staff", "enterprise")),
         Permission("training.session.view", "查看培训班次", "View training sessions", ("staff", "enterprise")),
@@ -56,25 +53,23 @@ def register_permissions():
 
 
 @hookimpl
-def register_admin_views(registry):
-    from .admin import views
+def register_admin_views(platform):
+    from .admin import admin_views
 
-    return views()
+    return admin_views(platform)
 
 
 @hookimpl
-def register_api_resources(registry):
-    from .api import resources
+def register_api_resources(platform):
+    from .api import api_resources
 
-    return resources()
+    return api_resources(platform)
 
 
 @hookimpl
 def register_blueprints():
     """The needs-survey answer link sent to invited enterprises (no login), and the portal's
     training sessions: registration, "my registrations", cancellation (DB1302 6.4.3 d)."""
-    from rongtong.core.toolkit import surveys
-
     from .portal import bp
 
     return [surveys.blueprint("training"), bp]
@@ -82,20 +77,18 @@ def register_blueprints():
 
 @hookimpl
 def register_portal_links():
-    from rongtong.core.contract import PortalLink
-
     return [PortalLink("training_portal.sessions", "培训报名", "Training sessions", order=30)]
 
 
 @hookimpl
-def on_transition(request, transition, workflow, registry):
-    from .steps import on_transition as apply
+def register_reactions():
+    from .steps import PROGRAMME
 
-    apply(request, transition, workflow, registry)
+    return PROGRAMME.reactions()
 
 
 @hookimpl
-def seed_demo(registry, context):
+def seed_demo(platform, context):
     from .demo import seed
 
-    seed(registry, context)
+    seed(platform, context)

@@ -3,14 +3,8 @@ published sessions, registration with a waiting list, cancellation, staff check-
 evaluations, a programme's records, and the needs surveys (core.toolkit.surveys)."""
 from __future__ import annotations
 
-from flask_login import current_user
-
-from rongtong.core.errors import NotFound
-from rongtong.core.i18n import gettext as _
-from rongtong.core.models import ServiceRequest, utcnow
-from rongtong.core.contract import ApiResource
-from rongtong.core.security import get_scoped, is_staff, scope_query
-from rongtong.core.toolkit import surveys
+from rongtong.core.plugin import (ApiResource, NotFound, PluginHost, ServiceRequest, api_user, gettext as _, get_scoped,
+                                  is_staff, scope_query, surveys, utcnow)
 
 from . import registrations
 from .models import TrainingProgramme, TrainingRegistration, TrainingSession
@@ -21,7 +15,7 @@ OWNER = "training"
 
 
 def _user():
-    return current_user._get_current_object()
+    return api_user()
 
 
 def _with_counts(sessions: list[TrainingSession]) -> list[TrainingSession]:
@@ -120,7 +114,7 @@ def programme(request_id):
     return prog
 
 
-def resources() -> list[ApiResource]:
+def api_resources(platform: PluginHost) -> list[ApiResource]:
     one_session = "training/sessions/<int:session_id>"
     one_reg = "training/registrations/<int:registration_id>"
     return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from rongtong.core.toolkit import surveys
+from rongtong.core.plugin import PluginHost, surveys
 
 from . import registrations
 from .models import TrainingProgramme, TrainingRegistration, TrainingSession
@@ -21,7 +21,7 @@ QUESTIONS = [
 ]
 
 
-def seed(registry, context) -> None:
+def seed(platform: PluginHost, context) -> None:
     rng, staff = context["rng"], context["users"]["staff"][0]
     survey = surveys.seed_demo_survey(KEY, {"title": "年度企业培训需求调研", "topic": "annual", "questions": QUESTIONS,
                                             "description": "了解企业管理人员、技术人员和员工的培训需求"}, context)
@@ -37,7 +37,7 @@ def seed(registry, context) -> None:
         if step.key == "publish":
             _attendance(rng, req, context["users"].get("enterprise", []), staff, checked_in=steps_left > 0)
 
-    surveys.walk_demo_requests(context["platform"], KEY, survey, staff, small_sessions, attendance)
+    surveys.walk_demo_requests(platform, KEY, survey, staff, small_sessions, attendance)
 
 
 def _attendance(rng, req, ent_users, staff, checked_in: bool) -> None:

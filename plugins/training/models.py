@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import peewee
 
-from rongtong.core.fields import JSONField
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
-from rongtong.core.toolkit.surveys import Survey
-from rongtong.core.toolkit.vocab import LazyVocabulary, columns, schema_columns
+from rongtong.core.plugin import (AuditedModel, Enterprise, JSONField, ServiceRequest, User, lazy_gettext as _l, plans,
+                                  surveys, utcnow, vocab)
 
 # DB1302 6.4.3 d: where a training notice is published.
 PUBLICATION_CHANNELS = (
@@ -29,13 +26,10 @@ PUBLICATION_CHANNELS = (
 
 def _programme_vocabulary() -> dict:
     """What the JSON columns of a programme hold: the data of the steps that wrote them."""
-    from rongtong.core.toolkit.plans import PlanSchema
-    from rongtong.core.toolkit.surveys import REPORT_COLUMN
-
     from .schemas import DeliverSchema, EvaluateStepSchema
 
     # registrations.results(): attendance added to the delivery record, results to the evaluation
-    results = columns(
+    results = vocab.columns(
         ("registered", "报名人数", {"label_en": "Registered", "widget": "integer"}),
         ("attended", "实到人数", {"label_en": "Attended", "widget": "integer"}),
         ("evaluations", "评价份数", {"label_en": "Evaluations", "widget": "integer"}),
@@ -43,20 +37,20 @@ def _programme_vocabulary() -> dict:
         ("average_satisfaction", "平均满意度", {"label_en": "Average satisfaction", "widget": "number"}),
         ("average_usefulness", "平均实用性", {"label_en": "Average usefulness", "widget": "number"}))
     return {"channels": {"widget": "multichoice", "choices": PUBLICATION_CHANNELS},
-            "plan": {"columns": schema_columns(PlanSchema)},
-            "delivery": {"columns": schema_columns(DeliverSchema) + columns(
+            "plan": {"columns": vocab.schema_columns(plans.PlanSchema)},
+            "delivery": {"columns": vocab.schema_columns(DeliverSchema) + vocab.columns(
                 ("attendance", "出勤情况", {"label_en": "Attendance", "widget": "table", "columns": results}))},
-            "evaluation": {"columns": schema_columns(EvaluateStepSchema) + columns(
+            "evaluation": {"columns": vocab.schema_columns(EvaluateStepSchema) + vocab.columns(
                 ("results", "参训与评价结果", {"label_en": "Attendance and evaluations", "widget": "table",
                                         "columns": results}))},
-            "needs_report": REPORT_COLUMN}
+            "needs_report": surveys.REPORT_COLUMN}
 
 
 def _course_vocabulary() -> dict:
     from .schemas import MaterialSchema, TeacherSchema
 
-    return {"teachers": {"columns": schema_columns(TeacherSchema)},
-            "materials": {"columns": schema_columns(MaterialSchema)}}
+    return {"teachers": {"columns": vocab.schema_columns(TeacherSchema)},
+            "materials": {"columns": vocab.schema_columns(MaterialSchema)}}
 
 
 REGISTRATION_STATUSES = (
@@ -66,14 +60,14 @@ REGISTRATION_STATUSES = (
 )
 
 
-class TrainingProgramme(BaseModel):
+class TrainingProgramme(AuditedModel):
     """One training programme: the plugin's record of a ``training`` request."""
 
     verbose_name = _l("Training programme")
-    vocabulary = LazyVocabulary(_programme_vocabulary)
+    vocabulary = vocab.LazyVocabulary(_programme_vocabulary)
 
     request = peewee.ForeignKeyField(ServiceRequest, unique=True, on_delete="RESTRICT", verbose_name=_l("Request"))
-    survey = peewee.ForeignKeyField(Survey, null=True, on_delete="RESTRICT", verbose_name=_l("Needs survey"))
+    survey = peewee.ForeignKeyField(surveys.Survey, null=True, on_delete="RESTRICT", verbose_name=_l("Needs survey"))
     needs_report = JSONField(null=True, verbose_name=_l("Needs analysis report"))  # DB1302 6.4.3 a
     conclusions = peewee.TextField(default="", verbose_name=_l("Analysis conclusions"))
     plan = JSONField(null=True, verbose_name=_l("Training plan"))  # DB1302 6.4.3 c
@@ -92,11 +86,11 @@ class TrainingProgramme(BaseModel):
         return f"{self.request.title}" if self.request_id else super().__str__()
 
 
-class TrainingCourse(BaseModel):
+class TrainingCourse(AuditedModel):
     """A course of a programme: topic, content, teachers, materials (DB1302 6.4.3 b)."""
 
     verbose_name = _l("Course")
-    vocabulary = LazyVocabulary(_course_vocabulary)
+    vocabulary = vocab.LazyVocabulary(_course_vocabulary)
     scope_path = ("programme", "request")
 
     programme = peewee.ForeignKeyField(TrainingProgramme, backref="courses", on_delete="RESTRICT",
@@ -114,7 +108,7 @@ class TrainingCourse(BaseModel):
         return self.topic
 
 
-class TrainingSession(BaseModel):
+class TrainingSession(AuditedModel):
     """A published session enterprise users register for (DB1302 6.4.3 d, e). Staff-only in the
     generated screens; enterprise users see published sessions through the API."""
 
@@ -136,7 +130,7 @@ class TrainingSession(BaseModel):
         table_name = "training_session"
 
 
-class TrainingRegistration(BaseModel):
+class TrainingRegistration(AuditedModel):
     """An enterprise user's place in a session, or on its waiting list (ordered by ``queued_at``)."""
 
     verbose_name = _l("Registration")
@@ -164,7 +158,7 @@ class TrainingRegistration(BaseModel):
         return f"{self.user} @ {self.session.title}"
 
 
-class TrainingEvaluation(BaseModel):
+class TrainingEvaluation(AuditedModel):
     """An attendee's evaluation of the training's effect (DB1302 6.4.3 f)."""
 
     verbose_name = _l("Training evaluation")

@@ -10,10 +10,7 @@ import flask
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from rongtong.core.errors import RongtongError
-from rongtong.core.i18n import gettext as _
-from rongtong.core.models import utcnow
-from rongtong.core.security import has_permission
+from rongtong.core.plugin import RongtongError, current_platform, gettext as _, has_permission, utcnow
 
 from . import registrations
 from .api import _visible_sessions, _with_counts
@@ -25,7 +22,7 @@ SESSIONS_SHOWN = 200
 
 
 def _registry():
-    return flask.current_app.extensions["rongtong"].registry
+    return current_platform().registry
 
 
 def _user():

@@ -10,13 +10,8 @@ from __future__ import annotations
 
 import peewee
 
-from rongtong.core import audit
-from rongtong.core.db import database, is_postgres
-from rongtong.core.errors import Conflict, NotFound, PermissionDenied, WorkflowError
-from rongtong.core.i18n import gettext as _
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import utcnow
-from rongtong.core.notify import notify
+from rongtong.core.plugin import (Conflict, NotFound, PermissionDenied, WorkflowError, attributed_to, database,
+                                  gettext as _, is_postgres, lazy_gettext as _l, notify, utcnow)
 
 from .models import TrainingEvaluation, TrainingProgramme, TrainingRegistration, TrainingSession
 
@@ -64,7 +59,7 @@ def register(session_id: int, user, note: str = "") -> TrainingRegistration:
     """Register enterprise user ``user``: a seat while there is one, else the waiting list."""
     if not getattr(user, "enterprise_id", None) or user.enterprise.status != "admitted":
         raise PermissionDenied(_("Only users of an admitted enterprise register for training."))
-    with database.atomic():
+    with database.atomic(), attributed_to(user):
         session = _lock_session(session_id)
         if session.starts_at <= utcnow():
             raise WorkflowError(_("Registration has closed: the session has started."))
@@ -80,20 +75,17 @@ def register(session_id: int, user, note: str = "") -> TrainingRegistration:
         if reg is None:
             reg = TrainingRegistration.create(session=session.id, enterprise=user.enterprise_id, user=user.id,
                                               status=status, note=note or "", queued_at=utcnow())
-            audit.record_create(reg, user)
         else:  # registering again after cancelling: back of the queue
-            before = reg.snapshot()
             reg.status, reg.note, reg.queued_at = status, note or "", utcnow()
             reg.cancelled_at = reg.promoted_at = None
             reg.save()
-            audit.record_update(reg, before, user)
     return reg
 
 
 def cancel(reg: TrainingRegistration, actor) -> tuple[TrainingRegistration, TrainingRegistration | None]:
     """Cancel a registration; if it held a seat, the first on the waiting list gets it.
     Returns ``(cancelled, promoted or None)``."""
-    with database.atomic():
+    with database.atomic(), attributed_to(actor):
         session = _lock_session(reg.session_id)
         reg = TrainingRegistration.get_by_id(reg.id)
         if reg.status == "cancelled":
@@ -101,10 +93,8 @@ def cancel(reg: TrainingRegistration, actor) -> tuple[TrainingRegistration, Trai
         if reg.checked_in_at is not None:
             raise WorkflowError(_("An attendee who has checked in cannot cancel."))
         held_seat = reg.status == "registered"
-        before = reg.snapshot()
         reg.status, reg.cancelled_at = "cancelled", utcnow()
         reg.save()
-        audit.record_update(reg, before, actor)
         promoted = promote_waitlist(session, actor)[:1] if held_seat else []
     return reg, (promoted[0] if promoted else None)
 
@@ -119,10 +109,9 @@ def promote_waitlist(session: TrainingSession, actor=None) -> list[TrainingRegis
                    .where((TrainingRegistration.session == session.id) & (TrainingRegistration.status == "waitlisted"))
                    .order_by(TrainingRegistration.queued_at, TrainingRegistration.id).limit(free))
     for reg in waiting:
-        before = reg.snapshot()
         reg.status, reg.promoted_at = "registered", utcnow()
-        reg.save()
-        audit.record_update(reg, before, actor)
+        with attributed_to(actor):
+            reg.save()
         notify(reg.user_id, _l("You have a seat: %(title)s", title=session.title),
                _l("A seat became free and your registration moved from the waiting list to confirmed."),
                kind="info", dedupe_key=f"training.promoted:{reg.id}:{reg.promoted_at.isoformat()}")
@@ -131,17 +120,15 @@ def promote_waitlist(session: TrainingSession, actor=None) -> list[TrainingRegis
 
 def check_in(reg: TrainingRegistration, actor) -> TrainingRegistration:
     """Staff record that a registered attendee arrived (DB1302 6.4.3 e)."""
-    with database.atomic():
+    with database.atomic(), attributed_to(actor):
         _lock_session(reg.session_id)
         reg = TrainingRegistration.get_by_id(reg.id)
         if reg.status != "registered":
             raise WorkflowError(_("Only registered attendees can check in (status: %(s)s).", s=reg.status))
         if reg.checked_in_at is not None:
             raise Conflict(_("This attendee has already checked in."))
-        before = reg.snapshot()
         reg.checked_in_at, reg.checked_in_by = utcnow(), actor
         reg.save()
-        audit.record_update(reg, before, actor)
     return reg
 
 
@@ -149,14 +136,13 @@ def evaluate(reg: TrainingRegistration, user, data: dict) -> TrainingEvaluation:
     """The attendee's own evaluation; only someone who checked in is asked (DB1302 6.4.3 f)."""
     if reg.user_id != getattr(user, "id", None):
         raise NotFound(_("Registration not found."))
-    with database.atomic():
+    with database.atomic(), attributed_to(user):
         reg = TrainingRegistration.get_by_id(reg.id)
         if reg.checked_in_at is None:
             raise PermissionDenied(_("Only attendees who checked in evaluate the training."))
         if TrainingEvaluation.select().where(TrainingEvaluation.registration == reg.id).exists():
             raise Conflict(_("You have already evaluated this training."))
         evaluation = TrainingEvaluation.create(registration=reg.id, **data)
-        audit.record_create(evaluation, user)
     return evaluation
 
 

@@ -6,11 +6,7 @@ import datetime
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from rongtong.core.i18n import gettext as _
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import Attachment
-from rongtong.core.toolkit.surveys import survey_step_schema
-from rongtong.core.toolkit.vocab import label, one_of
+from rongtong.core.plugin import Attachment, gettext as _, label, lazy_gettext as _l, one_of, surveys
 
 from .models import PUBLICATION_CHANNELS
 
@@ -34,7 +30,7 @@ class IntakeSchema(Schema):
                                   metadata=label("预计参训人数", "Expected participants", unit="人"))
 
 
-class SurveyStepSchema(survey_step_schema("training")):
+class SurveyStepSchema(surveys.survey_step_schema("training")):
     """DB1302 6.4.3 a: needs survey -> analysis report."""
 
 

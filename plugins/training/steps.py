@@ -1,18 +1,15 @@
 """What each step of the training workflow writes into the plugin's records (DB1302 6.4.3 a–f).
 
-Called from ``on_transition`` inside the transition's transaction: anything refused here (e.g. a
-session announced with less than the minimum notice) raises ValidationFailed with field errors and
-the whole transition is rolled back — nothing half-written.
+Step handlers of the programme's :class:`StepRecord`, run as reactions inside the transition's
+transaction: anything refused here (e.g. a session announced with less than the minimum notice)
+raises ValidationFailed with field errors and the whole transition is rolled back — nothing
+half-written. Every record is audited by the core, naming the transition's actor.
 """
 from __future__ import annotations
 
 import datetime
 
-from rongtong.core import audit
-from rongtong.core.errors import ValidationFailed
-from rongtong.core.i18n import gettext as _
-from rongtong.core.models import utcnow
-from rongtong.core.toolkit.surveys import Survey, analyse
+from rongtong.core.plugin import StepRecord, ValidationFailed, gettext as _, surveys, utcnow
 
 from . import registrations
 from .models import TrainingCourse, TrainingProgramme, TrainingRegistration, TrainingSession
@@ -20,49 +17,47 @@ from .schemas import PublishSchema, to_utc
 from .workflows import KEY
 
 
-def programme_of(request, actor=None) -> TrainingProgramme:
-    programme = TrainingProgramme.get_or_none(TrainingProgramme.request == request.id)
-    if programme is None:
-        programme = TrainingProgramme.create(request=request.id)
-        audit.record_create(programme, actor)
-    return programme
+PROGRAMME = StepRecord(TrainingProgramme, workflow=KEY)
 
 
-def on_transition(request, transition, workflow, registry) -> None:
-    if workflow.key != KEY or transition.outcome not in ("open", "advance", "complete"):
-        return
-    actor = transition.actor
-    programme = programme_of(request, actor)
-    if transition.outcome == "open":
-        return
-    data = transition.data or {}
-    step = transition.from_step
-    before = programme.snapshot()
-    if step == "survey":  # DB1302 6.4.3 a
-        programme.survey = data["survey"]
-        programme.conclusions = data["conclusions"]
-        programme.needs_report = analyse(Survey.get_by_id(data["survey"]))
-    elif step == "course":  # DB1302 6.4.3 b
-        for old in TrainingCourse.select().where(TrainingCourse.programme == programme.id):
-            audit.record_delete(old, actor)
-            old.delete_instance()
-        for course in data["courses"]:
-            audit.record_create(TrainingCourse.create(programme=programme.id, **course), actor)
-    elif step == "plan":  # DB1302 6.4.3 c
-        programme.plan = data
-    elif step == "publish":  # DB1302 6.4.3 d
-        publish(programme, data, registry.options.get(KEY, {}).get("minimum_notice_days", 5), registry.config.tz, actor)
-    elif step == "deliver":  # DB1302 6.4.3 e
-        programme.delivery = {**data, "attendance": registrations.results(programme)}
-        registrations.ask_for_evaluation(programme)  # 6.4.3 f: only attendees who checked in
-    elif step == "evaluate":  # DB1302 6.4.3 f
-        programme.evaluation = {**data, "results": registrations.results(programme)}
-    programme.updated_at = utcnow()
-    programme.save()
-    audit.record_update(programme, before, actor)
+@PROGRAMME.on("survey")  # DB1302 6.4.3 a
+def survey(programme: TrainingProgramme, data: dict, event) -> None:
+    programme.survey = data["survey"]
+    programme.conclusions = data["conclusions"]
+    programme.needs_report = surveys.analyse(surveys.Survey.get_by_id(data["survey"]))
 
 
-def publish(programme: TrainingProgramme, data: dict, notice_days: int, tz, actor) -> list[TrainingSession]:
+@PROGRAMME.on("course")  # DB1302 6.4.3 b: the courses designed replace any earlier ones
+def course(programme: TrainingProgramme, data: dict, event) -> None:
+    for old in TrainingCourse.select().where(TrainingCourse.programme == programme.id):
+        old.delete_instance()
+    for item in data["courses"]:
+        TrainingCourse.create(programme=programme.id, **item)
+
+
+@PROGRAMME.on("plan")  # DB1302 6.4.3 c
+def plan(programme: TrainingProgramme, data: dict, event) -> None:
+    programme.plan = data
+
+
+@PROGRAMME.on("publish")  # DB1302 6.4.3 d
+def publish_step(programme: TrainingProgramme, data: dict, event) -> None:
+    platform = event.platform
+    publish(programme, data, platform.options_of(KEY).get("minimum_notice_days", 5), platform.config.tz)
+
+
+@PROGRAMME.on("deliver")  # DB1302 6.4.3 e
+def deliver(programme: TrainingProgramme, data: dict, event) -> None:
+    programme.delivery = {**data, "attendance": registrations.results(programme)}
+    registrations.ask_for_evaluation(programme)  # 6.4.3 f: only attendees who checked in
+
+
+@PROGRAMME.on("evaluate")  # DB1302 6.4.3 f
+def evaluate(programme: TrainingProgramme, data: dict, event) -> None:
+    programme.evaluation = {**data, "results": registrations.results(programme)}
+
+
+def publish(programme: TrainingProgramme, data: dict, notice_days: int, tz) -> list[TrainingSession]:
     """Announce the sessions; each must start at least ``notice_days`` after now (times without an
     offset are in the site's zone ``tz``). Sessions of an earlier publication that nobody
     registered for are replaced; the others stay."""
@@ -79,12 +74,9 @@ def publish(programme: TrainingProgramme, data: dict, notice_days: int, tz, acto
         raise ValidationFailed(_("A session starts too soon after publication."), {"sessions": late})
     for old in TrainingSession.select().where(TrainingSession.programme == programme.id):
         if not TrainingRegistration.select().where(TrainingRegistration.session == old.id).exists():
-            audit.record_delete(old, actor)
             old.delete_instance()
     created = []
     for s in clean["sessions"]:
-        session = TrainingSession.create(programme=programme.id, published_at=now, **s)
-        audit.record_create(session, actor)
-        created.append(session)
+        created.append(TrainingSession.create(programme=programme.id, published_at=now, **s))
     programme.notice, programme.channels, programme.published_at = clean["notice"], clean["channels"], now
     return created

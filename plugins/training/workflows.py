@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from rongtong.core.contract import ServiceEntry
-from rongtong.core.toolkit.plans import PLAN_EXAMPLE, PlanSchema
-from rongtong.core.workflow import ADVANCE, PAUSE, RETURN, Step, Workflow
+from rongtong.core.plugin import ADVANCE, PAUSE, RETURN, ServiceEntry, Step, Workflow, plans
 
 from .schemas import CourseStepSchema, DeliverSchema, EvaluateStepSchema, IntakeSchema, PublishSchema, SurveyStepSchema
 
@@ -31,8 +29,8 @@ STEPS = (
          example={"courses": [{"topic": "精益生产", "content": "价值流分析、5S、持续改善",
                                "teachers": [{"name": "王老师", "title": "高级工程师", "introduction": "二十年精益管理经验"}],
                                "materials": [{"title": "讲义", "url": "https://example.com/lean.pdf"}]}]}),
-    Step("plan", "培训方案", "Training plan", roles=("staff",), schema=PlanSchema, time_limit_days=5,
-         description="DB1302 6.4.3 c", example=PLAN_EXAMPLE),
+    Step("plan", "培训方案", "Training plan", roles=("staff",), schema=plans.PlanSchema, time_limit_days=5,
+         description="DB1302 6.4.3 c", example=plans.PLAN_EXAMPLE),
     Step("publish", "提前发布", "Publication", roles=("staff",), schema=PublishSchema, time_limit_days=5,
          description="DB1302 6.4.3 d",
          example={"notice": "平台将举办精益生产专题培训，欢迎报名。", "channels": ["portal", "email"],

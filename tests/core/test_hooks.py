@@ -191,7 +191,7 @@ def test_register_commands(platform):
 # --- seed_demo -------------------------------------------------------------------------------------
 
 def test_seed_demo(platform):
-    platform.registry.pm.hook.seed_demo(registry=platform.registry, context={"rng": None})
+    platform.registry.pm.hook.seed_demo(platform=platform, context={"rng": None})
     assert SampleNote.select().where(SampleNote.text == "demo note").count() == 1
 
 
@@ -225,10 +225,10 @@ from rongtong.core.models import AuditEvent, Transition
 SEEN = []
 
 @hookimpl
-def on_transition(request, transition, workflow, registry):
+def on_transition(request, transition, workflow, platform):
     # Inside the transaction, after the Transition row and its audit event are written.
     SEEN.append(("t", database.in_transaction(), Transition.select().where(Transition.id == transition.id).exists(),
-                 AuditEvent.select().where(AuditEvent.action == "transition").count(), registry.options.get("sample")))
+                 AuditEvent.select().where(AuditEvent.action == "transition").count(), platform.options_of("sample")))
     if request.title == "refuse" and transition.outcome == "advance":
         raise RuntimeError("spy refuses")
 
@@ -330,3 +330,67 @@ def test_register_hooks_failing_or_returning_a_non_list_name_the_plugin(make_pla
 
 def test_permission_dataclass_is_what_plugins_return(platform):
     assert all(isinstance(p, Permission) for p in platform.registry.permissions.values())
+
+
+@pytest.mark.parametrize("name", HOOKS)
+def test_every_hookspec_resolves_its_type_hints(name):
+    """A plugin author's editor and type checker see real types, not ``Any`` or unresolved names."""
+    import typing
+
+    hints = typing.get_type_hints(getattr(hookspecs, name))
+    assert "return" in hints
+    assert all(hint is not typing.Any for hint in hints.values())
+
+
+def test_hooks_receive_the_platform(platform):
+    from rongtong.core.contract import PluginHost
+
+    assert platform.registry.platform is platform
+    assert isinstance(platform, PluginHost)
+    assert platform.options_of("sample") == {"greeting": "hello"}
+
+
+# --- register_reactions ----------------------------------------------------------------------------
+
+def test_a_reaction_fires_for_its_workflow_and_step_only(platform, people):
+    sampleplugin.REACTIONS.clear()
+    req = _walk_to_the_end(platform.engine, people)
+    assert [r[:3] for r in sampleplugin.REACTIONS] == [(req.id, "deliver", "advance")]
+    assert sampleplugin.REACTIONS[0][3] is platform
+
+
+def test_a_raising_reaction_rolls_the_transition_back(platform, people):
+    engine = platform.engine
+    req = engine.open_request(enterprise=people.ent_a, service_key="sample", actor=people.user_a, title="t")
+    engine.transition(req.id, "advance", people.staff, data={"need": "x"})
+    before = Transition.select().where(Transition.request == req.id).count()
+    with pytest.raises(RuntimeError, match="refuses"):
+        engine.transition(req.id, "advance", people.staff, data={"deliverable": "refuse", "hours": 1})
+    assert ServiceRequest.get_by_id(req.id).current_step == "deliver"
+    assert Transition.select().where(Transition.request == req.id).count() == before
+
+
+def registry(make_config, plugins, entry_points):
+    from rongtong.core.registry import PluginRegistry
+    from tests.conftest import SAMPLE_ENTRY_POINTS
+
+    return PluginRegistry(make_config(plugins=plugins), {**SAMPLE_ENTRY_POINTS, **entry_points})
+
+
+@pytest.mark.parametrize("reaction, problem", [
+    ('Reaction("nosuch", print)', "reaction to unknown workflow 'nosuch'"),
+    ('Reaction("sample", print, step="delivr")', "reaction to unknown step 'delivr' of workflow 'sample'"),
+    ('Reaction("sample", print, outcome="advanced")', "reaction to unknown outcome 'advanced'"),
+])
+def test_start_up_refuses_a_reaction_to_an_unknown_workflow_step_or_outcome(make_config, tmp_path, monkeypatch,
+                                                                            reaction, problem):
+    eps = make_plugin(tmp_path, monkeypatch, "typo", f"""
+        from rongtong.core.plugin import Reaction, hookimpl
+
+        @hookimpl
+        def register_reactions():
+            return [{reaction}]
+    """)
+    with pytest.raises(PluginError) as err:
+        registry(make_config, ["sample", "typo"], eps)
+    assert err.value.message.startswith(f"plugin 'typo': register_reactions: {problem}")

@@ -99,7 +99,7 @@ def test_hookimpl_with_an_unknown_argument_is_an_error(make_config, tmp_path, mo
         from rongtong.core import hookimpl
 
         @hookimpl
-        def register_admin_views(registry, app):
+        def register_admin_views(platform, app):
             return []
     """)
     with pytest.raises(PluginError, match="plugin 'badargs'"):

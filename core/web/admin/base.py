@@ -571,7 +571,9 @@ class SecureModelView(SecureViewMixin, ModelView):
                 model.save(force_insert=is_created)
                 if not self._in_scope(model):
                     raise ValidationFailed(_("You may not save a record outside your own scope."), {})
-                if is_created:
+                if audit.is_audited(model):
+                    pass  # an AuditedModel's save() wrote its own event
+                elif is_created:
                     audit.record_create(model, user)
                 else:
                     audit.record_update(model, before, user)
@@ -604,7 +606,8 @@ class SecureModelView(SecureViewMixin, ModelView):
         try:
             with database.atomic():
                 self.on_model_delete(model)
-                audit.record_delete(model, acting_user())
+                if not audit.is_audited(model):  # an AuditedModel audits its own delete
+                    audit.record_delete(model, acting_user())
                 model.delete_instance(recursive=False)
         except RongtongError as exc:
             flash(exc.message, "error")

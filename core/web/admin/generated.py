@@ -386,7 +386,7 @@ def plugin_views(registry) -> list[tuple[str, object]]:
                 raise PluginError(f"plugin {owner!r}: admin view for {spec.model.__name__} must subclass "
                                   "core.web.admin.SecureModelView")
             views.append((owner, make_view(spec.model, owner, spec.permission, view_class=view_class, name=spec.name,
-                                   category=category, slug=spec.slug, options=spec.options)))
+                                   category=category, slug=spec.slug, options=_options_of(spec))))
         else:
             if not (isinstance(spec.view_class, type) and issubclass(spec.view_class, SecureBaseView)) or not spec.slug:
                 raise PluginError(f"plugin {owner!r}: a custom admin view needs a slug and a subclass of "
@@ -395,6 +395,13 @@ def plugin_views(registry) -> list[tuple[str, object]]:
             views.append((owner, cls(name=spec.name or spec.slug, category=category,
                                      endpoint=f"{owner}_{spec.slug}", url=f"{owner}/{spec.slug}")))
     return views
+
+
+def _options_of(spec: AdminViewSpec) -> dict:
+    options = spec.view_options
+    if spec.form_exclude:
+        options["form_excluded_columns"] = [*default_options(spec.model)["form_excluded_columns"], *spec.form_exclude]
+    return options
 
 
 def check_unique(owned_views) -> None:

@@ -197,7 +197,7 @@ def test_a_plugin_view_with_an_unknown_permission_stops_start_up(make_platform):
     from tests.fixtures.sampleplugin.models import SampleNote
 
     @hookimpl
-    def register_admin_views(registry):
+    def register_admin_views(platform):
         return [AdminViewSpec(model=SampleNote, permission="sample.typo", slug="typo")]
 
     platform = make_platform()

@@ -43,7 +43,7 @@ def get_note(note_id, data=None):
     if note is None:
         raise NotFound("Note not found.")
     if flask.request.method == "PATCH":
-        SampleNote.update(**data).where(SampleNote.id == note.id).execute()
+        SampleNote.update_where(SampleNote.id == note.id, data)  # SampleNote is audited
         return SampleNote.get_by_id(note.id), 200
     return note
 
@@ -60,7 +60,7 @@ class NotesPlugin:
         return [Permission("notes.view", "查看备注", "View notes", ("staff", "enterprise"))]
 
     @hookimpl
-    def register_api_resources(registry):
+    def register_api_resources(platform):
         return [
             ApiResource("notes/items", list_notes, ("GET",), endpoint="notes_list", summary="Notes",
                         response_schema=NoteSchema, many=True, permission="notes.view"),
@@ -73,19 +73,19 @@ class NotesPlugin:
 
 class SameEndpointPlugin:
     @hookimpl
-    def register_api_resources(registry):
+    def register_api_resources(platform):
         return [ApiResource("clash/ping", _ping, ("GET",), endpoint="sample_ping")]
 
 
 class UnprefixedPlugin:
     @hookimpl
-    def register_api_resources(registry):
+    def register_api_resources(platform):
         return [ApiResource("requests/mine", _ping, ("GET",))]
 
 
 class TwicePlugin:
     @hookimpl
-    def register_api_resources(registry):
+    def register_api_resources(platform):
         return [ApiResource("twice/x", _ping, ("GET",), endpoint="twice_a"),
                 ApiResource("twice/x", _ping, ("GET",), endpoint="twice_b")]
 

@@ -45,7 +45,7 @@ def test_article_lifecycle(api, cast):
     assert {e["name"] for e in targets["enterprises"]} == {"甲公司", "乙公司"} and len(targets["pushes"]) == 2
     assert Notification.select().where(Notification.user == cast.user_a.id).count() == 1
     # Validity passes: listing expires it, enterprises no longer see it.
-    Article.update(valid_until=datetime.date(2020, 1, 1)).where(Article.id == aid).execute()
+    Article.update_where(Article.id == aid, {"valid_until": datetime.date(2020, 1, 1)})
     assert api.get(cast.user_a, "information/articles").get_json() == []
     assert Article.get_by_id(aid).status == "expired"
     assert api.get(cast.staff, "information/articles", status="expired").get_json()[0]["id"] == aid

@@ -81,7 +81,7 @@ def test_automatic_expiry_and_visible_list(info, cast):
     old = _publish(_draft(cast.staff, title="旧政策", valid_until=today + datetime.timedelta(days=1)), cast.head, info.calendar)
     current = _publish(_draft(cast.staff, title="现行政策", valid_until=today), cast.head, info.calendar)
     forever = _publish(_draft(cast.staff, title="长期有效"), cast.head, info.calendar)
-    Article.update(valid_until=today - datetime.timedelta(days=1)).where(Article.id == old.id).execute()
+    Article.update_where(Article.id == old.id, {"valid_until": today - datetime.timedelta(days=1)})
     assert {a.id for a in articles.visible_articles(info.calendar)} == {current.id, forever.id}
     assert articles.expire_articles(info.calendar) == [old.id]
     assert articles.expire_articles(info.calendar) == []  # idempotent

@@ -72,3 +72,16 @@ def test_rejected_request_closes_the_consultation(info, cast):
     req = _file(info, cast)
     info.engine.transition(req.id, "reject", cast.staff, reason="非本平台服务范围")
     assert Consultation.get(Consultation.request == req.id).status == "closed"
+
+
+def test_the_accepted_category_is_audited(info, cast):
+    """DB1302 5.3.2, 6.4.1.2 c: the category staff set when accepting a catalog consultation is
+    written with an audit event naming them (it was written with none before issue 10)."""
+    from rongtong.core import audit
+
+    req = _file(info, cast)
+    info.engine.transition(req.id, "advance", cast.staff, data={"category": "technology"})
+    c = Consultation.get(Consultation.request == req.id)
+    changes = [(e.actor_name, audit.event_data(e)["changes"].get("category")) for e in audit.events_for(c)
+               if e.action == "update"]
+    assert changes == [("staff", ["policy", "technology"])]

@@ -42,7 +42,7 @@ def test_empty_range_and_unknown_device_refused(tech, cast):
     with pytest.raises(ValidationFailed) as err:
         _book(cast, press, T(2026, 9, 7, 3), T(2026, 9, 7, 3))
     assert "ends_at" in err.value.fields
-    Equipment.update(active=False).where(Equipment.id == press.id).execute()
+    Equipment.update_where(Equipment.id == press.id, {"active": False})
     with pytest.raises(ValidationFailed) as err:
         _book(cast, press, T(2026, 9, 7, 3), T(2026, 9, 7, 4))
     assert "equipment" in err.value.fields

@@ -46,7 +46,7 @@ def test_seed_demo(tech):
     ctx = seed_people(rng)
     context = {"rng": rng, "platform": tech, "enterprises": ctx["enterprises"],
                "users": {"admin": [ctx["admin"]], "staff": ctx["staff"], "enterprise": ctx["enterprise_users"]}}
-    tech.registry.notify("seed_demo", registry=tech.registry, context=context)
+    tech.registry.notify("seed_demo", context=context)
     kinds = {k for i in Institution.select() for k in i.capabilities}
     from rongtong.plugins.technical.models import KIND_KEYS
 

@@ -6,7 +6,7 @@ from rongtong.core.errors import PermissionDenied, ValidationFailed
 from rongtong.core.models import AuditEvent, ServiceRequest, Transition
 from rongtong.plugins.technical import candidates
 from rongtong.plugins.technical.models import Assignment
-from rongtong.plugins.technical.workflows import today_of
+from rongtong.plugins.technical.steps import today_of
 
 
 def _apply(tech, cast, kind="inspection_testing"):
@@ -17,7 +17,7 @@ def _apply(tech, cast, kind="inspection_testing"):
 def test_candidates_ranked_with_reasons(tech, cast, institutions):
     # DB1302 6.4.2 b: match platform capacity and contracted institutions; every point explained.
     req = _apply(tech, cast)
-    report = candidates.candidates_report(req, today_of(tech.registry))
+    report = candidates.candidates_report(req, today_of(tech))
     names = [c["candidate"]["name"] for c in report["candidates"]]
     assert names == ["省检测研究院", "市质检中心"]  # lab2's contract ends soon
     reasons = {r["criterion"]: r["text"] for r in report["candidates"][0]["reasons"]}
@@ -29,7 +29,7 @@ def test_candidates_ranked_with_reasons(tech, cast, institutions):
     # Load counts: once the lab holds an open request, a second need ranks it lower than before.
     tech.engine.transition(req.id, "advance", cast.staff, data={"kind": "inspection_testing"})
     tech.engine.transition(req.id, "advance", cast.staff, data={"institution": institutions["lab"].id, "plan": "检测"})
-    second = candidates.candidates_report(_apply(tech, cast), today_of(tech.registry))
+    second = candidates.candidates_report(_apply(tech, cast), today_of(tech))
     lab = second["candidates"][0]
     assert lab["candidate"]["name"] == "省检测研究院"
     assert [r for r in lab["reasons"] if r["criterion"] == "load"][0]["points"] == 10.0
@@ -91,3 +91,20 @@ def test_invalid_step_data_refused(tech, cast, institutions):
     with pytest.raises(ValidationFailed) as err:
         _apply(tech, cast, kind="astrology")
     assert "kind" in err.value.fields["data"]
+
+
+def test_the_assignment_is_audited_step_by_step(tech, cast, institutions):
+    """DB1302 5.3.2, 6.4.1.2 c: the plan, the delivery and the evaluation written on the
+    assignment each leave an audit event naming who acted (they left none before issue 10)."""
+    from rongtong.core import audit
+
+    eng = tech.engine
+    req = _apply(tech, cast)
+    eng.transition(req.id, "advance", cast.staff, data={"kind": "inspection_testing"})
+    eng.transition(req.id, "advance", cast.staff, data={"institution": institutions["lab"].id, "plan": "检测"})
+    eng.transition(req.id, "advance", cast.staff, data={"records": "检测完成", "deliverables": ["检测报告"]})
+    eng.transition(req.id, "complete", cast.user_a, data={"score": 4, "comment": "及时"})
+    events = list(audit.events_for(Assignment.get(Assignment.request == req.id)))
+    assert [(e.action, e.actor_name) for e in events] == [("create", "staff"), ("update", "staff"),
+                                                         ("update", "user_a")]
+    assert audit.event_data(events[-1])["changes"]["score"][1] == 4

@@ -154,7 +154,7 @@ def test_seed_demo(platform, people):
            "users": {"staff": [people.staff], "enterprise": [people.user_a, people.user_b,
                                                               factories.user("u3", ["enterprise"], enterprise=people.ent_a),
                                                               factories.user("u4", ["enterprise"], enterprise=people.ent_b)]}}
-    platform.registry.notify("seed_demo", registry=platform.registry, context=ctx)
+    platform.registry.notify("seed_demo", context=ctx)
     steps = sorted(r.current_step for r in ServiceRequest.select())
     assert steps == ["course", "deliver", "evaluate", "plan", "publish", "survey"]
     assert TrainingRegistration.select().where(TrainingRegistration.status == "waitlisted").count() >= 1
@@ -212,7 +212,7 @@ def test_naive_session_times_are_in_the_site_time_zone(platform, people):
     start = (utcnow() + datetime.timedelta(days=30)).replace(hour=9, minute=0, second=0, microsecond=0)
     data = {**EXAMPLES["publish"], "sessions": [{**session_data(), "starts_at": start.isoformat(),
                                                  "ends_at": (start + datetime.timedelta(hours=3)).isoformat()}]}
-    session, = publish(prog, data, 5, platform.config.tz, people.staff)
+    session, = publish(prog, data, 5, platform.config.tz)
     assert session.starts_at == start - datetime.timedelta(hours=8)
 
 

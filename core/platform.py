@@ -11,6 +11,7 @@ from rongtong.core.db import bind_database
 from rongtong.core.notify import bind_mail
 from rongtong.core.registry import PluginRegistry
 from rongtong.core.workflow import WorkflowEngine
+from rongtong.core import migrations
 
 
 class Platform:
@@ -23,6 +24,4 @@ class Platform:
         self.engine = WorkflowEngine(self.registry, self.calendar)
 
     def upgrade(self):
-        from rongtong.core import migrations
-
         return migrations.upgrade(self.registry)

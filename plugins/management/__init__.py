@@ -58,7 +58,7 @@ def register_api_resources(registry):
 @hookimpl
 def register_blueprints():
     """The needs-survey answer link sent to invited enterprises (no login)."""
-    from rongtong.core.toolkit import surveys
+    from rongtong.core.plugin import surveys
 
     return [surveys.blueprint("management")]
 

@@ -73,7 +73,7 @@ def register_api_resources(registry):
 def register_blueprints():
     """The needs-survey answer link sent to invited enterprises (no login), and the portal's
     training sessions: registration, "my registrations", cancellation (DB1302 6.4.3 d)."""
-    from rongtong.core.toolkit import surveys
+    from rongtong.core.plugin import surveys
 
     from .portal import bp
 

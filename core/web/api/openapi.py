@@ -15,6 +15,7 @@ from apispec.exceptions import DuplicateComponentNameError
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify, render_template
 from flask_babel import get_locale
+from marshmallow import fields as mf
 
 from rongtong.core import __version__
 from rongtong.core.vocabulary import of_marshmallow
@@ -92,8 +93,6 @@ def _operation(op: Operation, multi: bool) -> dict:
 
 def vocabulary_properties(converter, field, ret, **kwargs) -> dict:
     """apispec attribute function: a field's description and extensions from its vocabulary."""
-    from marshmallow import fields as mf
-
     if isinstance(getattr(field, "parent", None), (mf.List, mf.Tuple, mf.Dict)):
         return {}  # a list's items: the list itself carries the description
     spec = of_marshmallow(field.name or "", field)

@@ -21,6 +21,7 @@ from rongtong.core import __version__
 from rongtong.core.vocabulary import of_marshmallow
 from rongtong.core.web.api.routing import BODY_METHODS, Operation, schema_instance
 from rongtong.core.web.api.schemas import ErrorSchema
+from rongtong.core.web.context import current_platform
 
 ERRORS = {
     "400": "Malformed request: not JSON, not an object, or bad characters",
@@ -174,7 +175,7 @@ def document():
     """The OpenAPI document (built once per app, on first use)."""
     state = current_app.extensions["rongtong_api"]
     if state.get("spec") is None:
-        state["spec"] = build_spec(state["operations"], current_app.extensions["rongtong"].registry)
+        state["spec"] = build_spec(state["operations"], current_platform().registry)
     return state["spec"]
 
 

@@ -23,8 +23,9 @@ submodules. A new module of the core must be placed here, or this test fails nam
 | 10   | façade         | plugin                                                                                    |
 
 What counts as an import: every ``import``/``from ... import`` statement anywhere in a module --
-at module level, inside functions (the few genuinely lazy ones, e.g. openpyxl, still count), and
-under ``if TYPE_CHECKING:``. ``from package import name`` depends on ``package.name`` when that is
+at module level and inside functions (the few genuinely lazy ones, e.g. openpyxl, still count) --
+except under ``if TYPE_CHECKING:``: those never run and only name types for annotations (the
+contract may name the platform its hooks receive). ``from package import name`` depends on ``package.name`` when that is
 a module, else on ``package``. Importing ``a.b.c`` also runs the ``__init__`` of ``a.b``, so those
 package modules are checked for layering too (a package's ``__init__`` must not sit above the
 modules in it), though not for cycles: Python always initialises a package before its submodules.
@@ -92,7 +93,7 @@ def imports_of(module: str, path: Path, modules: dict[str, Path]) -> list[tuple[
     """(imported core module, line) for every import statement in the module, wherever it is."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    for node in _statements(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -111,6 +112,23 @@ def imports_of(module: str, path: Path, modules: dict[str, Path]) -> list[tuple[
             if target and target != module and target.startswith(ROOT) and (target, node.lineno) not in found:
                 found.append((target, node.lineno))
     return found
+
+
+def _statements(tree: ast.AST):
+    """Every node of ``tree`` except what sits under ``if TYPE_CHECKING:``."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            todo.extend(node.orelse)
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
+        (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
 def ancestors(module: str) -> list[str]:
@@ -211,9 +229,10 @@ def test_no_import_cycles():
 def test_the_checker_sees_function_local_imports_and_cycles(tmp_path):
     """The walk finds an import inside a function body, and a two-module circle is reported."""
     source = tmp_path / "db.py"
-    source.write_text("def later():\n    from rongtong.core.web.app import create_app\n", encoding="utf-8")
+    source.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from rongtong.core import platform\n"
+                      "def later():\n    from rongtong.core.web.app import create_app\n", encoding="utf-8")
     found = imports_of("rongtong.core.db", source, MODULES)
-    assert ("rongtong.core.web.app", 2) in found
+    assert found == [("rongtong.core.web.app", 5)]
     edges = {"db": [("errors", 3)], "errors": [("db", 5)], "models": [("db", 1)]}
     assert find_cycles(edges) == [["db", "errors"]]
 

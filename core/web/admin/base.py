@@ -41,17 +41,17 @@ from wtforms import ValidationError
 from wtfpeewee.fields import SelectQueryField
 
 from rongtong.core import audit
+from rongtong.core.attachments import attachments_of
 from rongtong.core.db import database
 from rongtong.core.errors import RongtongError, ValidationFailed
 from rongtong.core.i18n import _, lazy_gettext as _l
-from rongtong.core.models import Attachment, utcnow, REQUEST_STATUSES
+from rongtong.core.models import REQUEST_STATUSES, Attachment, utcnow
 from rongtong.core.fields import ListField
 from rongtong.core.security import has_permission, scope_query
 from rongtong.core.toolkit.tabular import MIMETYPES, write_rows
 from rongtong.core.vocabulary import Choice, FieldSpec, describe_model, overdue_text
 from rongtong.core.web.context import current_lang, current_platform
 from rongtong.core.web.fieldview import LIST_TEXT_MAX, value_html, value_text
-from rongtong.core.attachments import attachments_of
 
 EXPORT_MAX_ROWS = 10_000
 AJAX_MAX_ROWS = 50
@@ -748,7 +748,6 @@ def days_left_text(due) -> str:
     """Working days from today to ``due`` (a naive-UTC time) in words; '' without a due date."""
     if due is None:
         return ""
-
     cal = current_platform().calendar
     return overdue_text(cal.working_days_between(cal.local_date(utcnow()), cal.local_date(due)))
 

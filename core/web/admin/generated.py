@@ -29,10 +29,9 @@ from rongtong.core.contract import AdminViewSpec, CORE
 from rongtong.core.registry import unique
 from rongtong.core.vocabulary import FieldSpec, describe_model, describe_schema
 from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform, step_title, ui_lang
-from rongtong.core.web.fieldview import value_html, value_text
 from rongtong.core.web import sessions, tokens
-from rongtong.core.web.tokens import issue_token
-from rongtong.core.web.tokens import revoke
+from rongtong.core.web.fieldview import value_html, value_text
+from rongtong.core.web.tokens import issue_token, revoke
 
 FILTER_TYPES = ("CharField", "BooleanField", "IntegerField", "BigIntegerField", "DateField", "DateTimeField",
                 "DecimalField", "FloatField", "DoubleField", "AutoField")

@@ -5,6 +5,7 @@ The table below is the one place a module's layer is declared (the test reads it
 docstring; ``docs/architecture.md`` draws the same table and a test keeps the two equal). Names
 are relative to ``rongtong.core`` (``.`` is the package itself); ``name.*`` covers a package's
 submodules. A new module of the core must be placed here, or this test fails naming it.
+(``checks``, ``scaffold`` and ``i18n_catalogs`` are the plugin kit's, arriving with it.)
 
 | rank | layer          | modules                                                                                   |
 |------|----------------|-------------------------------------------------------------------------------------------|
@@ -12,14 +13,14 @@ submodules. A new module of the core must be placed here, or this test fails nam
 | 1    | domain         | models, survey_models, audit, security, vocabulary, attachments, notify, notify.*         |
 | 2    | engine         | workflow, routing, casefile, notices                                                      |
 | 3    | contract       | contract, hookspecs                                                                       |
-| 4    | assembly       | registry, builtin, platform, migrations                                                   |
+| 4    | assembly       | registry, builtin, platform, migrations, checks                                           |
 | 5    | toolkit        | toolkit, toolkit.*                                                                        |
 | 6    | web kernel     | web, web.context, web.auth, web.sessions, web.tokens, web.errors, web.headers, web.fieldforms, web.fieldview |
 | 7    | surface admin  | web.admin, web.admin.*, web.surveys                                                       |
 | 7    | surface api    | web.api, web.api.*                                                                        |
 | 7    | surface portal | web.portal                                                                                |
 | 8    | app            | web.app                                                                                   |
-| 9    | entry points   | cli, cli_context, serving, demo, setup, testing, testing.*                                |
+| 9    | entry points   | cli, cli_context, serving, demo, setup, testing, testing.*, scaffold, i18n_catalogs       |
 | 10   | façade         | plugin                                                                                    |
 
 What counts as an import: every ``import``/``from ... import`` statement anywhere in a module --
@@ -65,9 +66,13 @@ def absolute(name: str) -> str:
 
 
 def core_modules() -> dict[str, Path]:
-    """Every module of ``rongtong.core`` by dotted name (packages by their ``__init__``)."""
+    """Every module of ``rongtong.core`` by dotted name (packages by their ``__init__``). Python
+    files in a folder that is no package (a scaffold's template) are data, not modules."""
     found = {}
     for path in sorted(CORE_DIR.rglob("*.py")):
+        folders = path.relative_to(CORE_DIR).parents
+        if any(not (CORE_DIR / folder / "__init__.py").exists() for folder in folders if str(folder) != "."):
+            continue
         parts = list(path.relative_to(CORE_DIR).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts = parts[:-1]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rongtong.core import audit
 from rongtong.core.db import database
-from rongtong.core.errors import NotFound, ValidationFailed
+from rongtong.core.errors import ValidationFailed
 from rongtong.core.models import ROLE_KEYS, Department, Enterprise, User
 
 LOCAL_TEMPLATE = """# Rongtong configuration for this site. Every key is documented in config/default.toml.

@@ -160,7 +160,7 @@ def bare_department_query(platform, department_id, repeat):
 
 
 def measure(url: str, open_count: int, repeat: int, label: str, analyze: bool = True) -> None:
-    from rongtong.core.web import create_app
+    from rongtong.core.web.app import create_app
     from rongtong.core.web.tokens import issue_token
 
     start = time.perf_counter()

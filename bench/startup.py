@@ -26,7 +26,7 @@ BUILD_APP = """
 import time
 start, cpu = time.perf_counter(), time.process_time()
 from rongtong.core.config import load_config
-from rongtong.core.web import create_app
+from rongtong.core.web.app import create_app
 app = create_app(load_config())
 elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
 import json

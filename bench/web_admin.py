@@ -37,7 +37,7 @@ def sample_values(config_path) -> tuple[list[tuple[str, str, str]], dict]:
     from rongtong.core.config import load_config
     from rongtong.core.models import ServiceRequest, User
     from rongtong.core.platform import Platform
-    from rongtong.core.web import create_app
+    from rongtong.core.web.app import create_app
 
     platform = Platform(load_config(config_path))
     app = create_app(platform=platform)

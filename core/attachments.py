@@ -29,6 +29,8 @@ from rongtong.core.db import database
 from rongtong.core.errors import NotFound, ValidationFailed
 from rongtong.core.i18n import gettext as _
 from rongtong.core.models import Attachment
+from rongtong.core.security import get_scoped
+from rongtong.core.security import is_staff
 
 CHUNK = 64 * 1024
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -146,8 +148,6 @@ def owner_model(owner_type: str, registry):
 
 def get_scoped_owner(owner_type: str, owner_id, user, registry):
     """The owning record if ``user`` may see it (same row scope as the record itself), else None."""
-    from rongtong.core.security import get_scoped
-
     model = owner_model(owner_type, registry)
     if model is None:
         return None
@@ -157,8 +157,6 @@ def get_scoped_owner(owner_type: str, owner_id, user, registry):
 def sees_internal(user, owner) -> bool:
     """Whether ``user`` reads the internal (staff-only) part of ``owner``'s case file: staff and
     admins, and the expert or evaluator ``owner`` (a request) is assigned to."""
-    from rongtong.core.security import is_staff
-
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "active", False):
         return False
     if is_staff(user):

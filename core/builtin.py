@@ -1,7 +1,8 @@
 """The core, registered as the always-on plugin ``core`` through the same hooks as every plugin."""
 from rongtong.core import hookimpl, notices
-from rongtong.core.models import CORE_MODELS
 from rongtong.core.contract import Permission
+from rongtong.core.models import CORE_MODELS
+from rongtong.core.survey_models import MODELS as SURVEY_MODELS
 
 CORE_PERMISSIONS = [
     Permission("core.dashboard.view", "查看工作台", "View the dashboard", ("staff", "expert", "evaluator")),
@@ -22,9 +23,8 @@ CORE_PERMISSIONS = [
 
 @hookimpl
 def register_models():
-    from rongtong.core.toolkit import surveys  # needs surveys (DB1302 6.4.3 a ...): core tables any plugin uses
-
-    return list(CORE_MODELS) + list(surveys.MODELS)
+    # the needs surveys' tables (DB1302 6.4.3 a ...) are core tables any plugin uses
+    return list(CORE_MODELS) + list(SURVEY_MODELS)
 
 
 @hookimpl

@@ -33,7 +33,7 @@ from rongtong.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from rongtong.core.fields import dumps
 from rongtong.core.i18n import gettext as _
 from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import OUTCOMES, Attachment, RequestMessage, ServiceRequest, Transition, User
+from rongtong.core.models import OUTCOMES, Attachment, RequestMessage, ServiceRequest, Transition, User, Enterprise
 from rongtong.core.notify import notify_many
 from rongtong.core.routing import handlers_of
 from rongtong.core.vocabulary import labelled
@@ -199,8 +199,6 @@ def _enterprise_users(request) -> list[User]:
 
 
 def _enterprise_name(request) -> str:
-    from rongtong.core.models import Enterprise
-
     enterprise = Enterprise.get_or_none(Enterprise.id == request.enterprise_id)
     return enterprise.name if enterprise is not None else ""
 

@@ -450,7 +450,7 @@ def notify_status(as_json):
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 def run(host, port):
     """Development server (single process)."""
-    from rongtong.core.web import create_app
+    from rongtong.core.web.app import create_app
 
     app = create_app(platform=get_platform())
     app.run(host=host, port=port, debug=False, use_reloader=False)

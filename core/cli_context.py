@@ -28,7 +28,7 @@ class CliContext:
     @property
     def config(self):
         if self._config is None:
-            from rongtong.core.config import load_config
+            from rongtong.core.config import load_config  # lazy: `rongtong --help` stays fast
 
             self._config = load_config(self.config_path)
         return self._config
@@ -36,7 +36,7 @@ class CliContext:
     @property
     def platform(self):
         if self._platform is None:
-            from rongtong.core.platform import Platform
+            from rongtong.core.platform import Platform  # lazy: built on first use, never for --help
 
             self._platform = Platform(self.config)
         return self._platform
@@ -61,7 +61,7 @@ def pass_platform(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from rongtong.core.i18n import site_language
+        from rongtong.core.i18n import site_language  # lazy: Flask only when a command runs
 
         platform = get_platform()
         with site_language(platform):

@@ -10,6 +10,13 @@ PostgreSQL (``postgresql://``) is what a platform moves to when it outgrows one 
 
 Connections are per thread (peewee's default), opened lazily on first use and kept open; the
 pragmas run once per connection, not once per request.
+
+One process, one binding: every model goes through the one proxy :data:`database`, and
+:func:`bind_database` points it at the newest database (closing the connection to the one it was
+bound to before). A second :class:`core.platform.Platform` on the *same* database shares the
+binding and both keep working; a platform on *another* database takes the binding over, and the
+older platform refuses any further use with :class:`core.errors.PlatformError` rather than
+silently reading and writing the newer one's database (:func:`bound_url`).
 """
 from __future__ import annotations
 
@@ -22,6 +29,7 @@ from playhouse.shortcuts import ReconnectMixin
 from rongtong.core.errors import ConfigError
 
 database = peewee.DatabaseProxy()
+_binding: dict = {"url": None}
 
 
 class ReconnectingPostgresqlDatabase(ReconnectMixin, peewee.PostgresqlDatabase):
@@ -73,13 +81,31 @@ def make_database(url: str, busy_timeout_ms: int = 10000) -> peewee.Database:
 
 
 def bind_database(url: str, busy_timeout_ms: int = 10000) -> peewee.Database:
-    """Create the database for ``url`` and point the shared proxy at it. Returns the database."""
+    """Create the database for ``url`` and point the shared proxy at it (closing this thread's
+    connection to the database it was bound to). Returns the database."""
     db = make_database(url, busy_timeout_ms)
     current = database.obj
     if current is not None and not current.is_closed():
         current.close()
     database.initialize(db)
+    _binding["url"] = url
     return db
+
+
+def bound_url() -> str | None:
+    """The URL the shared proxy was last bound to by :func:`bind_database` (None before)."""
+    return _binding["url"]
+
+
+def display_url(url: str | None) -> str:
+    """``url`` without its password, fit for a message."""
+    if not url:
+        return ""
+    parsed = urlparse(url)
+    if parsed.password is None:
+        return url
+    netloc = parsed.netloc.rsplit("@", 1)[1]
+    return parsed._replace(netloc=f"{parsed.username}:***@{netloc}").geturl()
 
 
 def _real(db):

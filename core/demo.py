@@ -18,6 +18,7 @@ import secrets
 from pathlib import Path
 
 import click
+from werkzeug.serving import run_simple
 
 from rongtong.core import audit
 from rongtong.core import creditcode
@@ -25,6 +26,10 @@ from rongtong.core.db import database
 from rongtong.core.errors import RongtongError
 from rongtong.core.i18n import site_language
 from rongtong.core.models import Department, Enterprise, ServiceRequest, Transition, User, utcnow
+from rongtong.core.platform import Platform
+from rongtong.core.routing import set_route
+from rongtong.core.setup import installed_builtin_plugins
+from rongtong.core.web.app import create_app
 
 DEPARTMENTS = [
     ("innovation", "创新服务部", "Innovation"),
@@ -117,8 +122,6 @@ def seed_people(rng: random.Random) -> dict:
 def seed_routes(platform, ctx: dict) -> None:
     """Route every enabled service to a demo department (:data:`DEMO_ROUTES`; a service the demo
     does not know goes to the departments in turn)."""
-    from rongtong.core.routing import set_route
-
     by_key = {d.key: d for d in ctx["departments"]}
     services = sorted(platform.registry.services)
     for i, key in enumerate(services):
@@ -305,9 +308,6 @@ def bulk_load(platform, size: int, rng: random.Random) -> None:
 
 
 def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_file="rongtong-demo.db") -> None:
-    from rongtong.core.platform import Platform
-    from rongtong.core.setup import installed_builtin_plugins
-
     base = cli_ctx.config
     path = Path(db_file).resolve()
     for suffix in ("", "-wal", "-shm"):
@@ -347,8 +347,6 @@ def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_fil
                    f"plugins: {', '.join(enabled) or 'none'}")
     if not serve:
         return
-    from rongtong.core.web import create_app
-
     app = create_app(platform=platform)
     url = f"http://{host}:{port}/"
     click.echo("")
@@ -360,6 +358,4 @@ def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_fil
     click.echo(f"  evaluator       evaluator / {DEMO_PASSWORDS['evaluator']}")
     click.echo(f"  enterprise      ent1 .. ent6 / {DEMO_PASSWORDS['enterprise']}")
     click.echo("Press Ctrl+C to stop.")
-    from werkzeug.serving import run_simple
-
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

@@ -66,3 +66,10 @@ class WorkflowError(RongtongError):
 
     http_status = 409
     code = "invalid_transition"
+
+
+class PlatformError(RongtongError):
+    """A platform used after a newer platform of the same process took over the database binding
+    for another database (see :mod:`core.platform`)."""
+
+    code = "platform_replaced"

@@ -10,6 +10,7 @@ import datetime
 
 import peewee
 from playhouse.shortcuts import model_to_dict
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from rongtong.core.creditcode import credit_code_problem
 from rongtong.core.db import database
@@ -216,13 +217,9 @@ class User(BaseModel):
         return self.has_role("enterprise") and not self.has_role("admin", "staff")
 
     def set_password(self, password: str) -> None:
-        from werkzeug.security import generate_password_hash
-
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
-        from werkzeug.security import check_password_hash
-
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     def __str__(self):

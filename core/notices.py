@@ -29,6 +29,9 @@ import contextlib
 import dataclasses
 from collections.abc import Callable
 
+from flask import has_app_context
+from flask_babel import force_locale
+
 from rongtong.core.db import database
 from rongtong.core.i18n import gettext as _
 from rongtong.core.models import User
@@ -63,11 +66,6 @@ def enterprise_users(enterprise_id, exclude=None) -> list[User]:
 
 
 def _locale(lang: str):
-    try:
-        from flask import has_app_context
-        from flask_babel import force_locale
-    except ImportError:  # pragma: no cover - Flask-Babel ships with the core
-        return contextlib.nullcontext()
     return force_locale(lang) if has_app_context() else contextlib.nullcontext()
 
 

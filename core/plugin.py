@@ -36,9 +36,10 @@ from rongtong.core.models import (ENTERPRISE_SCALES, Attachment, BaseModel, Depa
 from rongtong.core.notify import deliver_outbox, mail_configured, notify, notify_many
 from rongtong.core.routing import escalation_chain, handlers_of
 from rongtong.core.security import get_scoped, has_permission, is_staff, scope_query
-from rongtong.core.toolkit import matching, periods, plans, records, surveys, tabular, vocab
+from rongtong.core.toolkit import matching, periods, plans, records, tabular, vocab
 from rongtong.core.toolkit.records import StepRecord
 from rongtong.core.toolkit.vocab import label, one_of
+from rongtong.core.web import surveys  # one namespace: core.toolkit.surveys and its web part
 from rongtong.core.vocabulary import format_datetime, format_number
 from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, local_time
 from rongtong.core.web.app import current_platform

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
+import os
 from collections.abc import Iterable
 from typing import Any
 
 import pluggy
 from marshmallow import RAISE, ValidationError
 
-from rongtong.core import PROJECT, hookspecs
+from rongtong.core import PROJECT, __version__, builtin, hookspecs
 from rongtong.core.config import Config, first_error
 from rongtong.core.contract import CORE, Permission, Reaction, TransitionEvent
 from rongtong.core.errors import ConfigError, PluginError
+from rongtong.core.routing import check_config
+from rongtong.core.workflow import apply_overrides
 
 ENTRY_POINT_GROUP = "rongtong.plugins"
 
@@ -34,8 +37,6 @@ class LoadedPlugin:
 
     @property
     def migrations_dir(self) -> str:
-        import os
-
         return os.path.join(os.path.dirname(self.path), "migrations")
 
 
@@ -47,8 +48,6 @@ class PluginRegistry:
     """Loads the enabled plugins and holds everything they registered, merged and checked."""
 
     def __init__(self, config: Config, entry_points: dict | None = None):
-        from rongtong.core import builtin
-
         self.config = config
         self.platform = None  # the Platform this registry serves; set by Platform.__init__
         self.pm = pluggy.PluginManager(PROJECT)
@@ -148,8 +147,6 @@ class PluginRegistry:
 
     # Merging ------------------------------------------------------------------------------------
     def _collect(self) -> None:
-        from rongtong.core.workflow import apply_overrides
-
         self.options = self._validate_options()
         self.model_owner: dict[Any, str] = {}
         for owner, model in self.call("register_models"):
@@ -178,7 +175,6 @@ class PluginRegistry:
         for owner, service in services:
             if service.workflow not in self.workflows:
                 raise PluginError(f"plugin {owner!r}: service {service.key!r} uses unknown workflow {service.workflow!r}")
-        from rongtong.core.routing import check_config
 
         check_config(self.config, self.services)
 
@@ -282,8 +278,6 @@ def _dependency_order(modules: dict[str, Any]) -> list[str]:
 
 def _module_file(module) -> str:
     """The plugin's __init__.py (or, for a namespace package, a path inside its folder)."""
-    import os
-
     if getattr(module, "__file__", None):
         return module.__file__
     paths = list(getattr(module, "__path__", []) or [])
@@ -291,6 +285,4 @@ def _module_file(module) -> str:
 
 
 def _core_version() -> str:
-    from rongtong.core import __version__
-
     return __version__

@@ -31,6 +31,9 @@ from rongtong.core.errors import ConfigError, Conflict, NotFound, PermissionDeni
 from rongtong.core.i18n import gettext as _, lazy_gettext as _l
 from rongtong.core.models import Department, ServiceRequest, ServiceRoute, User
 from rongtong.core.vocabulary import Bilingual
+from rongtong.core.notify import notify_many
+from rongtong.core.notify import notify
+from rongtong.core.security import has_permission
 
 log = logging.getLogger(__name__)
 
@@ -198,8 +201,6 @@ def warn_about_config(config) -> None:
 def eligible(user: User, step, workflow_key: str, registry) -> bool:
     """May ``user`` act on ``step`` by role (and hold ``workflow.<key>.act``)? Enterprise users
     never take a request's work."""
-    from rongtong.core.security import has_permission
-
     roles = (set(user.roles or []) & set(step.roles)) - {"enterprise"}
     return bool(roles or user.is_admin) and has_permission(user, f"workflow.{workflow_key}.act", registry)
 
@@ -245,8 +246,6 @@ def may_assign(user, request: ServiceRequest, registry) -> bool:
     department; staff holding ``core.request.edit`` for their own department's requests, unrouted
     ones and the ones handed to them (staff in no department work platform-wide). A closed
     request is handed to nobody."""
-    from rongtong.core.security import has_permission
-
     if user is None or not getattr(user, "active", False) or request is None or request.is_closed:
         return False
     if user.is_admin:
@@ -315,8 +314,6 @@ def _service_title(registry, key: str) -> Bilingual:
 def announce_filed(request: ServiceRequest, actor, registry) -> None:
     """A new request: its department's staff are told it is in their queue, the assignee that it
     is theirs (inside the filing transaction; the actor is not told about their own act)."""
-    from rongtong.core.notify import notify_many
-
     service = _service_title(registry, request.service_key)
     actor_id = getattr(actor, "id", None)
     if request.department_id:
@@ -330,8 +327,6 @@ def announce_filed(request: ServiceRequest, actor, registry) -> None:
 
 def announce_assigned(request: ServiceRequest, user, actor, registry) -> None:
     """Tell ``user`` that ``request`` is now theirs (not when they handed it to themselves)."""
-    from rongtong.core.notify import notify
-
     user_id = getattr(user, "id", user)
     if user_id is None or user_id == getattr(actor, "id", None):
         return

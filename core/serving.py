@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import os
 
+from gunicorn.app.base import BaseApplication
+
+from rongtong.core.config import load_config
+from rongtong.core.web.app import create_app
+
 
 def serve(config, config_path, bind=None, workers=None):
-    from gunicorn.app.base import BaseApplication
-
     bind = bind or config.get("server.bind", "127.0.0.1:8000")
     workers = workers or config.get("server.workers", 2)
     if config_path:
@@ -19,9 +22,6 @@ def serve(config, config_path, bind=None, workers=None):
             self.cfg.set("accesslog", "-")
 
         def load(self):
-            from rongtong.core.config import load_config
-            from rongtong.core.web import create_app
-
             return create_app(load_config(config_path))
 
     RongtongApplication().run()
@@ -29,6 +29,4 @@ def serve(config, config_path, bind=None, workers=None):
 
 def wsgi_app():
     """WSGI entry for external servers: ``gunicorn 'rongtong.core.serving:wsgi_app()'``."""
-    from rongtong.core.web import create_app
-
     return create_app()

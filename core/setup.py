@@ -1,12 +1,15 @@
 """First-run tasks: a local config file, the first administrator, creating users."""
 from __future__ import annotations
 
+import importlib.util
+import json
+import os
 import secrets
 from pathlib import Path
 
 from rongtong.core import audit
 from rongtong.core.db import database
-from rongtong.core.errors import NotFound, ValidationFailed
+from rongtong.core.errors import ValidationFailed
 from rongtong.core.models import ROLE_KEYS, Department, Enterprise, User
 
 LOCAL_TEMPLATE = """# Rongtong configuration for this site. Every key is documented in config/default.toml.
@@ -25,16 +28,11 @@ BUILTIN_PLUGINS = ["information", "technical", "training", "management", "invest
 
 def installed_builtin_plugins() -> list[str]:
     """The built-in plugins whose packages exist in this installation."""
-    import importlib.util
-
-    return [n for n in BUILTIN_PLUGINS if importlib.util.find_spec(f"plugins.{n}") is not None]
+    return [n for n in BUILTIN_PLUGINS if importlib.util.find_spec(f"rongtong.plugins.{n}") is not None]
 
 
 def write_local_config(config_path: str | None) -> Path | None:
     """Write ./rongtong.toml (or ``config_path``) if it does not exist; returns its path if written."""
-    import json
-    import os
-
     path = Path(config_path or os.environ.get("RONGTONG_CONFIG") or "rongtong.toml")
     if path.exists():
         return None

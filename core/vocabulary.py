@@ -36,6 +36,13 @@ import decimal
 import functools
 from typing import Any
 
+import flask_babel
+import peewee
+from marshmallow import fields as mf
+from marshmallow import validate as mv
+
+from rongtong.core.fields import JSONField, ListField
+
 WIDGETS = ("text", "textarea", "integer", "number", "money", "date", "datetime", "choice", "multichoice",
            "scale", "boolean", "file", "table")
 VISIBILITIES = ("enterprise", "internal")
@@ -50,9 +57,7 @@ def gettext(text: str) -> str:
     """Translate a msgid in the current locale when a Flask-Babel context is active (named
     ``gettext`` so ``scripts/i18n.py`` extracts the msgids given to it)."""
     try:
-        from flask_babel import gettext
-
-        return gettext(text)
+        return flask_babel.gettext(text)
     except (RuntimeError, KeyError):  # no app / request context
         return text
 
@@ -61,9 +66,7 @@ def current_language() -> str:
     """"en" or "zh_Hans_CN": the language text is being rendered in (the recipient's inside
     :func:`core.notify.notify`, the request's on a page; the site default outside any context)."""
     try:
-        from flask_babel import get_locale
-
-        locale = get_locale()
+        locale = flask_babel.get_locale()
     except (RuntimeError, KeyError):
         locale = None
     return "en" if locale is not None and locale.language == "en" else "zh_Hans_CN"
@@ -117,9 +120,7 @@ def in_chinese(text) -> str:
     if not msgid_of(text):
         return str(text)
     try:
-        from flask_babel import force_locale
-
-        with force_locale("zh_Hans_CN"):
+        with flask_babel.force_locale("zh_Hans_CN"):
             return str(text)
     except (RuntimeError, KeyError):
         return ""
@@ -317,13 +318,12 @@ def overdue_text(working_days_left) -> str:
     if working_days_left is None:
         return ""
     try:
-        from flask_babel import gettext
         n = int(working_days_left)
         if n > 0:
-            return gettext("%(n)s working days left", n=n)
+            return flask_babel.gettext("%(n)s working days left", n=n)
         if n == 0:
-            return gettext("Due today")
-        return gettext("Overdue by %(n)s working days", n=-n)
+            return flask_babel.gettext("Due today")
+        return flask_babel.gettext("Overdue by %(n)s working days", n=-n)
     except (RuntimeError, KeyError):
         n = int(working_days_left)
         return f"{n} working days left" if n > 0 else "Due today" if n == 0 else f"Overdue by {-n} working days"
@@ -332,8 +332,6 @@ def overdue_text(working_days_left) -> str:
 # --- From marshmallow ------------------------------------------------------------------------------
 
 def _item_type(field) -> str:
-    from marshmallow import fields as mf
-
     if isinstance(field, mf.Integer):
         return "int"
     if isinstance(field, (mf.Float, mf.Decimal, mf.Number)):
@@ -343,9 +341,6 @@ def _item_type(field) -> str:
 
 def of_marshmallow(name: str, field) -> FieldSpec:
     """The spec of one marshmallow field (see the module docstring for the metadata keys)."""
-    from marshmallow import fields as mf
-    from marshmallow import validate as mv
-
     meta = dict(field.metadata or {})
     choices: tuple[Choice, ...] = ()
     widget = meta.get("widget")
@@ -431,10 +426,6 @@ def of_peewee(model, name: str) -> FieldSpec:
     ``vocabulary`` entry for it (``label``, ``label_en``, ``help``, ``unit``, ``widget``,
     ``choices``, ``visibility``, ``format``; for a JSON column ``schema`` — the marshmallow schema
     of what it holds, whose fields become its columns — or ``columns``, and ``many``)."""
-    import peewee
-
-    from rongtong.core.fields import JSONField, ListField
-
     field = model._meta.fields[name]
     extra = dict((getattr(model, "vocabulary", None) or {}).get(name, {}))
     choices = tuple(Choice(k, lbl) for k, lbl in (field.choices or ()))

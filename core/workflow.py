@@ -22,15 +22,20 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+import json
 from typing import Any
 
 from marshmallow import Schema, ValidationError
 
-from rongtong.core import audit
-from rongtong.core.db import database
+from rongtong.core import audit, routing
+from rongtong.core.config import StepOverrideSchema, first_error
+from rongtong.core.db import database, is_postgres
 from rongtong.core.errors import Conflict, ConfigError, NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from rongtong.core.fields import dumps
 from rongtong.core.i18n import gettext as _
-from rongtong.core.models import CLOSED_STATUSES, ROLE_KEYS, ServiceRequest, Transition, utcnow
+from rongtong.core.models import CLOSED_STATUSES, ROLE_KEYS, Attachment, ServiceRequest, Transition, utcnow
+from rongtong.core.routing import announce_assigned
+from rongtong.core.security import has_permission
 
 ADVANCE, RETURN, REJECT, WITHDRAW, PAUSE, RESUME, COMPLETE, OPEN = (
     "advance", "return", "reject", "withdraw", "pause", "resume", "complete", "open")
@@ -144,8 +149,6 @@ def apply_overrides(versions: dict, config) -> dict:
 
     An override naming an unknown workflow, step or role stops start-up (ConfigError, one line).
     """
-    from rongtong.core.config import StepOverrideSchema, first_error
-
     source = config.source
     overrides = config.data.get("workflows", {}) or {}
     latest = {}
@@ -288,8 +291,6 @@ class WorkflowEngine:
         """Acting on a step is its own right (``workflow.<key>.act`` + a role of the step), not
         'may edit the request'. Enterprise users act only on their own enterprise's requests;
         an expert only on requests assigned to it."""
-        from rongtong.core.security import has_permission
-
         if user is None or not getattr(user, "active", False):
             return False
         if user.is_admin:
@@ -340,8 +341,6 @@ class WorkflowEngine:
         next member of that department who may act on the first step (round-robin). The
         department's staff are told a new request is in their queue and the assignee that it is
         theirs, in the same transaction."""
-        from rongtong.core import routing
-
         service = self.registry.services.get(service_key)
         if service is None:
             raise ValidationFailed(_("Unknown service."), {"service_key": [_("Unknown service %(key)s.", key=service_key)]})
@@ -466,8 +465,6 @@ class WorkflowEngine:
                 event["assignee"] = [handed_from, getattr(handed_to, "id", handed_to)]
             audit.record("transition", "core_servicerequest", req.id, event, actor)
             if handed_to is not None:
-                from rongtong.core.routing import announce_assigned
-
                 announce_assigned(req, handed_to, actor, self.registry)
             with audit.attributed_to(actor):  # audited plugin models name the actor
                 self.registry.react(req, t, wf)  # reactions by workflow key, then on_transition
@@ -481,8 +478,6 @@ def _check_materials(req, wf: Workflow, actor, data) -> None:
     the requesting enterprise resumes only with them — a resume carrying the ``message_id`` of its
     answer, whose files are attachments of the request (``core.casefile.answer_pause``). Staff may
     resume without (the materials came another way)."""
-    from rongtong.core.models import Attachment
-
     try:
         step = wf.step(req.current_step)
     except KeyError:
@@ -557,8 +552,6 @@ def _guarded_update(request_id: int, version: int, changes: dict) -> int:
 
 def _insert_transition(t: Transition) -> int:
     """Insert the Transition row; returns its id."""
-    from rongtong.core.db import is_postgres
-
     fields = ("request", "from_step", "to_step", "outcome", "actor", "reason", "data", "created_at")
     param = database.obj.param
     key = (param, "insert_transition")
@@ -576,8 +569,4 @@ def _insert_transition(t: Transition) -> int:
 
 def _jsonable(data: Any):
     """Step data as stored: dates and decimals become text (see core.fields.dumps)."""
-    import json
-
-    from rongtong.core.fields import dumps
-
     return json.loads(dumps(data))

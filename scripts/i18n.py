@@ -8,7 +8,7 @@
 Owners: ``core`` (``core/**/*.py``, ``core/templates/**/*.html``) and each plugin
 ``plugins/<name>/`` (its ``*.py`` and ``templates/**/*.html``). Each owner's catalog lives in its own
 ``translations/`` folder; the web app loads the core's and every enabled plugin's (see
-``core.web.app.translation_directories``). Message ids are English; Chinese (zh_Hans_CN) is the
+``core.i18n.translation_directories``). Message ids are English; Chinese (zh_Hans_CN) is the
 default UI language (DB1302 — the platform's users are Chinese enterprises and staff).
 
 Files are only rewritten when their messages changed, so re-running the tool on an unchanged tree

@@ -34,18 +34,18 @@ Whether e-mail is on is part of the running platform: :class:`core.platform.Plat
 from __future__ import annotations
 
 import peewee
+from flask_babel import force_locale
 
+from rongtong.core import audit
 from rongtong.core.db import database
 from rongtong.core.models import NOTIFICATION_KINDS, Notification, User, utcnow
 from rongtong.core.notify import outbox, sql
+from rongtong.core.notify.mail import mail_configured
+from rongtong.core.notify.worker import DeliveryReport, deliver_outbox, run_worker
 
 KINDS = tuple(key for key, _label in NOTIFICATION_KINDS)
 
 _settings = {"mail": False}
-
-
-def mail_configured(config) -> bool:
-    return bool((config.get("mail.host") or "").strip())
 
 
 def bind_mail(config) -> None:
@@ -62,8 +62,6 @@ def in_language(text, language: str | None) -> str:
     if isinstance(text, str) or not language:
         return str(text)
     try:
-        from flask_babel import force_locale
-
         with force_locale(language):
             return str(text)
     except RuntimeError:  # no application context: the caller's locale
@@ -131,8 +129,6 @@ def unread_count(user) -> int:
 def mark_read(user, notification_id: int | None = None) -> int:
     """Mark one of ``user``'s notifications (or, with no id, all of them) as read, with its audit
     event. Returns how many changed; another user's notification is never touched (0)."""
-    from rongtong.core import audit
-
     mine = (Notification.user == user.id) & Notification.read_at.is_null()
     if notification_id is not None:
         mine &= Notification.id == notification_id
@@ -142,8 +138,6 @@ def mark_read(user, notification_id: int | None = None) -> int:
             audit.record("mark_read", "core_notification", str(notification_id or ""), {"count": count}, user)
     return count
 
-
-from rongtong.core.notify.worker import DeliveryReport, deliver_outbox, run_worker  # noqa: E402  (the public API)
 
 __all__ = ["KINDS", "DeliveryReport", "bind_mail", "deliver_outbox", "in_language", "mail_configured",
            "mark_read", "notify", "notify_many", "run_worker", "unread_count"]

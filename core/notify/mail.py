@@ -10,16 +10,25 @@ same id and a mail client shows it once.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import smtplib
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from urllib.parse import urlparse
 
+from flask import has_app_context
+from flask_babel import force_locale
+
 from rongtong.core.i18n import gettext as _
 from rongtong.core.vocabulary import format_datetime as local_datetime
 
 DEFAULT_DOMAIN = "rongtong.local"
+
+
+def mail_configured(config) -> bool:
+    """Whether e-mail is on: ``[mail] host`` is set."""
+    return bool((config.get("mail.host") or "").strip())
 
 
 def absolute(link: str, base_url: str) -> str:
@@ -47,17 +56,8 @@ def message_id(notification_id: int, config) -> str:
 def _in_language(language: str | None):
     """Translate inside the block in the recipient's language (when a translation context is
     active; the worker runs in :func:`core.i18n.site_language`)."""
-    import contextlib
-
-    try:
-        from flask_babel import force_locale
-
-        from flask import has_app_context
-
-        if language and has_app_context():
-            return force_locale(language)
-    except ImportError:  # pragma: no cover - Flask-Babel ships with the core
-        pass
+    if language and has_app_context():
+        return force_locale(language)
     return contextlib.nullcontext()
 
 

@@ -24,8 +24,12 @@ from __future__ import annotations
 
 import datetime
 
+import peewee
+
+from rongtong.core import audit
 from rongtong.core.db import database
-from rongtong.core.models import OutboxMessage, utcnow
+from rongtong.core.models import Notification, OutboxMessage, utcnow
+from rongtong.core.notify.sql import insert
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 STATUSES = (PENDING, SENDING, SENT, FAILED)
@@ -34,8 +38,6 @@ ERROR_MAX = 300
 
 def enqueue(notification_id: int, recipient: str, now: datetime.datetime) -> None:
     """Write the e-mail of a notification (inside the caller's transaction)."""
-    from rongtong.core.notify.sql import insert
-
     insert(OutboxMessage, {"notification": notification_id, "recipient": recipient[:200], "status": PENDING,
                            "attempts": 0, "next_attempt_at": now, "last_error": "", "created_at": now})
 
@@ -81,8 +83,6 @@ def release(outbox_ids, lease: datetime.datetime) -> None:
 
 def mark_sent(outbox_id: int, notification_id: int, now: datetime.datetime) -> None:
     """The server accepted the message: the row is done, and so is the notification's e-mail."""
-    from rongtong.core.models import Notification
-
     with database.atomic():
         OutboxMessage.update(status=SENT, sent_at=now, lease_until=None, last_error="").where(
             OutboxMessage.id == outbox_id).execute()
@@ -106,8 +106,6 @@ def mark_failed(outbox_id: int, lease: datetime.datetime, attempts: int, error: 
 
 def counts() -> dict[str, int]:
     """How many rows are in each state (every state named, 0 when empty)."""
-    import peewee
-
     out = {status: 0 for status in STATUSES}
     for status, n in (OutboxMessage.select(OutboxMessage.status, peewee.fn.COUNT(OutboxMessage.id))
                       .group_by(OutboxMessage.status).tuples()):
@@ -123,8 +121,6 @@ def retry_now(ids, actor=None) -> int:
     """Make the given ``pending`` or ``failed`` rows due now with a fresh set of attempts (the
     administrator's "retry now"), with an audit event. Sent rows are never sent again and rows
     being sent are left to their worker. Returns how many rows changed."""
-    from rongtong.core import audit
-
     ids = [int(i) for i in ids]
     if not ids:
         return 0

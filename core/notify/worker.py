@@ -22,6 +22,7 @@ row up before another worker may take it.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import logging
@@ -31,9 +32,12 @@ import socket
 import threading
 
 import peewee
+from flask import has_app_context
 
 from rongtong.core.models import Notification, OutboxMessage, User, utcnow
+from rongtong.core.i18n import site_language
 from rongtong.core.notify import mail, outbox
+from rongtong.core.notify.mail import mail_configured
 
 log = logging.getLogger("core.notify")
 BATCH = 200  # due rows looked up at a time
@@ -92,8 +96,6 @@ def deliver_outbox(platform, limit: int | None = None, worker_id: str | None = N
     tests and replays; ``should_stop()`` is asked between messages. Connects only when something
     is due; raises ``OSError`` (``smtplib.SMTPException`` is one) when the server cannot be
     reached then — nothing is claimed before the connection is up."""
-    from rongtong.core.notify import mail_configured
-
     config = platform.config
     report = DeliveryReport()
     if not mail_configured(config):
@@ -108,12 +110,6 @@ def deliver_outbox(platform, limit: int | None = None, worker_id: str | None = N
 def _translating(platform):
     """The e-mails' own words (greeting, signature) are translated in each recipient's language:
     inside the caller's translation context, else in one opened for this run."""
-    import contextlib
-
-    from flask import has_app_context
-
-    from rongtong.core.i18n import site_language
-
     return contextlib.nullcontext() if has_app_context() else site_language(platform)
 
 

@@ -6,7 +6,8 @@ Serves DB1302 6.4.3 a (training needs), 6.4.4.1 a (investment needs), 6.4.4.2 a 
 analyse them in a report".
 
 The models are core models (tables ``core_survey``, ``core_surveyinvitation``,
-``core_surveyanswer``; registered by :mod:`core.builtin`, migration ``migrations/0002_surveys.py``).
+``core_surveyanswer``; defined in :mod:`core.survey_models`, registered by :mod:`core.builtin`,
+migration ``migrations/0002_surveys.py``), re-exported here.
 A survey belongs to the plugin that runs it (``owner``) and, optionally, a ``topic`` within it.
 
 Questions are data (validated by :class:`QuestionSchema`)::
@@ -27,9 +28,10 @@ The whole life of a survey, each step one transaction with its audit event::
     report = analyse(survey)                           # counts, averages, text answers
 
 A plugin that runs surveys grants them with :func:`permissions`, exposes them on its API with
-:func:`api_resources`, shows them to staff with :func:`admin_views`, and serves the answer link
-sent to invited enterprises (no login) with :func:`blueprint`; a workflow step that needs "a
-survey with answers" subclasses :func:`survey_step_schema`.
+:func:`api_resources`, and a workflow step that needs "a survey with answers" subclasses
+:func:`survey_step_schema`. The web part -- the staff screens (``admin_views``) and the answer link
+sent to invited enterprises (``blueprint``, no login) -- is :mod:`core.web.surveys`; plugins reach
+both parts as one namespace, ``rongtong.core.plugin.surveys``.
 """
 from __future__ import annotations
 
@@ -39,83 +41,37 @@ import secrets
 import peewee
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from flask_login import current_user
+
 from rongtong.core import audit
+from rongtong.core.contract import ApiResource, Permission
 from rongtong.core.db import database
-from rongtong.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError
-from rongtong.core.fields import JSONField
+from rongtong.core.errors import Conflict, NotFound, PermissionDenied, RongtongError, ValidationFailed, WorkflowError
 from rongtong.core.i18n import gettext as _
 from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import BaseModel, Enterprise, User, utcnow
+from rongtong.core.models import Enterprise, ServiceRequest, User, utcnow
+from rongtong.core.notify import notify
+from rongtong.core.security import is_staff
+from rongtong.core.survey_models import (KINDS, MAX_TEXT, MODELS, QUESTION_KINDS, STATUSES, Survey, SurveyAnswer,
+                                         SurveyInvitation)
 from rongtong.core.toolkit.vocab import internal, label, one_of
 
-QUESTION_KINDS = (
-    ("text", _l("Free text")),
-    ("single", _l("Single choice")),
-    ("multiple", _l("Multiple choice")),
-    ("scale", _l("Scale")),
-)
-KINDS = tuple(k for k, _label in QUESTION_KINDS)
-STATUSES = (("open", _l("Open")), ("closed", _l("Closed")))
-MAX_TEXT = 5000
+__all__ = [
+    # the tables (core.survey_models) and their choices
+    "Survey", "SurveyInvitation", "SurveyAnswer", "MODELS", "QUESTION_KINDS", "KINDS", "STATUSES", "MAX_TEXT",
+    # schemas
+    "QuestionSchema", "SurveySchema", "SurveyOutSchema", "InviteSchema", "AnswerInSchema", "AnswerOutSchema",
+    "SurveyReportQuestionSchema", "SurveyReportSchema", "REPORT_COLUMN", "survey_step_schema",
+    # a survey's life
+    "validate_answers", "load_or_fail", "create_survey", "invite", "submit_answer", "submit_answer_by_token",
+    "close_survey", "analyse",
+    # what a plugin declares
+    "permissions", "api_resources",
+    # demo data
+    "random_answers", "seed_demo_survey", "walk_demo_requests",
+]
 
-
-# --- Models ----------------------------------------------------------------------------------------
-
-class Survey(BaseModel):
-    """A needs survey run by a plugin (DB1302 6.4.3 a, 6.4.4.1 a, 6.4.4.2 a, 6.4.5 a, 6.4.6 a).
-
-    Staff-only in generated screens; enterprises reach it through their invitation."""
-
-    verbose_name = _l("Needs survey")
-
-    owner = peewee.CharField(max_length=64, index=True, verbose_name=_l("Owner plugin"))
-    topic = peewee.CharField(max_length=100, default="", verbose_name=_l("Topic"))
-    title = peewee.CharField(max_length=200, verbose_name=_l("Title"))
-    description = peewee.TextField(default="", verbose_name=_l("Description"))
-    questions = JSONField(default=list, verbose_name=_l("Questions"))
-    status = peewee.CharField(max_length=16, choices=STATUSES, default="open", index=True, verbose_name=_l("Status"))
-    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", verbose_name=_l("Created by"))
-    created_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Created at"))
-    closed_at = peewee.DateTimeField(null=True, verbose_name=_l("Closed at"))
-
-    class Meta:
-        table_name = "core_survey"
-
-
-class SurveyInvitation(BaseModel):
-    """A survey sent to one enterprise. Only the SHA-256 of the answer-link token is stored."""
-
-    verbose_name = _l("Survey invitation")
-    audit_exclude = frozenset({"token_hash"})
-
-    survey = peewee.ForeignKeyField(Survey, backref="invitations", on_delete="RESTRICT", verbose_name=_l("Survey"))
-    enterprise = peewee.ForeignKeyField(Enterprise, on_delete="RESTRICT", verbose_name=_l("Enterprise"))
-    token_hash = peewee.CharField(max_length=64, unique=True)
-    sent_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Sent at"))
-    answered_at = peewee.DateTimeField(null=True, verbose_name=_l("Answered at"))
-
-    class Meta:
-        table_name = "core_surveyinvitation"
-        indexes = ((("survey", "enterprise"), True),)
-
-
-class SurveyAnswer(BaseModel):
-    """One enterprise's answers to one survey: ``{question key: answer}``."""
-
-    verbose_name = _l("Survey answer")
-
-    survey = peewee.ForeignKeyField(Survey, backref="answers", on_delete="RESTRICT", verbose_name=_l("Survey"))
-    enterprise = peewee.ForeignKeyField(Enterprise, on_delete="RESTRICT", verbose_name=_l("Enterprise"))
-    answered_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", verbose_name=_l("Answered by"))
-    answers = JSONField(default=dict, verbose_name=_l("Answers"))
-    created_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Answered at"))
-
-    class Meta:
-        table_name = "core_surveyanswer"
-        indexes = ((("survey", "enterprise"), True),)
-
-
-MODELS = [Survey, SurveyInvitation, SurveyAnswer]
+# The models and their choices are the core's tables (core.survey_models); re-exported here.
 
 
 # --- Schemas ---------------------------------------------------------------------------------------
@@ -312,8 +268,6 @@ def invite(survey: Survey, enterprises, actor=None) -> list[tuple[SurveyInvitati
 def _tell_enterprise(survey: Survey, invitation: SurveyInvitation, token: str) -> None:
     """Put the survey's answer link (see :func:`blueprint`) in the inbox of the invited
     enterprise's active users (e-mailed too when mail is configured)."""
-    from rongtong.core.notify import notify
-
     for user in User.select().where((User.enterprise == invitation.enterprise_id) & (User.active == True)):  # noqa: E712
         notify(user, _l("Needs survey: %(title)s", title=survey.title),
                _l("The platform asks your enterprise to answer a needs survey."),
@@ -486,8 +440,6 @@ def survey_step_schema(owner: str) -> type[Schema]:
 def permissions(owner: str) -> list:
     """The permissions a plugin declares to run surveys: ``<owner>.survey.manage`` (staff) and
     ``<owner>.survey.answer`` (enterprise users)."""
-    from rongtong.core.contract import Permission
-
     return [
         Permission(f"{owner}.survey.manage", "管理需求调研", "Manage needs surveys", ("staff",)),
         Permission(f"{owner}.survey.answer", "填写需求调研", "Answer needs surveys", ("enterprise",)),
@@ -495,16 +447,12 @@ def permissions(owner: str) -> list:
 
 
 def _user():
-    from flask_login import current_user
-
     return current_user._get_current_object() if getattr(current_user, "is_authenticated", False) else None
 
 
 def _survey_for(owner: str, survey_id: int, user) -> Survey:
     """The survey if ``user`` may see it: staff always; an enterprise user only when its enterprise
     was invited (or the survey is open to all, i.e. has no invitations). Otherwise NotFound."""
-    from rongtong.core.security import is_staff
-
     survey = Survey.get_or_none((Survey.id == survey_id) & (Survey.owner == owner))
     if survey is None:
         raise NotFound(_("Survey not found."))
@@ -528,9 +476,6 @@ def api_resources(owner: str) -> list:
     * ``POST <owner>/surveys/<id>/answers`` — an enterprise user answers for its enterprise;
     * ``POST <owner>/surveys/<id>/close``, ``GET <owner>/surveys/<id>/report`` — staff.
     """
-    from rongtong.core.contract import ApiResource
-    from rongtong.core.security import is_staff
-
     manage, answer_perm = f"{owner}.survey.manage", f"{owner}.survey.answer"
 
     def list_surveys():
@@ -628,9 +573,6 @@ def walk_demo_requests(platform, workflow_key: str, survey: Survey, actor, data_
     the demo builder cannot pass: it has no answered survey) to a spread of steps, using each
     step's ``example`` with ``survey`` filled in. ``data_for(step, data)`` may adjust the data;
     ``after(step, request, steps_left)`` runs after each step."""
-    from rongtong.core.errors import RongtongError
-    from rongtong.core.models import ServiceRequest
-
     wf = platform.registry.workflow(workflow_key)
     first = wf.steps[0].key
     waiting = (ServiceRequest.select().where((ServiceRequest.workflow_key == workflow_key)
@@ -650,133 +592,3 @@ def walk_demo_requests(platform, workflow_key: str, survey: Survey, actor, data_
                 break
             if after:
                 after(step, req, target - n - 1)
-
-
-def admin_views(owner: str, category=None) -> list:
-    """Read-only staff screens of ``owner``'s surveys, invitations and answers, at
-    ``/admin/<owner>/survey/`` etc. (surveys are created and answered through the API, which
-    validates the questions and answers). Each screen shows only the surveys of ``owner``."""
-    from rongtong.core.contract import AdminViewSpec
-    from rongtong.core.web.admin.base import SecureModelView
-
-    read_only = {"can_create": False, "can_edit": False, "can_delete": False}
-
-    class OwnSurveys(SecureModelView):
-        def restrict(self, query):
-            if self.model is Survey:
-                return query.where(Survey.owner == owner)
-            return query.where(self.model.survey.in_(Survey.select(Survey.id).where(Survey.owner == owner)))
-
-    manage = f"{owner}.survey.manage"
-    return [
-        AdminViewSpec(model=Survey, view_class=OwnSurveys, permission=manage, category=category, slug="survey",
-                      name=_l("Needs surveys"), options=read_only),
-        AdminViewSpec(model=SurveyInvitation, view_class=OwnSurveys, permission=manage, category=category,
-                      slug="surveyinvitation", name=_l("Survey invitations"),
-                      options={**read_only, "column_exclude_list": ["token_hash"],
-                               "column_details_exclude_list": ["token_hash"], "column_export_exclude_list": ["token_hash"]}),
-        AdminViewSpec(model=SurveyAnswer, view_class=OwnSurveys, permission=manage, category=category,
-                      slug="surveyanswer", name=_l("Survey answers"), options=read_only),
-    ]
-
-
-# --- The answer link (no login) --------------------------------------------------------------------
-
-ANSWER_PAGE = """{% extends "base.html" %}
-{% block title %}{{ survey.title }}{% endblock %}
-{% block content %}
-<h1>{{ survey.title }}</h1>
-{% if survey.description %}<p>{{ survey.description }}</p>{% endif %}
-{% if message %}<p class="flash flash-{{ 'error' if status >= 400 else 'success' }}" role="status">{{ message }}</p>{% endif %}
-{% if show_form %}
-<form method="post" class="survey">
-  <input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
-  {% for q in survey.questions %}
-  <fieldset>
-    <legend>{{ (q.text_en if lang == 'en' and q.text_en else q.text) }}{% if q.get('required', True) %} *{% endif %}</legend>
-    {% set name = 'q.' ~ q.key %}
-    {% if q.kind == 'text' %}
-      <textarea name="{{ name }}" rows="3">{{ form.get(name, '') }}</textarea>
-    {% elif q.kind == 'scale' %}
-      {% for v in range(q.get('min', 1), q.get('max', 5) + 1) %}
-        <label><input type="radio" name="{{ name }}" value="{{ v }}" {% if form.get(name) == v|string %}checked{% endif %}> {{ v }}</label>
-      {% endfor %}
-    {% else %}
-      {% for c in q.choices %}
-        <label><input type="{{ 'checkbox' if q.kind == 'multiple' else 'radio' }}" name="{{ name }}" value="{{ c }}"
-               {% if c in form.getlist(name) %}checked{% endif %}> {{ c }}</label>
-      {% endfor %}
-    {% endif %}
-    {% for e in errors.get(q.key, []) %}<p class="error" role="alert">{{ e }}</p>{% endfor %}
-  </fieldset>
-  {% endfor %}
-  <button type="submit">{{ _('Submit') }}</button>
-</form>
-{% endif %}
-{% endblock %}
-"""
-
-
-def _form_answers(questions: list[dict], form) -> dict:
-    """The posted form (``q.<key>`` inputs) as answers; the answers' validation reports problems."""
-    out = {}
-    for q in questions:
-        name = f"q.{q['key']}"
-        if q["kind"] == "multiple":
-            values = form.getlist(name)
-            if values:
-                out[q["key"]] = values
-            continue
-        raw = (form.get(name) or "").strip()
-        if not raw:
-            continue
-        if q["kind"] == "scale":
-            try:
-                out[q["key"]] = int(raw)
-            except ValueError:
-                out[q["key"]] = raw
-        else:
-            out[q["key"]] = raw
-    return out
-
-
-def blueprint(owner: str):
-    """Public pages at ``/<owner>/survey/<token>``: the invited enterprise answers through the
-    link it was sent, without logging in. A plugin returns this from ``register_blueprints``."""
-    from flask import Blueprint, abort, render_template_string, request
-    from werkzeug.datastructures import MultiDict
-
-    from rongtong.core.web.admin.base import ui_lang
-
-    bp = Blueprint(f"{owner}_survey_link", __name__, url_prefix=f"/{owner}/survey")
-
-    @bp.route("/<token>", methods=["GET", "POST"])
-    def answer_page(token):
-        inv = SurveyInvitation.get_or_none(SurveyInvitation.token_hash == _token_hash(token))
-        if inv is None or inv.survey.owner != owner:
-            abort(404)
-        survey, status, message, errors = inv.survey, 200, "", {}
-        form = request.form if request.method == "POST" else MultiDict()
-        if request.method == "POST" and (inv.answered_at is not None or survey.status != "open"):
-            status = 409
-            message = _("This survey is closed.") if survey.status != "open" else \
-                _("Your enterprise has already answered this survey.")
-        elif request.method == "POST":
-            try:
-                submit_answer_by_token(token, _form_answers(survey.questions, request.form))
-                inv = SurveyInvitation.get_by_id(inv.id)
-                message = _("Thank you: your answers were recorded.")
-            except ValidationFailed as exc:
-                status, message, errors = 422, _("Please correct the answers marked below."), exc.fields.get("answers", {})
-            except (Conflict, WorkflowError) as exc:
-                status, message = 409, exc.message
-        if request.method == "GET" and inv.answered_at is not None:
-            message = _("Your enterprise has already answered this survey.")
-        elif request.method == "GET" and survey.status != "open":
-            message = _("This survey is closed.")
-        show_form = survey.status == "open" and inv.answered_at is None
-        html = render_template_string(ANSWER_PAGE, survey=survey, form=form, errors=errors, message=message,
-                                      status=status, show_form=show_form, lang=ui_lang())
-        return html, status
-
-    return bp

@@ -11,6 +11,7 @@ import csv
 import datetime
 import decimal
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -82,8 +83,6 @@ def write_rows(headers: Sequence[Any], rows: Iterable[Sequence[Any]], fmt: str, 
 
 def _width(text: str) -> int:
     """Display width: CJK characters take two terminal columns."""
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
@@ -107,7 +106,7 @@ def _write_table(headers, rows, out) -> None:
 
 
 def _write_xlsx(headers, rows, stream, sheet_title) -> None:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # lazy: heavy, and only an XLSX export needs it
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(sheet_title)[:31] or "data")

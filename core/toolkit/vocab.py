@@ -27,6 +27,7 @@ from marshmallow import ValidationError, fields, validate
 from rongtong.core.i18n import gettext as _
 from rongtong.core.i18n import lazy_gettext as _l
 from rongtong.core.vocabulary import Bilingual, current_language, format_number  # noqa: F401  (Bilingual: re-exported for plugins)
+from rongtong.core.vocabulary import Choice, FieldSpec, describe_schema
 
 WAN_YUAN = "万元"
 YUAN = "元"
@@ -131,16 +132,12 @@ LINES_COLUMN = {"widget": "textarea"}
 def schema_columns(schema_cls) -> tuple:
     """The row columns of a JSON column that stores what ``schema_cls`` loaded (a step's data):
     ``vocabulary = {"plan": {"columns": schema_columns(PlanSchema)}}``."""
-    from rongtong.core.vocabulary import describe_schema
-
     return tuple(describe_schema(schema_cls))
 
 
 def columns(*specs) -> tuple:
     """Row columns given inline as ``(name, label)`` or ``(name, label, {more FieldSpec keys})``
     (choices as ``(key, label)`` pairs)."""
-    from rongtong.core.vocabulary import Choice, FieldSpec
-
     out = []
     for name, title, *more in specs:
         extra = dict(more[0]) if more else {}

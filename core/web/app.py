@@ -19,26 +19,27 @@ Security decisions made here, once for every surface:
 """
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 
-from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, abort, current_app, request, session
+from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rongtong.core.config import Config, load_config
 from rongtong.core.errors import PluginError
-from rongtong.core.registry import unique
+from rongtong.core.i18n import translation_directories
 from rongtong.core.platform import Platform
+from rongtong.core.registry import unique
+from rongtong.core.routing import warn_about_config
+from rongtong.core.vocabulary import describe_model, overdue_text
+from rongtong.core.web import admin, api, auth, errors, headers, portal
+from rongtong.core.web.context import EXTENSION, LANGS, current_lang, current_platform
 
-LANGS = ("zh_Hans_CN", "en")
-
-
-def current_platform() -> Platform:
-    from flask import current_app
-
-    return current_app.extensions["rongtong"]
+__all__ = ["create_app", "current_lang", "current_platform", "LANGS"]  # the accessors live in core.web.context
 
 
 def create_app(config: Config | None = None, platform: Platform | None = None, entry_points: dict | None = None) -> Flask:
@@ -48,7 +49,7 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
     # namespace; the platform keeps nothing there (files go where ``[attachments]`` says).
     app = Flask("rongtong.core", template_folder="templates", static_folder="static",
                 instance_path=os.path.abspath("instance"))
-    app.extensions["rongtong"] = platform
+    app.extensions[EXTENSION] = platform
     app.config.update(
         SECRET_KEY=config.get("site.secret_key") or secrets.token_hex(32),
         DEBUG=bool(config.get("site.debug")),
@@ -62,7 +63,7 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_CHECK_DEFAULT=False,  # check_csrf below decides, with the Bearer exemption
     )
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories(app, platform))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories(platform.registry.plugins))
     app.debug = bool(config.get("site.debug"))
     app.json.ensure_ascii = False
     Babel(app, locale_selector=_select_locale, timezone_selector=lambda: config.get("timezone"))
@@ -74,19 +75,12 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
     login = LoginManager(app)
     login.login_view = "auth.login"
 
-    from rongtong.core.web import auth, errors, headers, portal
-
     headers.init_headers(app)
     errors.init_errors(app)
     auth.init_auth(app, login)
     _init_templates(app, platform)
-
-    from rongtong.core.web import admin, api
-
     api.init_api(app, platform)
     admin.init_admin(app, platform)
-    from rongtong.core.routing import warn_about_config
-
     warn_about_config(config)  # departments named in [routing] that do not exist (a warning: they are rows)
 
     portal.init_portal(app, platform)
@@ -104,29 +98,12 @@ def create_app(config: Config | None = None, platform: Platform | None = None, e
     app.extensions["csrf"] = csrf
     hops = int(config.get("server.trusted_proxies", 0) or 0)
     if hops:  # behind a reverse proxy: take the client's address (login throttling, audit) from it
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 
-def translation_directories(app: Flask, platform: Platform) -> list[str]:
-    """Catalog folders, one domain (``messages``, kept by ``scripts/i18n.py``), merged by
-    Flask-Babel: the core's (``core/translations``), then each enabled plugin's ``translations/``."""
-    import os
-
-    dirs = [os.path.join(app.root_path, "translations")]
-    for name, plugin in sorted(platform.registry.plugins.items()):
-        folder = os.path.join(os.path.dirname(plugin.path or ""), "translations")
-        if name != "core" and plugin.path and os.path.isdir(folder):
-            dirs.append(folder)
-    return dirs
-
-
 def check_csrf():
     """CSRF for every state-changing request, except Bearer-token API calls (see module doc)."""
-    from flask import current_app
-
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
     if request.method not in current_app.config["WTF_CSRF_METHODS"]:
@@ -140,8 +117,6 @@ def check_csrf():
 def refuse_control_characters():
     """A NUL byte in a query or form value is never legitimate and PostgreSQL cannot store it:
     answer 400 up front instead of failing half-way (every surface; JSON bodies are the API's)."""
-    from flask import abort
-
     sources = [request.args] + ([request.form] if request.mimetype in FORM_TYPES else [])
     for values in sources:
         for key, value in values.items(multi=True):
@@ -159,8 +134,6 @@ def _remember_language():
 
 
 def _select_locale():
-    from flask import current_app
-
     lang = request.args.get("lang")
     if lang in LANGS:
         return lang
@@ -172,15 +145,7 @@ def _select_locale():
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def current_lang() -> str:
-    """'en' or 'zh_Hans_CN' for the current request."""
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "zh_Hans_CN"
-
-
 def _init_templates(app: Flask, platform: Platform) -> None:
-    import datetime
-
     tz = platform.config.tz
 
     def localtime(value, fmt="%Y-%m-%d %H:%M"):
@@ -197,8 +162,6 @@ def _init_templates(app: Flask, platform: Platform) -> None:
             return ""
         en = getattr(obj, f"{attr}_en", "")
         return en if current_lang() == "en" and en else getattr(obj, attr, "")
-
-    from rongtong.core.vocabulary import describe_model, overdue_text
 
     def column_text(row, name: str) -> str:
         """A model column's value as a person reads it, from the field vocabulary (issue 9 §1):

@@ -33,7 +33,9 @@ from rongtong.core import audit
 from rongtong.core.db import database
 from rongtong.core.i18n import _, lazy_gettext as _l
 from rongtong.core.models import AuditEvent, User, utcnow
-from rongtong.core.web import sessions
+from rongtong.core.web import sessions, tokens
+from rongtong.core.web.context import current_platform
+from rongtong.core.web.errors import json_error
 
 bp = Blueprint("auth", __name__)
 
@@ -41,8 +43,7 @@ MIN_PASSWORD_LENGTH = 8
 _DUMMY_HASH = generate_password_hash("timing-equaliser")  # unknown users cost as much as known ones
 
 
-def platform():
-    return current_app.extensions["rongtong"]
+platform = current_platform
 
 
 def client_ip() -> str:
@@ -233,8 +234,6 @@ def password():
 def _load_user(req):
     token = bearer_token()
     if token is not None:  # the token alone decides (the API relies on this: core.web.api.auth)
-        from rongtong.core.web import tokens
-
         user = tokens.user_for_token(token)
         return user if user is not None and user.active else None
     return sessions.resolve(session.get(sessions.SID_KEY), platform().config)
@@ -242,8 +241,6 @@ def _load_user(req):
 
 def _unauthorized():
     if is_api_path():
-        from rongtong.core.web.errors import json_error
-
         return json_error(401, "unauthenticated", _("Authentication required: log in or send an API token."))
     target = request.full_path if request.query_string else request.path
     flash(_("Please log in to continue."), "info")
@@ -283,8 +280,6 @@ def init_auth(app, login_manager) -> None:
 def record_throttled(username: str, ip: str) -> None:
     """Audit a refused (throttled) attempt — once a minute per account and address, so a flood of
     blocked attempts cannot flood the audit trail."""
-    from rongtong.core.models import AuditEvent, utcnow
-
     recent = (AuditEvent.select().where((AuditEvent.action == "login_throttled")
                                         & (AuditEvent.created_at >= utcnow() - datetime.timedelta(minutes=1))
                                         & (AuditEvent.object_id == username) & (AuditEvent.ip == (ip or "")))

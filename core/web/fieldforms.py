@@ -27,8 +27,10 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
+from flask_babel import get_locale
 
 from rongtong.core.vocabulary import FieldSpec, describe_schema, format_number
+from rongtong.core.errors import RongtongError
 
 PREFIX = "data."
 TRUE_VALUES = ("on", "true", "1", "yes")
@@ -46,8 +48,6 @@ PAIR_COLUMNS = (FieldSpec("key", label="名称", label_en="Name", required=True,
 
 def _lang() -> str:
     try:
-        from flask_babel import get_locale
-
         locale = get_locale()
     except (RuntimeError, KeyError):
         locale = None
@@ -299,8 +299,6 @@ def _read(form, field: FormField, key: str, errors: dict, files=None, store=None
     if widget == "file":
         upload = files.get(key) if files is not None else None
         if upload is not None and getattr(upload, "filename", "") and store is not None:
-            from rongtong.core.errors import RongtongError
-
             try:
                 return True, store(upload).id
             except RongtongError as exc:

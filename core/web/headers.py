@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 
 from flask import g, request
+from flask_login import current_user
 
 
 def csp_nonce() -> str:
@@ -46,8 +47,6 @@ def set_security_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.endpoint != "static" and not (request.endpoint or "").endswith(".static"):
-        from flask_login import current_user
-
         if getattr(g, "_login_user", None) is not None and current_user.is_authenticated:
             headers.setdefault("Cache-Control", "no-store")
     return response

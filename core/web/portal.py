@@ -23,7 +23,7 @@ and follow their requests — one place for every service ("one-stop", DB1302 5.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from rongtong.core import casefile
@@ -33,8 +33,11 @@ from rongtong.core.i18n import _, lazy_gettext as _l
 from rongtong.core.models import (MESSAGE_KINDS, OUTCOMES, REQUEST_STATUSES, ROLES, Attachment, Department, Notification,
                          ServiceRequest, User, utcnow)
 from rongtong.core.security import get_scoped, has_permission, is_staff, scope_query
+from rongtong.core.web.auth import safe_next
+from rongtong.core.web.context import current_lang, current_platform
 from rongtong.core.web.fieldforms import flatten_errors, html_fields, parse_step_data
 from rongtong.core.workflow import NEEDS_REASON, RESUME
+from rongtong.core.notify import mark_read
 
 bp = Blueprint("portal", __name__)
 
@@ -46,8 +49,7 @@ DEFAULT_COMPLAINT_CHANNELS = (
 )
 
 
-def platform():
-    return current_app.extensions["rongtong"]
+platform = current_platform
 
 
 def _service_or_404(key):
@@ -204,10 +206,7 @@ def follow_request(request_id):
     return _render_request(_visible_request(request_id))
 
 
-def _current_lang() -> str:
-    from rongtong.core.web.app import current_lang
-
-    return current_lang()
+_current_lang = current_lang
 
 
 def _latest_result(timeline) -> dict | None:
@@ -425,8 +424,6 @@ def apply(key):
 
 def notification_link(link: str) -> str | None:
     """A notification's link if it points into this site (a path, or the configured site URL)."""
-    from rongtong.core.web.auth import safe_next
-
     link = (link or "").strip()
     site = (platform().config.get("site.url") or "").rstrip("/")
     if site and link.startswith(site + "/"):
@@ -464,8 +461,6 @@ def notifications():
 @login_required
 def notification_open(notification_id):
     """Mark one of the user's notifications read and go where it points (another user's: 404)."""
-    from rongtong.core.notify import mark_read
-
     n = Notification.get_or_none((Notification.id == notification_id) & (Notification.user == current_user.id))
     if n is None:
         abort(404)
@@ -477,8 +472,6 @@ def notification_open(notification_id):
 @login_required
 def notifications_read():
     """Mark all of the user's notifications as read (only the user's own)."""
-    from rongtong.core.notify import mark_read
-
     mark_read(current_user._get_current_object())
     return redirect(url_for("portal.notifications"))
 

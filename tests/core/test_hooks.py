@@ -151,7 +151,7 @@ def test_register_blueprints(platform):
 
 
 def test_register_portal_links_puts_plugin_pages_in_the_portal_menu(platform):
-    from rongtong.core.web import create_app
+    from rongtong.core.web.app import create_app
 
     links = [(owner, link.endpoint) for owner, link in platform.registry.call("register_portal_links")]
     assert links == [("sample", "sample.hello")]
@@ -166,7 +166,7 @@ def test_a_portal_link_to_an_unknown_page_stops_start_up(platform, monkeypatch):
 
     from rongtong.core.errors import PluginError
     from rongtong.core.contract import PortalLink
-    from rongtong.core.web import create_app
+    from rongtong.core.web.app import create_app
 
     monkeypatch.setattr(sampleplugin, "register_portal_links", lambda: [PortalLink("sample.nope", "无", "None")])
     monkeypatch.setattr(platform.registry, "call", _patched_call(platform.registry.call))

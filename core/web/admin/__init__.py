@@ -14,24 +14,20 @@ from flask_admin.theme import Bootstrap4Theme
 from rongtong.core.i18n import lazy_gettext as _l
 from rongtong.core.contract import CORE
 from rongtong.core.web.admin.base import AdminSecureForm, SecureBaseView, SecureModelView
+from rongtong.core.web.admin.attachments import attachment_view
+from rongtong.core.web.admin.auditlog import audit_view
+from rongtong.core.web.admin.dashboard import DashboardView
+from rongtong.core.web.admin.generated import check_unique, core_views, plugin_views
+from rongtong.core.web.admin.onboarding import OnboardingView
+from rongtong.core.web.admin.outbox import outbox_view
+from rongtong.core.web.admin.requests import RequestPageView
+from rongtong.core.web.admin.routing import RoutingView
+from rongtong.core.web.headers import csp_nonce
 
 __all__ = ["init_admin", "SecureModelView", "SecureBaseView", "AdminSecureForm"]
 
 
 def init_admin(app, platform) -> Admin:
-    from rongtong.core.web.admin.attachments import attachment_view
-    from rongtong.core.web.admin.auditlog import audit_view
-    from rongtong.core.web.admin.dashboard import DashboardView
-    from rongtong.core.web.admin.generated import check_unique, core_views, plugin_views
-    from rongtong.core.web.admin.onboarding import OnboardingView
-    from rongtong.core.web.admin.outbox import outbox_view
-    from rongtong.core.web.admin.requests import RequestPageView
-    from rongtong.core.web.admin.routing import RoutingView
-
-    try:
-        from rongtong.core.web.headers import csp_nonce
-    except ImportError:  # pragma: no cover - headers ship with the core
-        csp_nonce = None
     admin = Admin(name=_l("Rongtong"), index_view=DashboardView(), url="/admin",
                   theme=Bootstrap4Theme(base_template="admin/rt/base.html", fluid=True),
                   csp_nonce_generator=csp_nonce)

@@ -2,6 +2,8 @@
 another enterprise's file is 404) and upload for any record (DB1302 6.4.1.2 c, 5.3.2)."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 
@@ -9,6 +11,9 @@ from rongtong.core.attachments import AttachmentRefused, get_scoped_attachment, 
 from rongtong.core.i18n import _, lazy_gettext as _l
 from rongtong.core.models import Attachment
 from rongtong.core.web.admin.base import SecureModelView, acting_user, current_platform
+from rongtong.core.contract import CORE
+from rongtong.core.web.admin.generated import make_view
+from rongtong.core.web.auth import safe_next
 
 
 class AttachmentView(SecureModelView):
@@ -56,19 +61,12 @@ class AttachmentView(SecureModelView):
 
 
 def _same_site(url):
-    from rongtong.core.web.auth import safe_next
-
     if not url:
         return False
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return parts.netloc == request.host and safe_next(parts.path) is not None
 
 
 def attachment_view():
-    from rongtong.core.contract import CORE
-    from rongtong.core.web.admin.generated import make_view
-
     return make_view(Attachment, CORE, "core.request.view", view_class=AttachmentView, name=_l("Attachments"),
                      category=_l("Platform"))

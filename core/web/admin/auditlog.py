@@ -19,6 +19,8 @@ from rongtong.core.i18n import lazy_gettext as _l
 from rongtong.core.models import OUTCOMES, AuditEvent, ServiceRequest
 from rongtong.core.vocabulary import Choice, FieldSpec, describe_schema
 from rongtong.core.web.admin.base import SecureModelView, current_platform, model_vocabulary, registry_choices, ui_lang
+from rongtong.core.contract import CORE
+from rongtong.core.web.admin.generated import make_view
 
 LIST_TEXT_MAX = 300
 
@@ -272,8 +274,5 @@ class AuditLogView(SecureModelView):
 
 
 def audit_view():
-    from rongtong.core.contract import CORE
-    from rongtong.core.web.admin.generated import make_view
-
     return make_view(AuditEvent, CORE, "core.audit.view", view_class=AuditLogView, name=_l("Audit log"),
                      category=_l("Platform"), slug="auditevent")

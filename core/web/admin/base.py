@@ -41,22 +41,20 @@ from wtforms import ValidationError
 from wtfpeewee.fields import SelectQueryField
 
 from rongtong.core import audit
+from rongtong.core.attachments import attachments_of
 from rongtong.core.db import database
 from rongtong.core.errors import RongtongError, ValidationFailed
 from rongtong.core.i18n import _, lazy_gettext as _l
-from rongtong.core.models import Attachment
+from rongtong.core.models import REQUEST_STATUSES, Attachment, utcnow
 from rongtong.core.fields import ListField
 from rongtong.core.security import has_permission, scope_query
 from rongtong.core.toolkit.tabular import MIMETYPES, write_rows
 from rongtong.core.vocabulary import Choice, FieldSpec, describe_model, overdue_text
+from rongtong.core.web.context import current_lang, current_platform
 from rongtong.core.web.fieldview import LIST_TEXT_MAX, value_html, value_text
 
 EXPORT_MAX_ROWS = 10_000
 AJAX_MAX_ROWS = 50
-
-
-def current_platform():
-    return current_app.extensions["rongtong"]
 
 
 def acting_user():
@@ -394,8 +392,6 @@ class SecureModelView(SecureViewMixin, ModelView):
     def record_attachments(self, model):
         """The record's attachments for its details page (the record itself is already in scope),
         or None when this screen does not show attachments."""
-        from rongtong.core.attachments import attachments_of
-
         if not self.attachments_enabled or model is None:
             return None
         return list(attachments_of(model, acting_user()).limit(100))  # internal files: staff only
@@ -716,8 +712,6 @@ def prefetch_foreign_keys(rows, model) -> None:
 def references_to(instance) -> list[str]:
     """Human names of what still refers to ``instance`` and would stop its deletion (foreign keys
     without ON DELETE CASCADE / SET NULL, and attachments)."""
-    from rongtong.core.web.app import current_platform
-
     registered = current_platform().registry.model_owner  # a disabled plugin's tables may not exist
     found = []
     for fk, referring in instance._meta.backrefs.items():
@@ -742,11 +736,7 @@ def integrity_message(exc: Exception) -> str:
 
 # --- Display helpers shared by the custom pages ----------------------------------------------------
 
-def ui_lang() -> str:
-    from flask_babel import get_locale
-
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "zh_Hans_CN"
+ui_lang = current_lang  # the custom pages' name for the web kernel's accessor
 
 
 def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -761,8 +751,6 @@ def days_left_text(due) -> str:
     """Working days from today to ``due`` (a naive-UTC time) in words; '' without a due date."""
     if due is None:
         return ""
-    from rongtong.core.models import utcnow
-
     cal = current_platform().calendar
     return overdue_text(cal.working_days_between(cal.local_date(utcnow()), cal.local_date(due)))
 
@@ -783,6 +771,4 @@ def step_title(req) -> str:
 
 
 def status_label(status: str) -> str:
-    from rongtong.core.models import REQUEST_STATUSES
-
     return str(dict(REQUEST_STATUSES).get(status, status))

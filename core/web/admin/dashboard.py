@@ -12,6 +12,7 @@ service are one GROUP BY (bench/inbox_department.py: 100,000 open requests in on
 from __future__ import annotations
 
 import datetime
+import time
 
 import peewee
 from flask import request
@@ -134,8 +135,6 @@ class CountsCache:
         self._expires = 0.0
 
     def __call__(self, user):
-        import time
-
         if not is_staff(user):
             return count_requests(user)
         now = time.monotonic()
@@ -150,8 +149,6 @@ class DashboardView(SecureBaseView):
     permission = "core.dashboard.view"
 
     def __init__(self):
-        from rongtong.core.i18n import lazy_gettext as _l
-
         super().__init__(name=_l("My tasks"), endpoint="admin", url="/admin", static_folder="static")
         self.counts_cache = CountsCache()
 

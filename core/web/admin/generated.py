@@ -16,7 +16,7 @@ from flask_admin.contrib.peewee import filters as pw_filters
 from markupsafe import Markup
 from wtforms import PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError as WTFValidationError
 
 from rongtong.core import audit
 from rongtong.core.db import database
@@ -29,7 +29,9 @@ from rongtong.core.contract import AdminViewSpec, CORE
 from rongtong.core.registry import unique
 from rongtong.core.vocabulary import FieldSpec, describe_model, describe_schema
 from rongtong.core.web.admin.base import SecureBaseView, SecureModelView, acting_user, current_platform, step_title, ui_lang
+from rongtong.core.web import sessions, tokens
 from rongtong.core.web.fieldview import value_html, value_text
+from rongtong.core.web.tokens import issue_token, revoke
 
 FILTER_TYPES = ("CharField", "BooleanField", "IntegerField", "BigIntegerField", "DateField", "DateTimeField",
                 "DecimalField", "FloatField", "DoubleField", "AutoField")
@@ -76,8 +78,6 @@ class CommaListField(StringField):
 
     def pre_validate(self, form):
         """The column stores the values joined by commas: its length limit applies to that text."""
-        from wtforms.validators import ValidationError as WTFValidationError
-
         stored = ",".join(self.data or [])
         for validator in self.validators:
             limit = getattr(validator, "max", -1)
@@ -230,8 +230,6 @@ class UserView(SecureModelView):
             raise ValidationFailed(_("An enterprise user needs an enterprise."),
                                    {"enterprise": [_("Choose the user's enterprise.")]})
         if not is_created and not model.active:
-            from rongtong.core.web import sessions, tokens
-
             sessions.revoke_all(model)
             tokens.revoke_all(model, acting_user())
 
@@ -259,8 +257,6 @@ class ApiTokenView(SecureModelView):
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
-        from rongtong.core.web.tokens import issue_token
-
         form = self.create_form()
         if self.validate_form(form):
             raw = issue_token(acting_user(), (form.name.data or "").strip(), actor=acting_user())
@@ -270,8 +266,6 @@ class ApiTokenView(SecureModelView):
 
     @action("revoke", _l("Revoke"), _l("Revoke the selected tokens? Programs using them will stop working."))
     def action_revoke(self, ids):
-        from rongtong.core.web.tokens import revoke
-
         count = sum(1 for pk in ids if revoke(int(pk), acting_user()))
         flash(_("%(count)s tokens were revoked.", count=count), "success")
 

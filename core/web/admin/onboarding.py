@@ -18,6 +18,7 @@ from rongtong.core.i18n import _, lazy_gettext as _l
 from rongtong.core.models import ENTERPRISE_STATUS_MOVES, ENTERPRISE_STATUSES, Enterprise, utcnow
 from rongtong.core.vocabulary import describe_model
 from rongtong.core.web.admin.base import SecureBaseView, acting_user, current_platform, local_time, ui_lang
+from rongtong.core.errors import NotFound, ValidationFailed
 
 PENDING = ("applied", "under_review")
 DECISIONS = ("under_review", "admitted", "rejected")
@@ -26,8 +27,6 @@ PAGE_SIZE = 50
 
 def review(enterprise_id: int, decision: str, reason: str, actor) -> Enterprise:
     """Apply one onboarding decision (DB1302 4.4.4). Raises ValidationFailed with field messages."""
-    from rongtong.core.errors import NotFound, ValidationFailed
-
     reason = (reason or "").strip()
     if decision not in DECISIONS:
         raise ValidationFailed(_("Unknown decision."), {"decision": [_("Choose admit, reject or under review.")]})
@@ -84,8 +83,6 @@ class OnboardingView(SecureBaseView):
 
     @expose("/<int:enterprise_id>/", methods=("POST",))
     def decide(self, enterprise_id):
-        from rongtong.core.errors import NotFound, ValidationFailed
-
         decision = request.form.get("decision", "")
         try:
             ent = review(enterprise_id, decision, request.form.get("reason", ""), acting_user())

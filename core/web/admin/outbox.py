@@ -13,6 +13,7 @@ from rongtong.core.models import OUTBOX_STATUSES, OutboxMessage
 from rongtong.core.notify.outbox import retry_now
 from rongtong.core.contract import CORE
 from rongtong.core.web.admin.base import SecureModelView, acting_user, local_time
+from rongtong.core.web.admin.generated import CORE_CATEGORY, default_options, make_view
 
 PERMISSION = "core.outbox.manage"
 
@@ -50,8 +51,6 @@ class OutboxView(SecureModelView):
 
 
 def outbox_view():
-    from rongtong.core.web.admin.generated import CORE_CATEGORY, default_options, make_view
-
     labels = {**default_options(OutboxMessage)["column_labels"], "notification": _l("Subject")}
     return make_view(OutboxMessage, CORE, PERMISSION, view_class=OutboxView, slug="outbox", category=CORE_CATEGORY,
                      options={"column_labels": labels})

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from rongtong.core.web.api import errors
+from rongtong.core.web.api import errors, openapi
 from rongtong.core.web.api.auth import api_user
 from rongtong.core.web.api.routing import PREFIX, Operation, body, check_unique, from_resource, mount, query
+from rongtong.core.web.api.fastdump import IsoJSONProvider
+from rongtong.core.web.api.resources import core_operations
 
 __all__ = ["init_api", "api_user", "body", "query", "PREFIX"]
 
 
 def _meta_operations():
-    from rongtong.core.web.api import openapi
-
     return [
         Operation("core", "openapi.json", "GET", openapi.openapi_json, "openapi", tag="meta",
                   summary="This OpenAPI 3 document", public=True),
@@ -35,8 +35,6 @@ def _meta_operations():
 
 def collect_operations(registry) -> list[Operation]:
     """The core's operations and every enabled plugin's; duplicates stop start-up."""
-    from rongtong.core.web.api.resources import core_operations
-
     operations = [*_meta_operations(), *core_operations()]
     for owner, resource in registry.call("register_api_resources", registry=registry):
         operations.extend(from_resource(owner, resource))
@@ -45,8 +43,6 @@ def collect_operations(registry) -> list[Operation]:
 
 
 def init_api(app, platform) -> None:
-    from rongtong.core.web.api.fastdump import IsoJSONProvider
-
     ensure_ascii = app.json.ensure_ascii
     app.json = IsoJSONProvider(app)  # date-times a view returns itself: ISO 8601 with the offset
     app.json.ensure_ascii = ensure_ascii

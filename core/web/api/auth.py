@@ -14,7 +14,7 @@ language) and the actor of audit events.
 """
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError as CSRFValidationError
 from flask_wtf.csrf import validate_csrf
@@ -23,6 +23,7 @@ from rongtong.core.errors import PermissionDenied
 from rongtong.core.i18n import gettext as _
 from rongtong.core.security import has_permission
 from rongtong.core.web.api.errors import Unauthenticated
+from rongtong.core.web.context import current_platform
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADERS = ("X-CSRFToken", "X-CSRF-Token")
@@ -77,6 +78,6 @@ def require_permission(permission: str | None) -> None:
     """403 unless the caller holds ``permission`` (None: any authenticated caller)."""
     if permission is None:
         return
-    platform = current_app.extensions["rongtong"]
+    platform = current_platform()
     if not has_permission(api_user(), permission, platform.registry):
         raise PermissionDenied(_("You do not have the permission %(permission)s.", permission=permission))

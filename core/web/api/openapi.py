@@ -15,11 +15,13 @@ from apispec.exceptions import DuplicateComponentNameError
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify, render_template
 from flask_babel import get_locale
+from marshmallow import fields as mf
 
 from rongtong.core import __version__
 from rongtong.core.vocabulary import of_marshmallow
 from rongtong.core.web.api.routing import BODY_METHODS, Operation, schema_instance
 from rongtong.core.web.api.schemas import ErrorSchema
+from rongtong.core.web.context import current_platform
 
 ERRORS = {
     "400": "Malformed request: not JSON, not an object, or bad characters",
@@ -92,8 +94,6 @@ def _operation(op: Operation, multi: bool) -> dict:
 
 def vocabulary_properties(converter, field, ret, **kwargs) -> dict:
     """apispec attribute function: a field's description and extensions from its vocabulary."""
-    from marshmallow import fields as mf
-
     if isinstance(getattr(field, "parent", None), (mf.List, mf.Tuple, mf.Dict)):
         return {}  # a list's items: the list itself carries the description
     spec = of_marshmallow(field.name or "", field)
@@ -175,7 +175,7 @@ def document():
     """The OpenAPI document (built once per app, on first use)."""
     state = current_app.extensions["rongtong_api"]
     if state.get("spec") is None:
-        state["spec"] = build_spec(state["operations"], current_app.extensions["rongtong"].registry)
+        state["spec"] = build_spec(state["operations"], current_platform().registry)
     return state["spec"]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 

@@ -1,9 +1,9 @@
 """The core's API resources. Each module's ``operations()`` declares its routes."""
 from __future__ import annotations
 
+from rongtong.core.web.api.resources import attachments, catalog, enterprises, me, notifications, requests, vocabulary
+
 
 def core_operations():
-    from rongtong.core.web.api.resources import attachments, catalog, enterprises, me, notifications, requests, vocabulary
-
     return [*me.operations(), *catalog.operations(), *enterprises.operations(), *requests.operations(),
             *attachments.operations(), *notifications.operations(), *vocabulary.operations()]

@@ -1,18 +1,16 @@
 """Helpers shared by the core's resources: the platform, scoped lookups, keyset pages."""
 from __future__ import annotations
 
-from flask import current_app
-
 from rongtong.core.db import database
 from rongtong.core.errors import NotFound
 from rongtong.core.security import get_scoped
 from rongtong.core.web.api.schemas import MAX_ID, Cursor
+from rongtong.core.web.context import current_platform
 
 ID = "int(min=1, max=%d)" % MAX_ID  # path converter: ids out of range are a plain 404
 
 
-def platform():
-    return current_app.extensions["rongtong"]
+platform = current_platform
 
 
 def scoped_or_404(model, pk, user, message):

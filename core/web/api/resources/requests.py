@@ -17,6 +17,7 @@ from rongtong.core.web.api.auth import api_user
 from rongtong.core.web.api.messages import translate_messages
 from rongtong.core.web.api.resources.common import ID, keyset_page, platform, prepared, scope_key, scoped_or_404
 from rongtong.core.web.api.routing import Operation, body, query
+from rongtong.core.web.context import current_lang
 from rongtong.core.web.api.schemas import (
     CaseResultSchema,
     Cursor,
@@ -290,10 +291,7 @@ def operations():
 
 # --- The case file (issue 9 §2; DB1302 6.4.1.2 c) -----------------------------------------------------
 
-def _lang() -> str:
-    from rongtong.core.web.app import current_lang
-
-    return current_lang()
+_lang = current_lang
 
 
 def case_detail(req, user):

@@ -14,6 +14,7 @@ from rongtong.core.vocabulary import describe_schema
 from rongtong.core.web.api.resources.common import platform
 from rongtong.core.web.api.routing import Operation, query
 from rongtong.core.web.api.schemas import WorkflowQuerySchema
+from rongtong.core.web.context import current_lang
 
 
 class ChoiceDescriptionSchema(Schema):
@@ -62,10 +63,7 @@ class WorkflowVocabularySchema(Schema):
     steps = fields.List(fields.Nested(StepVocabularySchema), dump_only=True)
 
 
-def _lang() -> str:
-    from rongtong.core.web.app import current_lang
-
-    return current_lang()
+_lang = current_lang
 
 
 def get_vocabulary(key):

@@ -62,6 +62,12 @@ def cli(ctx, config_path):
     ctx.obj = CliContext(config_path)
 
 
+def get_platform_unchecked():
+    """The platform for the commands that build or inspect the schema (no refusal of a database
+    that lacks a plugin's tables: core/checks.py)."""
+    return get_cli_context().platform
+
+
 def echo_json(data):
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -102,7 +108,7 @@ def db():
 @db.command("upgrade")
 def db_upgrade():
     """Apply pending migrations: the core first, then enabled plugins in dependency order."""
-    applied = get_platform().upgrade()
+    applied = get_platform_unchecked().upgrade()
     total = 0
     for owner, names in applied.items():
         for name in names:
@@ -117,7 +123,7 @@ def db_status(as_json):
     """Applied and pending migrations of every owner."""
     from rongtong.core import migrations
 
-    status = migrations.status(get_platform().registry)
+    status = migrations.status(get_platform_unchecked().registry)
     if as_json:
         return echo_json(status)
     for owner, rows in status.items():
@@ -135,7 +141,7 @@ def db_new(owner, message):
     from rongtong.core import migrations
     from rongtong.core.errors import ValidationFailed
 
-    platform = get_platform()
+    platform = get_platform_unchecked()
     if owner not in platform.registry.plugins:
         raise ValidationFailed(f"--plugin: {owner!r} is not an enabled plugin", fields={"plugin": owner})
     path = migrations.new_migration(platform.registry, owner, message)
@@ -156,7 +162,7 @@ def plugins_list(as_json):
     from rongtong.core import migrations
     from rongtong.core.contract import CORE
 
-    platform = get_platform()
+    platform = get_platform_unchecked()
     reg = platform.registry
     try:
         pending = migrations.pending(reg)
@@ -196,7 +202,7 @@ def workflow():
 @workflow.command("list")
 @click.option("--json", "as_json", is_flag=True)
 def workflow_list(as_json):
-    reg = get_platform().registry
+    reg = get_platform_unchecked().registry
     rows = [{"key": w.key, "version": w.version, "title": w.title, "title_en": w.title_en,
              "steps": len(w.steps), "total_days": w.total_days, "plugin": reg.workflow_owner[w.key]}
             for w in reg.workflows.values()]
@@ -216,7 +222,7 @@ def workflow_show(key, version, as_json):
     """Steps with roles and time limits, after config overrides."""
     from rongtong.core.errors import ValidationFailed
 
-    reg = get_platform().registry
+    reg = get_platform_unchecked().registry
     try:
         wf = reg.workflow(key, version)
     except KeyError:

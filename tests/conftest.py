@@ -14,7 +14,7 @@ import importlib.metadata
 import pytest
 
 from rongtong.core.testing.fixtures import csrf_from_html as _csrf_from_html  # noqa: F401 (used by tests)
-from rongtong.core.testing.fixtures import pg_admin_connect as _pg_admin_connect, pg_url
+from rongtong.core.testing.fixtures import pg_admin_connect as _pg_admin_connect, pg_url  # noqa: F401
 
 PG_URL = pg_url()
 

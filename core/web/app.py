@@ -27,6 +27,7 @@ from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from rongtong.core.checks import check_schema
 from rongtong.core.config import Config, load_config
 from rongtong.core.errors import PluginError
 from rongtong.core.registry import unique
@@ -43,6 +44,7 @@ def current_platform() -> Platform:
 
 def create_app(config: Config | None = None, platform: Platform | None = None, entry_points: dict | None = None) -> Flask:
     platform = platform or Platform(config or load_config(), entry_points)
+    check_schema(platform)  # an enabled plugin without its tables is refused in one line (core/checks.py)
     config = platform.config
     # The instance path is given because Flask cannot find one for a package inside the ``rongtong``
     # namespace; the platform keeps nothing there (files go where ``[attachments]`` says).

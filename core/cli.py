@@ -440,6 +440,37 @@ def notify_status(as_json):
         click.echo("e-mail is not configured ([mail] host): notifications stay in the in-app inbox")
 
 
+# --- i18n ------------------------------------------------------------------------------------------
+
+@cli.group()
+def i18n():
+    """Message catalogs (Babel) of the core, a built-in or an installed third-party plugin."""
+
+
+def _i18n_command(name, help_text):
+    @i18n.command(name, help=help_text)
+    @click.option("--plugin", "names", multiple=True, metavar="NAME",
+                  help="An installed plugin (or 'core'); repeat for several. Default: the core and the built-in plugins.")
+    @click.option("--path", "paths", multiple=True, type=click.Path(file_okay=False, exists=True),
+                  help="A plugin package folder (holding __init__.py); repeat for several.")
+    def command(names, paths):
+        from rongtong.core import i18n_catalogs
+
+        selected = i18n_catalogs.select(names, paths)
+        result = i18n_catalogs.COMMANDS[name](selected, click.echo) if name != "check" else \
+            i18n_catalogs.cmd_check(selected, click.echo, lambda line: click.echo(line, err=True))
+        if isinstance(result, int) and result:
+            sys.exit(result)
+
+    return command
+
+
+_i18n_command("extract", "Source -> translations/messages.pot (gettext calls in *.py, templates/**/*.html).")
+_i18n_command("update", "Extract, then create or update translations/zh_Hans_CN/LC_MESSAGES/messages.po.")
+_i18n_command("compile", "messages.po -> messages.mo (fuzzy entries left out).")
+_i18n_command("check", "Exit 1 listing untranslated or fuzzy messages, bad placeholders and stale .mo files.")
+
+
 # --- running ---------------------------------------------------------------------------------------
 
 @cli.command()

@@ -266,7 +266,7 @@ class PluginRegistry:
         return {key for key, p in self.permissions.items() if role in p.roles}
 
 
-CORE_COMMANDS = {"init", "db", "plugins", "workflow", "user", "config", "audit", "calendar", "notify", "run", "serve", "demo"}
+CORE_COMMANDS = {"init", "db", "plugin", "plugins", "i18n", "workflow", "user", "config", "audit", "calendar", "notify", "run", "serve", "demo"}
 
 
 def unique(kind: str, pairs: Iterable[tuple[str, str]], reserved: Iterable[str] = ()) -> None:

@@ -195,6 +195,30 @@ def plugins_list(as_json):
 
 
 @cli.group()
+def plugin():
+    """Write a new plugin (for plugin authors)."""
+
+
+@plugin.command("new")
+@click.argument("name")
+@click.option("--dir", "directory", type=click.Path(file_okay=False), default=None,
+              help="Where to write the project (default: ./NAME); it must not exist.")
+@click.option("--title", default="", help="The service's Chinese title (default: the English one).")
+@click.option("--title-en", default="", help="The service's English title (default: from NAME).")
+def plugin_new(name, directory, title, title_en):
+    """Scaffold an installable plugin package NAME: a model, a 3-step workflow with its catalog
+    entry, an admin screen, an API resource, a migration, Chinese translations and tests."""
+    from pathlib import Path
+
+    from rongtong.core.scaffold import new_plugin
+
+    target = Path(directory) if directory else Path(name)
+    written = new_plugin(name, target, title=title, title_en=title_en)
+    click.echo(f"wrote {len(written)} files in {target}")
+    click.echo(f"next: pip install -e '{target}[test]' && pytest {target}")
+
+
+@cli.group()
 def workflow():
     """Workflows (after config overrides)."""
 

@@ -55,7 +55,7 @@ class Api:
     def walk(self, platform, request_id, people, data: dict | None = None) -> dict:
         """Advance request ``request_id`` through every remaining step of its workflow, each step by
         the first of ``people`` (a namespace or mapping of users) holding one of the step's roles and,
-        for enterprise steps, belonging to the request's enterprise. The data is ``data[step key]``
+        for enterprise steps, belonging to the request's enterprise; the last step is ``complete``d. The data is ``data[step key]``
         when given, else the step's ``example``. Returns the last transition (``outcome`` is
         ``complete`` for the last step)."""
         from rongtong.core.models import CLOSED_STATUSES, ServiceRequest
@@ -74,7 +74,7 @@ class Api:
             assert actor is not None, f"no user among people holds a role of step {step.key!r}: {step.roles}"
             targets = wf.next_of(step.key)
             step_data = (data or {}).get(step.key, step.example_for(targets[0] if targets else None))
-            last = self.advance(actor, request_id, step_data)
+            last = self.advance(actor, request_id, step_data, outcome="advance" if targets else "complete")
         raise AssertionError(f"request {request_id} did not finish in 100 steps")
 
 

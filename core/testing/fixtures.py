@@ -202,3 +202,9 @@ def walk_workflow(platform, api_client, people):
         return filed["id"]
 
     return walk
+
+
+def pytest_configure(config):
+    """Silence the deprecation warnings of Rongtong's own dependencies (not the plugin's concern)."""
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:flask_admin.*")
+    config.addinivalue_line("filterwarnings", "ignore:'DateTimeField' renders:DeprecationWarning")

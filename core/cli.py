@@ -56,8 +56,10 @@ def get_cli_context_for(ctx) -> CliContext:
 @click.group(cls=RongtongGroup, epilog="Enabled plugins add their own commands: `rongtong plugins list` names them, `rongtong NAME --help` explains one.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Configuration file (default: $RONGTONG_CONFIG, else ./rongtong.toml, else built-in defaults).")
+@click.option("--traceback", "show_traceback", is_flag=True,
+              help="On an error, print the full traceback (with its cause) before the one-line message.")
 @click.pass_context
-def cli(ctx, config_path):
+def cli(ctx, config_path, show_traceback):
     """Rongtong (融通): enterprise integrated-development service platform (DB1302/T)."""
     ctx.obj = CliContext(config_path)
 
@@ -500,12 +502,33 @@ _i18n_command("check", "Exit 1 listing untranslated or fuzzy messages, bad place
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-def run(host, port):
+@click.option("--reload", "reload", is_flag=True,
+              help="Restart when a Python file, template, catalog or the configuration changes "
+                   "(the core's and every enabled plugin's; Werkzeug's reloader).")
+def run(host, port, reload):
     """Development server (single process)."""
     from rongtong.core.web import create_app
 
-    app = create_app(platform=get_platform())
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    platform = get_platform()
+    app = create_app(platform=platform)
+    extra = watched_files(platform, get_cli_context().config_path) if reload else None
+    app.run(host=host, port=port, debug=False, use_reloader=reload, extra_files=extra)
+
+
+def watched_files(platform, config_path=None) -> list[str]:
+    """What ``run --reload`` watches besides the imported Python modules: the configuration file and
+    every template and compiled catalog of the core and the enabled plugins."""
+    import os
+    from pathlib import Path
+
+    files = [str(Path(p).resolve()) for p in (config_path, platform.config.source) if p and os.path.isfile(str(p))]
+    for plugin in platform.registry.plugins.values():
+        folder = Path(plugin.path).parent if plugin.path else None
+        if folder is None or not folder.is_dir():
+            continue
+        for pattern in ("templates/**/*.html", "translations/**/*.mo", "migrations/*.py"):
+            files.extend(str(p) for p in folder.glob(pattern))
+    return sorted(set(files))
 
 
 @cli.command()
@@ -539,6 +562,8 @@ def main(argv=None):
     from rongtong.core.errors import RongtongError
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    args = list(sys.argv[1:] if argv is None else argv)
+    show_traceback = "--traceback" in args[:_first_command(args)]
     try:
         cli.main(args=argv, prog_name="rongtong", standalone_mode=False)
     except click.exceptions.Abort:
@@ -552,16 +577,34 @@ def main(argv=None):
         exc.show()
         sys.exit(exc.exit_code)
     except RongtongError as exc:
+        _traceback(show_traceback)
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:  # database unreachable, disk full...: one line, exit 1
         import peewee
 
         if isinstance(exc, peewee.PeeweeException) or isinstance(exc, OSError):
+            _traceback(show_traceback)
             click.echo(f"error: {type(exc).__name__}: {exc}".splitlines()[0], err=True)
             sys.exit(1)
         raise
     sys.exit(0)
+
+
+def _first_command(args: list[str]) -> int:
+    """The index of the first argument that is not a global option (``--config`` takes a value)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 2 if args[i] == "--config" else 1
+    return i
+
+
+def _traceback(show: bool) -> None:
+    """With ``--traceback``: the whole chain (the plugin's own error is the cause) on stderr."""
+    if show:
+        import traceback
+
+        traceback.print_exc()
 
 
 if __name__ == "__main__":

@@ -58,12 +58,11 @@ def _check_permission(registry, owner: str, place: str, permission) -> None:
 def check_permissions(platform) -> None:
     """Every permission named by an admin view or an API resource is registered."""
     registry = platform.registry
-    hook_args = {"registry": registry, "platform": platform}
-    for owner, spec in registry.call("register_admin_views", **hook_args):
+    for owner, spec in registry.call("register_admin_views", platform=platform):
         model = getattr(spec, "model", None)
         place = f"admin view {getattr(spec, 'slug', None) or getattr(model, '__name__', None) or spec!r}"
         _check_permission(registry, owner, place, getattr(spec, "permission", None))
-    for owner, resource in registry.call("register_api_resources", **hook_args):
+    for owner, resource in registry.call("register_api_resources", platform=platform):
         _check_permission(registry, owner, f"API resource {getattr(resource, 'path', resource)!r}",
                           getattr(resource, "permission", None))
 

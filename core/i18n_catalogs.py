@@ -49,6 +49,8 @@ KEYWORDS = {
 }
 JINJA_OPTIONS = {"trimmed": "false", "silent": "false"}
 SKIP_DIRS = {"__pycache__", "translations", "static"}
+#: folders of an owner that are not its source (the scaffold's templates are a plugin's, with its catalog)
+SKIP_PATHS = {"scaffold/template"}
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,9 @@ class Owner:
         """(file, method) pairs in a stable order."""
         found: list[tuple[Path, str]] = []
         for dirpath, dirnames, filenames in os.walk(self.folder):
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
             here = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
+                                 and (here / d).relative_to(self.folder).as_posix() not in SKIP_PATHS)
             in_templates = "templates" in here.relative_to(self.folder).parts
             for name in sorted(filenames):
                 if name.endswith(".py"):

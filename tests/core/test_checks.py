@@ -60,7 +60,7 @@ def test_a_misspelt_permission_on_an_api_resource_is_refused(make_platform, monk
     eps = module_plugin(
         monkeypatch, "typo",
         register_permissions=lambda: [Permission("typo.case.view", "查看", "View", ("staff",))],
-        register_api_resources=lambda registry: [ApiResource("typo/cases", _ping, permission="typo.cases.view")],
+        register_api_resources=lambda platform: [ApiResource("typo/cases", _ping, permission="typo.cases.view")],
     )
     with pytest.raises(PluginError) as err:
         make_platform(plugins=("typo",), entry_points=eps, migrate=False)
@@ -71,7 +71,7 @@ def test_a_misspelt_permission_on_an_api_resource_is_refused(make_platform, monk
 def test_a_misspelt_permission_on_an_admin_view_is_refused_before_any_app(make_platform, monkeypatch):
     from tests.fixtures.sampleplugin.models import SampleNote
 
-    eps = module_plugin(monkeypatch, "typo", register_admin_views=lambda registry: [
+    eps = module_plugin(monkeypatch, "typo", register_admin_views=lambda platform: [
         AdminViewSpec(model=SampleNote, permission="typo.note.edti", slug="note")])
     with pytest.raises(PluginError, match=r"plugin 'typo': admin view 'note': unknown permission 'typo.note.edti'"):
         make_platform(plugins=("sample", "typo"), entry_points=eps, migrate=False)
@@ -82,7 +82,7 @@ def test_correct_roles_and_permissions_start(make_platform, monkeypatch):
         monkeypatch, "typo",
         register_workflows=lambda: [typo_workflow(("expert", "staff"))],
         register_services=lambda: [ServiceEntry("typo", "错字", "Typo", workflow="typo")],
-        register_api_resources=lambda registry: [ApiResource("typo/cases", _ping, permission="workflow.typo.act")],
+        register_api_resources=lambda platform: [ApiResource("typo/cases", _ping, permission="workflow.typo.act")],
     )
     platform = make_platform(plugins=("typo",), entry_points=eps)
     assert platform.registry.permissions["workflow.typo.act"].roles == ("expert", "staff")

@@ -46,7 +46,7 @@ def test_a_plugin_may_let_enterprises_edit(make_platform, login, monkeypatch):
     from rongtong.core.web.app import create_app
 
     module = types.ModuleType("notesforall")
-    module.register_admin_views = hookimpl(lambda registry: [
+    module.register_admin_views = hookimpl(lambda platform: [
         AdminViewSpec(model=SampleNote, permission="sample.note.edit", slug="mine", enterprise_may_edit=True)])
     monkeypatch.setitem(sys.modules, "notesforall", module)
     platform = make_platform(plugins=("sample", "notesforall"),

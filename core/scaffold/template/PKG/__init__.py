@@ -43,14 +43,22 @@ def register_permissions():
 
 
 @hookimpl
-def register_admin_views():
+def register_admin_views(platform):
     from .admin import admin_views
 
-    return admin_views()
+    return admin_views(platform)
 
 
 @hookimpl
-def register_api_resources():
+def register_api_resources(platform):
     from .api import api_resources
 
-    return api_resources()
+    return api_resources(platform)
+
+
+@hookimpl
+def register_reactions():
+    """What each step writes into the request's case (steps.py)."""
+    from .steps import CASE
+
+    return CASE.reactions()

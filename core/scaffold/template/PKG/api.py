@@ -2,17 +2,21 @@
 enterprise its own)."""
 from marshmallow import Schema, fields
 
-from rongtong.core.plugin import ApiResource, NotFound, ServiceRequest, UtcDateTime, api_user, gettext as _, scope_query
+from rongtong.core.plugin import (ApiResource, NotFound, ServiceRequest, UtcDateTime, api_user, gettext as _, path_id,
+                                  scope_query)
 
 from .models import Case
 
 
 class CaseSchema(Schema):
     id = fields.Integer()
-    request_id = fields.Integer(attribute="request_id", allow_none=True)
+    request_id = fields.Integer()
     subject = fields.String()
+    need = fields.String()
     advice = fields.String()
+    satisfied = fields.Boolean(allow_none=True)
     created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 def _visible():
@@ -32,11 +36,11 @@ def get_case(case_id):
     return case
 
 
-def api_resources() -> list[ApiResource]:
+def api_resources(platform) -> list[ApiResource]:
     return [
         ApiResource("${name}/cases", list_cases, ("GET",), endpoint="${name}_cases", summary="${title_en} cases",
                     response_schema=CaseSchema, many=True, permission="${name}.case.view", tag="${name}"),
-        ApiResource("${name}/cases/<int:case_id>", get_case, ("GET",), endpoint="${name}_case",
+        ApiResource(f"${name}/cases/{path_id('case_id')}", get_case, ("GET",), endpoint="${name}_case",
                     summary="One ${title_en} case", response_schema=CaseSchema, permission="${name}.case.view",
                     tag="${name}"),
     ]

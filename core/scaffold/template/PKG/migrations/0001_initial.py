@@ -9,10 +9,13 @@ def up(migrator, db):
             table_name = 'core_servicerequest'
 
     class Case(Model):
-        request = ForeignKeyField(ServiceRequest, null=True, on_delete='RESTRICT')
+        request = ForeignKeyField(ServiceRequest, unique=True, on_delete='RESTRICT')
         subject = CharField(max_length=200)
+        need = TextField(default='')
         advice = TextField(default='')
+        satisfied = BooleanField(null=True)
         created_at = DateTimeField()
+        updated_at = DateTimeField()
 
         class Meta:
             database = db

@@ -13,8 +13,10 @@ import importlib.metadata
 
 import pytest
 
-from rongtong.core.testing.fixtures import csrf_from_html as _csrf_from_html  # noqa: F401 (used by tests)
-from rongtong.core.testing.fixtures import pg_admin_connect as _pg_admin_connect, pg_url  # noqa: F401
+from rongtong.core.testing.fixtures import csrf_from_html as _csrf_from_html
+from rongtong.core.testing.fixtures import pg_admin_connect as _pg_admin_connect, pg_url
+
+__all__ = ["PG_URL", "SAMPLE_ENTRY_POINTS", "_csrf_from_html", "_pg_admin_connect"]  # what tests import from here
 
 PG_URL = pg_url()
 

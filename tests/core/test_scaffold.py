@@ -15,6 +15,7 @@ from rongtong.core.testing.fixtures import PG_URL_VARIABLE
 
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
+WHEEL_COMMAND = ("pip", "wheel", "--no-deps", "-w", "dist", ".")  # as docs/tutorial.md builds it
 
 
 def scaffold(capsys, *args) -> tuple[int, str, str]:
@@ -55,10 +56,10 @@ def test_the_scaffold_builds_installs_and_passes_its_own_tests(capsys, tmp_path)
     code, out, _err = scaffold(capsys, "patents", "--dir", project, "--title", "专利导航", "--title-en", "Patent guidance")
     assert code == 0 and "wrote" in out
     # The wheel (built as a user builds it) ships the migration, the compiled catalog and the entry point.
-    built = subprocess.run([PYTHON, "-m", "pip", "wheel", "--no-deps", "-q", "-w", tmp_path / "dist", project],
-                           capture_output=True, text=True, timeout=300)
+    built = subprocess.run([PYTHON, "-m", *WHEEL_COMMAND, "-q"], cwd=project, capture_output=True, text=True,
+                           timeout=300)
     assert built.returncode == 0, built.stderr
-    (wheel,) = (tmp_path / "dist").glob("rongtong_patents-*.whl")
+    (wheel,) = (project / "dist").glob("rongtong_patents-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for wanted in ("patents/migrations/__init__.py", "patents/migrations/0001_initial.py",
                    "patents/translations/zh_Hans_CN/LC_MESSAGES/messages.mo", "patents/api.py"):

@@ -174,11 +174,16 @@ def _declared(view_class, key) -> bool:
 
 class EnterpriseReadOnly:
     """Create, edit and delete only for users granted the edit permission by a role other than
-    ``enterprise`` (or admins): an enterprise that may read its cases does not rewrite them."""
+    ``enterprise`` (or admins): an enterprise that may read its cases does not rewrite them --
+    unless the screen says ``enterprise_may_edit`` (``AdminViewSpec(enterprise_may_edit=True)``)."""
+
+    enterprise_may_edit = False
 
     def _may_edit(self) -> bool:
         if not super()._may_edit():
             return False
+        if self.enterprise_may_edit:
+            return True
         user = acting_user()
         if user.has_role("admin"):
             return True
@@ -200,8 +205,8 @@ def make_view(model, plugin: str, permission: str, *, view_class=SecureModelView
     attrs["permission"] = permission
     if edit_permission:
         attrs["edit_permission"] = edit_permission
-    bases = (EnterpriseReadOnly, view_class) if enterprise_read_only else (view_class,)
-    cls = type(f"{model.__name__}Admin", bases, attrs)
+    attrs.setdefault("enterprise_may_edit", not enterprise_read_only)
+    cls = type(f"{model.__name__}Admin", (EnterpriseReadOnly, view_class), attrs)
     return cls(model, name=name or getattr(model, "verbose_name", None) or model.__name__, category=category,
                endpoint=f"{plugin}_{slug}", url=f"{plugin}/{slug}")
 

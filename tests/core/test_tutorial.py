@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from rongtong.core.testing.fixtures import PG_URL_VARIABLE
 from tests.core.test_scaffold import WHEEL_COMMAND
 
 REPO = Path(__file__).resolve().parents[2]
@@ -65,7 +66,7 @@ def test_the_tutorial_shows_every_file_it_talks_about():
 @pytest.mark.slow
 def test_the_tutorial_runs(tmp_path):
     text = tutorial()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RONGTONG_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RONGTONG_") or k == PG_URL_VARIABLE}
     env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "site-packages"), str(tmp_path / "patent_guidance")])
 
     def run(line: str, cwd: Path) -> subprocess.CompletedProcess:

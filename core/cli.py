@@ -56,10 +56,18 @@ def get_cli_context_for(ctx) -> CliContext:
 @click.group(cls=RongtongGroup, epilog="Enabled plugins add their own commands: `rongtong plugins list` names them, `rongtong NAME --help` explains one.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Configuration file (default: $RONGTONG_CONFIG, else ./rongtong.toml, else built-in defaults).")
+@click.option("--traceback", "show_traceback", is_flag=True,
+              help="On an error, print the full traceback (with its cause) before the one-line message.")
 @click.pass_context
-def cli(ctx, config_path):
+def cli(ctx, config_path, show_traceback):
     """Rongtong (融通): enterprise integrated-development service platform (DB1302/T)."""
     ctx.obj = CliContext(config_path)
+
+
+def get_platform_unchecked():
+    """The platform for the commands that build or inspect the schema (no refusal of a database
+    that lacks a plugin's tables: core/checks.py)."""
+    return get_cli_context().platform
 
 
 def echo_json(data):
@@ -102,7 +110,7 @@ def db():
 @db.command("upgrade")
 def db_upgrade():
     """Apply pending migrations: the core first, then enabled plugins in dependency order."""
-    applied = get_platform().upgrade()
+    applied = get_platform_unchecked().upgrade()
     total = 0
     for owner, names in applied.items():
         for name in names:
@@ -117,7 +125,7 @@ def db_status(as_json):
     """Applied and pending migrations of every owner."""
     from rongtong.core import migrations
 
-    status = migrations.status(get_platform().registry)
+    status = migrations.status(get_platform_unchecked().registry)
     if as_json:
         return echo_json(status)
     for owner, rows in status.items():
@@ -135,7 +143,7 @@ def db_new(owner, message):
     from rongtong.core import migrations
     from rongtong.core.errors import ValidationFailed
 
-    platform = get_platform()
+    platform = get_platform_unchecked()
     if owner not in platform.registry.plugins:
         raise ValidationFailed(f"--plugin: {owner!r} is not an enabled plugin", fields={"plugin": owner})
     path = migrations.new_migration(platform.registry, owner, message)
@@ -156,7 +164,7 @@ def plugins_list(as_json):
     from rongtong.core import migrations
     from rongtong.core.contract import CORE
 
-    platform = get_platform()
+    platform = get_platform_unchecked()
     reg = platform.registry
     try:
         pending = migrations.pending(reg)
@@ -189,6 +197,30 @@ def plugins_list(as_json):
 
 
 @cli.group()
+def plugin():
+    """Write a new plugin (for plugin authors)."""
+
+
+@plugin.command("new")
+@click.argument("name")
+@click.option("--dir", "directory", type=click.Path(file_okay=False), default=None,
+              help="Where to write the project (default: ./NAME); it must not exist.")
+@click.option("--title", default="", help="The service's Chinese title (default: the English one).")
+@click.option("--title-en", default="", help="The service's English title (default: from NAME).")
+def plugin_new(name, directory, title, title_en):
+    """Scaffold an installable plugin package NAME: a model, a 3-step workflow with its catalog
+    entry, an admin screen, an API resource, a migration, Chinese translations and tests."""
+    from pathlib import Path
+
+    from rongtong.core.scaffold import new_plugin
+
+    target = Path(directory) if directory else Path(name)
+    written = new_plugin(name, target, title=title, title_en=title_en)
+    click.echo(f"wrote {len(written)} files in {target}")
+    click.echo(f"next: pip install -e '{target}[test]' && pytest {target}")
+
+
+@cli.group()
 def workflow():
     """Workflows (after config overrides)."""
 
@@ -196,7 +228,7 @@ def workflow():
 @workflow.command("list")
 @click.option("--json", "as_json", is_flag=True)
 def workflow_list(as_json):
-    reg = get_platform().registry
+    reg = get_platform_unchecked().registry
     rows = [{"key": w.key, "version": w.version, "title": w.title, "title_en": w.title_en,
              "steps": len(w.steps), "total_days": w.total_days, "plugin": reg.workflow_owner[w.key]}
             for w in reg.workflows.values()]
@@ -216,7 +248,7 @@ def workflow_show(key, version, as_json):
     """Steps with roles and time limits, after config overrides."""
     from rongtong.core.errors import ValidationFailed
 
-    reg = get_platform().registry
+    reg = get_platform_unchecked().registry
     try:
         wf = reg.workflow(key, version)
     except KeyError:
@@ -443,17 +475,69 @@ def notify_status(as_json):
         click.echo("e-mail is not configured ([mail] host): notifications stay in the in-app inbox")
 
 
+# --- i18n ------------------------------------------------------------------------------------------
+
+@cli.group()
+def i18n():
+    """Message catalogs (Babel) of the core, a built-in or an installed third-party plugin."""
+
+
+def _i18n_command(name, help_text):
+    @i18n.command(name, help=help_text)
+    @click.option("--plugin", "names", multiple=True, metavar="NAME",
+                  help="An installed plugin (or 'core'); repeat for several. Default: the core and the built-in plugins.")
+    @click.option("--path", "paths", multiple=True, type=click.Path(file_okay=False, exists=True),
+                  help="A plugin package folder (holding __init__.py); repeat for several.")
+    def command(names, paths):
+        from rongtong.core import i18n_catalogs
+
+        selected = i18n_catalogs.select(names, paths)
+        result = i18n_catalogs.COMMANDS[name](selected, click.echo) if name != "check" else \
+            i18n_catalogs.cmd_check(selected, click.echo, lambda line: click.echo(line, err=True))
+        if isinstance(result, int) and result:
+            sys.exit(result)
+
+    return command
+
+
+_i18n_command("extract", "Source -> translations/messages.pot (gettext calls in *.py, templates/**/*.html).")
+_i18n_command("update", "Extract, then create or update translations/zh_Hans_CN/LC_MESSAGES/messages.po.")
+_i18n_command("compile", "messages.po -> messages.mo (fuzzy entries left out).")
+_i18n_command("check", "Exit 1 listing untranslated or fuzzy messages, bad placeholders and stale .mo files.")
+
+
 # --- running ---------------------------------------------------------------------------------------
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-def run(host, port):
+@click.option("--reload", "reload", is_flag=True,
+              help="Restart when a Python file, template, catalog or the configuration changes "
+                   "(the core's and every enabled plugin's; Werkzeug's reloader).")
+def run(host, port, reload):
     """Development server (single process)."""
     from rongtong.core.web.app import create_app
 
-    app = create_app(platform=get_platform())
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    platform = get_platform()
+    app = create_app(platform=platform)
+    extra = watched_files(platform, get_cli_context().config_path) if reload else None
+    app.run(host=host, port=port, debug=False, use_reloader=reload, extra_files=extra)
+
+
+def watched_files(platform, config_path=None) -> list[str]:
+    """What ``run --reload`` watches besides the imported Python modules: the configuration file and
+    every template and compiled catalog of the core and the enabled plugins."""
+    import os
+    from pathlib import Path
+
+    files = [str(Path(p).resolve()) for p in (config_path, platform.config.source) if p and os.path.isfile(str(p))]
+    for plugin in platform.registry.plugins.values():
+        folder = Path(plugin.path).parent if plugin.path else None
+        if folder is None or not folder.is_dir():
+            continue
+        for pattern in ("templates/**/*.html", "translations/**/*.mo", "migrations/*.py"):
+            files.extend(str(p) for p in folder.glob(pattern))
+    return sorted(set(files))
 
 
 @cli.command()
@@ -487,6 +571,8 @@ def main(argv=None):
     from rongtong.core.errors import RongtongError
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    args = list(sys.argv[1:] if argv is None else argv)
+    show_traceback = "--traceback" in args[:_first_command(args)]
     try:
         cli.main(args=argv, prog_name="rongtong", standalone_mode=False)
     except click.exceptions.Abort:
@@ -500,16 +586,34 @@ def main(argv=None):
         exc.show()
         sys.exit(exc.exit_code)
     except RongtongError as exc:
+        _traceback(show_traceback)
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:  # database unreachable, disk full...: one line, exit 1
         import peewee
 
         if isinstance(exc, peewee.PeeweeException) or isinstance(exc, OSError):
+            _traceback(show_traceback)
             click.echo(f"error: {type(exc).__name__}: {exc}".splitlines()[0], err=True)
             sys.exit(1)
         raise
     sys.exit(0)
+
+
+def _first_command(args: list[str]) -> int:
+    """The index of the first argument that is not a global option (``--config`` takes a value)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 2 if args[i] == "--config" else 1
+    return i
+
+
+def _traceback(show: bool) -> None:
+    """With ``--traceback``: the whole chain (the plugin's own error is the cause) on stderr."""
+    if show:
+        import traceback
+
+        traceback.print_exc()
 
 
 if __name__ == "__main__":

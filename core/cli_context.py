@@ -24,6 +24,7 @@ class CliContext:
         self.config_path = config_path
         self._config = None
         self._platform = None
+        self._schema_checked = False
 
     @property
     def config(self):
@@ -41,6 +42,18 @@ class CliContext:
             self._platform = Platform(self.config)
         return self._platform
 
+    def ready_platform(self):
+        """The platform, once it is known to have every enabled plugin's tables: a command that
+        needs the database is refused in one line otherwise (core/checks.py). The commands that
+        build or inspect the schema (``db upgrade``...) use :attr:`platform` instead."""
+        platform = self.platform
+        if not self._schema_checked:
+            from rongtong.core.checks import check_schema
+
+            check_schema(platform)
+            self._schema_checked = True
+        return platform
+
 
 def get_cli_context() -> CliContext:
     ctx = click.get_current_context()
@@ -52,7 +65,7 @@ def get_cli_context() -> CliContext:
 
 
 def get_platform():
-    return get_cli_context().platform
+    return get_cli_context().ready_platform()
 
 
 def pass_platform(func):

@@ -66,7 +66,11 @@ class AdminViewSpec:
     (a subclass of ``SecureModelView`` or ``SecureBaseView``). ``read_only=True``: a model screen
     that lists and shows but never creates, edits or deletes (the one way to say so).
     ``form_exclude``: fields the create/edit form leaves out on top of those the generated screen
-    leaves out anyway (system fields, lists edited through the API)."""
+    leaves out anyway (system fields, lists edited through the API).
+
+    A model screen whose ``permission`` is granted to the ``enterprise`` role is read-only for
+    enterprise users (they may still list and open their own records): create, edit and delete stay
+    with the users holding the permission through another role, unless ``enterprise_may_edit``."""
 
     model: Any = None
     view_class: Any = None
@@ -76,6 +80,7 @@ class AdminViewSpec:
     slug: str | None = None
     options: dict = dataclasses.field(default_factory=dict)
     read_only: bool = False
+    enterprise_may_edit: bool = False
     form_exclude: tuple[str, ...] = ()  # fields left out of the create/edit form, besides the defaults
 
     @property

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from rongtong.core import migrations
 from rongtong.core.calendar import WorkingCalendar
+from rongtong.core.checks import check_plugins
 from rongtong.core.config import Config, load_config
 from rongtong.core.db import bind_database, bound_url, database, display_url
 from rongtong.core.errors import PlatformError
@@ -32,6 +33,7 @@ class Platform:
         self.calendar = WorkingCalendar.from_config(self.config)
         self._engine = WorkflowEngine(self.registry, self.calendar)
         self.registry.platform = self  # hooks and reactions receive the platform (core.contract.PluginHost)
+        check_plugins(self)  # unknown roles and permissions named by a plugin (core/checks.py)
 
     def options_of(self, plugin: str) -> dict:
         """The validated ``[plugins.<plugin>]`` options ({} for a plugin without options)."""

@@ -40,8 +40,28 @@ class LoadedPlugin:
         return os.path.join(os.path.dirname(self.path), "migrations")
 
 
+BUILTIN_PREFIX = "rongtong.plugins."
+
+
 def _entry_points() -> dict[str, importlib.metadata.EntryPoint]:
-    return {ep.name: ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+    """The installed plugins by name. Two distributions naming different modules under one name are
+    refused (else the later one silently wins), saying which takes a built-in's name."""
+    found: dict[str, importlib.metadata.EntryPoint] = {}
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        other = found.get(ep.name)
+        if other is None or other.value == ep.value:
+            found[ep.name] = ep
+            continue
+        builtin = next((e for e in (other, ep) if e.value.startswith(BUILTIN_PREFIX)), None)
+        intruder = ep if builtin is other else other
+        dist = getattr(getattr(intruder, "dist", None), "name", None) or "?"
+        if builtin is not None:
+            raise PluginError(f"plugin {ep.name!r}: the distribution {dist!r} takes the name of a built-in plugin "
+                              f"(entry point {ep.name} = {intruder.value} in group {ENTRY_POINT_GROUP}); "
+                              "rename its entry point")
+        raise PluginError(f"plugin {ep.name!r}: two entry points in group {ENTRY_POINT_GROUP} share the name "
+                          f"({other.value} and {ep.value}); rename one")
+    return found
 
 
 class PluginRegistry:
@@ -242,7 +262,7 @@ class PluginRegistry:
         return {key for key, p in self.permissions.items() if role in p.roles}
 
 
-CORE_COMMANDS = {"init", "db", "plugins", "workflow", "user", "config", "audit", "calendar", "notify", "run", "serve", "demo"}
+CORE_COMMANDS = {"init", "db", "plugin", "plugins", "i18n", "workflow", "user", "config", "audit", "calendar", "notify", "run", "serve", "demo"}
 
 
 def unique(kind: str, pairs: Iterable[tuple[str, str]], reserved: Iterable[str] = ()) -> None:

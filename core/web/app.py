@@ -29,6 +29,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from rongtong.core.checks import check_schema
 from rongtong.core.config import Config, load_config
 from rongtong.core.errors import PluginError
 from rongtong.core.i18n import translation_directories
@@ -44,6 +45,7 @@ __all__ = ["create_app", "current_lang", "current_platform", "LANGS"]  # the acc
 
 def create_app(config: Config | None = None, platform: Platform | None = None, entry_points: dict | None = None) -> Flask:
     platform = platform or Platform(config or load_config(), entry_points)
+    check_schema(platform)  # an enabled plugin without its tables is refused in one line (core/checks.py)
     config = platform.config
     # The instance path is given because Flask cannot find one for a package inside the ``rongtong``
     # namespace; the platform keeps nothing there (files go where ``[attachments]`` says).

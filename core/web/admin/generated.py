@@ -172,9 +172,29 @@ def _declared(view_class, key) -> bool:
     return False
 
 
+class EnterpriseReadOnly:
+    """Create, edit and delete only for users granted the edit permission by a role other than
+    ``enterprise`` (or admins): an enterprise that may read its cases does not rewrite them --
+    unless the screen says ``enterprise_may_edit`` (``AdminViewSpec(enterprise_may_edit=True)``)."""
+
+    enterprise_may_edit = False
+
+    def _may_edit(self) -> bool:
+        if not super()._may_edit():
+            return False
+        if self.enterprise_may_edit:
+            return True
+        user = acting_user()
+        if user.has_role("admin"):
+            return True
+        perm = current_platform().registry.permissions.get(self.edit_permission or self.permission)
+        return perm is not None and bool((set(user.roles) - {"enterprise"}) & set(perm.roles))
+
+
 def make_view(model, plugin: str, permission: str, *, view_class=SecureModelView, name=None, category=None,
-              slug=None, options=None, edit_permission=None):
-    """Instantiate a secure admin screen for ``model`` at ``/admin/<plugin>/<slug>/``."""
+              slug=None, options=None, edit_permission=None, enterprise_read_only=False):
+    """Instantiate a secure admin screen for ``model`` at ``/admin/<plugin>/<slug>/``
+    (``enterprise_read_only``: see :class:`EnterpriseReadOnly`)."""
     slug = slug or model_slug(model, plugin)
     attrs = {k: v for k, v in default_options(model).items() if not _declared(view_class, k)}
     attrs.update(options or {})
@@ -185,7 +205,8 @@ def make_view(model, plugin: str, permission: str, *, view_class=SecureModelView
     attrs["permission"] = permission
     if edit_permission:
         attrs["edit_permission"] = edit_permission
-    cls = type(f"{model.__name__}Admin", (view_class,), attrs)
+    attrs.setdefault("enterprise_may_edit", not enterprise_read_only)
+    cls = type(f"{model.__name__}Admin", (EnterpriseReadOnly, view_class), attrs)
     return cls(model, name=name or getattr(model, "verbose_name", None) or model.__name__, category=category,
                endpoint=f"{plugin}_{slug}", url=f"{plugin}/{slug}")
 
@@ -380,7 +401,8 @@ def plugin_views(registry) -> list[tuple[str, object]]:
                 raise PluginError(f"plugin {owner!r}: admin view for {spec.model.__name__} must subclass "
                                   "core.web.admin.SecureModelView")
             views.append((owner, make_view(spec.model, owner, spec.permission, view_class=view_class, name=spec.name,
-                                   category=category, slug=spec.slug, options=_options_of(spec))))
+                                           category=category, slug=spec.slug, options=_options_of(spec),
+                                           enterprise_read_only=not spec.enterprise_may_edit)))
         else:
             if not (isinstance(spec.view_class, type) and issubclass(spec.view_class, SecureBaseView)) or not spec.slug:
                 raise PluginError(f"plugin {owner!r}: a custom admin view needs a slug and a subclass of "

@@ -22,6 +22,12 @@ def grant(platform, permission: str, *roles: str) -> None:
     platform.registry.permissions[permission] = dataclasses.replace(perm, roles=tuple(perm.roles) + roles)
 
 
+def let_enterprises_edit(app, endpoint: str) -> None:
+    """What ``AdminViewSpec(enterprise_may_edit=True)`` says: enterprise users granted the
+    screen's permission may create, edit and delete (their own rows) -- off by default."""
+    admin_view(app, endpoint).enterprise_may_edit = True
+
+
 def admin_view(app, endpoint: str):
     admin = app.extensions["rongtong_admin"]
     for view in admin._views:

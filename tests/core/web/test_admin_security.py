@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from rongtong.core.models import AuditEvent, Department, Enterprise, ServiceRequest
 from rongtong.core.web.admin import SecureBaseView, SecureModelView
-from tests.core.web.admin_support import admin_view, grant, open_request, page_csrf
+from tests.core.web.admin_support import admin_view, grant, let_enterprises_edit, open_request, page_csrf
 from tests.factories import credit_code, enterprise
 
 
@@ -165,8 +165,9 @@ def test_foreign_key_lookups_offer_only_rows_in_scope(client, login, people, pla
     assert [label for _id, label in found] == ["甲公司"]
 
 
-def test_create_form_refuses_a_foreign_key_outside_the_scope(client, login, people, platform, scoped_editor):
+def test_create_form_refuses_a_foreign_key_outside_the_scope(app, client, login, people, platform, scoped_editor):
     grant(platform, "sample.note.edit", "enterprise")
+    let_enterprises_edit(app, "sample_note")  # else the screen is read-only for enterprises
     req_b = open_request(platform, people, people.ent_b, title="乙的请求")
     login(client, people.user_a)
     token = page_csrf(client, "/admin/sample/note/new/?lang=en")

@@ -1,0 +1,104 @@
+"""Start-up refusals for mistakes in a plugin that would otherwise start cleanly and fail later
+(issue 10 §4). Each is one line naming the plugin and the place, raised as
+:class:`~rongtong.core.errors.PluginError` (the CLI prints it and exits 2; the app does not start).
+
+:func:`check_plugins` runs once the platform's registry is built (``Platform.__init__``):
+
+- an unknown role on a workflow step or a permission (``"expret"``): the step would stay out of
+  everyone's reach, every request sticking with 403;
+- an unknown permission on an admin view or an API resource.
+
+:func:`check_schema` runs when the app is built and before every command except the ones that
+build or inspect the schema (``db upgrade``/``status``/``new``, ``init``, ``demo``, ``plugins list``,
+``config validate``): an enabled plugin whose tables do not exist, because its migrations were not
+applied (run ``rongtong db upgrade``) or because it ships none (a wheel built without its
+``migrations/`` directory: the packaging trap).
+
+A third-party plugin that takes a built-in's name is refused where entry points are read
+(:func:`rongtong.core.registry._entry_points`).
+"""
+from __future__ import annotations
+
+import difflib
+import os
+
+from rongtong.core.contract import CORE
+from rongtong.core.errors import PluginError
+from rongtong.core.models import ROLE_KEYS
+
+
+def _known(values) -> str:
+    return ", ".join(sorted(values))
+
+
+def check_roles(registry) -> None:
+    """Every role named on a step (every version of every workflow) or a permission exists."""
+    for (key, version), wf in sorted(registry.workflow_versions.items()):
+        owner = registry.workflow_owner.get(key, "?")
+        for step in wf.steps:
+            for role in step.roles:
+                if role not in ROLE_KEYS:
+                    raise PluginError(f"plugin {owner!r}: workflow {key!r} v{version} step {step.key!r}: unknown role "
+                                      f"{role!r} (known: {_known(ROLE_KEYS)})")
+    for key, permission in sorted(registry.permissions.items()):
+        for role in permission.roles:
+            if role not in ROLE_KEYS:
+                raise PluginError(f"plugin {registry.permission_owner[key]!r}: permission {key!r}: unknown role "
+                                  f"{role!r} (known: {_known(ROLE_KEYS)})")
+
+
+def _check_permission(registry, owner: str, place: str, permission) -> None:
+    if permission is not None and permission not in registry.permissions:
+        close = difflib.get_close_matches(permission, list(registry.permissions), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "known: " + _known(
+            k for k, o in registry.permission_owner.items() if o == owner)
+        raise PluginError(f"plugin {owner!r}: {place}: unknown permission {permission!r} ({hint})")
+
+
+def check_permissions(platform) -> None:
+    """Every permission named by an admin view or an API resource is registered."""
+    registry = platform.registry
+    for owner, spec in registry.call("register_admin_views", platform=platform):
+        model = getattr(spec, "model", None)
+        place = f"admin view {getattr(spec, 'slug', None) or getattr(model, '__name__', None) or spec!r}"
+        _check_permission(registry, owner, place, getattr(spec, "permission", None))
+    for owner, resource in registry.call("register_api_resources", platform=platform):
+        _check_permission(registry, owner, f"API resource {getattr(resource, 'path', resource)!r}",
+                          getattr(resource, "permission", None))
+
+
+def check_plugins(platform) -> None:
+    """The static checks, once the registry is built."""
+    check_roles(platform.registry)
+    check_permissions(platform)
+
+
+def _migration_files(directory: str) -> list[str]:
+    if not os.path.isdir(directory):
+        return []
+    return sorted(n for n in os.listdir(directory) if n.endswith(".py") and n[:1].isdigit())
+
+
+def check_schema(platform) -> None:
+    """Refuse to run on a database that lacks an enabled plugin's tables (or the core's)."""
+    from rongtong.core import migrations
+
+    registry = platform.registry
+    tables = set(platform.db.get_tables())
+    for owner in migrations.owners(registry):
+        missing = [m._meta.table_name for m in registry.models_of(owner) if m._meta.table_name not in tables]
+        if not missing:
+            continue
+        who = "the core" if owner == CORE else f"plugin {owner!r}"
+        directory = migrations.migrations_dir(registry, owner)
+        if not _migration_files(directory):
+            raise PluginError(
+                f"{who}: table {missing[0]!r} does not exist and there are no migrations in {directory}: "
+                "a wheel built without the plugin's migrations/ directory (ship migrations/*.py as package data), "
+                f"or write the first one with `rongtong db new --plugin {owner} initial`")
+        pending = [m.name for m in migrations.runner(registry, owner).status() if not m.applied]
+        if pending:
+            raise PluginError(f"{who}: table {missing[0]!r} does not exist: {len(pending)} migration(s) not applied "
+                              f"({', '.join(pending)}); run `rongtong db upgrade`")
+        raise PluginError(f"{who}: table {missing[0]!r} does not exist although every migration in {directory} "
+                          f"is applied; write one with `rongtong db new --plugin {owner} MESSAGE`")

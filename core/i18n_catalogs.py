@@ -9,7 +9,7 @@ Owners: ``core`` (``core/**/*.py``, ``core/templates/**/*.html``), each built-in
 ``plugins/<name>/``, and any installed plugin (``--plugin NAME``, found through its entry point) or
 plugin package folder (``--path DIR``): its ``*.py`` and ``templates/**/*.html``. Each owner's
 catalog lives in its own ``translations/`` folder; the web app loads the core's and every enabled
-plugin's (see ``core.web.app.translation_directories``). Message ids are English; Chinese
+plugin's (see ``core.i18n.translation_directories``). Message ids are English; Chinese
 (zh_Hans_CN) is the default UI language (DB1302 -- the platform's users are Chinese enterprises
 and staff).
 

@@ -1,10 +1,9 @@
 """Rongtong core: the minimal kernel every service plugin stands on.
 
-The core knows no plugin by name. Plugins import what they need from here:
+The core knows no plugin by name. Plugins import what they need from one module, the public plugin
+API (see docs/plugins.md)::
 
-    from rongtong.core import hookimpl
-    from rongtong.core.models import BaseModel, Enterprise, ServiceRequest
-    from rongtong.core.workflow import Workflow, Step
+    from rongtong.core.plugin import hookimpl, AuditedModel, ServiceRequest, Step, Workflow
 """
 import pluggy
 

@@ -1,7 +1,11 @@
 """``rongtong``: the command line. Thin: parses arguments and calls the core.
 
 Exit status: 0 success, 1 failure, 2 bad usage or configuration. User errors print one line, never a
-traceback.
+traceback (``--traceback`` shows the cause).
+
+The commands import what they use inside their own bodies: ``rongtong --help`` and a single command
+then load only what that command needs (the web app, openpyxl and the plugins are not imported for
+``rongtong calendar due``). The layering test still counts these imports.
 """
 from __future__ import annotations
 

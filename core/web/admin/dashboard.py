@@ -18,6 +18,8 @@ import peewee
 from flask import request
 from flask_admin import expose
 
+from rongtong.core.calendar import next_year_unarranged
+from rongtong.core.i18n import gettext
 from rongtong.core.i18n import lazy_gettext as _l
 from rongtong.core.models import Enterprise, ServiceRequest, User, utcnow
 from rongtong.core.routing import queue_condition, queue_terms, queues_for
@@ -107,9 +109,6 @@ def dashboard_data(user, platform, now=None, counts_cache=None, queue=None) -> d
 def calendar_warning(user, platform, now) -> str | None:
     """From 1 November, staff are told when next year has no State Council holiday arrangement
     (neither official package data nor a config notice): its time limits count computed days only."""
-    from rongtong.core.calendar import next_year_unarranged
-    from rongtong.core.i18n import gettext
-
     year = next_year_unarranged(platform.calendar, platform.calendar.local_date(now)) if is_staff(user) else None
     if year is None:
         return None

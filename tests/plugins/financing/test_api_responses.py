@@ -1,4 +1,4 @@
-"""The OpenAPI document describes what the investment and financing resources return (issue 10
+"""The OpenAPI document describes what the investment, financing and promotion resources return (issue 10
 §1: response schemas on every operation), so an API client knows the fields -- with their labels
 and units -- instead of a bare ``object``. (The needs-survey resources under ``<plugin>/surveys``
 come from the core's toolkit and are not counted here.)"""
@@ -7,7 +7,7 @@ import pytest
 
 @pytest.fixture
 def platform(make_platform):
-    return make_platform(plugins=["investment", "financing"])
+    return make_platform(plugins=["investment", "financing", "promotion"])
 
 
 def _schema_of(spec, ref_or_schema):
@@ -19,7 +19,7 @@ def _schema_of(spec, ref_or_schema):
     return schema
 
 
-@pytest.mark.parametrize("plugin", ["investment", "financing"])
+@pytest.mark.parametrize("plugin", ["investment", "financing", "promotion"])
 def test_every_operation_documents_the_fields_it_returns(client, plugin):
     spec = client.get("/api/v1/openapi.json").get_json()
     operations = [(path, method, op) for path, item in spec["paths"].items()

@@ -1,8 +1,7 @@
 """Evaluation and supervision plugin (服务评价与监督): time-limit supervision with escalation,
 satisfaction surveys, evaluation committees, complaints and the improvement register
 (DB1302 5.4.1, 5.4.2, 7.1, 7.2)."""
-from rongtong.core import hookimpl
-from rongtong.core.contract import Permission
+from rongtong.core.plugin import Permission, hookimpl
 
 VERSION = "1.0"
 TITLE = "评价与监督 / Evaluation and supervision"
@@ -56,16 +55,16 @@ def register_permissions():
 
 @hookimpl
 def register_admin_views(platform):
-    from .admin import views
+    from .admin import admin_views
 
-    return views()
+    return admin_views(platform)
 
 
 @hookimpl
 def register_api_resources(platform):
-    from .api import resources
+    from .api import api_resources
 
-    return resources()
+    return api_resources(platform)
 
 
 @hookimpl
@@ -83,14 +82,11 @@ def register_commands():
 
 
 @hookimpl
-def on_transition(request, transition, workflow, platform):
+def register_reactions():
     """DB1302 5.4.2: keep a complaint record in step with its case."""
-    from .workflows import COMPLAINT
+    from .steps import reactions
 
-    if request.workflow_key == COMPLAINT:
-        from .complaints import on_transition as apply
-
-        apply(request, transition, platform.registry)
+    return reactions()
 
 
 @hookimpl
@@ -102,15 +98,15 @@ def on_request_closed(request, transition, platform):
     if request.workflow_key == COMPLAINT:
         from .complaints import on_closed
 
-        on_closed(request, transition)
+        on_closed(request)
         return
     from .surveys import create_for
 
-    create_for(request, platform.options_of("evaluation"), registry=platform.registry)
+    create_for(request, platform.options_of("evaluation"), platform=platform)
 
 
 @hookimpl
 def seed_demo(platform, context):
     from .demo import seed
 
-    seed(platform.registry, context)
+    seed(platform, context)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from rongtong.core.vocabulary import format_number
+from rongtong.core.plugin import format_number
 
 ROW = 22
 LABEL_W = 180

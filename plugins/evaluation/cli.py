@@ -7,8 +7,7 @@ import sys
 
 import click
 
-from rongtong.core.cli_context import pass_platform
-from rongtong.core.toolkit.periods import PeriodParamType
+from rongtong.core.plugin import deliver_outbox, mail_configured, pass_platform, periods
 
 
 @click.group("sla")
@@ -28,8 +27,6 @@ def sla_check(platform, now_text, no_email, as_json):
     With [mail] configured it then delivers the core's e-mail outbox (what is due, of any plugin;
     `rongtong notify worker` does the same continuously). Exit status 1 when the SMTP server cannot
     be reached (the in-app notifications are kept and the e-mails go out on the next run)."""
-    from rongtong.core.notify import deliver_outbox, mail_configured
-
     from .sla import check
 
     now = None
@@ -64,7 +61,7 @@ def report_group():
 
 
 @report_group.command("supervision")
-@click.option("--period", required=True, type=PeriodParamType(), help="2026, 2026-H1, 2026-Q3 or 2026-09.")
+@click.option("--period", required=True, type=periods.PeriodParamType(), help="2026, 2026-H1, 2026-Q3 or 2026-09.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to a file (needed for xlsx on a terminal).")
 @pass_platform

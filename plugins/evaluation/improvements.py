@@ -3,14 +3,12 @@
 Plan: a finding (from an evaluation, a complaint or the statistics) with its cause analysis, the
 improvement measure, the method, an owner and a deadline. Do: what was done. Check: the effect is
 verified. Act: the action is closed — never before its effect was verified as effective.
+
+Actions are audited models: the core audits each write as the acting user's.
 """
 from __future__ import annotations
 
-from rongtong.core import audit
-from rongtong.core.db import database
-from rongtong.core.errors import NotFound, ValidationFailed, WorkflowError
-from rongtong.core.i18n import gettext as _
-from rongtong.core.models import User, utcnow
+from rongtong.core.plugin import NotFound, User, ValidationFailed, WorkflowError, database, gettext as _, utcnow
 
 from .models import Complaint, Evaluation, ImprovementAction
 
@@ -26,7 +24,7 @@ def _user(pk, field="owner"):
     return user
 
 
-def register(data: dict, actor) -> ImprovementAction:
+def register(data: dict) -> ImprovementAction:
     """Register a finding as an improvement action (stage: plan)."""
     data = dict(data)
     if data.get("evaluation") is not None:
@@ -38,10 +36,7 @@ def register(data: dict, actor) -> ImprovementAction:
         if data["complaint"] is None:
             raise ValidationFailed(_("No such complaint."), {"complaint": [_("No such complaint.")]})
     data["owner"] = _user(data.get("owner"))
-    with database.atomic():
-        action = ImprovementAction.create(**data)
-        audit.record_create(action, actor)
-    return action
+    return ImprovementAction.create(**data)
 
 
 def get(pk) -> ImprovementAction:
@@ -51,7 +46,7 @@ def get(pk) -> ImprovementAction:
     return action
 
 
-def update(action: ImprovementAction, data: dict, actor) -> ImprovementAction:
+def update(action: ImprovementAction, data: dict) -> ImprovementAction:
     """Edit the plan or record what was done (plan → do once the plan is complete)."""
     if not action.is_open:
         raise WorkflowError(_("This improvement action is closed."))
@@ -59,7 +54,6 @@ def update(action: ImprovementAction, data: dict, actor) -> ImprovementAction:
     if "owner" in data:
         data["owner"] = _user(data["owner"])
     with database.atomic():
-        before = action.snapshot()
         for key, value in data.items():
             setattr(action, key, value)
         if action.stage == "plan" and (data.get("done_note") or "").strip():
@@ -69,7 +63,6 @@ def update(action: ImprovementAction, data: dict, actor) -> ImprovementAction:
                                        {f: [_("Required before the action is carried out.")] for f in missing})
             action.stage = "do"
         action.save()
-        audit.record_update(action, before, actor)
     return action
 
 
@@ -80,28 +73,22 @@ def verify(action: ImprovementAction, verification: str, effective: bool, actor)
         raise WorkflowError(_("This improvement action is closed."))
     if action.stage == "plan":
         raise WorkflowError(_("Nothing has been carried out yet: record what was done first."))
-    with database.atomic():
-        before = action.snapshot()
-        action.verification = verification.strip()
-        action.effective = bool(effective)
-        action.verified_at = utcnow()
-        action.verified_by = actor
-        action.stage = "check" if effective else "plan"
-        action.save()
-        audit.record_update(action, before, actor)
+    action.verification = verification.strip()
+    action.effective = bool(effective)
+    action.verified_at = utcnow()
+    action.verified_by = actor
+    action.stage = "check" if effective else "plan"
+    action.save()
     return action
 
 
-def close(action: ImprovementAction, actor) -> ImprovementAction:
+def close(action: ImprovementAction) -> ImprovementAction:
     """Act: close the action. Refused until its effect is verified as effective (DB1302 7.2)."""
     if not action.is_open:
         raise WorkflowError(_("This improvement action is already closed."))
     if action.verified_at is None or not action.effective or action.stage != "check":
         raise WorkflowError(_("An improvement action stays open until its effect is verified."))
-    with database.atomic():
-        before = action.snapshot()
-        action.stage = "closed"
-        action.closed_at = utcnow()
-        action.save()
-        audit.record_update(action, before, actor)
+    action.stage = "closed"
+    action.closed_at = utcnow()
+    action.save()
     return action

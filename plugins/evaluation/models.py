@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import peewee
 
-from rongtong.core.errors import ValidationFailed
-from rongtong.core.fields import ListField
-from rongtong.core.i18n import gettext as _
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import BaseModel, Department, Enterprise, ServiceRequest, User, utcnow
+from rongtong.core.plugin import (AuditedModel, BaseModel, Department, Enterprise, ListField, ServiceRequest, User,
+                                  ValidationFailed, gettext as _, lazy_gettext as _l, utcnow)
 
 # --- Time-limit supervision (DB1302 5.4.1) ------------------------------------------------------
 
@@ -30,7 +27,8 @@ SLA_LEVELS = (
 
 class SlaEvent(BaseModel):
     """One supervision event. Unique per request, step entry (step + the moment it was entered)
-    and level: running the check again records and sends nothing twice."""
+    and level: running the check again records and sends nothing twice. Not an audited model: the
+    event itself is the record, and each one is audited on its request (``sla_<level>``)."""
 
     verbose_name = _l("Time-limit event")
     vocabulary = {"notified": {"unit": "人"}}
@@ -67,7 +65,7 @@ LOW_GRADES = ("dissatisfied", "very_dissatisfied")
 SATISFIED_GRADES = ("very_satisfied", "satisfied", "basically_satisfied")
 
 
-class Survey(BaseModel):
+class Survey(AuditedModel):
     """The satisfaction survey of one completed request (DB1302 7.1). Only the SHA-256 of the
     link's token is stored; the link works without login until ``expires_at``."""
 
@@ -129,7 +127,7 @@ EVALUATION_STATUSES = (
 )
 
 
-class Committee(BaseModel):
+class Committee(AuditedModel):
     """The evaluation body: an internal committee, third-party experts, or both (DB1302 7.1)."""
 
     verbose_name = _l("Evaluation committee")
@@ -147,7 +145,7 @@ class Committee(BaseModel):
 MEMBER_ROLES = (("chair", _l("Chair")), ("member", _l("Member")), ("secretary", _l("Secretary")))
 
 
-class CommitteeMember(BaseModel):
+class CommitteeMember(AuditedModel):
     """A member: a platform user (internal) or an outside expert (third party), with a
     conflict-of-interest declaration made before they may score."""
 
@@ -185,7 +183,7 @@ class CommitteeMember(BaseModel):
         return super().save(*args, **kwargs)
 
 
-class Evaluation(BaseModel):
+class Evaluation(AuditedModel):
     """An evaluation of the service (DB1302 7.1): methods, scope, findings and scores."""
 
     verbose_name = _l("Evaluation")
@@ -212,7 +210,7 @@ class Evaluation(BaseModel):
         table_name = "evaluation_evaluation"
 
 
-class EvaluationScore(BaseModel):
+class EvaluationScore(AuditedModel):
     """One member's score (0–100) on one criterion of an evaluation."""
 
     verbose_name = _l("Evaluation score")
@@ -269,7 +267,7 @@ VERDICTS = (
 )
 
 
-class Complaint(BaseModel):
+class Complaint(AuditedModel):
     """A complaint (DB1302 5.4.2): its own record, linked to the request or evaluation it
     concerns, handled by its own case (a request of the ``complaint`` service)."""
 
@@ -321,7 +319,7 @@ PDCA_STAGES = (
 )
 
 
-class ImprovementAction(BaseModel):
+class ImprovementAction(AuditedModel):
     """An improvement action (DB1302 7.2): from a finding to a verified effect (plan–do–check–act).
     It stays open until its effect is verified."""
 

@@ -19,13 +19,9 @@ from __future__ import annotations
 
 import collections
 
-from rongtong.core.errors import WorkflowError
-from rongtong.core.models import ServiceRequest
-from rongtong.core.toolkit.periods import Period
+from rongtong.core.plugin import Department, ServiceRequest, WorkflowError, periods, tabular, vocab
 
 from .complaints import closure_days
-from rongtong.core.toolkit.vocab import Bilingual
-
 from .models import (CHANNELS, GRADE_KEYS, GRADE_SCORES, GRADES, IMPROVEMENT_SOURCES, SATISFIED_GRADES, Complaint,
                      ImprovementAction, Survey)
 from .surveys import institution_of
@@ -38,7 +34,7 @@ NO_INSTITUTION = "-"
 def display_names(registry) -> dict[str, dict]:
     """``{"service": {key: title}, "grade": {...}, "channel": {...}, "source": {...}}``: how the
     report's keys read on a page, in the language being rendered (a key not listed reads as itself)."""
-    return {"service": {key: Bilingual(s.title, s.title_en) for key, s in registry.services.items()},
+    return {"service": {key: vocab.Bilingual(s.title, s.title_en) for key, s in registry.services.items()},
             "grade": dict(GRADES), "channel": dict(CHANNELS), "source": dict(IMPROVEMENT_SOURCES)}
 
 
@@ -59,8 +55,6 @@ def _rate(part: int, whole: int):
 
 
 def _department_names() -> dict:
-    from rongtong.core.models import Department
-
     return {d.id: d.name for d in Department.select()}
 
 
@@ -70,7 +64,7 @@ def _institution_label(inst_id, inst_name) -> str:
     return f"#{inst_id}" if inst_id else NO_INSTITUTION
 
 
-def requests_on_time(platform, period: Period) -> dict:
+def requests_on_time(platform, period: periods.Period) -> dict:
     """Requests completed in the period and how many within their time limit (DB1302 5.4.1)."""
     start, stop = period.bounds_utc(platform.calendar.tz)
     depts = _department_names()
@@ -83,7 +77,7 @@ def requests_on_time(platform, period: Period) -> dict:
         ok = finished_on_time(platform.engine, req)
         if ok is None:
             continue
-        inst_id, inst_name = institution_of(req, platform.registry)
+        inst_id, inst_name = institution_of(req, platform)
         keys = {"service": req.service_key, "department": depts.get(req.department_id, NO_DEPARTMENT),
                 "institution": _institution_label(inst_id, inst_name)}
         for dim, key in keys.items():
@@ -109,7 +103,7 @@ def _grade_stats(grades: list[str]) -> dict:
             "grades": {g: counts[g] for g in GRADE_KEYS}}
 
 
-def satisfaction(platform, period: Period) -> dict:
+def satisfaction(platform, period: periods.Period) -> dict:
     """Survey answers given in the period (DB1302 7.1): the platform staff by service and
     department, the service institutions by institution and service."""
     start, stop = period.bounds_utc(platform.calendar.tz)
@@ -141,7 +135,7 @@ def satisfaction(platform, period: Period) -> dict:
             "institution": {**_grade_stats(all_inst), **grouped(inst)}}
 
 
-def complaints(platform, period: Period) -> dict:
+def complaints(platform, period: periods.Period) -> dict:
     """Complaints received in the period, how many are closed, and the closure time (5.4.2)."""
     start, stop = period.bounds_utc(platform.calendar.tz)
     received = list(Complaint.select().where((Complaint.received_at >= start) & (Complaint.received_at < stop)))
@@ -157,7 +151,7 @@ def complaints(platform, period: Period) -> dict:
             "by_channel": dict(sorted(by_channel.items()))}
 
 
-def improvements(platform, period: Period) -> dict:
+def improvements(platform, period: periods.Period) -> dict:
     """Improvement actions (7.2): registered in the period, still open at its end, verified in it."""
     start, stop = period.bounds_utc(platform.calendar.tz)
     A = ImprovementAction
@@ -172,7 +166,7 @@ def improvements(platform, period: Period) -> dict:
             "overdue_at_end": overdue, "by_source": dict(sorted(by_source.items()))}
 
 
-def consultations(platform, period: Period) -> dict | None:
+def consultations(platform, period: periods.Period) -> dict | None:
     """Consultations answered on time (DB1302 6.4.1.2 b), read from the ``information`` plugin's
     reply records when that plugin is enabled; None otherwise."""
     registry = platform.registry
@@ -190,7 +184,7 @@ def consultations(platform, period: Period) -> dict | None:
     return {"replies": total, "on_time": on_time, "on_time_rate": _rate(on_time, total)}
 
 
-def supervision(platform, period: Period) -> dict:
+def supervision(platform, period: periods.Period) -> dict:
     return {
         "period": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
         "consultations": consultations(platform, period),
@@ -240,6 +234,4 @@ def flat_rows(report: dict) -> list[tuple]:
 
 def write(report: dict, fmt: str, stream, bom: bool = False) -> None:
     """Write the report as ``table``, ``csv`` or ``xlsx`` (formula-neutralised, see tabular)."""
-    from rongtong.core.toolkit.tabular import write_rows
-
-    write_rows(HEADERS, flat_rows(report), fmt, stream, bom=bom, sheet_title=f"supervision {report['period']}")
+    tabular.write_rows(HEADERS, flat_rows(report), fmt, stream, bom=bom, sheet_title=f"supervision {report['period']}")

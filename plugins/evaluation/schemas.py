@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from rongtong.core.i18n import lazy_gettext as _l
-
-from rongtong.core.toolkit.vocab import internal, label, one_of
+from rongtong.core.plugin import label, lazy_gettext as _l, one_of, vocab
 
 from .models import (CHANNELS, COMMITTEE_KINDS, GRADES, IMPROVEMENT_SOURCES, LOW_GRADES, MEMBER_ROLES, METHODS, SCOPE_KINDS,
                      VERDICTS)
@@ -31,12 +29,12 @@ class ServicePolicySchema(_Strict):
 class ComplaintChannelsSchema(_Strict):
     """``[plugins.evaluation.complaints]``: the published complaint channels (DB1302 5.4.2)."""
 
-    phone = fields.String(load_default="")
-    email = fields.String(load_default="")
-    mailbox = fields.String(load_default="")
-    form_url = fields.String(load_default="/services/complaint/apply")
-    hours = fields.String(load_default="")
-    rules = fields.String(load_default="")
+    phone = fields.String(load_default="", metadata=label("投诉电话", "Phone"))
+    email = fields.String(load_default="", metadata=label("投诉邮箱", "E-mail"))
+    mailbox = fields.String(load_default="", metadata=label("投诉信箱", "Mailbox"))
+    form_url = fields.String(load_default="/services/complaint/apply", metadata=label("在线投诉", "Online form"))
+    hours = fields.String(load_default="", metadata=label("受理时间", "Hours"))
+    rules = fields.String(load_default="", metadata=label("投诉处理规则", "Rules"))
 
 
 class OptionsSchema(_Strict):
@@ -116,13 +114,13 @@ class ComplaintIntakeSchema(Schema):
 
 class ReceiveSchema(Schema):
     note = fields.String(required=True, validate=validate.Length(min=1),
-                         metadata=internal(_l("Registration note"), "Registration note"))
+                         metadata=vocab.internal(_l("Registration note"), "Registration note"))
 
 
 class VerifySchema(Schema):
     substantiated = fields.Boolean(required=True, metadata=label(_l("Substantiated"), "Substantiated"))
     findings = fields.String(required=True, validate=validate.Length(min=1),
-                             metadata=internal(_l("Verification findings"), "Verification findings"))
+                             metadata=vocab.internal(_l("Verification findings"), "Verification findings"))
 
 
 class RectifySchema(Schema):
@@ -139,7 +137,7 @@ class RespondSchema(Schema):
 
 class VerdictSchema(Schema):
     verdict = fields.String(required=True, validate=one_of(VERDICTS), metadata=label(_l("Verdict"), "Verdict"))
-    explanation = fields.String(load_default="", metadata=internal(
+    explanation = fields.String(load_default="", metadata=vocab.internal(
         _l("Explanation (when there is no verdict)"), "Explanation (when there is no verdict)"))
 
     @validates_schema
@@ -256,6 +254,16 @@ class ScoreInSchema(Schema):
     comment = fields.String(load_default="", metadata=label(_l("Comment"), "Comment"))
 
 
+class ScoreSchema(Schema):
+    """A member's score on one criterion, as recorded."""
+
+    id = fields.Integer(metadata=label("编号", "Id"))
+    evaluation = fields.Integer(attribute="evaluation_id", metadata=label("评价（编号）", "Evaluation (id)"))
+    member = fields.Integer(attribute="member_id", metadata=label("成员（编号）", "Member (id)"))
+    criterion = fields.String(metadata=label(_l("Criterion"), "Criterion"))
+    score = fields.Decimal(as_string=True, metadata=label(_l("Score"), "Score", unit="分"))
+
+
 class FinishSchema(Schema):
     findings = fields.String(required=True, validate=validate.Length(min=1), metadata=label(_l("Findings"), "Findings"))
 
@@ -365,3 +373,92 @@ class BoardSchema(Schema):
     rows = fields.Nested(BoardRowsSchema)
     by_department = fields.Dict(keys=fields.String(), values=fields.Nested(BoardCountSchema))
     by_service = fields.Dict(keys=fields.String(), values=fields.Nested(BoardCountSchema))
+
+
+# --- The supervision report (DB1302 5.4, 7) ------------------------------------------------------
+
+def _by(values, what: str):
+    return fields.Dict(keys=fields.String(), values=values, metadata={"description": what})
+
+
+class OnTimeSchema(Schema):
+    finished = fields.Integer(metadata=label("办结数", "Finished"))
+    on_time = fields.Integer(metadata=label("按时办结数", "Finished on time"))
+    on_time_rate = fields.Float(allow_none=True, metadata=label("按时办结率", "On-time rate"))
+
+
+class RequestsOnTimeSchema(OnTimeSchema):
+    """Requests finished in the period and how many within their time limit (DB1302 5.4.1)."""
+
+    by_service = _by(fields.Nested(OnTimeSchema), "By service key")
+    by_department = _by(fields.Nested(OnTimeSchema), "By department name")
+    by_institution = _by(fields.Nested(OnTimeSchema), "By service institution")
+
+
+class GradeStatsSchema(Schema):
+    answered = fields.Integer(metadata=label("答复数", "Answered"))
+    satisfied = fields.Integer(metadata=label("满意数", "Satisfied"))
+    satisfaction_rate = fields.Float(allow_none=True, metadata=label("满意率", "Satisfaction rate"))
+    average_score = fields.Float(allow_none=True, metadata=label("平均分", "Average score"))
+    grades = _by(fields.Integer(), "Answers per grade key")
+
+
+class GradedSchema(GradeStatsSchema):
+    by_service = _by(fields.Nested(GradeStatsSchema), "By service key")
+    by_department = _by(fields.Nested(GradeStatsSchema), "By department name")
+    by_institution = _by(fields.Nested(GradeStatsSchema), "By service institution")
+
+
+class SatisfactionSchema(Schema):
+    """Survey answers of the period (DB1302 7.1), the platform staff and the service institutions
+    graded separately."""
+
+    staff = fields.Nested(GradedSchema, metadata=label("平台工作人员", "Platform staff"))
+    institution = fields.Nested(GradedSchema, metadata=label("服务机构", "Service institutions"))
+
+
+class ComplaintFiguresSchema(Schema):
+    """Complaints received in the period, closed, and the closure time in working days (5.4.2)."""
+
+    received = fields.Integer(metadata=label("收到投诉", "Received"))
+    closed = fields.Integer(metadata=label("已办结", "Closed"))
+    open = fields.Integer(metadata=label("未办结", "Open"))
+    closure_rate = fields.Float(allow_none=True, metadata=label("办结率", "Closure rate"))
+    average_closure_working_days = fields.Float(allow_none=True, metadata=label(
+        "平均办结工作日", "Average closure (working days)"))
+    max_closure_working_days = fields.Integer(allow_none=True, metadata=label(
+        "最长办结工作日", "Longest closure (working days)"))
+    substantiated = fields.Integer(metadata=label("查实", "Substantiated"))
+    appealed = fields.Integer(metadata=label("申诉", "Appealed"))
+    by_channel = _by(fields.Integer(), "Received per channel key")
+
+
+class ImprovementFiguresSchema(Schema):
+    """Improvement actions (7.2): registered in the period, open at its end, verified in it."""
+
+    registered = fields.Integer(metadata=label("登记", "Registered"))
+    open_at_end = fields.Integer(metadata=label("期末未关闭", "Open at the end"))
+    verified = fields.Integer(metadata=label("已验证", "Verified"))
+    effective = fields.Integer(metadata=label("验证有效", "Effective"))
+    overdue_at_end = fields.Integer(metadata=label("期末逾期", "Overdue at the end"))
+    by_source = _by(fields.Integer(), "Registered per source key")
+
+
+class ConsultationFiguresSchema(Schema):
+    replies = fields.Integer(metadata=label("答复数", "Replies"))
+    on_time = fields.Integer(metadata=label("按时答复数", "Answered on time"))
+    on_time_rate = fields.Float(allow_none=True, metadata=label("按时答复率", "On-time rate"))
+
+
+class SupervisionReportSchema(Schema):
+    """The supervision report of a period (DB1302 5.4.1, 5.4.2, 7.1, 7.2). ``consultations`` is
+    null when the information plugin is not enabled."""
+
+    period = fields.String(metadata=label("期间", "Period"))
+    start = fields.String(metadata=label("开始日期", "Start"))
+    end = fields.String(metadata=label("结束日期", "End"))
+    consultations = fields.Nested(ConsultationFiguresSchema, allow_none=True, metadata=label("咨询答复", "Consultations"))
+    requests = fields.Nested(RequestsOnTimeSchema, metadata=label("服务办结", "Requests"))
+    satisfaction = fields.Nested(SatisfactionSchema, metadata=label("满意度", "Satisfaction"))
+    complaints = fields.Nested(ComplaintFiguresSchema, metadata=label("投诉", "Complaints"))
+    improvements = fields.Nested(ImprovementFiguresSchema, metadata=label("改进措施", "Improvements"))

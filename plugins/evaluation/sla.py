@@ -27,13 +27,8 @@ import math
 
 import peewee
 
-from rongtong.core import audit
-from rongtong.core.db import database
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import Department, ServiceRequest, User, utcnow
-from rongtong.core.notify import notify_many
-from rongtong.core.routing import escalation_chain
-from rongtong.core.toolkit.vocab import Bilingual
+from rongtong.core.plugin import (Department, ServiceRequest, User, audit, database, escalation_chain, lazy_gettext as _l,
+                                  notify_many, utcnow, vocab)
 
 from .models import SlaEvent
 
@@ -121,10 +116,10 @@ def titles(registry, request: ServiceRequest) -> tuple:
     service, step = request.service_key, request.current_step
     entry = registry.services.get(service) if registry is not None else None
     if entry is not None:
-        service = Bilingual(entry.title, entry.title_en)
+        service = vocab.Bilingual(entry.title, entry.title_en)
     try:
         found = registry.workflow(request.workflow_key, request.workflow_version).step(step)
-        step = Bilingual(found.title, found.title_en)
+        step = vocab.Bilingual(found.title, found.title_en)
     except (AttributeError, KeyError):
         pass
     return service, step

@@ -13,14 +13,8 @@ import secrets
 
 from marshmallow import ValidationError
 
-from rongtong.core import audit
-from rongtong.core.db import database
-from rongtong.core.errors import Conflict, PermissionDenied, ValidationFailed
-from rongtong.core.i18n import gettext as _
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import Transition, User, utcnow
-from rongtong.core.notify import notify_many
-from rongtong.core.vocabulary import format_datetime
+from rongtong.core.plugin import (Conflict, PermissionDenied, Transition, User, ValidationFailed, database,
+                                  format_datetime, gettext as _, lazy_gettext as _l, notify_many, utcnow)
 
 from .models import LOW_GRADES, Survey
 from .schemas import SurveyAnswerSchema
@@ -53,11 +47,11 @@ def _as_id(value) -> int | None:
         return None
 
 
-def institution_of(request, registry=None) -> tuple[int | None, str]:
+def institution_of(request, platform=None) -> tuple[int | None, str]:
     """The service institution that delivered the request, without importing any plugin:
     ``institution_id`` / ``institution_name`` in the request's data, else the latest step data
     naming an ``institution`` (the technical plugin's plan step); its name is read from an
-    enabled plugin's ``<plugin>_institution`` table through the registry."""
+    enabled plugin's ``<plugin>_institution`` table through the platform's registry."""
     data = request.data or {}
     inst_id, name = _as_id(data.get("institution_id")), str(data.get("institution_name") or "")[:200]
     if inst_id is None and not name:
@@ -68,8 +62,8 @@ def institution_of(request, registry=None) -> tuple[int | None, str]:
             inst_id = _as_id(step.get("institution_id", step.get("institution")))
             if inst_id is not None:
                 break
-    if inst_id is not None and not name and registry is not None:
-        name = _institution_name(registry, inst_id)
+    if inst_id is not None and not name and platform is not None:
+        name = _institution_name(platform.registry, inst_id)
     return inst_id, name
 
 
@@ -82,22 +76,23 @@ def _institution_name(registry, inst_id: int) -> str:
     return ""
 
 
-def create_for(request, options: dict, now=None, registry=None) -> tuple[Survey, str] | None:
+def create_for(request, options: dict, now=None, platform=None) -> tuple[Survey, str] | None:
     """Create the survey of a completed request and tell the enterprise's users; returns
-    ``(survey, token)``, or None when the request is not surveyed or already has one."""
+    ``(survey, token)``, or None when the request is not surveyed or already has one. The survey
+    is an audited model: its creation is audited as the acting user's (the one who completed the
+    request)."""
     if request.status != "completed" or request.service_key in NOT_SURVEYED:
         return None
     if Survey.select().where(Survey.request == request.id).exists():
         return None
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    inst_id, inst_name = institution_of(request, registry)
+    inst_id, inst_name = institution_of(request, platform)
     survey = Survey.create(request=request.id, token_hash=token_hash(token),
                            expires_at=now + datetime.timedelta(days=options.get("survey_valid_days", 30)),
                            institution_id=inst_id, institution_name=inst_name, created_at=now)
-    audit.record_create(survey)
     recipients = list(User.select().where((User.enterprise == request.enterprise_id) & (User.active == True)))  # noqa: E712
-    until = format_datetime(survey.expires_at, registry.config.tz if registry is not None else None, "%Y-%m-%d")
+    until = format_datetime(survey.expires_at, platform.config.tz if platform is not None else None, "%Y-%m-%d")
     notify_many(recipients, _l("Please rate our service: %(title)s", title=request.title),
                 _l("Your request \"%(title)s\" is complete. Please tell us how satisfied you are; the link is valid "
                    "until %(until)s.", title=request.title, until=until),
@@ -155,19 +150,13 @@ def answer(platform_or_engine, survey: Survey, data: dict, user=None, now=None) 
         clean["institution_grade"], clean["institution_reason"] = None, ""
     actor = user if getattr(user, "is_authenticated", False) else None
     with database.atomic():
-        fresh = Survey.get_by_id(survey.id)
-        if fresh.answered:
-            raise Conflict(_("This survey has already been answered."))
-        before = fresh.snapshot()
-        for key, value in clean.items():
-            setattr(fresh, key, value.strip() if isinstance(value, str) else value)
-        fresh.answered_at = now
-        fresh.answered_by = actor
-        updated = (Survey.update(**{k: getattr(fresh, k) for k in clean}, answered_at=now, answered_by=actor)
-                   .where((Survey.id == fresh.id) & Survey.answered_at.is_null()).execute())
+        changes = {key: value.strip() if isinstance(value, str) else value for key, value in clean.items()}
+        # a guarded update (audited by the core): of two answers at once, exactly one is recorded
+        updated = Survey.update_where((Survey.id == survey.id) & Survey.answered_at.is_null(),
+                                      {**changes, "answered_at": now, "answered_by": actor})
         if updated != 1:
             raise Conflict(_("This survey has already been answered."))
-        audit.record_update(fresh, before, actor)
+        fresh = Survey.get_by_id(survey.id)
         low = [(g, r) for g, r in ((fresh.staff_grade, fresh.staff_reason),
                                    (fresh.institution_grade, fresh.institution_reason)) if g in LOW_GRADES]
         if low:

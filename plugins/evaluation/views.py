@@ -6,8 +6,7 @@ from __future__ import annotations
 import flask
 from flask_login import current_user
 
-from rongtong.core.errors import Conflict, PermissionDenied, ValidationFailed
-from rongtong.core.i18n import gettext as _
+from rongtong.core.plugin import Conflict, PermissionDenied, ValidationFailed, current_platform, gettext as _
 
 from . import surveys
 from .models import GRADES, Complaint
@@ -52,7 +51,7 @@ def survey_page(token):
         return _page(survey)
     values = _form_values()
     try:
-        answered = surveys.answer(flask.current_app.extensions["rongtong"], survey, values, user=user)
+        answered = surveys.answer(current_platform(), survey, values, user=user)
     except ValidationFailed as exc:
         errors = exc.fields if isinstance(exc.fields, dict) else {}
         if not errors:  # e.g. the complaint could not be opened: show the message itself

@@ -6,8 +6,7 @@ appeal to the evaluation committee.
 """
 from __future__ import annotations
 
-from rongtong.core.contract import ServiceEntry
-from rongtong.core.workflow import ADVANCE, PAUSE, REJECT, RETURN, Step, Workflow
+from rongtong.core.plugin import ADVANCE, PAUSE, REJECT, RETURN, ServiceEntry, Step, Workflow
 
 from . import schemas
 

@@ -2,8 +2,7 @@
 tracking, independent expert scoring, ranked matching to investors or banks with reasons, and the
 funds-obtained report (DB1302 4.4.3, 6.2.4, 6.4.4.2 a–f). Investors come from the investment
 plugin's register, hence ``REQUIRES``."""
-from rongtong.core import hookimpl
-from rongtong.core.contract import Permission
+from rongtong.core.plugin import Permission, hookimpl, surveys
 
 VERSION = "1.0"
 TITLE = "融资服务 / Financing"
@@ -33,8 +32,6 @@ def register_services():
 
 @hookimpl
 def register_permissions():
-    from rongtong.core.toolkit import surveys
-
     return surveys.permissions("financing") + [
         Permission("financing.bank.manage", "管理银行与贷款产品", "Manage banks and loan products", ("staff",)),
         Permission("financing.case.view", "查看融资案例", "View financing cases", ("staff", "enterprise")),
@@ -49,18 +46,16 @@ def register_permissions():
 
 @hookimpl
 def register_admin_views(platform):
-    from .admin import views
+    from .admin import admin_views
 
-    return views()
+    return admin_views(platform)
 
 
 @hookimpl
 def register_api_resources(platform):
-    from rongtong.core.toolkit import surveys
+    from .api import api_resources
 
-    from .api import resources
-
-    return resources() + surveys.api_resources("financing")
+    return api_resources(platform)
 
 
 @hookimpl
@@ -71,14 +66,14 @@ def register_commands():
 
 
 @hookimpl
-def on_transition(request, transition, workflow):
-    from .steps import on_transition as apply
+def register_reactions():
+    from .steps import CASE
 
-    apply(request, transition, workflow)
+    return CASE.reactions()
 
 
 @hookimpl
 def seed_demo(platform, context):
     from .demo import seed
 
-    seed(platform.registry, context)
+    seed(platform, context)

@@ -1,17 +1,12 @@
 """Staff screens of the financing plugin. Independent scoring (DB1302 6.4.4.2 d): the expert-panel
 screen shows each score and comment only once every member of that case's panel has scored; it
 cannot sort, search, export or show details by score, so nothing leaks early."""
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.contract import AdminViewSpec
-from rongtong.core.web.admin.base import SecureModelView
-from rongtong.core.web.admin.generated import default_options
-
-from .steps import panel_state
+from rongtong.core.plugin import AdminViewSpec, PluginHost, SecureModelView, lazy_gettext as _l
 
 from .models import Bank, Case, ExpertScore, Fund, FundUse, LoanProduct, Meeting
+from .steps import panel_state
 
 CATEGORY = _l("Financing")
-READ_ONLY = {"can_create": False, "can_edit": False, "can_delete": False}
 
 
 def _masked(view, context, model, name):
@@ -22,7 +17,7 @@ def _masked(view, context, model, name):
 
 
 class ExpertScoreView(SecureModelView):
-    can_create = can_edit = can_delete = can_view_details = can_export = False
+    can_view_details = can_export = False  # read-only itself: AdminViewSpec(read_only=True)
     column_list = ("case", "expert", "score", "comment", "scored_at")
     column_sortable_list = ("scored_at",)
     column_searchable_list = ()
@@ -30,19 +25,18 @@ class ExpertScoreView(SecureModelView):
     column_formatters = {"score": _masked, "comment": _masked}
 
 
-def views() -> list[AdminViewSpec]:
+def admin_views(platform: PluginHost) -> list[AdminViewSpec]:
     return [
         AdminViewSpec(model=Bank, permission="financing.bank.manage", category=CATEGORY, name=_l("Banks")),
         AdminViewSpec(model=LoanProduct, permission="financing.bank.manage", category=CATEGORY,
                       name=_l("Loan products"),  # list columns are edited through the API (validated)
-                      options={"form_excluded_columns": default_options(LoanProduct)["form_excluded_columns"]
-                               + ["industries", "scales"]}),
+                      form_exclude=("industries", "scales")),
         AdminViewSpec(model=Case, permission="financing.case.manage", category=CATEGORY, name=_l("Financing cases"),
                       options={"can_create": False, "can_delete": False}),
         AdminViewSpec(model=ExpertScore, view_class=ExpertScoreView, permission="financing.panel.manage",
-                      category=CATEGORY, name=_l("Expert panels")),
+                      category=CATEGORY, name=_l("Expert panels"), read_only=True),
         AdminViewSpec(model=Meeting, permission="financing.case.manage", category=CATEGORY,
-                      name=_l("Roadshows and bank meetings"), options=READ_ONLY),
+                      name=_l("Roadshows and bank meetings"), read_only=True),
         AdminViewSpec(model=Fund, permission="financing.fund.record", category=CATEGORY, name=_l("Funds obtained")),
         AdminViewSpec(model=FundUse, permission="financing.fund.record", category=CATEGORY, name=_l("Use of funds")),
     ]

@@ -7,52 +7,38 @@ from __future__ import annotations
 
 import flask
 
-from rongtong.core import audit
-from rongtong.core.db import database, is_postgres
-from rongtong.core.errors import NotFound, PermissionDenied, ValidationFailed, WorkflowError
-from rongtong.core.i18n import gettext as _
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import User, utcnow
-from rongtong.core.notify import notify_many
-from rongtong.core.contract import ApiResource
-from rongtong.core.security import get_scoped, is_staff, scope_query
-from rongtong.core.toolkit.periods import parse_period
-from rongtong.core.toolkit.vocab import amount_text
+from rongtong.core.plugin import (ApiResource, NotFound, PermissionDenied, PluginHost, User, ValidationFailed,
+                                  WorkflowError, api_user, database, get_scoped, gettext as _, is_postgres, is_staff,
+                                  lazy_gettext as _l, notify_many, periods, scope_query, surveys, utcnow, vocab)
 
 from .matches import describe, matches_for
 from .models import Bank, Case, ExpertScore, Fund, FundUse, LoanProduct, Meeting
 from .reports import funds_report
-from .schemas import BankSchema, FundSchema, FundUseSchema, LoanProductSchema, PanelSchema, ScoreSchema
+from .schemas import (BankSchema, CaseSchema, CaseSummarySchema, FundSchema, FundsReportSchema, FundUseSchema,
+                      LoanProductSchema, MatchesSchema, PanelOutSchema, PanelSchema, ScoresSchema, ScoreSchema)
 from .steps import panel_state
 
-
-def _user():
-    from rongtong.core.web.api.auth import api_user
-
-    return api_user()
-
-
-def _create(model, data):
-    with database.atomic():
-        row = model.create(**data)
-        audit.record_create(row, _user())
-    return row
+OWNER = "financing"
 
 
 # --- Registers ------------------------------------------------------------------------------------
 
-def banks(data=None):
+def list_banks():
     """The register of banks (DB1302 6.4.4.2 d)."""
-    if flask.request.method == "POST":
-        return BankSchema().dump(_create(Bank, data))
-    return BankSchema(many=True).dump(Bank.select().order_by(Bank.id))
+    return list(Bank.select().order_by(Bank.id))
 
 
-def loan_products(data=None):
+def register_bank(data):
+    return Bank.create(**data)
+
+
+def list_loan_products():
     """Banks' loan products."""
-    if flask.request.method == "POST":
-        return LoanProductSchema().dump(_create(LoanProduct, data))
-    return LoanProductSchema(many=True).dump(LoanProduct.select().order_by(LoanProduct.id))
+    return list(LoanProduct.select().order_by(LoanProduct.id))
+
+
+def register_loan_product(data):
+    return LoanProduct.create(**data)
 
 
 # --- Cases ----------------------------------------------------------------------------------------
@@ -62,7 +48,7 @@ def _on_panel(case_id, user) -> bool:
 
 
 def _case(case_id) -> Case:
-    user = _user()
+    user = api_user()
     case = get_scoped(Case, case_id, user)
     if case is None and user.has_role("expert") and _on_panel(case_id, user):
         case = Case.get_or_none(Case.id == case_id)
@@ -85,17 +71,17 @@ def _case_out(c: Case) -> dict:
         "meetings": [{"kind": m.kind, "held_on": m.held_on.isoformat() if hasattr(m.held_on, "isoformat") else m.held_on,
                       "venue": m.venue, "participants": m.participants, "outcome": m.outcome}
                      for m in c.meetings.order_by(Meeting.id)],
-        "funds": FundSchema(many=True).dump(c.funds.order_by(Fund.received_on, Fund.id)),
+        "funds": list(c.funds.order_by(Fund.received_on, Fund.id)),
     }
 
 
 def cases():
-    query = scope_query(Case.select().order_by(Case.id), Case, _user())
+    query = scope_query(Case.select().order_by(Case.id), Case, api_user())
     return [{"id": c.id, "request": c.request_id, "kind": c.kind,
              "amount": None if c.amount is None else f"{c.amount:.2f}"} for c in query]
 
 
-def case(case_id: int):
+def get_case(case_id: int):
     return _case_out(_case(case_id))
 
 
@@ -121,10 +107,9 @@ def panel(case_id: int, data=None):
         raise WorkflowError(_("Scoring has started; the panel can no longer be changed."))
     with database.atomic():
         for row in ExpertScore.select().where(ExpertScore.case == c):
-            audit.record_delete(row, _user())
-        ExpertScore.delete().where(ExpertScore.case == c).execute()
+            row.delete_instance()
         for expert in experts:
-            audit.record_create(ExpertScore.create(case=c, expert=expert), _user())
+            ExpertScore.create(case=c, expert=expert)
         notify_many(experts, _l("Please score financing case #%(id)s", id=c.id),
                     _l("You are on the expert panel of %(title)s. Score it independently: nobody sees the scores "
                        "until the whole panel has scored.", title=c.request.title),
@@ -135,22 +120,18 @@ def panel(case_id: int, data=None):
 def scores(case_id: int, data=None):
     """GET the scores visible to the caller; POST the caller's own score (panel experts, once)."""
     c = _case(case_id)
-    user = _user()
+    user = api_user()
     if flask.request.method == "POST":
         row = ExpertScore.get_or_none((ExpertScore.case == c) & (ExpertScore.expert == user.id))
         if row is None:
             raise PermissionDenied(_("Only the experts on this case's panel may score it."))
         if c.request.is_closed or c.request.current_step != "evaluation":
             raise WorkflowError(_("Scores are given at the expert evaluation step."))
-        with database.atomic():
-            before = row.snapshot()
-            row.score, row.comment, row.scored_at = data["score"], data["comment"], utcnow()
-            # a guarded update: of two submissions at once, exactly one is recorded
-            changed = (ExpertScore.update(score=row.score, comment=row.comment, scored_at=row.scored_at)
-                       .where((ExpertScore.id == row.id) & ExpertScore.score.is_null()).execute())
-            if changed != 1:
-                raise WorkflowError(_("You have already scored this case; scores are final."))
-            audit.record_update(row, before, user)
+        # a guarded update: of two submissions at once, exactly one is recorded (and audited)
+        changed = ExpertScore.update_where((ExpertScore.id == row.id) & ExpertScore.score.is_null(),
+                                           {"score": data["score"], "comment": data["comment"], "scored_at": utcnow()})
+        if changed != 1:
+            raise WorkflowError(_("You have already scored this case; scores are final."))
     rows = list(ExpertScore.select().where(ExpertScore.case == c).order_by(ExpertScore.id))
     complete = bool(rows) and all(r.score is not None for r in rows)
     out = []
@@ -164,21 +145,24 @@ def scores(case_id: int, data=None):
     return body
 
 
-def funds(case_id: int, data=None):
-    """GET the funds obtained; POST one (DB1302 6.4.4.2 f: at the fund-tracking step)."""
+def list_funds(case_id: int):
+    """The funds obtained, oldest first."""
+    return list(_case(case_id).funds.order_by(Fund.received_on, Fund.id))
+
+
+def record_fund(case_id: int, data):
+    """Record funds obtained (DB1302 6.4.4.2 f: staff, at the fund-tracking step)."""
     c = _case(case_id)
-    if flask.request.method == "POST":
-        if not is_staff(_user()):
-            raise PermissionDenied(_("Only staff record funds."))
-        if c.request.is_closed or c.request.current_step != "tracking":
-            raise WorkflowError(_("Funds are recorded at the fund-tracking step."))
-        return FundSchema().dump(_create(Fund, {**data, "case": c}))
-    return FundSchema(many=True).dump(c.funds.order_by(Fund.received_on, Fund.id))
+    if not is_staff(api_user()):
+        raise PermissionDenied(_("Only staff record funds."))
+    if c.request.is_closed or c.request.current_step != "tracking":
+        raise WorkflowError(_("Funds are recorded at the fund-tracking step."))
+    return Fund.create(**data, case=c)
 
 
 def fund_uses(fund_id: int, data=None):
     """POST how part of the funds was used (over time)."""
-    fund = get_scoped(Fund, fund_id, _user())
+    fund = get_scoped(Fund, fund_id, api_user())
     if fund is None:
         raise NotFound(_("Funds not found."))
     if fund.case.request.is_closed:
@@ -188,42 +172,52 @@ def fund_uses(fund_id: int, data=None):
             Fund.select().where(Fund.id == fund.id).for_update().execute()
         used = sum((u.amount for u in FundUse.select().where(FundUse.fund == fund.id)), 0)
         if used + data["amount"] > fund.amount:
-            left = amount_text(fund.amount - used)
+            left = vocab.amount_text(fund.amount - used)
             raise ValidationFailed(_("Invalid data."), {"amount": [_("More than the funds left (%(left)s).", left=left)]})
-        return FundUseSchema().dump(_create(FundUse, {**data, "fund": fund}))
+        return FundUse.create(**data, fund=fund)
 
 
 def report():
     """Funds obtained in ``?period=`` by scale, industry and source."""
-    return funds_report(parse_period(flask.request.args.get("period", "")))
+    return funds_report(periods.parse_period(flask.request.args.get("period", "")))
 
 
-def resources() -> list[ApiResource]:
-    tag = "financing"
+def api_resources(platform: PluginHost) -> list[ApiResource]:
+    tag = OWNER
     r = ApiResource
+    banks, products = "financing/banks", "financing/loan-products"
+    case, funds = "financing/cases/<int:case_id>", "financing/cases/<int:case_id>/funds"
     return [
-        r("financing/banks", banks, ("GET", "POST"), endpoint="financing_banks", summary="Bank register", tag=tag,
-          request_schema=BankSchema, permission="financing.bank.manage"),
-        r("financing/loan-products", loan_products, ("GET", "POST"), endpoint="financing_loan_products",
-          summary="Loan products", tag=tag, request_schema=LoanProductSchema,
-          permission="financing.bank.manage"),
+        r(banks, list_banks, ("GET",), endpoint="financing_banks", summary="Bank register", tag=tag,
+          response_schema=BankSchema, many=True, permission="financing.bank.manage"),
+        r(banks, register_bank, ("POST",), endpoint="financing_banks", summary="Register a bank", tag=tag,
+          request_schema=BankSchema, response_schema=BankSchema, permission="financing.bank.manage"),
+        r(products, list_loan_products, ("GET",), endpoint="financing_loan_products", summary="Loan products",
+          tag=tag, response_schema=LoanProductSchema, many=True, permission="financing.bank.manage"),
+        r(products, register_loan_product, ("POST",), endpoint="financing_loan_products",
+          summary="Register a loan product", tag=tag, request_schema=LoanProductSchema,
+          response_schema=LoanProductSchema, permission="financing.bank.manage"),
         r("financing/cases", cases, ("GET",), endpoint="financing_cases", summary="Financing cases", tag=tag,
-          permission="financing.case.view"),
-        r("financing/cases/<int:case_id>", case, ("GET",), endpoint="financing_case", summary="One financing case",
-          tag=tag, permission="financing.case.view"),
-        r("financing/cases/<int:case_id>/matches", matches, ("GET",), endpoint="financing_matches",
+          response_schema=CaseSummarySchema, many=True, permission="financing.case.view"),
+        r(case, get_case, ("GET",), endpoint="financing_case", summary="One financing case", tag=tag,
+          response_schema=CaseSchema, permission="financing.case.view"),
+        r(f"{case}/matches", matches, ("GET",), endpoint="financing_matches",
           summary="Investors or loan products ranked for a case, with reasons", tag=tag,
-          permission="financing.case.match"),
-        r("financing/cases/<int:case_id>/panel", panel, ("PUT",), endpoint="financing_panel",
-          summary="Name the expert panel", tag=tag, request_schema=PanelSchema, permission="financing.panel.manage"),
-        r("financing/cases/<int:case_id>/scores", scores, ("GET", "POST"), endpoint="financing_scores",
-          summary="Independent expert scores", tag=tag, request_schema=ScoreSchema, permission="financing.score"),
-        r("financing/cases/<int:case_id>/funds", funds, ("GET", "POST"), endpoint="financing_funds",
-          summary="Funds obtained", tag=tag, request_schema=FundSchema,
-          permission="financing.case.view"),
+          response_schema=MatchesSchema, permission="financing.case.match"),
+        r(f"{case}/panel", panel, ("PUT",), endpoint="financing_panel", summary="Name the expert panel", tag=tag,
+          request_schema=PanelSchema, response_schema=PanelOutSchema, permission="financing.panel.manage"),
+        r(f"{case}/scores", scores, ("GET", "POST"), endpoint="financing_scores",
+          summary="Independent expert scores", tag=tag, request_schema=ScoreSchema, response_schema=ScoresSchema,
+          permission="financing.score"),
+        r(funds, list_funds, ("GET",), endpoint="financing_funds", summary="Funds obtained", tag=tag,
+          response_schema=FundSchema, many=True, permission="financing.case.view"),
+        r(funds, record_fund, ("POST",), endpoint="financing_funds", summary="Record funds obtained", tag=tag,
+          request_schema=FundSchema, response_schema=FundSchema, permission="financing.case.view"),
         r("financing/funds/<int:fund_id>/uses", fund_uses, ("POST",), endpoint="financing_fund_uses",
-          summary="Record a use of funds", tag=tag, request_schema=FundUseSchema,
+          summary="Record a use of funds", tag=tag, request_schema=FundUseSchema, response_schema=FundUseSchema,
           permission="financing.fund.record"),
         r("financing/report", report, ("GET",), endpoint="financing_report",
-          summary="Funds obtained per period by scale, industry and source", tag=tag, permission="financing.report"),
+          summary="Funds obtained per period by scale, industry and source", tag=tag,
+          response_schema=FundsReportSchema, permission="financing.report"),
+        *surveys.api_resources(OWNER),
     ]

@@ -6,9 +6,7 @@ import io
 
 import click
 
-from rongtong.core.cli_context import pass_platform
-from rongtong.core.toolkit.periods import PERIOD
-from rongtong.core.toolkit.tabular import FORMATS, write_rows
+from rongtong.core.plugin import pass_platform, periods, tabular
 
 
 @click.group("financing")
@@ -17,8 +15,8 @@ def financing():
 
 
 @financing.command("report")
-@click.option("--period", type=PERIOD, required=True, help="2026, 2026-H1, 2026-Q3 or 2026-09.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--period", type=periods.PERIOD, required=True, help="2026, 2026-H1, 2026-Q3 or 2026-09.")
+@click.option("--format", "fmt", type=click.Choice(tabular.FORMATS), default="table", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file (required for xlsx unless stdout is redirected).")
 @pass_platform
@@ -29,15 +27,15 @@ def report(platform, period, fmt, output):
     headers, rows = report_rows(funds_report(period))
     if output:
         with open(output, "wb") as stream:
-            write_rows(headers, rows, fmt, stream, bom=fmt == "csv", sheet_title=period.label)
+            tabular.write_rows(headers, rows, fmt, stream, bom=fmt == "csv", sheet_title=period.label)
         click.echo(output)
         return
     if fmt == "xlsx":
         stream = click.get_binary_stream("stdout")
         if stream.isatty():
             raise click.UsageError("xlsx is binary: give --output FILE or redirect stdout")
-        write_rows(headers, rows, fmt, stream, sheet_title=period.label)
+        tabular.write_rows(headers, rows, fmt, stream, sheet_title=period.label)
         return
     buffer = io.StringIO()
-    write_rows(headers, rows, fmt, buffer)
+    tabular.write_rows(headers, rows, fmt, buffer)
     click.echo(buffer.getvalue(), nl=False)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from rongtong.core import audit
-from rongtong.core.models import User, utcnow
+from rongtong.core.plugin import PluginHost, User, audit, utcnow
 from rongtong.plugins.investment.demo import ensure_investors
 
 from .models import Bank, ExpertScore, Fund, FundUse, LoanProduct
-from .steps import case_of
+from .steps import CASE
 from .workflows import KEY, WORKFLOW
 
 BANKS = [
@@ -20,29 +19,24 @@ BANKS = [
 ]
 
 
-def seed(registry, context) -> None:
+def seed(platform: PluginHost, context) -> None:
     for name, branch, region, products in BANKS:
         bank = Bank.create(name=name, branch=branch, region=region, contact_name="客户经理")
-        audit.record_create(bank)
         for pname, low, high, term, industries, scales in products:
-            audit.record_create(LoanProduct.create(bank=bank, name=pname, min_amount=low, max_amount=high,
-                                                   max_term_months=term, rate_note="LPR 加 30 个基点",
-                                                   industries=industries, scales=scales))
-    platform = context.get("platform")
+            LoanProduct.create(bank=bank, name=pname, min_amount=low, max_amount=high, max_term_months=term,
+                               rate_note="LPR 加 30 个基点", industries=industries, scales=scales)
     enterprises = [e for e in context.get("enterprises", []) if e.status == "admitted"]
     staff = (context.get("users", {}).get("staff") or [None])[0]
     investor = ensure_investors()[0]
-    if platform is None or KEY not in registry.services or not enterprises or staff is None or investor is None:
+    if KEY not in platform.registry.services or not enterprises or staff is None or investor is None:
         return
     experts = list(User.select().where(User.roles.contains("expert")).order_by(User.id).limit(2))
     while len(experts) < 2:  # a panel needs two experts; the demo cast has one
-        from rongtong.core.demo import DEMO_PASSWORDS
-
         expert = User(username=f"fin_expert{len(experts) + 1}", display_name="融资评审专家", roles=["expert"],
                       qualifications="注册会计师")
-        expert.set_password(DEMO_PASSWORDS["expert"])
-        expert.save()
-        audit.record_create(expert)
+        expert.set_password(context["passwords"]["expert"])
+        expert.save()  # a core record: its creation is audited here
+        audit.record("create", "core_user", expert.id, {"snapshot": expert.snapshot()})
         experts.append(expert)
     engine = platform.engine
     steps = {s.key: dict(s.example) for s in WORKFLOW.steps}
@@ -53,18 +47,17 @@ def seed(registry, context) -> None:
         req = engine.open_request(enterprise=enterprises[index % len(enterprises)], service_key=KEY, actor=staff,
                                   title=f"股权融资 1000 万元（{at.title}）",
                                   data={"kind": "equity", "amount": "1000", "purpose": "扩建生产线"})
-        case = case_of(req)
+        case = CASE.get_or_create(req)
         for key in keys[:index]:
             if key == "evaluation":  # the panel has scored, independently
                 for i, expert in enumerate(experts):
-                    audit.record_create(ExpertScore.create(case=case, expert=expert, score=80 + 5 * i,
-                                                           comment="成长性良好", scored_at=utcnow()))
+                    ExpertScore.create(case=case, expert=expert, score=80 + 5 * i, comment="成长性良好",
+                                       scored_at=utcnow())
             engine.transition(req.id, "advance", staff, data=steps[key])
         if at.key == "evaluation":  # named, one of two has scored
             for i, expert in enumerate(experts):
-                audit.record_create(ExpertScore.create(case=case, expert=expert, score=None if i else 78,
-                                                       comment="" if i else "需补充财务预测", scored_at=None if i else utcnow()))
+                ExpertScore.create(case=case, expert=expert, score=None if i else 78,
+                                   comment="" if i else "需补充财务预测", scored_at=None if i else utcnow())
     fund = Fund.create(case=case, amount=800, received_on=datetime.date(2026, 9, 10), source_kind="investor",
                        source_name=investor.name)  # the case at fund tracking
-    audit.record_create(fund)
-    audit.record_create(FundUse.create(fund=fund, used_on=datetime.date(2026, 10, 1), amount=300, purpose="采购设备"))
+    FundUse.create(fund=fund, used_on=datetime.date(2026, 10, 1), amount=300, purpose="采购设备")

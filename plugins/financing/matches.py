@@ -4,9 +4,7 @@
 in 万元 and the reasons say so ("融资金额 500 万元 在 100 万元 ~ 1,000 万元 范围内")."""
 from __future__ import annotations
 
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.toolkit.matching import Match, overlap, rank, within
-from rongtong.core.toolkit.vocab import WAN_YUAN
+from rongtong.core.plugin import lazy_gettext as _l, matching, vocab
 from rongtong.plugins.investment.models import Investor, stage_of
 
 from .models import Bank, LoanProduct
@@ -16,32 +14,32 @@ def _money(value):
     return None if value is None else float(value)
 
 
-def investor_matches(case, enterprise, limit: int | None = 20) -> list[Match]:
+def investor_matches(case, enterprise, limit: int | None = 20) -> list[matching.Match]:
     stage = case.stage or stage_of(enterprise)
     criteria = [
-        overlap("industry", 35, _l("Industry"), wanted=[enterprise.industry], values_of=lambda i: i.industries),
-        overlap("stage", 25, _l("Stage"), wanted=[stage], values_of=lambda i: i.stages),
-        within("ticket", 25, _l("Ticket size"), value=_money(case.amount),
-               bounds_of=lambda i: (_money(i.ticket_min), _money(i.ticket_max)), unit=WAN_YUAN),
-        overlap("region", 15, _l("Region"), wanted=[enterprise.region], values_of=lambda i: i.regions),
+        matching.overlap("industry", 35, _l("Industry"), wanted=[enterprise.industry], values_of=lambda i: i.industries),
+        matching.overlap("stage", 25, _l("Stage"), wanted=[stage], values_of=lambda i: i.stages),
+        matching.within("ticket", 25, _l("Ticket size"), value=_money(case.amount),
+               bounds_of=lambda i: (_money(i.ticket_min), _money(i.ticket_max)), unit=vocab.WAN_YUAN),
+        matching.overlap("region", 15, _l("Region"), wanted=[enterprise.region], values_of=lambda i: i.regions),
     ]
-    return rank(Investor.select().where(Investor.active == True), criteria, limit=limit)  # noqa: E712
+    return matching.rank(Investor.select().where(Investor.active == True), criteria, limit=limit)  # noqa: E712
 
 
-def loan_product_matches(case, enterprise, limit: int | None = 20) -> list[Match]:
+def loan_product_matches(case, enterprise, limit: int | None = 20) -> list[matching.Match]:
     criteria = [
-        within("amount", 35, _l("Loan amount"), value=_money(case.amount),
-               bounds_of=lambda p: (_money(p.min_amount), _money(p.max_amount)), unit=WAN_YUAN),
-        overlap("industry", 25, _l("Industry"), wanted=[enterprise.industry], values_of=lambda p: p.industries),
-        overlap("scale", 25, _l("Enterprise scale"), wanted=[enterprise.scale], values_of=lambda p: p.scales),
-        overlap("region", 15, _l("Region"), wanted=[enterprise.region], values_of=lambda p: [p.bank.region]),
+        matching.within("amount", 35, _l("Loan amount"), value=_money(case.amount),
+               bounds_of=lambda p: (_money(p.min_amount), _money(p.max_amount)), unit=vocab.WAN_YUAN),
+        matching.overlap("industry", 25, _l("Industry"), wanted=[enterprise.industry], values_of=lambda p: p.industries),
+        matching.overlap("scale", 25, _l("Enterprise scale"), wanted=[enterprise.scale], values_of=lambda p: p.scales),
+        matching.overlap("region", 15, _l("Region"), wanted=[enterprise.region], values_of=lambda p: [p.bank.region]),
     ]
     products = (LoanProduct.select(LoanProduct, Bank).join(Bank)
                 .where((LoanProduct.active == True) & (Bank.active == True)))  # noqa: E712
-    return rank(products, criteria, limit=limit)
+    return matching.rank(products, criteria, limit=limit)
 
 
-def matches_for(case, enterprise, limit: int | None = 20) -> list[Match]:
+def matches_for(case, enterprise, limit: int | None = 20) -> list[matching.Match]:
     if case.kind == "debt":
         return loan_product_matches(case, enterprise, limit)
     return investor_matches(case, enterprise, limit)

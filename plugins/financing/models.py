@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import peewee
 
-from rongtong.core.fields import JSONField, ListField
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import ENTERPRISE_SCALES, Attachment, BaseModel, ServiceRequest, User, utcnow
-from rongtong.core.toolkit.surveys import Survey
-from rongtong.core.toolkit.vocab import LINES_COLUMN, WAN_YUAN_COLUMN, columns
+from rongtong.core.plugin import (ENTERPRISE_SCALES, Attachment, AuditedModel, JSONField, ListField, ServiceRequest, User,
+                                  lazy_gettext as _l, surveys, utcnow, vocab)
 from rongtong.plugins.investment.models import STAGES
 
 KINDS = (("equity", _l("Equity financing")), ("debt", _l("Debt financing")))
@@ -28,7 +25,7 @@ RECOMMENDATION_TYPES = (("investor", _l("Investor")), ("loan_product", _l("Loan 
 _MONEY = dict(max_digits=14, decimal_places=2)
 
 
-class Bank(BaseModel):
+class Bank(AuditedModel):
     """A bank (or other lender) the platform recommends debt financing to (DB1302 6.4.4.2 d)."""
 
     verbose_name = _l("Bank")
@@ -44,11 +41,12 @@ class Bank(BaseModel):
         table_name = "financing_bank"
 
 
-class LoanProduct(BaseModel):
+class LoanProduct(AuditedModel):
     """A bank's loan product: amounts, term, the industries and enterprise scales it serves."""
 
     verbose_name = _l("Loan product")
-    vocabulary = {"min_amount": WAN_YUAN_COLUMN, "max_amount": WAN_YUAN_COLUMN, "max_term_months": {"unit": "月"},
+    vocabulary = {"min_amount": vocab.WAN_YUAN_COLUMN, "max_amount": vocab.WAN_YUAN_COLUMN,
+                  "max_term_months": {"unit": "月"},
                   "scales": {"choices": ENTERPRISE_SCALES}}
 
     bank = peewee.ForeignKeyField(Bank, backref="products", on_delete="RESTRICT", verbose_name=_l("Bank"))
@@ -69,13 +67,13 @@ class LoanProduct(BaseModel):
         return f"{self.bank.name} · {self.name}"
 
 
-class Case(BaseModel):
+class Case(AuditedModel):
     """One financing request of an enterprise, run as a service request (DB1302 6.4.4.2)."""
 
     verbose_name = _l("Financing case")
-    vocabulary = {"amount": WAN_YUAN_COLUMN,
-                  "recommended": {"columns": columns(("type", _l("Kind"), {"choices": RECOMMENDATION_TYPES}),
-                                                     ("id", _l("ID")), ("name", _l("Name")))}}
+    vocabulary = {"amount": vocab.WAN_YUAN_COLUMN,
+                  "recommended": {"columns": vocab.columns(("type", _l("Kind"), {"choices": RECOMMENDATION_TYPES}),
+                                                           ("id", _l("ID")), ("name", _l("Name")))}}
 
     request = peewee.ForeignKeyField(ServiceRequest, unique=True, backref="financing_case", on_delete="RESTRICT",
                                      verbose_name=_l("Request"))
@@ -84,7 +82,7 @@ class Case(BaseModel):
     purpose = peewee.TextField(default="", verbose_name=_l("Purpose"))
     stage = peewee.CharField(max_length=16, choices=CASE_STAGES, default="", verbose_name=_l("Stage"))
     needs_summary = peewee.TextField(default="", verbose_name=_l("Needs survey summary"))
-    survey = peewee.ForeignKeyField(Survey, null=True, on_delete="SET NULL", verbose_name=_l("Needs survey"))
+    survey = peewee.ForeignKeyField(surveys.Survey, null=True, on_delete="SET NULL", verbose_name=_l("Needs survey"))
     plan = peewee.TextField(default="", verbose_name=_l("Financing plan"))
     bp_summary = peewee.TextField(default="", verbose_name=_l("Business plan summary"))
     bp_market = peewee.TextField(default="", verbose_name=_l("Market"))
@@ -105,7 +103,7 @@ class Case(BaseModel):
         table_name = "financing_case"
 
 
-class ExpertScore(BaseModel):
+class ExpertScore(AuditedModel):
     """One panel expert's independent score of a case (DB1302 6.4.4.2 d). Nobody sees another
     expert's score until every member of the panel has scored."""
 
@@ -124,11 +122,11 @@ class ExpertScore(BaseModel):
         indexes = ((("case", "expert"), True),)
 
 
-class Meeting(BaseModel):
+class Meeting(AuditedModel):
     """A roadshow (equity) or bank–enterprise meeting (debt) held for a case (DB1302 6.4.4.2 e)."""
 
     verbose_name = _l("Roadshow or bank meeting")
-    vocabulary = {"participants": LINES_COLUMN}
+    vocabulary = {"participants": vocab.LINES_COLUMN}
     scope_path = ("case", "request")
 
     case = peewee.ForeignKeyField(Case, backref="meetings", on_delete="CASCADE", verbose_name=_l("Financing case"))
@@ -142,11 +140,11 @@ class Meeting(BaseModel):
         table_name = "financing_meeting"
 
 
-class Fund(BaseModel):
+class Fund(AuditedModel):
     """Funds obtained by a case: amount, date, source (DB1302 6.4.4.2 f)."""
 
     verbose_name = _l("Funds obtained")
-    vocabulary = {"amount": WAN_YUAN_COLUMN}
+    vocabulary = {"amount": vocab.WAN_YUAN_COLUMN}
     scope_path = ("case", "request")
 
     case = peewee.ForeignKeyField(Case, backref="funds", on_delete="CASCADE", verbose_name=_l("Financing case"))
@@ -160,11 +158,11 @@ class Fund(BaseModel):
         table_name = "financing_fund"
 
 
-class FundUse(BaseModel):
+class FundUse(AuditedModel):
     """How obtained funds were used, over time (DB1302 6.4.4.2 f)."""
 
     verbose_name = _l("Use of funds")
-    vocabulary = {"amount": WAN_YUAN_COLUMN}
+    vocabulary = {"amount": vocab.WAN_YUAN_COLUMN}
     scope_path = ("fund", "case", "request")
 
     fund = peewee.ForeignKeyField(Fund, backref="uses", on_delete="CASCADE", verbose_name=_l("Funds"))

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import decimal
 
-from rongtong.core.i18n import gettext as _
-from rongtong.core.models import ENTERPRISE_SCALES, Enterprise, ServiceRequest
-from rongtong.core.toolkit.periods import Period
+from rongtong.core.plugin import ENTERPRISE_SCALES, Enterprise, ServiceRequest, gettext as _, periods
 
 from .models import SOURCE_KINDS, Case, Fund
 
 DIMENSIONS = ("scale", "industry", "source")
 
 
-def funds_report(period: Period) -> dict:
+def funds_report(period: periods.Period) -> dict:
     """``{"period", "total": {count, amount}, "by_scale": [...], "by_industry": [...], "by_source": [...]}``;
     each group row is ``{"key", "count", "amount"}`` (amounts in 10k CNY as text), largest first."""
     rows = (Fund.select(Fund.amount, Fund.source_kind, Enterprise.scale, Enterprise.industry)

@@ -1,13 +1,11 @@
 """Marshmallow schemas of the financing plugin: registers, intake, the evidence of each workflow
-step, expert scores, funds (DB1302 6.4.4.2 a–f)."""
+step, expert scores, funds (DB1302 6.4.4.2 a–f), and what the API returns."""
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from rongtong.core.i18n import gettext as _
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import ENTERPRISE_SCALES, Attachment
-from rongtong.core.toolkit.vocab import internal, label, one_of, wan_yuan
+from rongtong.core.plugin import (ENTERPRISE_SCALES, Attachment, gettext as _, label, lazy_gettext as _l, one_of,
+                                  vocab)
 from rongtong.plugins.investment.models import STAGES
 from rongtong.plugins.investment.schemas import list_field_items, optional_survey
 
@@ -33,8 +31,8 @@ class LoanProductSchema(Schema):
     id = fields.Integer(dump_only=True)
     bank = fields.Integer(required=True, attribute="bank_id", data_key="bank", metadata=label("银行（编号）", "Bank (id)"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("产品名称", "Product"))
-    min_amount = wan_yuan("最低贷款额", "Amount from", allow_none=True, load_default=None)
-    max_amount = wan_yuan("最高贷款额", "Amount to", allow_none=True, load_default=None)
+    min_amount = vocab.wan_yuan("最低贷款额", "Amount from", allow_none=True, load_default=None)
+    max_amount = vocab.wan_yuan("最高贷款额", "Amount to", allow_none=True, load_default=None)
     max_term_months = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=600),
                                      metadata=label("最长期限", "Longest term", unit="月"))
     rate_note = fields.String(load_default="", validate=validate.Length(max=200), metadata=label("利率说明", "Interest rate"))
@@ -65,7 +63,7 @@ class IntakeSchema(Schema):
 
     kind = fields.String(load_default=None, allow_none=True, validate=_KINDS,
                          metadata=label("融资类型", "Kind of financing", _KIND_HELP))
-    amount = wan_yuan("融资金额", "Amount sought", _AMOUNT_HELP, positive=True, load_default=None, allow_none=True)
+    amount = vocab.wan_yuan("融资金额", "Amount sought", _AMOUNT_HELP, positive=True, load_default=None, allow_none=True)
     purpose = fields.String(load_default="", metadata=label("资金用途", "Use of the funds"))
 
 
@@ -73,7 +71,7 @@ class SurveySchema(Schema):
     """DB1302 6.4.4.2 a: the needs survey — kind (equity or debt), amount and purpose."""
 
     kind = fields.String(required=True, validate=_KINDS, metadata=label("融资类型", "Kind of financing", _KIND_HELP))
-    amount = wan_yuan("融资金额", "Amount sought", positive=True, required=True)
+    amount = vocab.wan_yuan("融资金额", "Amount sought", positive=True, required=True)
     purpose = fields.String(required=True, validate=_TEXT, metadata=label("资金用途", "Use of the funds"))
     stage = fields.String(required=True, validate=one_of(STAGES), metadata=label("企业发展阶段", "Development stage"))
     needs_summary = fields.String(required=True, validate=_TEXT, metadata=label("需求调研摘要", "Needs survey summary"))
@@ -150,20 +148,20 @@ class PanelSchema(Schema):
 
 class ScoreSchema(Schema):
     score = fields.Integer(required=True, validate=validate.Range(min=0, max=100),
-                           metadata=internal("评分", "Score", unit="分", widget="scale"))
-    comment = fields.String(required=True, validate=_TEXT, metadata=internal("评审意见", "Comment"))
+                           metadata=vocab.internal("评分", "Score", unit="分", widget="scale"))
+    comment = fields.String(required=True, validate=_TEXT, metadata=vocab.internal("评审意见", "Comment"))
 
 
 class FundUseSchema(Schema):
     id = fields.Integer(dump_only=True)
     used_on = fields.Date(required=True, metadata=label("使用日期", "Used on"))
-    amount = wan_yuan("使用金额", "Amount used", positive=True, required=True)
+    amount = vocab.wan_yuan("使用金额", "Amount used", positive=True, required=True)
     purpose = fields.String(required=True, validate=validate.Length(min=1, max=300), metadata=label("用途", "Used for"))
 
 
 class FundSchema(Schema):
     id = fields.Integer(dump_only=True)
-    amount = wan_yuan("到位金额", "Amount obtained", positive=True, required=True)
+    amount = vocab.wan_yuan("到位金额", "Amount obtained", positive=True, required=True)
     received_on = fields.Date(required=True, metadata=label("到位日期", "Received on"))
     source_kind = fields.String(required=True, validate=one_of(SOURCE_KINDS), metadata=label("资金来源类型", "Source kind"))
     source_name = fields.String(required=True, validate=validate.Length(min=1, max=200),
@@ -172,3 +170,124 @@ class FundSchema(Schema):
 
     def _uses(self, obj):
         return FundUseSchema(many=True).dump(obj.uses.order_by(obj.uses.model.used_on))
+
+
+# --- What the API returns ---------------------------------------------------------------------------
+
+_AMOUNT_TEXT = {"unit": vocab.WAN_YUAN}
+
+
+class CaseSummarySchema(Schema):
+    """One line of the case list."""
+
+    id = fields.Integer(metadata=label("编号", "Id"))
+    request = fields.Integer(metadata=label("服务申请", "Request"))
+    kind = fields.String(allow_none=True, metadata=label("融资类型", "Kind"))
+    amount = fields.String(allow_none=True, metadata=label("融资金额", "Amount sought", **_AMOUNT_TEXT))
+
+
+class BusinessPlanSchema(Schema):
+    summary = fields.String(metadata=label("项目概述", "Summary"))
+    market = fields.String(metadata=label("市场分析", "Market"))
+    product = fields.String(metadata=label("产品与技术", "Products and technology"))
+    team = fields.String(metadata=label("团队", "Team"))
+    financials = fields.String(metadata=label("财务状况", "Financials"))
+    attachment = fields.Integer(allow_none=True, metadata=label("商业计划书文件（编号）", "Business plan file (id)"))
+
+
+class PanelStateSchema(Schema):
+    size = fields.Integer(metadata=label("评审组人数", "Panel size"))
+    scored = fields.Integer(metadata=label("已评分人数", "Experts who have scored"))
+
+
+class MeetingOutSchema(Schema):
+    kind = fields.String(metadata=label("类型", "Kind"))
+    held_on = fields.String(metadata=label("举办日期", "Held on"))
+    venue = fields.String(metadata=label("地点", "Venue"))
+    participants = fields.List(fields.String(), metadata=label("参加方", "Participants"))
+    outcome = fields.String(metadata=label("对接结果", "Outcome"))
+
+
+class RecommendationSchema(Schema):
+    type = fields.String(metadata=label("类型", "Kind"))
+    id = fields.Integer(metadata=label("编号", "Id"))
+    name = fields.String(metadata=label("名称", "Name"))
+
+
+class CaseSchema(Schema):
+    """One financing case with its plan, business plan, panel state, recommendations, meetings
+    and funds (DB1302 6.4.4.2). The panel's scores are not here (see the scores resource)."""
+
+    id = fields.Integer(metadata=label("编号", "Id"))
+    request = fields.Integer(metadata=label("服务申请", "Request"))
+    enterprise = fields.String(metadata=label("企业", "Enterprise"))
+    kind = fields.String(allow_none=True, metadata=label("融资类型", "Kind"))
+    amount = fields.String(allow_none=True, metadata=label("融资金额", "Amount sought", **_AMOUNT_TEXT))
+    purpose = fields.String(metadata=label("资金用途", "Purpose"))
+    stage = fields.String(metadata=label("发展阶段", "Stage"))
+    needs_summary = fields.String(metadata=label("融资需求调研摘要", "Needs survey summary"))
+    plan = fields.String(metadata=label("融资方案", "Financing plan"))
+    business_plan = fields.Nested(BusinessPlanSchema, metadata=label("商业计划书", "Business plan"))
+    roadshow_plan = fields.String(metadata=label("路演方案", "Roadshow plan"))
+    loan_preparation = fields.String(metadata=label("贷款准备", "Loan preparation"))
+    panel = fields.Nested(PanelStateSchema, metadata=label("专家评审组", "Expert panel"))
+    classification = fields.String(allow_none=True, metadata=label("评审分类", "Classification"))
+    conclusion = fields.String(metadata=label("评审结论", "Evaluation conclusion"))
+    recommended = fields.List(fields.Nested(RecommendationSchema), metadata=label("推荐对象", "Recommended to"))
+    meetings = fields.List(fields.Nested(MeetingOutSchema), metadata=label("路演与银企对接", "Roadshows and bank meetings"))
+    funds = fields.List(fields.Nested(FundSchema), metadata=label("到位资金", "Funds obtained"))
+
+
+class MatchesSchema(Schema):
+    """Investors (equity) or loan products (debt) ranked for a case, each with its reasons."""
+
+    kind = fields.String(metadata=label("融资类型", "Kind"))
+    candidates = fields.List(fields.Dict(), metadata=label(
+        "候选对象", "Candidates", _l("Ranked best first, each with its score and the reasons for its place.")))
+
+
+class PanelMemberSchema(Schema):
+    id = fields.Integer(metadata=label("用户编号", "User id"))
+    name = fields.String(metadata=label("专家", "Expert"))
+
+
+class PanelOutSchema(Schema):
+    panel = fields.List(fields.Nested(PanelMemberSchema), metadata=label("评审专家", "Panel experts"))
+
+
+class PanelScoreSchema(Schema):
+    expert = fields.String(metadata=label("专家", "Expert"))
+    scored = fields.Boolean(metadata=label("已评分", "Scored"))
+    score = fields.Integer(allow_none=True, metadata=vocab.internal(
+        "评分", "Score", _l("Hidden until the whole panel has scored (except the caller's own)."), unit="分"))
+    comment = fields.String(allow_none=True, metadata=vocab.internal("评审意见", "Comment"))
+
+
+class ScoresSchema(Schema):
+    """The panel's scores as the caller may see them (DB1302 6.4.4.2 d: independent scoring)."""
+
+    complete = fields.Boolean(metadata=label("全部评分完毕", "Whole panel has scored"))
+    panel = fields.List(fields.Nested(PanelScoreSchema), metadata=label("评审专家", "Panel experts"))
+    average = fields.Float(allow_none=True, metadata=vocab.internal("平均分", "Average score", unit="分"))
+
+
+class ReportRowSchema(Schema):
+    key = fields.String(metadata=label("分组键", "Key"))
+    group = fields.String(attribute="label", data_key="label", metadata=label("分组", "Group"))
+    count = fields.Integer(metadata=label("笔数", "Fundings"))
+    amount = fields.String(metadata=label("金额", "Amount", **_AMOUNT_TEXT))
+
+
+class ReportTotalSchema(Schema):
+    count = fields.Integer(metadata=label("笔数", "Fundings"))
+    amount = fields.String(metadata=label("金额", "Amount", **_AMOUNT_TEXT))
+
+
+class FundsReportSchema(Schema):
+    """Funds obtained in a period by enterprise scale, industry and source (DB1302 6.4.4.2 f)."""
+
+    period = fields.String(metadata=label("期间", "Period"))
+    total = fields.Nested(ReportTotalSchema, metadata=label("合计", "Total"))
+    by_scale = fields.List(fields.Nested(ReportRowSchema), metadata=label("按企业规模", "By enterprise scale"))
+    by_industry = fields.List(fields.Nested(ReportRowSchema), metadata=label("按行业", "By industry"))
+    by_source = fields.List(fields.Nested(ReportRowSchema), metadata=label("按资金来源", "By source"))

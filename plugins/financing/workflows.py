@@ -1,8 +1,7 @@
 """The financing workflow (DB1302 6.4.4.2 a–f) and its catalog entry."""
 from __future__ import annotations
 
-from rongtong.core.contract import ServiceEntry
-from rongtong.core.workflow import ADVANCE, PAUSE, RETURN, Step, Workflow
+from rongtong.core.plugin import ADVANCE, PAUSE, RETURN, ServiceEntry, Step, Workflow
 
 from .schemas import (EvaluationSchema, IntakeSchema, MeetingSchema, PlanSchema, PreparationSchema, SurveySchema,
                       TrackingSchema)

@@ -1,7 +1,6 @@
 """Investment plugin (投资服务): investor register and investment projects from needs survey and
 target screening to post-investment tracking (DB1302 4.4.3, 6.2.4, 6.4.4.1 a–e)."""
-from rongtong.core import hookimpl
-from rongtong.core.contract import Permission
+from rongtong.core.plugin import Permission, hookimpl, surveys
 
 VERSION = "1.0"
 TITLE = "投资服务 / Investment"
@@ -31,8 +30,6 @@ def register_services():
 
 @hookimpl
 def register_permissions():
-    from rongtong.core.toolkit import surveys
-
     return surveys.permissions("investment") + [
         Permission("investment.investor.manage", "管理投资方", "Manage investors", ("staff",)),
         Permission("investment.project.view", "查看投资项目", "View investment projects", ("staff", "enterprise")),
@@ -44,29 +41,27 @@ def register_permissions():
 
 @hookimpl
 def register_admin_views(platform):
-    from .admin import views
+    from .admin import admin_views
 
-    return views()
+    return admin_views(platform)
 
 
 @hookimpl
 def register_api_resources(platform):
-    from rongtong.core.toolkit import surveys
+    from .api import api_resources
 
-    from .api import resources
-
-    return resources() + surveys.api_resources("investment")
+    return api_resources(platform)
 
 
 @hookimpl
-def on_transition(request, transition, workflow):
-    from .steps import on_transition as apply
+def register_reactions():
+    from .steps import PROJECT
 
-    apply(request, transition, workflow)
+    return PROJECT.reactions()
 
 
 @hookimpl
 def seed_demo(platform, context):
     from .demo import seed
 
-    seed(platform.registry, context)
+    seed(platform, context)

@@ -3,26 +3,25 @@
 The investor's list columns (industries, stages, regions) are shown but not edited here: the
 generated form would show them as Python lists; they are edited through the API, which validates
 them (see the report to the core: ListField needs a form field)."""
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.contract import AdminViewSpec
-from rongtong.core.web.admin.generated import default_options
+from rongtong.core.plugin import AdminViewSpec, PluginHost, lazy_gettext as _l
 
 from .models import CheckItem, FollowUp, Investor, Project, Vote
 
 CATEGORY = _l("Investment")
+# Written by the workflow steps: staff correct them here but never add or remove one.
+EDIT_ONLY = {"can_create": False, "can_delete": False}
 
 
-def views() -> list[AdminViewSpec]:
+def admin_views(platform: PluginHost) -> list[AdminViewSpec]:
     return [
         AdminViewSpec(model=Investor, permission="investment.investor.manage", category=CATEGORY, name=_l("Investors"),
-                      options={"form_excluded_columns": default_options(Investor)["form_excluded_columns"]
-                               + ["industries", "stages", "regions", "created_at"]}),
+                      form_exclude=("industries", "stages", "regions", "created_at")),
         AdminViewSpec(model=Project, permission="investment.project.manage", category=CATEGORY,
-                      name=_l("Investment projects"), options={"can_create": False, "can_delete": False}),
+                      name=_l("Investment projects"), options=EDIT_ONLY),
         AdminViewSpec(model=CheckItem, permission="investment.project.manage", category=CATEGORY,
-                      name=_l("Verification items"), options={"can_create": False, "can_delete": False}),
+                      name=_l("Verification items"), options=EDIT_ONLY),
         AdminViewSpec(model=Vote, permission="investment.project.manage", category=CATEGORY,
-                      name=_l("Decision votes"), options={"can_create": False, "can_edit": False, "can_delete": False}),
+                      name=_l("Decision votes"), read_only=True),
         AdminViewSpec(model=FollowUp, permission="investment.followup.record", category=CATEGORY,
                       name=_l("Follow-ups")),
     ]

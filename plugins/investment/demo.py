@@ -2,9 +2,10 @@
 tracking with follow-ups (DB1302 6.4.4.1)."""
 from __future__ import annotations
 
-from rongtong.core import audit
+from rongtong.core.plugin import PluginHost
 
 from .models import FollowUp, Investor
+from .steps import PROJECT
 from .workflows import KEY, WORKFLOW
 
 INVESTORS = [
@@ -24,17 +25,15 @@ def ensure_investors() -> list[Investor]:
         if inv is None:
             inv = Investor.create(name=name, kind=kind, industries=industries, stages=stages, ticket_min=low,
                                   ticket_max=high, regions=regions, contact_name="投资经理")
-            audit.record_create(inv)
         investors.append(inv)
     return investors
 
 
-def seed(registry, context) -> None:
+def seed(platform: PluginHost, context) -> None:
     investors = ensure_investors()
-    platform = context.get("platform")
     enterprises = [e for e in context.get("enterprises", []) if e.status == "admitted"]
     staff = (context.get("users", {}).get("staff") or [None])[0]
-    if platform is None or KEY not in registry.services or len(enterprises) < 2 or staff is None:
+    if KEY not in platform.registry.services or len(enterprises) < 2 or staff is None:
         return
     engine = platform.engine
     examples = {s.key: dict(s.example or {}) for s in WORKFLOW.steps}
@@ -46,9 +45,7 @@ def seed(registry, context) -> None:
                                   title=f"{inv.name}：投资项目（{at.title}）", data={"investor": inv.id})
         for step in WORKFLOW.steps[:index]:
             engine.transition(req.id, "advance", staff, data=examples[step.key])
-    from .steps import project_of
-
-    project = project_of(req)  # the one at tracking
+    project = PROJECT.get_or_create(req)  # the one at tracking
     for period, revenue in (("2026-Q3", 1200), ("2026-Q4", 1350)):
-        audit.record_create(FollowUp.create(project=project, period=period, revenue=revenue, profit=revenue / 10,
-                                            employees=85, note="经营正常", recorded_by=staff))
+        FollowUp.create(project=project, period=period, revenue=revenue, profit=revenue / 10, employees=85,
+                        note="经营正常", recorded_by=staff)

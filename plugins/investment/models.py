@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import peewee
 
-from rongtong.core.fields import ListField
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
-from rongtong.core.toolkit.surveys import Survey
-from rongtong.core.toolkit.vocab import WAN_YUAN_COLUMN
+from rongtong.core.plugin import (AuditedModel, Enterprise, ListField, ServiceRequest, User, lazy_gettext as _l, surveys,
+                                  utcnow, vocab)
 
 INVESTOR_KINDS = (("institution", _l("Institution")), ("individual", _l("Individual")))
 STAGES = (
@@ -32,12 +29,12 @@ def stage_of(enterprise) -> str:
     return _STAGE_BY_SCALE.get(getattr(enterprise, "scale", ""), "growth")
 
 
-class Investor(BaseModel):
+class Investor(AuditedModel):
     """A registered investor, institution or individual (DB1302 4.4.3: gather investment
     information): the industries, stages, ticket size and regions it invests in."""
 
     verbose_name = _l("Investor")
-    vocabulary = {"ticket_min": WAN_YUAN_COLUMN, "ticket_max": WAN_YUAN_COLUMN, "stages": {"choices": STAGES}}
+    vocabulary = {"ticket_min": vocab.WAN_YUAN_COLUMN, "ticket_max": vocab.WAN_YUAN_COLUMN, "stages": {"choices": STAGES}}
 
     name = peewee.CharField(max_length=200, verbose_name=_l("Name"))
     kind = peewee.CharField(max_length=16, choices=INVESTOR_KINDS, default="institution", verbose_name=_l("Kind"))
@@ -57,11 +54,11 @@ class Investor(BaseModel):
         table_name = "investment_investor"
 
 
-class Project(BaseModel):
+class Project(AuditedModel):
     """One investment project, run as a service request (DB1302 6.4.4.1)."""
 
     verbose_name = _l("Investment project")
-    vocabulary = {"agreed_amount": WAN_YUAN_COLUMN, "expected_return_pct": {"unit": "%", "visibility": "internal"},
+    vocabulary = {"agreed_amount": vocab.WAN_YUAN_COLUMN, "expected_return_pct": {"unit": "%", "visibility": "internal"},
                   "needs_summary": {"visibility": "internal"}, "prospects_score": {"visibility": "internal"},
                   "risk_score": {"visibility": "internal"}, "return_score": {"visibility": "internal"},
                   "due_diligence_report": {"visibility": "internal"}}
@@ -73,7 +70,7 @@ class Project(BaseModel):
     target = peewee.ForeignKeyField(Enterprise, null=True, backref="investment_projects", on_delete="RESTRICT",
                                     verbose_name=_l("Target enterprise"))
     needs_summary = peewee.TextField(default="", verbose_name=_l("Needs survey summary"))
-    survey = peewee.ForeignKeyField(Survey, null=True, on_delete="SET NULL", verbose_name=_l("Needs survey"))
+    survey = peewee.ForeignKeyField(surveys.Survey, null=True, on_delete="SET NULL", verbose_name=_l("Needs survey"))
     prospects_score = peewee.SmallIntegerField(null=True, verbose_name=_l("Prospects score"))
     risk_score = peewee.SmallIntegerField(null=True, verbose_name=_l("Risk score"))
     return_score = peewee.SmallIntegerField(null=True, verbose_name=_l("Return score"))
@@ -88,7 +85,7 @@ class Project(BaseModel):
         table_name = "investment_project"
 
 
-class CheckItem(BaseModel):
+class CheckItem(AuditedModel):
     """One basic fact verified about the target, with its evidence (DB1302 6.4.4.1 b)."""
 
     verbose_name = _l("Verification item")
@@ -103,7 +100,7 @@ class CheckItem(BaseModel):
         table_name = "investment_checkitem"
 
 
-class Vote(BaseModel):
+class Vote(AuditedModel):
     """A decision maker's vote on the investment (DB1302 6.4.4.1 d)."""
 
     verbose_name = _l("Decision vote")
@@ -119,11 +116,11 @@ class Vote(BaseModel):
         indexes = ((("project", "voter"), True),)
 
 
-class FollowUp(BaseModel):
+class FollowUp(AuditedModel):
     """A periodic follow-up of an invested enterprise, with figures (DB1302 6.4.4.1 e)."""
 
     verbose_name = _l("Follow-up")
-    vocabulary = {"revenue": WAN_YUAN_COLUMN, "profit": WAN_YUAN_COLUMN, "employees": {"unit": "人"}}
+    vocabulary = {"revenue": vocab.WAN_YUAN_COLUMN, "profit": vocab.WAN_YUAN_COLUMN, "employees": {"unit": "人"}}
     scope_path = ("project", "request")
 
     project = peewee.ForeignKeyField(Project, backref="followups", on_delete="CASCADE", verbose_name=_l("Project"))

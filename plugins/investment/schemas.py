@@ -1,13 +1,10 @@
-"""Marshmallow schemas: the investor register, request intake and the evidence each step of the
-investment workflow requires (DB1302 6.4.4.1 a–e)."""
+"""Marshmallow schemas: the investor register, request intake, the evidence each step of the
+investment workflow requires (DB1302 6.4.4.1 a–e), and what the API returns."""
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import Enterprise
-from rongtong.core.toolkit.surveys import survey_step_schema
-from rongtong.core.toolkit.vocab import internal, label, one_of, wan_yuan
+from rongtong.core.plugin import Enterprise, label, lazy_gettext as _l, one_of, periods, surveys, vocab
 
 from .models import INVESTOR_KINDS, STAGES, VOTES, Investor
 
@@ -38,8 +35,8 @@ class InvestorSchema(Schema):
                              validate=list_field_items(500), metadata=label("关注行业", "Focus industries"))
     stages = fields.List(fields.String(validate=one_of(STAGES)), load_default=list,
                          metadata=label("投资阶段", "Stages"))
-    ticket_min = wan_yuan("单笔投资下限", "Ticket size from", allow_none=True, load_default=None)
-    ticket_max = wan_yuan("单笔投资上限", "Ticket size to", allow_none=True, load_default=None)
+    ticket_min = vocab.wan_yuan("单笔投资下限", "Ticket size from", allow_none=True, load_default=None)
+    ticket_max = vocab.wan_yuan("单笔投资上限", "Ticket size to", allow_none=True, load_default=None)
     regions = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list,
                           validate=list_field_items(500), metadata=label("关注地区", "Regions"))
     contact_name = fields.String(load_default="", validate=validate.Length(max=100), metadata=label("联系人", "Contact person"))
@@ -58,7 +55,7 @@ class InvestorSchema(Schema):
 def optional_survey(owner: str):
     """An optional reference to one of ``owner``'s needs surveys (core.toolkit.surveys), which must
     have answers — the same check the toolkit's survey step makes."""
-    declared = survey_step_schema(owner)._declared_fields["survey"]
+    declared = surveys.survey_step_schema(owner)._declared_fields["survey"]
     return fields.Integer(load_default=None, allow_none=True, strict=True, validate=declared.validators,
                           metadata=dict(declared.metadata))
 
@@ -79,7 +76,7 @@ class ScreeningSchema(Schema):
     """DB1302 6.4.4.1 a: the needs survey and the target chosen from the screening list."""
 
     investor = fields.Integer(required=True, validate=_existing_investor, metadata=label("投资方（编号）", "Investor (id)"))
-    needs_summary = fields.String(required=True, validate=_TEXT, metadata=internal(
+    needs_summary = fields.String(required=True, validate=_TEXT, metadata=vocab.internal(
         "投资需求调研摘要", "Investment needs summary", _l("The investor's focus and ticket size: for staff only.")))
     target = fields.Integer(required=True, metadata=label(
         "投资标的企业（编号）", "Target enterprise (id)", _l("An admitted enterprise from the screening list.")))
@@ -101,7 +98,7 @@ class VerificationSchema(Schema):
     """DB1302 6.4.4.1 b: every basic fact checked, each with its evidence."""
 
     checks = fields.List(fields.Nested(CheckItemSchema), required=True, validate=validate.Length(min=1),
-                         metadata=internal("基本情况核实清单", "Verification checklist",
+                         metadata=vocab.internal("基本情况核实清单", "Verification checklist",
                                            _l("Every item verified, each with its evidence.")))
 
     @validates("checks")
@@ -116,16 +113,16 @@ class DueDiligenceSchema(Schema):
     """DB1302 6.4.4.1 c: prospects, risks and expected return scored (1–5), plus the report."""
 
     prospects_score = fields.Integer(required=True, validate=_SCORE,
-                                     metadata=internal("发展前景评分", "Prospects score", _SCORE_HELP, widget="scale"))
-    risk_score = fields.Integer(required=True, validate=_SCORE, metadata=internal(
+                                     metadata=vocab.internal("发展前景评分", "Prospects score", _SCORE_HELP, widget="scale"))
+    risk_score = fields.Integer(required=True, validate=_SCORE, metadata=vocab.internal(
         "风险评分", "Risk score", _l("1 (low risk) to 5 (high risk)."), widget="scale"))
     return_score = fields.Integer(required=True, validate=_SCORE,
-                                  metadata=internal("预期收益评分", "Return score", _SCORE_HELP, widget="scale"))
+                                  metadata=vocab.internal("预期收益评分", "Return score", _SCORE_HELP, widget="scale"))
     expected_return_pct = fields.Decimal(required=True, as_string=True, validate=validate.Range(min=-100, max=1000),
-                                         metadata=internal("预期年化收益率", "Expected annual return", unit="%"))
-    report = fields.String(required=True, validate=_TEXT, metadata=internal("尽职调查报告", "Due diligence report"))
+                                         metadata=vocab.internal("预期年化收益率", "Expected annual return", unit="%"))
+    report = fields.String(required=True, validate=_TEXT, metadata=vocab.internal("尽职调查报告", "Due diligence report"))
     attachment = fields.Integer(load_default=None, allow_none=True,
-                                metadata=internal("尽职调查报告文件", "Report file", widget="file"))
+                                metadata=vocab.internal("尽职调查报告文件", "Report file", widget="file"))
 
 
 class VoteSchema(Schema):
@@ -138,8 +135,8 @@ class DecisionSchema(Schema):
     """DB1302 6.4.4.1 d: the decision makers' votes and the agreement (amount and terms)."""
 
     votes = fields.List(fields.Nested(VoteSchema), required=True, validate=validate.Length(min=1),
-                        metadata=internal("决策表决", "Votes", _l("Each decision maker once; approved by majority.")))
-    amount = wan_yuan("投资金额", "Amount invested", positive=True, required=True)
+                        metadata=vocab.internal("决策表决", "Votes", _l("Each decision maker once; approved by majority.")))
+    amount = vocab.wan_yuan("投资金额", "Amount invested", positive=True, required=True)
     terms = fields.String(required=True, validate=_TEXT, metadata=label("协议条款", "Agreement terms"))
     signed_on = fields.Date(required=True, metadata=label("签约日期", "Signed on"))
 
@@ -162,17 +159,75 @@ class TrackingSchema(Schema):
 class FollowUpSchema(Schema):
     id = fields.Integer(dump_only=True)
     period = fields.String(required=True, metadata=label("期间", "Period", _l("A year, quarter or month: 2026, 2026-Q3, 2026-07.")))
-    revenue = wan_yuan("营业收入", "Revenue", negative=True, allow_none=True, load_default=None)
-    profit = wan_yuan("利润", "Profit", negative=True, allow_none=True, load_default=None)
+    revenue = vocab.wan_yuan("营业收入", "Revenue", negative=True, allow_none=True, load_default=None)
+    profit = vocab.wan_yuan("利润", "Profit", negative=True, allow_none=True, load_default=None)
     employees = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=10 ** 7),
                                metadata=label("员工人数", "Employees", unit="人"))
     note = fields.String(load_default="", metadata=label("备注", "Note"))
 
     @validates("period")
     def _period(self, value, **kwargs):
-        from rongtong.core.toolkit.periods import PeriodError, parse_period
-
         try:
-            parse_period(value)
-        except PeriodError as exc:
+            periods.parse_period(value)
+        except periods.PeriodError as exc:
             raise ValidationError(exc.message)
+
+
+# --- What the API returns ---------------------------------------------------------------------------
+
+class ProjectSummarySchema(Schema):
+    """One line of the project list: the investor's and the target's names."""
+
+    id = fields.Integer(metadata=label("编号", "Id"))
+    request = fields.Integer(metadata=label("服务申请", "Request"))
+    investor = fields.String(allow_none=True, metadata=label("投资方", "Investor"))
+    target = fields.String(allow_none=True, metadata=label("投资标的企业", "Target enterprise"))
+
+
+class TargetSchema(Schema):
+    """The target enterprise as the screening describes it (DB1302 6.4.4.1 a)."""
+
+    id = fields.Integer(metadata=label("编号", "Id"))
+    name = fields.String(metadata=label("企业名称", "Name"))
+    industry = fields.String(metadata=label("行业", "Industry"))
+    region = fields.String(metadata=label("地区", "Region"))
+    scale = fields.String(metadata=label("规模", "Scale"))
+    stage = fields.String(validate=one_of(STAGES), metadata=label("发展阶段", "Stage"))
+
+
+class DueDiligenceOutSchema(Schema):
+    prospects_score = fields.Integer(allow_none=True, metadata=vocab.internal("发展前景评分", "Prospects score"))
+    risk_score = fields.Integer(allow_none=True, metadata=vocab.internal("风险评分", "Risk score"))
+    return_score = fields.Integer(allow_none=True, metadata=vocab.internal("预期收益评分", "Return score"))
+    expected_return_pct = fields.String(allow_none=True, metadata=vocab.internal(
+        "预期年化收益率", "Expected annual return", unit="%"))
+    report = fields.String(metadata=vocab.internal("尽职调查报告", "Due diligence report"))
+
+
+class AgreementSchema(Schema):
+    amount = fields.String(allow_none=True, metadata=label("投资金额", "Amount invested", unit=vocab.WAN_YUAN))
+    terms = fields.String(metadata=label("协议条款", "Agreement terms"))
+    signed_on = fields.String(allow_none=True, metadata=label("签约日期", "Signed on"))
+
+
+class ProjectSchema(Schema):
+    """One investment project with its checks, votes, agreement and follow-ups (DB1302 6.4.4.1)."""
+
+    id = fields.Integer(metadata=label("编号", "Id"))
+    request = fields.Integer(metadata=label("服务申请", "Request"))
+    investor = fields.Nested(InvestorSchema, allow_none=True, metadata=label("投资方", "Investor"))
+    target = fields.Nested(TargetSchema, allow_none=True, metadata=label("投资标的企业", "Target enterprise"))
+    needs_summary = fields.String(metadata=vocab.internal("投资需求调研摘要", "Investment needs summary"))
+    due_diligence = fields.Nested(DueDiligenceOutSchema, metadata=vocab.internal("尽职调查", "Due diligence"))
+    checks = fields.List(fields.Nested(CheckItemSchema), metadata=vocab.internal("基本情况核实清单", "Verification checklist"))
+    votes = fields.List(fields.Nested(VoteSchema), metadata=vocab.internal("决策表决", "Votes"))
+    agreement = fields.Nested(AgreementSchema, metadata=label("投资协议", "Agreement"))
+    followups = fields.List(fields.Nested(FollowUpSchema), metadata=label("投后跟踪", "Follow-ups"))
+
+
+class ScreeningOutSchema(Schema):
+    """DB1302 6.4.4.1 a: the investor and the admitted enterprises ranked against its focus."""
+
+    investor = fields.Nested(InvestorSchema, metadata=label("投资方", "Investor"))
+    candidates = fields.List(fields.Dict(), metadata=label(
+        "候选企业", "Candidates", _l("Ranked best first, each with its score and the reasons for its place.")))

@@ -2,9 +2,7 @@
 filtered and ranked against an investor's focus, each with the reasons for its place."""
 from __future__ import annotations
 
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import Enterprise
-from rongtong.core.toolkit.matching import Match, overlap, rank
+from rongtong.core.plugin import Enterprise, lazy_gettext as _l, matching
 
 from .models import stage_of
 
@@ -14,21 +12,21 @@ def investor_criteria(investor, *, industry_of, stage_of_candidate, region_of):
     request...), given how to read the candidate's industry, stage and region. An investor that
     names industries only sees candidates in them."""
     return [
-        overlap("industry", 40, _l("Industry"), wanted=investor.industries,
+        matching.overlap("industry", 40, _l("Industry"), wanted=investor.industries,
                 values_of=lambda c: [industry_of(c)], required=bool(investor.industries)),
-        overlap("stage", 30, _l("Stage"), wanted=investor.stages, values_of=lambda c: [stage_of_candidate(c)]),
-        overlap("region", 20, _l("Region"), wanted=investor.regions, values_of=lambda c: [region_of(c)]),
+        matching.overlap("stage", 30, _l("Stage"), wanted=investor.stages, values_of=lambda c: [stage_of_candidate(c)]),
+        matching.overlap("region", 20, _l("Region"), wanted=investor.regions, values_of=lambda c: [region_of(c)]),
     ]
 
 
-def screen_targets(investor, *, exclude=(), limit: int | None = 50) -> list[Match]:
+def screen_targets(investor, *, exclude=(), limit: int | None = 50) -> list[matching.Match]:
     """Admitted enterprises ranked for ``investor``; ``exclude``: enterprise ids left out."""
     candidates = Enterprise.select().where(Enterprise.status == "admitted")
     if exclude:
         candidates = candidates.where(Enterprise.id.not_in(list(exclude)))
     criteria = investor_criteria(investor, industry_of=lambda e: e.industry, stage_of_candidate=stage_of,
                                  region_of=lambda e: e.region)
-    return rank(candidates, criteria, limit=limit)
+    return matching.rank(candidates, criteria, limit=limit)
 
 
 def describe_enterprise(e) -> dict:

@@ -1,8 +1,7 @@
 """The investment project workflow (DB1302 6.4.4.1 a–e) and the catalog entry that runs it."""
 from __future__ import annotations
 
-from rongtong.core.contract import ServiceEntry
-from rongtong.core.workflow import ADVANCE, PAUSE, RETURN, Step, Workflow
+from rongtong.core.plugin import ADVANCE, PAUSE, RETURN, ServiceEntry, Step, Workflow
 
 from .schemas import DecisionSchema, DueDiligenceSchema, IntakeSchema, ScreeningSchema, TrackingSchema, VerificationSchema
 

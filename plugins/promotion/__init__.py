@@ -1,8 +1,7 @@
 """Promotion plugin (市场推广服务): quality-enterprise database, annual activity plan, activities
 (exhibitions, trade talks, product promotion, cooperation) from needs survey to summary, with
 registrations within capacity and the negotiations they produced (DB1302 6.2.5, 6.4.5 a–g)."""
-from rongtong.core import hookimpl
-from rongtong.core.contract import Permission
+from rongtong.core.plugin import Permission, PortalLink, hookimpl, surveys
 
 VERSION = "1.0"
 TITLE = "市场推广 / Promotion"
@@ -32,8 +31,6 @@ def register_services():
 
 @hookimpl
 def register_permissions():
-    from rongtong.core.toolkit import surveys
-
     return [
         Permission("promotion.database.manage", "管理优质企业库", "Manage the quality-enterprise database", ("staff",)),
         Permission("promotion.plan.manage", "管理年度活动计划", "Manage annual activity plans", ("staff",)),
@@ -47,16 +44,16 @@ def register_permissions():
 
 @hookimpl
 def register_admin_views(platform):
-    from .admin import views
+    from .admin import admin_views
 
-    return views()
+    return admin_views(platform)
 
 
 @hookimpl
 def register_api_resources(platform):
-    from .api import resources
+    from .api import api_resources
 
-    return resources()
+    return api_resources(platform)
 
 
 @hookimpl
@@ -68,20 +65,18 @@ def register_blueprints():
 
 @hookimpl
 def register_portal_links():
-    from rongtong.core.contract import PortalLink
-
     return [PortalLink("promotion.activity_list", "推广活动", "Promotion events", order=20)]
 
 
 @hookimpl
-def on_transition(request, transition, workflow):
-    from .steps import on_transition as apply
+def register_reactions():
+    from .steps import ACTIVITY
 
-    apply(request, transition, workflow)
+    return ACTIVITY.reactions()
 
 
 @hookimpl
 def seed_demo(platform, context):
     from .demo import seed
 
-    seed(platform.registry, context)
+    seed(platform, context)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 import random
 
-from rongtong.core import audit
-from rongtong.core.toolkit import surveys
+from rongtong.core.plugin import PluginHost, surveys
 
 from .models import AnnualPlan, Negotiation, NegotiationFollowUp, PlannedActivity, Product, QualityEnterprise, Registration
+from .steps import ACTIVITY
 from .workflows import KEY, WORKFLOW
 
 PLAN = [(3, "exhibition", "春季装备制造展", 30), (5, "trade_talk", "京津冀供需对接会", 12),
@@ -19,7 +19,7 @@ QUESTIONS = [{"key": "kind", "kind": "single", "text": "您最希望参加哪类
              {"key": "need", "kind": "text", "text": "希望对接的客户或合作方", "required": False}]
 
 
-def seed(registry, context) -> None:
+def seed(platform: PluginHost, context) -> None:
     rng = context.get("rng") or random.Random(0)
     enterprises = [e for e in context.get("enterprises", []) if e.status == "admitted"]
     database = []
@@ -27,17 +27,14 @@ def seed(registry, context) -> None:
         qe = QualityEnterprise.create(enterprise=ent, criteria=["specialised", "quality_certified"][: 1 + i % 2],
                                       profile=f"{ent.name}：{ent.industry}领域骨干企业。",
                                       selected_on=datetime.date(2026, 3, 1))
-        audit.record_create(qe)
-        audit.record_create(Product.create(owner=qe, name=f"{ent.industry}主打产品", category=ent.industry))
+        Product.create(owner=qe, name=f"{ent.industry}主打产品", category=ent.industry)
         database.append(qe)
     if not AnnualPlan.select().where(AnnualPlan.year == 2026).exists():
         plan = AnnualPlan.create(year=2026, title="2026 年度市场推广活动计划", budget=100)
-        audit.record_create(plan)
         for month, kind, title, budget in PLAN:
-            audit.record_create(PlannedActivity.create(plan=plan, month=month, kind=kind, title=title, budget=budget))
-    platform = context.get("platform")
+            PlannedActivity.create(plan=plan, month=month, kind=kind, title=title, budget=budget)
     staff = (context.get("users", {}).get("staff") or [None])[0]
-    if platform is None or KEY not in registry.services or len(database) < 2 or staff is None:
+    if KEY not in platform.registry.services or len(database) < 2 or staff is None:
         return
     survey = surveys.create_survey("promotion", {"title": "2026 年市场推广需求调研", "questions": QUESTIONS}, staff)
     for ent in enterprises[:4]:
@@ -51,7 +48,6 @@ def seed(registry, context) -> None:
                          starts_on=(today + datetime.timedelta(days=30)).isoformat(),
                          registration_deadline=(today + datetime.timedelta(days=14)).isoformat())
     keys = [s.key for s in WORKFLOW.steps]
-    from .steps import activity_of
 
     # an activity waiting at each step, so every screen of the workflow has something to show (three at
     # the summary: other demos complete some requests waiting at their last step)
@@ -59,17 +55,15 @@ def seed(registry, context) -> None:
     for index, at in list(enumerate(WORKFLOW.steps)) + [(last, WORKFLOW.steps[last])] * 2:
         req = engine.open_request(enterprise=enterprises[index % len(enterprises)], service_key=KEY, actor=staff,
                                   title=f"智能制造产品对接会（{at.title}）")
-        activity = activity_of(req)
+        activity = ACTIVITY.get_or_create(req)
         for key in keys[:index]:
             if key == "notice":
                 for qe in database[:3]:
-                    audit.record_create(Registration.create(activity=activity, enterprise=qe.enterprise,
-                                                            contact_name="联系人", status="approved", decided_by=staff))
+                    Registration.create(activity=activity, enterprise=qe.enterprise, contact_name="联系人",
+                                        status="approved", decided_by=staff)
             engine.transition(req.id, "advance", staff, data=steps[key])
         if index >= keys.index("follow_up"):
             n = Negotiation.create(activity=activity, enterprise=database[1].enterprise, counterpart="某整车厂",
                                    subject="零部件年度供货", amount=600, status="agreed")
-            audit.record_create(n)
-            audit.record_create(NegotiationFollowUp.create(negotiation=n, followed_on=datetime.date(2026, 11, 2),
-                                                           progress="完成样品测试", problems="付款周期过长",
-                                                           coordination="平台协调约定 60 天账期", recorded_by=staff))
+            NegotiationFollowUp.create(negotiation=n, followed_on=datetime.date(2026, 11, 2), progress="完成样品测试",
+                                       problems="付款周期过长", coordination="平台协调约定 60 天账期", recorded_by=staff)

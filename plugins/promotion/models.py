@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import peewee
 
-from rongtong.core.fields import JSONField, ListField
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import BaseModel, Enterprise, ServiceRequest, User, utcnow
-from rongtong.core.toolkit.surveys import Survey
-from rongtong.core.toolkit.vocab import LINES_COLUMN, WAN_YUAN_COLUMN, columns
+from rongtong.core.plugin import (AuditedModel, Enterprise, JSONField, ListField, ServiceRequest, User, lazy_gettext as _l,
+                                  surveys, utcnow, vocab)
 
 ACTIVITY_KINDS = (
     ("exhibition", _l("Exhibition")),
@@ -37,7 +34,7 @@ NEGOTIATION_STATUSES = (
 )
 
 
-class QualityEnterprise(BaseModel):
+class QualityEnterprise(AuditedModel):
     """An enterprise admitted to the quality-enterprise database, with the criteria it meets and its
     profile (DB1302 6.4.5 a)."""
 
@@ -58,7 +55,7 @@ class QualityEnterprise(BaseModel):
         return self.enterprise.name
 
 
-class Product(BaseModel):
+class Product(AuditedModel):
     """A product of a quality enterprise, for promotion."""
 
     verbose_name = _l("Product")
@@ -74,11 +71,11 @@ class Product(BaseModel):
         table_name = "promotion_product"
 
 
-class AnnualPlan(BaseModel):
+class AnnualPlan(AuditedModel):
     """The annual activity plan: activities by month and the budget (DB1302 6.4.5 b)."""
 
     verbose_name = _l("Annual activity plan")
-    vocabulary = {"budget": WAN_YUAN_COLUMN}
+    vocabulary = {"budget": vocab.WAN_YUAN_COLUMN}
 
     year = peewee.IntegerField(unique=True, verbose_name=_l("Year"))
     title = peewee.CharField(max_length=200, verbose_name=_l("Title"))
@@ -89,9 +86,9 @@ class AnnualPlan(BaseModel):
         table_name = "promotion_annualplan"
 
 
-class PlannedActivity(BaseModel):
+class PlannedActivity(AuditedModel):
     verbose_name = _l("Planned activity")
-    vocabulary = {"budget": WAN_YUAN_COLUMN, "month": {"unit": "月"}}
+    vocabulary = {"budget": vocab.WAN_YUAN_COLUMN, "month": {"unit": "月"}}
 
     plan = peewee.ForeignKeyField(AnnualPlan, backref="activities", on_delete="CASCADE", verbose_name=_l("Plan"))
     month = peewee.SmallIntegerField(verbose_name=_l("Month"))
@@ -103,15 +100,15 @@ class PlannedActivity(BaseModel):
         table_name = "promotion_plannedactivity"
 
 
-class Activity(BaseModel):
+class Activity(AuditedModel):
     """One promotion activity, run as a service request (DB1302 6.4.5 b–g)."""
 
     verbose_name = _l("Promotion activity")
     vocabulary = {
-        "budget": {**WAN_YUAN_COLUMN, "visibility": "internal"}, "capacity": {"unit": "家"},
-        "attendance": {"unit": "人"}, "invited": {**LINES_COLUMN, "visibility": "internal"},
-        "channels": LINES_COLUMN, "equipment": LINES_COLUMN, "media": LINES_COLUMN,
-        "experts": {"columns": columns(("name", _l("Name")), ("role", _l("Role")))},
+        "budget": {**vocab.WAN_YUAN_COLUMN, "visibility": "internal"}, "capacity": {"unit": "家"},
+        "attendance": {"unit": "人"}, "invited": {**vocab.LINES_COLUMN, "visibility": "internal"},
+        "channels": vocab.LINES_COLUMN, "equipment": vocab.LINES_COLUMN, "media": vocab.LINES_COLUMN,
+        "experts": {"columns": vocab.columns(("name", _l("Name")), ("role", _l("Role")))},
         "analysis": {"visibility": "internal"}, "effect_score": {"visibility": "internal"},
         "effect_evaluation": {"visibility": "internal"}, "improvements": {"visibility": "internal"},
     }
@@ -123,7 +120,7 @@ class Activity(BaseModel):
     planned = peewee.ForeignKeyField(PlannedActivity, null=True, on_delete="SET NULL",
                                      verbose_name=_l("In the annual plan as"))
     needs_conclusions = peewee.TextField(default="", verbose_name=_l("Needs survey conclusions"))
-    survey = peewee.ForeignKeyField(Survey, null=True, on_delete="SET NULL", verbose_name=_l("Needs survey"))
+    survey = peewee.ForeignKeyField(surveys.Survey, null=True, on_delete="SET NULL", verbose_name=_l("Needs survey"))
     invited = JSONField(default=list, verbose_name=_l("Quality enterprises invited"))
     starts_on = peewee.DateField(null=True, verbose_name=_l("Starts on"))
     capacity = peewee.IntegerField(null=True, verbose_name=_l("Capacity"))
@@ -149,7 +146,7 @@ class Activity(BaseModel):
         table_name = "promotion_activity"
 
 
-class Registration(BaseModel):
+class Registration(AuditedModel):
     """An enterprise's registration for an activity, approved within its capacity (DB1302 6.4.5 c)."""
 
     verbose_name = _l("Registration")
@@ -171,11 +168,11 @@ class Registration(BaseModel):
         indexes = ((("activity", "enterprise"), True),)
 
 
-class Negotiation(BaseModel):
+class Negotiation(AuditedModel):
     """A negotiation or project that came out of an activity (DB1302 6.4.5 f)."""
 
     verbose_name = _l("Negotiation or project")
-    vocabulary = {"amount": WAN_YUAN_COLUMN}
+    vocabulary = {"amount": vocab.WAN_YUAN_COLUMN}
 
     activity = peewee.ForeignKeyField(Activity, backref="negotiations", on_delete="CASCADE",
                                       verbose_name=_l("Activity"))
@@ -191,7 +188,7 @@ class Negotiation(BaseModel):
         table_name = "promotion_negotiation"
 
 
-class NegotiationFollowUp(BaseModel):
+class NegotiationFollowUp(AuditedModel):
     """One follow-up of a negotiation: progress, the problems met and how the platform coordinated."""
 
     verbose_name = _l("Negotiation follow-up")

@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-from rongtong.core import audit
-from rongtong.core.db import database, is_postgres
-from rongtong.core.errors import Conflict, WorkflowError
-from rongtong.core.i18n import gettext as _
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import User
-from rongtong.core.notify import notify_many
+from rongtong.core.plugin import (Conflict, User, WorkflowError, database, gettext as _, is_postgres, lazy_gettext as _l,
+                                  notify_many)
 
 from .models import Activity, Registration
 
@@ -33,9 +28,10 @@ def seats_left(activity: Activity) -> int | None:
     return max(activity.capacity - taken, 0)
 
 
-def register(activity: Activity, enterprise, data: dict, actor, today: datetime.date) -> Registration:
-    """Register ``enterprise`` (pending approval). Raises WorkflowError when registration is
-    closed and Conflict when the enterprise has registered already."""
+def register(activity: Activity, enterprise, data: dict, today: datetime.date) -> Registration:
+    """Register ``enterprise`` (pending approval; the core audits the registration as the acting
+    user's). Raises WorkflowError when registration is closed and Conflict when the enterprise has
+    registered already."""
     problem = registration_problem(activity, today)
     if problem:
         raise WorkflowError(problem)
@@ -45,7 +41,6 @@ def register(activity: Activity, enterprise, data: dict, actor, today: datetime.
             raise Conflict(_("This enterprise has already registered."))
         row = Registration.create(activity=activity, enterprise=enterprise, contact_name=data["contact_name"],
                                   contact_phone=data.get("contact_phone", ""), note=data.get("note", ""))
-        audit.record_create(row, actor)
     return row
 
 
@@ -59,11 +54,9 @@ def decide(row: Registration, decision: str, reason: str, actor) -> Registration
             raise WorkflowError(_("Registrations are decided before the event."))
         if decision == "approve" and row.status != "approved" and seats_left(activity) == 0:
             raise Conflict(_("The activity is full (%(n)s places).", n=activity.capacity))
-        before = row.snapshot()
         row.status = "approved" if decision == "approve" else "rejected"
         row.decision_reason, row.decided_by = reason, actor
         row.save()
-        audit.record_update(row, before, actor)
         subject = (_l("Your registration for %(title)s is approved", title=activity.title) if row.status == "approved"
                    else _l("Your registration for %(title)s was not approved", title=activity.title))
         notify_many(User.select().where((User.enterprise == row.enterprise_id) & (User.active == True)),  # noqa: E712

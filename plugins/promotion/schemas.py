@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from rongtong.core.i18n import gettext as _
-from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import Enterprise
-from rongtong.core.toolkit.surveys import survey_step_schema
-from rongtong.core.toolkit.vocab import amount_text, internal, label, one_of, wan_yuan
+from rongtong.core.plugin import Enterprise, gettext as _, label, lazy_gettext as _l, one_of, surveys, vocab
 
 from .models import ACTIVITY_KINDS, NEGOTIATION_STATUSES, SELECTION_CRITERIA, PlannedActivity, QualityEnterprise
 
@@ -51,7 +47,7 @@ class PlannedActivitySchema(Schema):
     month = fields.Integer(required=True, validate=validate.Range(min=1, max=12), metadata=label("月份", "Month", unit="月"))
     kind = fields.String(required=True, validate=_KIND, metadata=label("活动类型", "Kind"))
     title = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("活动名称", "Title"))
-    budget = wan_yuan("活动预算", "Budget", required=True)
+    budget = vocab.wan_yuan("活动预算", "Budget", required=True)
 
 
 class AnnualPlanSchema(Schema):
@@ -60,7 +56,7 @@ class AnnualPlanSchema(Schema):
     id = fields.Integer(dump_only=True)
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100), metadata=label("年度", "Year"))
     title = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("计划名称", "Title"))
-    budget = wan_yuan("年度预算", "Budget of the year", required=True)
+    budget = vocab.wan_yuan("年度预算", "Budget of the year", required=True)
     notes = fields.String(load_default="", metadata=label("备注", "Notes"))
     activities = fields.List(fields.Nested(PlannedActivitySchema), required=True, validate=validate.Length(min=1),
                              metadata=label("计划活动", "Activities", _l("Their budgets stay within the year's budget.")))
@@ -70,7 +66,7 @@ class AnnualPlanSchema(Schema):
         total = sum(a["budget"] for a in data.get("activities", []))
         if "budget" in data and total > data["budget"]:
             raise ValidationError(_("The activities' budgets (%(total)s) exceed the plan's budget.",
-                                    total=amount_text(total)), "activities")
+                                    total=vocab.amount_text(total)), "activities")
 
 
 # --- Workflow steps ------------------------------------------------------------------------------------
@@ -81,13 +77,13 @@ def _quality_enterprises(value):
         raise ValidationError(_("Give ids of active quality enterprises."))
 
 
-class SurveyStepSchema(survey_step_schema("promotion")):
+class SurveyStepSchema(surveys.survey_step_schema("promotion")):
     """DB1302 6.4.5 a: the needs survey (a core survey with answers, and the conclusions drawn) and
     the enterprises chosen from the quality-enterprise database."""
 
     quality_enterprises = fields.List(fields.Integer(), required=True,
                                       validate=[validate.Length(min=1), _quality_enterprises],
-                                      metadata=internal("邀请的优质企业（编号）", "Quality enterprises invited (ids)",
+                                      metadata=vocab.internal("邀请的优质企业（编号）", "Quality enterprises invited (ids)",
                                                         _l("Active entries of the quality-enterprise database.")))
 
 
@@ -96,12 +92,12 @@ class PlanStepSchema(Schema):
 
     title = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("活动名称", "Title"))
     kind = fields.String(required=True, validate=_KIND, metadata=label("活动类型", "Kind"))
-    planned_activity = fields.Integer(load_default=None, allow_none=True, metadata=internal(
+    planned_activity = fields.Integer(load_default=None, allow_none=True, metadata=vocab.internal(
         "年度计划中的活动（编号）", "Planned activity (id)", _l("The activity of the annual plan this one carries out.")))
     starts_on = fields.Date(required=True, metadata=label("活动日期", "Starts on"))
     capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=100000),
                               metadata=label("名额", "Capacity", _l("Enterprises that can take part."), unit="家"))
-    budget = wan_yuan("活动预算", "Budget", required=True, visibility="internal")
+    budget = vocab.wan_yuan("活动预算", "Budget", required=True, visibility="internal")
     goals = fields.String(required=True, validate=_TEXT, metadata=label("活动目标", "Goals"))
     notice = fields.String(required=True, validate=_TEXT, metadata=label("活动通知", "Notice"))
     channels = fields.List(fields.String(validate=validate.Length(min=1, max=30)), required=True,
@@ -161,11 +157,11 @@ class FollowUpStepSchema(Schema):
 class SummaryStepSchema(Schema):
     """DB1302 6.4.5 g: analysis, effect evaluation, improvement measures."""
 
-    analysis = fields.String(required=True, validate=_TEXT, metadata=internal("活动分析", "Analysis"))
-    effect_score = fields.Integer(required=True, validate=validate.Range(min=1, max=5), metadata=internal(
+    analysis = fields.String(required=True, validate=_TEXT, metadata=vocab.internal("活动分析", "Analysis"))
+    effect_score = fields.Integer(required=True, validate=validate.Range(min=1, max=5), metadata=vocab.internal(
         "效果评分", "Effect score", _l("1 (poor) to 5 (excellent)."), widget="scale"))
-    effect_evaluation = fields.String(required=True, validate=_TEXT, metadata=internal("效果评价", "Effect evaluation"))
-    improvements = fields.String(required=True, validate=_TEXT, metadata=internal("改进措施", "Improvement measures"))
+    effect_evaluation = fields.String(required=True, validate=_TEXT, metadata=vocab.internal("效果评价", "Effect evaluation"))
+    improvements = fields.String(required=True, validate=_TEXT, metadata=vocab.internal("改进措施", "Improvement measures"))
 
 
 # --- Registrations and negotiations --------------------------------------------------------------------
@@ -192,7 +188,7 @@ class NegotiationSchema(Schema):
     enterprise = fields.Integer(required=True, validate=_admitted, metadata=label("企业（编号）", "Enterprise (id)"))
     counterpart = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("洽谈对方", "Counterpart"))
     subject = fields.String(required=True, validate=validate.Length(min=1, max=300), metadata=label("洽谈事项", "Subject"))
-    amount = wan_yuan("涉及金额", "Amount", load_default=None, allow_none=True)
+    amount = vocab.wan_yuan("涉及金额", "Amount", load_default=None, allow_none=True)
     status = fields.String(load_default="negotiating", validate=one_of(NEGOTIATION_STATUSES), metadata=label("状态", "Status"))
 
 
@@ -209,3 +205,107 @@ class NegotiationFollowUpSchema(Schema):
     def _coordinated(self, data, **kwargs):
         if data.get("problems", "").strip() and not data.get("coordination", "").strip():
             raise ValidationError(_("Say how the platform coordinated the problems."), "coordination")
+
+
+# --- What the API returns ---------------------------------------------------------------------------
+
+class EnterpriseRefSchema(Schema):
+    id = fields.Integer(metadata=label("企业编号", "Enterprise id"))
+    name = fields.String(metadata=label("企业名称", "Enterprise"))
+
+
+class EnterpriseBriefSchema(EnterpriseRefSchema):
+    industry = fields.String(metadata=label("行业", "Industry"))
+    scale = fields.String(metadata=label("规模", "Scale"))
+
+
+class QualityEnterpriseOutSchema(Schema):
+    """An entry of the quality-enterprise database with its products (DB1302 6.4.5 a)."""
+
+    id = fields.Integer(metadata=label("编号", "Id"))
+    enterprise = fields.Nested(EnterpriseBriefSchema, metadata=label("企业", "Enterprise"))
+    criteria = fields.List(fields.String(validate=one_of(SELECTION_CRITERIA)),
+                           metadata=label("入库条件", "Selection criteria met"))
+    profile = fields.String(metadata=label("企业简介", "Profile"))
+    selected_on = fields.String(metadata=label("入库日期", "Selected on"))
+    active = fields.Boolean(metadata=label("在库", "Active"))
+    products = fields.List(fields.Nested(ProductSchema), metadata=label("产品", "Products"))
+
+
+class PlanMonthSchema(Schema):
+    month = fields.Integer(metadata=label("月份", "Month", unit="月"))
+    activities = fields.List(fields.Nested(PlannedActivitySchema), metadata=label("计划活动", "Activities"))
+
+
+class AnnualPlanOutSchema(Schema):
+    """The annual activity plan month by month, with its budget and what the activities plan to
+    spend (DB1302 6.4.5 b)."""
+
+    id = fields.Integer(metadata=label("编号", "Id"))
+    year = fields.Integer(metadata=label("年度", "Year"))
+    title = fields.String(metadata=label("计划名称", "Title"))
+    budget = fields.String(metadata=label("年度预算", "Budget of the year", unit=vocab.WAN_YUAN))
+    planned_total = fields.String(metadata=label("计划活动预算合计", "Planned activities in all", unit=vocab.WAN_YUAN))
+    notes = fields.String(metadata=label("备注", "Notes"))
+    months = fields.List(fields.Nested(PlanMonthSchema), metadata=label("各月活动", "Months"))
+
+
+class ActivitySummaryOutSchema(Schema):
+    analysis = fields.String(metadata=vocab.internal("分析总结", "Analysis"))
+    effect_score = fields.Integer(allow_none=True, metadata=vocab.internal("效果评分", "Effect score"))
+    effect_evaluation = fields.String(metadata=vocab.internal("效果评价", "Effect evaluation"))
+    improvements = fields.String(metadata=vocab.internal("改进措施", "Improvement measures"))
+
+
+class ActivityOutSchema(Schema):
+    """One promotion activity with its notice, preparation, event and summary (DB1302 6.4.5 b–g),
+    and whether it takes registrations now."""
+
+    id = fields.Integer(metadata=label("编号", "Id"))
+    request = fields.Integer(metadata=label("服务申请", "Request"))
+    title = fields.String(metadata=label("活动名称", "Title"))
+    kind = fields.String(allow_none=True, validate=_KIND, metadata=label("活动类型", "Kind"))
+    starts_on = fields.String(allow_none=True, metadata=label("开始日期", "Starts on"))
+    capacity = fields.Integer(allow_none=True, metadata=label("名额", "Capacity", unit="家"))
+    approved = fields.Integer(metadata=label("已通过报名", "Registrations approved", unit="家"))
+    notice = fields.String(metadata=label("活动通知", "Notice"))
+    channels = fields.List(fields.String(), metadata=label("宣传渠道", "Publicity channels"))
+    registration_deadline = fields.String(allow_none=True, metadata=label("报名截止日期", "Registration deadline"))
+    venue = fields.String(metadata=label("场地", "Venue"))
+    experts = fields.List(fields.Nested(ExpertSchema), metadata=label("专家", "Experts"))
+    equipment = fields.List(fields.String(), metadata=label("设备", "Equipment"))
+    media = fields.List(fields.String(), metadata=label("媒体", "Media"))
+    held_on = fields.String(allow_none=True, metadata=label("举办日期", "Held on"))
+    attendance = fields.Integer(allow_none=True, metadata=label("参加人数", "Attendance", unit="人"))
+    summary = fields.Nested(ActivitySummaryOutSchema, metadata=vocab.internal("活动总结", "Summary"))
+    seats_left = fields.Integer(allow_none=True, metadata=label("剩余名额", "Seats left", unit="家"))
+    registration_open = fields.Boolean(metadata=label("可以报名", "Registration open"))
+
+
+class RegistrationOutSchema(Schema):
+    id = fields.Integer(metadata=label("编号", "Id"))
+    activity = fields.Integer(metadata=label("活动（编号）", "Activity (id)"))
+    enterprise = fields.Nested(EnterpriseRefSchema, metadata=label("企业", "Enterprise"))
+    contact_name = fields.String(metadata=label("联系人", "Contact person"))
+    status = fields.String(metadata=label("状态", "Status"))
+    reason = fields.String(metadata=label("理由", "Reason"))
+
+
+class NegotiationFollowUpOutSchema(Schema):
+    followed_on = fields.String(metadata=label("跟踪日期", "Date"))
+    progress = fields.String(metadata=label("进展", "Progress"))
+    problems = fields.String(metadata=label("存在问题", "Problems"))
+    coordination = fields.String(metadata=label("平台协调情况", "Coordination by the platform"))
+
+
+class NegotiationOutSchema(Schema):
+    """A negotiation or project from an activity, with its follow-ups (DB1302 6.4.5 f)."""
+
+    id = fields.Integer(metadata=label("编号", "Id"))
+    activity = fields.Integer(metadata=label("活动（编号）", "Activity (id)"))
+    enterprise = fields.Nested(EnterpriseRefSchema, metadata=label("企业", "Enterprise"))
+    counterpart = fields.String(metadata=label("洽谈对方", "Counterpart"))
+    subject = fields.String(metadata=label("洽谈事项", "Subject"))
+    amount = fields.String(allow_none=True, metadata=label("涉及金额", "Amount", unit=vocab.WAN_YUAN))
+    status = fields.String(validate=one_of(NEGOTIATION_STATUSES), metadata=label("状态", "Status"))
+    followups = fields.List(fields.Nested(NegotiationFollowUpOutSchema), metadata=label("跟踪记录", "Follow-ups"))

@@ -6,10 +6,7 @@ import flask
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from rongtong.core.errors import RongtongError
-from rongtong.core.i18n import gettext as _
-from rongtong.core.models import utcnow
-from rongtong.core.security import has_permission
+from rongtong.core.plugin import RongtongError, ServiceRequest, current_platform, gettext as _, has_permission, utcnow
 
 from .models import ACTIVITY_KINDS, Activity, Registration
 from .registrations import register, registration_problem, seats_left
@@ -18,27 +15,19 @@ from .schemas import RegistrationSchema
 bp = flask.Blueprint("promotion", __name__, url_prefix="/promotion", template_folder="templates")
 
 
-def _platform():
-    from rongtong.core.web.app import current_platform
-
-    return current_platform()
-
-
 def _today():
-    return _platform().calendar.local_date(utcnow())
+    return current_platform().calendar.local_date(utcnow())
 
 
 def _published():
     """Activities whose notice is out, excluding abandoned ones (rejected or withdrawn requests)."""
-    from rongtong.core.models import ServiceRequest
-
     return (Activity.select(Activity, ServiceRequest).join(ServiceRequest)
             .where((Activity.notice != "") & ServiceRequest.status.not_in(["rejected", "withdrawn"])))
 
 
 def _may_register(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.enterprise_id
-                and has_permission(user, "promotion.register", _platform().registry))
+                and has_permission(user, "promotion.register", current_platform().registry))
 
 
 @bp.route("/activities")
@@ -83,7 +72,7 @@ def activity_register(activity_id):
     except ValidationError as exc:
         return _render(activity_id, errors=exc.messages, form=form, status=422)
     try:
-        register(activity, current_user.enterprise, data, current_user._get_current_object(), _today())
+        register(activity, current_user.enterprise, data, _today())
     except RongtongError as exc:
         return _render(activity_id, errors={"_schema": [exc.message]}, form=form, status=exc.http_status)
     flask.flash(_("Registered. The platform will review your registration."))

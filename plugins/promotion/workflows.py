@@ -1,8 +1,7 @@
 """The promotion-activity workflow (DB1302 6.4.5 a–g) and its catalog entry."""
 from __future__ import annotations
 
-from rongtong.core.contract import ServiceEntry
-from rongtong.core.workflow import ADVANCE, PAUSE, RETURN, Step, Workflow
+from rongtong.core.plugin import ADVANCE, PAUSE, RETURN, ServiceEntry, Step, Workflow
 
 from .schemas import (EventStepSchema, FollowUpStepSchema, NoticeStepSchema, PlanStepSchema, PreparationStepSchema,
                       SummaryStepSchema, SurveyStepSchema)

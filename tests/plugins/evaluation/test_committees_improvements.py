@@ -123,3 +123,20 @@ def test_closing_unverified_is_refused_on_any_screen(platform, people):
     with pytest.raises(ValidationFailed):
         action.save()
     assert ImprovementAction.get_by_id(action.id).stage == "plan"
+
+
+def test_the_registers_list_what_was_recorded(api, people, committee):
+    """GET on the committee, member, evaluation and improvement registers lists the records (DB1302
+    7.1, 7.2), each as the single-record resource shows it."""
+    cid = committee["id"]
+    member = api.post(people.staff, f"evaluation/committees/{cid}/members",
+                      {"name": "王教授", "organisation": "河北工业大学", "external": True}).get_json()
+    evaluation = api.post(people.staff, "evaluation/evaluations", {
+        "committee": cid, "title": "季度服务评价", "methods": ["questionnaire"], "scope_kind": "period",
+        "scope_period": "2026-Q3"}).get_json()
+    action = api.post(people.staff, "evaluation/improvements", {"source": "statistics", "source_note": "监督报告",
+                                                                 "finding": "受理超时"}).get_json()
+    assert api.get(people.staff, "evaluation/committees").get_json() == [committee]
+    assert api.get(people.staff, f"evaluation/committees/{cid}/members").get_json() == [member]
+    assert api.get(people.staff, "evaluation/evaluations").get_json() == [evaluation]
+    assert api.get(people.staff, "evaluation/improvements").get_json() == [action]

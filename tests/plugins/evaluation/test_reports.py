@@ -55,15 +55,16 @@ def seeded(platform, people):
     surveys.answer(platform, sa, {"staff_grade": "very_satisfied", "institution_grade": "dissatisfied",
                                   "institution_reason": "报告延误"})
     surveys.answer(platform, sb, {"staff_grade": "satisfied"})
-    Survey.update(answered_at=utc("2026-09-12 10:00")).where(Survey.id == sa.id).execute()
-    Survey.update(answered_at=utc("2026-10-02 10:00")).where(Survey.id == sb.id).execute()  # answered in Q4
+    Survey.update_where(Survey.id == sa.id, {"answered_at": utc("2026-09-12 10:00")})
+    Survey.update_where(Survey.id == sb.id, {"answered_at": utc("2026-10-02 10:00")})  # answered in Q4
     complaint = Complaint.get()
-    Complaint.update(received_at=utc("2026-09-14 10:00"), closed_at=utc("2026-09-18 16:00")).execute()  # 4 working days
+    Complaint.update_where(Complaint.id.is_null(False), {"received_at": utc("2026-09-14 10:00"),
+                                                         "closed_at": utc("2026-09-18 16:00")})  # 4 working days
     # Improvement actions: one verified and closed in Q3, one still open at the end of Q3.
     closed = ImprovementAction.create(source="complaint", complaint=complaint, finding="报告延误",
                                       created_at=utc("2026-09-15 10:00"))
-    ImprovementAction.update(stage="closed", effective=True, verified_at=utc("2026-09-25 10:00"),
-                             closed_at=utc("2026-09-26 10:00")).where(ImprovementAction.id == closed.id).execute()
+    ImprovementAction.update_where(ImprovementAction.id == closed.id, {
+        "stage": "closed", "effective": True, "verified_at": utc("2026-09-25 10:00"), "closed_at": utc("2026-09-26 10:00")})
     ImprovementAction.create(source="statistics", source_note="Q3", finding="受理超时", created_at=utc("2026-09-20 10:00"))
     return {"a": a, "b": b, "c": c, "d": d}
 
@@ -137,6 +138,18 @@ def test_report_command_in_table_csv_and_xlsx(platform, people, seeded, tmp_path
 def test_report_command_refuses_a_bad_period(platform):
     result = run(platform, "supervision", "--period", "2026-Q5")
     assert result.exit_code == 2 and "period" in result.output.lower()
+
+
+def test_the_api_gives_the_whole_report(client, api_token, people, seeded, platform):
+    """What the API returns (through its response schema) is the report the admin page shows."""
+    import json
+
+    from rongtong.core.toolkit.periods import parse_period
+    from rongtong.plugins.evaluation.reports import supervision
+
+    body = client.get("/api/v1/evaluation/reports/supervision?period=2026-Q3",
+                      headers={"Authorization": f"Bearer {api_token(people.staff)}"}).get_json()
+    assert body == json.loads(json.dumps(supervision(platform, parse_period("2026-Q3"))))
 
 
 def test_report_api(client, api_token, people, seeded):

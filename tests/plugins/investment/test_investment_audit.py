@@ -14,8 +14,6 @@ def platform(make_platform):
     return make_platform(plugins=["investment"])
 
 
-@pytest.mark.xfail(strict=True, reason="investment still writes its audit by hand; the helper converting "
-                                       "investment to AuditedModel removes this mark (issue 10 §1)")
 def test_a_redone_verification_audits_the_replaced_check_items_as_deleted(platform, people):
     investor = Investor.create(name="冀北基金", industries=["manufacturing"], stages=["early"], ticket_min=1,
                                ticket_max=2000, regions=["石家庄"])

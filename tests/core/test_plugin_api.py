@@ -20,9 +20,6 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 FACADE = "rongtong.core.plugin"
 MIGRATIONS_MAY_IMPORT = {"rongtong.core.fields"}
 PLUGIN_DIRS = sorted(p for p in (ROOT / "plugins").iterdir() if (p / "__init__.py").exists())
-# Converted to the façade by the helper that follows "papi" (issue 10 §1); strict: once a plugin
-# is converted its mark must go.
-NOT_YET_CONVERTED: set[str] = set()
 DOCS = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
 
 
@@ -49,8 +46,7 @@ def core_imports_outside_the_facade(folder: pathlib.Path) -> list[str]:
 
 
 @pytest.mark.parametrize("folder", [
-    *(pytest.param(p, id=p.name, marks=[pytest.mark.xfail(strict=True, reason="not yet on the façade")]
-                   if p.name in NOT_YET_CONVERTED else []) for p in PLUGIN_DIRS),
+    *(pytest.param(p, id=p.name) for p in PLUGIN_DIRS),
     pytest.param(ROOT / "tests" / "fixtures" / "sampleplugin", id="sampleplugin"),
 ])
 def test_plugins_import_the_core_only_through_the_facade(folder):

@@ -35,14 +35,8 @@ def test_plugin_init_holds_only_metadata_and_hookimpls(name):
 
 # One idiom per concern (issue 10 §1): the same builder names with the same arguments in every
 # plugin, step handlers in steps.py, reactions by workflow key instead of filtering a broadcast.
-NOT_YET_CONVERTED = {"investment", "financing", "promotion", "evaluation"}  # strict: drop a name once converted
 BUILDERS = {"admin.py": ("admin_views", ["platform"]), "api.py": ("api_resources", ["platform"]),
             "demo.py": ("seed", ["platform", "context"])}
-
-
-def _converted(names):
-    return [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="not yet on the public plugin API"))
-            if n in NOT_YET_CONVERTED else n for n in names]
 
 
 def _functions(path: Path) -> dict[str, list[str]]:
@@ -50,14 +44,14 @@ def _functions(path: Path) -> dict[str, list[str]]:
     return {node.name: [a.arg for a in node.args.args] for node in tree.body if isinstance(node, ast.FunctionDef)}
 
 
-@pytest.mark.parametrize("name", _converted(BUILTIN_PLUGINS))
+@pytest.mark.parametrize("name", BUILTIN_PLUGINS)
 def test_builders_have_one_name_and_take_the_platform(name):
     for filename, (builder, args) in BUILDERS.items():
         functions = _functions(PLUGINS / name / filename)
         assert functions.get(builder) == args, f"plugins/{name}/{filename}: def {builder}({', '.join(args)})"
 
 
-@pytest.mark.parametrize("name", _converted(BUILTIN_PLUGINS))
+@pytest.mark.parametrize("name", BUILTIN_PLUGINS)
 def test_step_handlers_live_in_steps_py_and_react_by_workflow_key(name):
     assert (PLUGINS / name / "steps.py").exists(), f"plugins/{name} has no steps.py"
     hooks = _functions(PLUGINS / name / "__init__.py")

@@ -88,6 +88,15 @@ def _user(username, display, roles, password, **kw):
     return u
 
 
+def seed_context(platform, ctx: dict, rng) -> dict:
+    """What ``seed_demo`` hooks receive as ``context``: the demo's random source, enterprises, users
+    by role, departments and the demo logins' passwords (for users a plugin adds)."""
+    return {"rng": rng, "platform": platform, "enterprises": ctx["enterprises"],
+            "users": {"admin": [ctx["admin"]], "staff": ctx["staff"], "expert": [ctx["expert"]],
+                      "evaluator": [ctx["evaluator"]], "enterprise": ctx["enterprise_users"]},
+            "departments": ctx["departments"], "passwords": dict(DEMO_PASSWORDS)}
+
+
 def seed_people(rng: random.Random) -> dict:
     """Departments, staff, expert, evaluator, admin, enterprises and their users."""
     ctx = {"departments": [], "staff": [], "enterprises": [], "enterprise_users": []}
@@ -330,13 +339,10 @@ def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_fil
         # Texts made while seeding (notifications, plugin records) are in the site's language, as
         # they would be when the same events happen on the running platform.
         with audit.acting_as(ctx["admin"]), site_language(platform):
-            context = {"rng": rng, "platform": platform, "enterprises": ctx["enterprises"],
-                       "users": {"admin": [ctx["admin"]], "staff": ctx["staff"], "expert": [ctx["expert"]],
-                                 "evaluator": [ctx["evaluator"]], "enterprise": ctx["enterprise_users"]},
-                       "departments": ctx["departments"], "passwords": dict(DEMO_PASSWORDS)}
+            context = seed_context(platform, ctx, rng)
             seed_routes(platform, ctx)
             seed_requests(platform, ctx, rng)
-            platform.registry.notify("seed_demo", registry=platform.registry, context=context)
+            platform.registry.notify("seed_demo", context=context)
             fill_empty_steps(platform, ctx)
             backdate_some(platform, rng)
             n = ServiceRequest.select().count()

@@ -151,7 +151,6 @@ class PluginRegistry:
     def notify(self, hook: str, **kwargs) -> None:
         """Call an ``on_*`` (or ``seed_demo``) hook on every plugin, with ``platform``
         (exceptions propagate: they abort the transaction)."""
-        kwargs.pop("registry", None)  # callers from before hooks took the platform
         kwargs.setdefault("platform", self.platform)
         getattr(self.pm.hook, hook)(**kwargs)
 

@@ -51,7 +51,7 @@ def demo(tmp_path_factory):
     """A platform with every built-in plugin and the demo's data (core.demo, as ``rongtong demo``)."""
     from rongtong.core import audit
     from rongtong.core.config import load_config
-    from rongtong.core.demo import backdate_some, fill_empty_steps, seed_people, seed_requests
+    from rongtong.core.demo import backdate_some, fill_empty_steps, seed_context, seed_people, seed_requests
     from rongtong.core.platform import Platform
     from tests.conftest import PG_URL, _pg_admin_connect
 
@@ -72,12 +72,9 @@ def demo(tmp_path_factory):
     rng = random.Random(20261126)
     ctx = seed_people(rng)
     with audit.acting_as(ctx["admin"]):
-        context = {"rng": rng, "platform": platform, "enterprises": ctx["enterprises"],
-                   "users": {"admin": [ctx["admin"]], "staff": ctx["staff"], "expert": [ctx["expert"]],
-                             "evaluator": [ctx["evaluator"]], "enterprise": ctx["enterprise_users"]},
-                   "departments": ctx["departments"]}
+        context = seed_context(platform, ctx, rng)
         seed_requests(platform, ctx, rng)
-        platform.registry.notify("seed_demo", registry=platform.registry, context=context)
+        platform.registry.notify("seed_demo", context=context)
         fill_empty_steps(platform, ctx)
         backdate_some(platform, rng)
     from rongtong.core.web.app import create_app

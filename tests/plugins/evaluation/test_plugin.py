@@ -79,7 +79,7 @@ def test_seed_demo(platform, people):
         complete_sample(platform, people, open_sample(platform, people, title=f"演示 {i}"))
     context = {"rng": random.Random(7), "platform": platform, "enterprises": [people.ent_a, people.ent_b],
                "users": {"staff": [people.staff], "evaluator": [people.evaluator], "admin": [people.admin]}}
-    platform.registry.notify("seed_demo", registry=platform.registry, context=context)
+    platform.registry.notify("seed_demo", context=context)
     assert Survey.select().where(Survey.answered_at.is_null(False)).count() >= 2
     assert Complaint.select().count() == 2  # one from the low survey grade, one by phone (closed)
     assert Complaint.select().where(Complaint.closed_at.is_null(False)).count() == 1

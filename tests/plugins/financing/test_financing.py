@@ -248,7 +248,7 @@ def test_admin_hides_scores_until_the_panel_has_scored(api, app, client, login, 
 def test_seed_demo(platform, people, client, login):
     ctx = {"platform": platform, "enterprises": [people.ent_a, people.ent_b], "users": {"staff": [people.staff]},
            "passwords": {"expert": "Expert-pass-2026"}}
-    platform.registry.notify("seed_demo", registry=platform.registry, context=ctx)
+    platform.registry.notify("seed_demo", context=ctx)
     steps = [c.request.current_step for c in Case.select()]
     assert sorted(steps) == sorted(s.key for s in WORKFLOW.steps)  # one case waiting at each step
     assert Fund.get().case.request.current_step == "tracking"

@@ -55,7 +55,7 @@ def test_seed_demo(info):
     from rongtong.plugins.information.models import Article, ArticlePush, Consultation
     from rongtong.plugins.information.stats import consultation_stats
 
-    info.registry.notify("seed_demo", registry=info.registry, context=_demo_context(info))
+    info.registry.notify("seed_demo", context=_demo_context(info))
     statuses = {a.status for a in Article.select()}
     assert statuses == {"draft", "review", "published", "expired"}
     assert ArticlePush.select().count() >= 3

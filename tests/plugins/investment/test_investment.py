@@ -145,7 +145,7 @@ def test_workflow_end_to_end_through_the_api(api, people, investor):
 
 def test_seed_demo(plat, cast, client, login):
     ctx = {"platform": plat, "enterprises": [cast.ent_a, cast.ent_b], "users": {"staff": [cast.staff]}}
-    plat.registry.notify("seed_demo", registry=plat.registry, context=ctx)
+    plat.registry.notify("seed_demo", context=ctx)
     assert Investor.select().count() >= 4
     steps = [r.current_step for r in ServiceRequest.select().where(ServiceRequest.service_key == "investment")]
     assert sorted(steps) == sorted(s.key for s in WORKFLOW.steps)  # one project waiting at each step

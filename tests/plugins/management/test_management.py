@@ -126,7 +126,7 @@ def test_seed_demo(platform, people):
         platform.engine.open_request(enterprise=people.ent_a, service_key="management", actor=people.user_a, title="管理提升")
     ctx = {"platform": platform, "rng": random.Random(3), "enterprises": [people.ent_a, people.ent_b],
            "users": {"staff": [people.staff], "expert": [people.expert], "enterprise": [people.user_a, people.user_b]}}
-    platform.registry.notify("seed_demo", registry=platform.registry, context=ctx)
+    platform.registry.notify("seed_demo", context=ctx)
     assert sorted(r.current_step for r in ServiceRequest.select()) == ["evaluate", "implement", "plan", "survey"]
     assert ManagementExpert.select().count() == 2
 

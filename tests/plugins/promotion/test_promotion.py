@@ -150,7 +150,7 @@ def test_seed_demo(platform, people, client, login):
 
     ctx = {"platform": platform, "rng": random.Random(1), "enterprises": [people.ent_a, people.ent_b],
            "users": {"staff": [people.staff]}}
-    platform.registry.notify("seed_demo", registry=platform.registry, context=ctx)
+    platform.registry.notify("seed_demo", context=ctx)
     steps = [a.request.current_step for a in Activity.select()]
     assert set(steps) == {s.key for s in WORKFLOW.steps}  # activities waiting at each step
     at_notice = Activity.get(Activity.request.in_(ServiceRequest.select(ServiceRequest.id)

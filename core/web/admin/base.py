@@ -371,6 +371,12 @@ class SecureModelView(SecureViewMixin, ModelView):
     allow_delete = True
 
     # Create / edit / delete depend on the user's permission, decided per request.
+    def search_placeholder(self) -> str | None:
+        """What the search box searches, in the screen's labels ("搜索：名称、类型"): Flask-Admin's
+        peewee backend leaves it None, which the box would show as the word "None"."""
+        names = [str(self.get_column_name(getattr(c, "name", c))) for c in self.column_searchable_list or ()]
+        return _("Search: %(fields)s", fields="、".join(names)) if names else None
+
     def _may_edit(self) -> bool:
         return self.user_may(self.edit_permission or self.permission)
 

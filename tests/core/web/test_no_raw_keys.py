@@ -172,8 +172,8 @@ def translated_msgids(app) -> set[str]:
 
 
 class Page(HTMLParser):
-    """The visible text nodes of a page (no scripts, templates, hidden elements or attributes), and
-    the text typed into its textareas and inputs."""
+    """The visible text nodes of a page and its input placeholders (no scripts, templates, hidden
+    elements or other attributes), and the text typed into its textareas and inputs."""
 
     SKIP = {"script", "style", "template", "noscript"}
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -196,6 +196,8 @@ class Page(HTMLParser):
             self.fields.append(("input", a.get("name") or "", a.get("value") or ""))
         if tag == "textarea":
             self._textarea = [a.get("name") or "", ""]
+        if a.get("placeholder") and not hidden and not self._hidden():  # a search box once said "None"
+            self.texts.append((a["placeholder"].strip(), "@placeholder"))
         if tag not in self.VOID:
             self.stack.append((tag, hidden))
 

@@ -23,7 +23,7 @@ import difflib
 import os
 
 from rongtong.core.contract import CORE
-from rongtong.core.errors import PluginError
+from rongtong.core.errors import ConfigError, PluginError
 from rongtong.core.models import ROLE_KEYS
 
 
@@ -67,10 +67,19 @@ def check_permissions(platform) -> None:
                           getattr(resource, "permission", None))
 
 
+def check_declared(platform) -> None:
+    """What plugins find wrong once everything is registered (hook ``check_plugin``): a declared
+    service's unknown effect or guard, a bad parameter, an unknown permission; one line each, with
+    the file and the line."""
+    for _owner, problem in platform.registry.call("check_plugin", platform=platform):
+        raise ConfigError(str(problem))
+
+
 def check_plugins(platform) -> None:
     """The static checks, once the registry is built."""
     check_roles(platform.registry)
     check_permissions(platform)
+    check_declared(platform)
 
 
 def _migration_files(directory: str) -> list[str]:
@@ -86,10 +95,17 @@ def check_schema(platform) -> None:
     registry = platform.registry
     tables = set(platform.db.get_tables())
     for owner in migrations.owners(registry):
+        who = "the core" if owner == CORE else f"plugin {owner!r}"
+        if "sync_schema" in registry.hooks_of(owner):  # declared tables: `db upgrade` creates and alters them
+            lacking = _declared_lacking(platform.db, registry.models_of(owner), tables)
+            if lacking:
+                raise PluginError(f"{who}: the database lacks {lacking[0]}"
+                                  f"{f' (and {len(lacking) - 1} more)' if len(lacking) > 1 else ''}; "
+                                  "run `rongtong db upgrade`")
+            continue
         missing = [m._meta.table_name for m in registry.models_of(owner) if m._meta.table_name not in tables]
         if not missing:
             continue
-        who = "the core" if owner == CORE else f"plugin {owner!r}"
         directory = migrations.migrations_dir(registry, owner)
         if not _migration_files(directory):
             raise PluginError(
@@ -102,3 +118,16 @@ def check_schema(platform) -> None:
                               f"({', '.join(pending)}); run `rongtong db upgrade`")
         raise PluginError(f"{who}: table {missing[0]!r} does not exist although every migration in {directory} "
                           f"is applied; write one with `rongtong db new --plugin {owner} MESSAGE`")
+
+
+def _declared_lacking(db, models, tables: set) -> list[str]:
+    """The tables and columns of declared models the database does not have yet."""
+    out = []
+    for model in models:
+        table = model._meta.table_name
+        if table not in tables:
+            out.append(f"table {table}")
+            continue
+        present = {c.name for c in db.get_columns(table)}
+        out += [f"column {table}.{f.column_name}" for f in model._meta.sorted_fields if f.column_name not in present]
+    return out

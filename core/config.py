@@ -127,6 +127,12 @@ class CalendarSchema(_Strict):
     years = YearNoticesField()
 
 
+class ServicesSchema(_Strict):
+    """Declared services (issue 11): the folder of their ``*.toml`` files ("" for none)."""
+
+    directory = fields.String()
+
+
 class StepOverrideSchema(_Strict):
     time_limit_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=3650))
     roles = fields.List(fields.String(), validate=validate.Length(min=1))
@@ -143,6 +149,7 @@ class ConfigSchema(_Strict):
     mail = fields.Nested(MailSchema)
     calendar = fields.Nested(CalendarSchema)
     routing = fields.Nested(RoutingSchema)
+    services = fields.Nested(ServicesSchema)
     # Both validated further by core.registry once plugins are loaded.
     plugins = fields.Dict(keys=fields.String(), values=fields.Raw())
     workflows = fields.Dict(keys=fields.String(), values=fields.Raw())

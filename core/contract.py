@@ -227,3 +227,50 @@ class PluginHost(Protocol):
 
     def notify_many(self, users: Any, subject: Any, *args: Any, **kwargs: Any) -> Any:
         """:meth:`notify` for several users at once (``notify_many`` of the façade)."""
+
+
+# --- Declared services: effects and guards by name -------------------------------------------------
+
+@runtime_checkable
+class DeclaredServiceView(Protocol):
+    """What an :class:`Effect` receives as ``service``: the declared service whose file named it."""
+
+    key: str
+
+    def register(self, key: str) -> Any:
+        """The model class of register ``key`` (KeyError when the service declares none)."""
+
+    def row_of(self, register: str, request: ServiceRequest, create: bool = False) -> Any:
+        """The register's row of ``request`` (a ``per_request`` register; its parent chain for a
+        child register), created when ``create`` and missing; None when there is none."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Effect:
+    """A named behaviour a declared service references from its file (issue 11 §3)::
+
+        [[steps.effects]]
+        use = "record"          # the name
+        register = "case"       # its parameters, checked by ``params``
+
+    ``run(event, params, service)`` runs inside the transition's transaction when the step it is
+    declared on is advanced or completed (``on_open`` effects: when the request is filed), with the
+    validated ``params`` and the :class:`DeclaredServiceView`; raise to refuse the transition. A
+    ``kind="guard"`` runs before every effect of the step and refuses by raising
+    ``ValidationFailed`` (its message is shown to the person acting). ``params`` is a marshmallow
+    Schema class: the file's parameters are loaded with it at start-up (unknown keys refused), so
+    a bad parameter stops the platform with the file and the line. ``configure(step_options,
+    params, declaration, step_key)`` may change the step options (``core.workflow.Step`` keyword
+    arguments, by step key) when the workflow is built. Returned by the ``register_effects`` hook.
+    """
+
+    name: str
+    run: Callable[..., Any] | None = None
+    params: Any = None
+    kind: str = "effect"
+    description: str = ""
+    configure: Callable[..., Any] | None = None
+
+    def __post_init__(self):
+        if self.kind not in ("effect", "guard"):
+            raise ValueError(f"effect {self.name}: kind must be 'effect' or 'guard'")

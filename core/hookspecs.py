@@ -28,7 +28,7 @@ import marshmallow
 import peewee
 
 from rongtong.core import hookspec
-from rongtong.core.contract import (AdminViewSpec, ApiResource, Permission, PluginHost, PortalLink, Reaction,
+from rongtong.core.contract import (AdminViewSpec, ApiResource, Effect, Permission, PluginHost, PortalLink, Reaction,
                                     ServiceEntry)
 from rongtong.core.models import ServiceRequest, Transition
 from rongtong.core.workflow import Workflow
@@ -83,6 +83,29 @@ def register_reactions() -> list[Reaction]:
     runs inside the transition's transaction, exactly where ``on_transition`` runs: raise to refuse
     the transition (everything is rolled back). ``core.toolkit.records.StepRecord.reactions()``
     builds them for a per-request record. Start-up refuses an unknown workflow, step or outcome."""
+
+
+@hookspec
+def register_effects() -> list[Effect]:
+    """Return ``core.contract.Effect`` objects: named effects and guards a declared service may
+    reference from its file (``{ use = "name", ... }`` under ``[[steps.effects]]``,
+    ``[[steps.guards]]`` or ``[[on_open]]``), so the low-code layer grows with the platform. Names
+    are unique across plugins; the core's own (``record``, ``add_row``, ``assign_lead``,
+    ``schedule``, ``survey_report``, ``row_exists``) are listed in docs/declaring-services.md."""
+
+
+@hookspec
+def sync_schema(platform: PluginHost) -> list[str]:
+    """For a plugin whose tables are declared rather than migrated (a declared service's
+    registers): create what is missing, add missing columns, never drop. Called by
+    ``rongtong db upgrade`` after the migrations; return what was done, one line each."""
+
+
+@hookspec
+def check_plugin(platform: PluginHost) -> list[str]:
+    """Problems found once every plugin is registered, one line each (``file:line: key: problem``);
+    the first stops start-up (exit 2). Declared services check their effect and guard names and
+    parameters and the permissions they name here."""
 
 
 @hookspec

@@ -39,6 +39,8 @@ def upgrade(registry) -> dict[str, list[str]]:
             done[owner] = []
             continue
         done[owner] = runner(registry, owner).up()
+    for owner, line in registry.call("sync_schema", platform=registry.platform):  # declared tables
+        done.setdefault(owner, []).append(line)
     return done
 
 

@@ -521,6 +521,25 @@ class ServiceRoute(BaseModel):
         table_name = "core_serviceroute"
 
 
+class WorkflowVersion(BaseModel):
+    """A declared service's workflow as it was when a version was made (issue 11 §4): a changed
+    file makes a new version, and requests keep running on the version they started under, read
+    back from here after the file changed (``definition`` is the checked declaration)."""
+
+    verbose_name = _l("Workflow version")
+
+    workflow_key = peewee.CharField(max_length=64, verbose_name=_l("Workflow"))
+    version = peewee.IntegerField(verbose_name=_l("Version"))
+    checksum = peewee.CharField(max_length=64, verbose_name=_l("Checksum"))
+    definition = JSONField(verbose_name=_l("Definition"))
+    source = peewee.CharField(max_length=500, default="", verbose_name=_l("Source file"))
+    created_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Created at"))
+
+    class Meta:
+        table_name = "core_workflowversion"
+        indexes = ((("workflow_key", "version"), True),)
+
+
 CORE_MODELS = [
     Enterprise,
     Department,
@@ -535,4 +554,5 @@ CORE_MODELS = [
     RequestMessage,
     OutboxMessage,
     ServiceRoute,
+    WorkflowVersion,
 ]

@@ -24,6 +24,10 @@ from rongtong.core.routing import check_config
 from rongtong.core.workflow import apply_overrides
 
 ENTRY_POINT_GROUP = "rongtong.plugins"
+#: Entry points naming ``source(config) -> [plugin objects]``: plugins that are not packages, such
+#: as the declared services of the directory named in config (``rongtong.core.declared.loader``).
+#: Each object has ``key`` (its name), ``VERSION``, ``TITLE`` and ``__file__``.
+SOURCE_GROUP = "rongtong.plugin_sources"
 
 
 @dataclasses.dataclass
@@ -80,6 +84,7 @@ class PluginRegistry:
         self.pm.register(builtin, name=CORE)
         self.plugins[CORE] = LoadedPlugin(CORE, builtin, _core_version(), "Rongtong core", (), builtin.__file__)
         self._load(config.enabled_plugins, available)
+        self._load_sources()
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:  # a misspelt hookimpl
@@ -105,6 +110,8 @@ class PluginRegistry:
                 )
             try:
                 modules[name] = ep.load()
+            except (ConfigError, PluginError):  # a declared service's file: already one line
+                raise
             except Exception as exc:  # any import failure is the plugin's fault, reported in one line
                 raise PluginError(f"plugin {name!r} failed to load: {type(exc).__name__}: {exc}")
         for name, module in modules.items():
@@ -125,6 +132,19 @@ class PluginRegistry:
                 requires=tuple(getattr(module, "REQUIRES", ())),
                 path=_module_file(module),
             )
+
+    def _load_sources(self) -> None:
+        """Register the plugins of every plugin source (see :data:`SOURCE_GROUP`)."""
+        for ep in sorted(importlib.metadata.entry_points(group=SOURCE_GROUP), key=lambda e: e.name):
+            for plugin in ep.load()(self.config):
+                name = plugin.key
+                if name in self.plugins:
+                    where = getattr(plugin, "origin", None) or getattr(plugin, "__file__", name)
+                    raise PluginError(f"{where}: service.key: {name!r} is already the name of plugin "
+                                      f"{self.plugins[name].name!r} ({self.plugins[name].path})")
+                self.pm.register(plugin, name=name)
+                self.plugins[name] = LoadedPlugin(name, plugin, str(plugin.VERSION), str(plugin.TITLE), (),
+                                                  plugin.__file__)
 
     def call(self, hook: str, **kwargs) -> list[tuple[str, Any]]:
         """Call a ``register_*`` hook on every plugin; returns ``[(plugin_name, item), ...]`` in
@@ -175,6 +195,11 @@ class PluginRegistry:
                 raise PluginError(f"plugin {owner!r}: table {table!r} of {model.__name__} must start with {prefix!r}")
             self.model_owner[model] = owner
         unique("table", ((o, m._meta.table_name) for m, o in self.model_owner.items()))
+
+        effects = self.call("register_effects")
+        unique("effect", ((o, e.name) for o, e in effects))
+        self.effects = {e.name: e for _, e in effects}
+        self.effect_owner = {e.name: o for o, e in effects}
 
         workflows = self.call("register_workflows")
         unique("workflow", ((o, f"{w.key} v{w.version}") for o, w in workflows))
@@ -261,7 +286,8 @@ class PluginRegistry:
         return {key for key, p in self.permissions.items() if role in p.roles}
 
 
-CORE_COMMANDS = {"init", "db", "plugin", "plugins", "i18n", "workflow", "user", "config", "audit", "calendar", "notify", "run", "serve", "demo"}
+CORE_COMMANDS = {"init", "db", "plugin", "plugins", "i18n", "workflow", "user", "config", "audit", "calendar", "notify", "run",
+                 "serve", "demo", "service"}
 
 
 def unique(kind: str, pairs: Iterable[tuple[str, str]], reserved: Iterable[str] = ()) -> None:

@@ -582,7 +582,7 @@ def walk_demo_requests(platform, workflow_key: str, survey: Survey, actor, data_
         target = i % len(wf.steps)
         for n, step in enumerate(wf.steps[:target]):
             data = dict(step.example or {})
-            if n == 0:
+            if n == 0 and survey is not None:
                 data["survey"] = survey.id
             data = data_for(step, data) if data_for else data
             outcome = "advance" if wf.next_of(step.key) else "complete"

@@ -19,7 +19,7 @@ submodules. A new module of the core must be placed here, or this test fails nam
 | 7    | surface admin  | web.admin, web.admin.*, web.surveys                                                       |
 | 7    | surface api    | web.api, web.api.*                                                                        |
 | 7    | surface portal | web.portal                                                                                |
-| 8    | app            | web.app                                                                                   |
+| 8    | app            | web.app, declared, declared.*                                                             |
 | 9    | entry points   | cli, cli_context, serving, demo, setup, testing, testing.*, scaffold, i18n_catalogs       |
 | 10   | façade         | plugin                                                                                    |
 

@@ -1,16 +1,26 @@
-"""Management improvement plugin, walked through the generic request API: DB1302 6.2.6, 6.4.6 a–d."""
+"""Management improvement, walked through the generic request API: DB1302 6.2.6, 6.4.6 a–d.
+
+Management is a declared service (plugins/management/service.toml, issue 11 §6): these tests
+assert what they asserted when it was a coded plugin -- the project record, the experts, the lead
+expert as assignee, the API, the admin screens, the refusals."""
 import random
 
 import pytest
 from playhouse.schema_diff import diff_models
 
 from rongtong.core.models import AuditEvent, ServiceRequest, Transition
-from rongtong.plugins.management.models import MODELS, ManagementExpert, ManagementProject
-from rongtong.plugins.management.workflows import STEPS, plan_example
+from rongtong.plugins.management import PLUGIN
 from tests import factories
 from tests.support.apiflow import Api, field_errors
 
-EXAMPLES = {s.key: s.example for s in STEPS}
+ManagementProject, ManagementExpert = PLUGIN.models["project"], PLUGIN.models["expert"]
+MODELS = list(PLUGIN.models.values())
+STEPS = {s["key"]: s for s in PLUGIN.declaration.data["steps"]}
+EXAMPLES = {key: s["example"] for key, s in STEPS.items()}
+
+
+def plan_example(expert_ids):
+    return {**EXAMPLES["plan"], "experts": list(expert_ids)}
 QUESTIONS = [{"key": "areas", "kind": "multiple", "text": "领域", "choices": ["战略", "财务", "品牌"]},
              {"key": "detail", "kind": "text", "text": "具体需求"}]
 
@@ -66,6 +76,7 @@ def test_management_improvement_end_to_end(api, people, survey_id):
     # DB1302 6.4.6 b: the plan has the 6.4.3 c fields plus experts; the lead expert is assigned
     assert set(project.plan) >= {"audience", "budget", "schedule", "trainer_introductions", "experts"}
     assert [(e.expert_id, e.lead) for e in ManagementExpert.select()] == [(people.expert.id, True)]
+    assert [e.project_id for e in ManagementExpert.select()] == [project.id]
     assert ServiceRequest.get_by_id(rid).assignee_id == people.expert.id
     # the assigned expert sees the project and carries out the implementation (6.4.6 c)
     assert [p["request"] for p in api.get(people.expert, "management/projects").get_json()] == [rid]
@@ -75,7 +86,8 @@ def test_management_improvement_end_to_end(api, people, survey_id):
     assert done["request"]["status"] == "completed"
     detail = api.get(people.user_a, f"management/projects/{rid}").get_json()
     assert detail["evaluation"]["score"] == 4 and detail["implementation"]["outcome"]
-    assert detail["experts"] == [{"expert": people.expert.id, "name": "expert", "lead": True}]
+    assert [{k: e[k] for k in ("expert", "expert_name", "lead")} for e in detail["experts"]] == [
+        {"expert": people.expert.id, "expert_name": "expert", "lead": True}]
     assert api.get(people.staff, "management/projects", area="strategy").get_json()[0]["request"] == rid
     assert api.get(people.staff, "management/projects", area="finance").get_json() == []
     assert api.get(people.staff, "management/projects", area="nonsense").status_code == 422
@@ -162,6 +174,7 @@ def test_step_examples_are_valid_and_every_field_is_labelled_in_both_languages(p
     for step in platform.registry.workflows["management"].steps:
         example = {"survey": {**step.example, "survey": survey_id}, "plan": plan_example([people.expert.id])}.get(
             step.key, step.example)
+        assert step.example, step.key
         step.schema().load(example)
         for name, field in step.schema().fields.items():
             assert field.metadata.get("label") and field.metadata.get("label_en"), (step.key, name)

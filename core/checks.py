@@ -96,7 +96,8 @@ def check_schema(platform) -> None:
     tables = set(platform.db.get_tables())
     for owner in migrations.owners(registry):
         who = "the core" if owner == CORE else f"plugin {owner!r}"
-        if "sync_schema" in registry.hooks_of(owner):  # declared tables: `db upgrade` creates and alters them
+        declared = "sync_schema" in registry.hooks_of(owner) and not _migration_files(migrations.migrations_dir(registry, owner))
+        if declared:  # declared tables (a declared service's registers): `db upgrade` creates and alters them
             lacking = _declared_lacking(platform.db, registry.models_of(owner), tables)
             if lacking:
                 raise PluginError(f"{who}: the database lacks {lacking[0]}"

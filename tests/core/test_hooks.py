@@ -18,7 +18,7 @@ from rongtong.core.contract import AdminViewSpec, ApiResource, Permission, Servi
 from tests.fixtures import sampleplugin
 from tests.fixtures.sampleplugin.models import SampleNote
 
-HOOKS = sorted(name for name in dir(hookspecs) if name.startswith(("register_", "declare_", "on_", "seed_")))
+HOOKS = sorted(name for name in dir(hookspecs) if name.startswith(("register_", "declare_", "on_", "seed_", "sync_", "check_")))
 
 
 def make_plugin(tmp_path, monkeypatch, name: str, body: str) -> dict:

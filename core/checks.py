@@ -78,8 +78,8 @@ def check_declared(platform) -> None:
 def check_plugins(platform) -> None:
     """The static checks, once the registry is built."""
     check_roles(platform.registry)
+    check_declared(platform)  # before the generic permission check: a declared file names its line
     check_permissions(platform)
-    check_declared(platform)
 
 
 def _migration_files(directory: str) -> list[str]:

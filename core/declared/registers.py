@@ -14,7 +14,8 @@ with table ``<service>_<register>``, one column per field, and the system column
 
 :func:`sync` is what ``rongtong db upgrade`` runs for them: it creates missing tables and adds
 missing columns. It never drops anything: a column no longer declared keeps its data and is
-reported, so an operator who removed a field by mistake loses nothing.
+reported, so an operator who removed a field by mistake loses nothing (its ``NOT NULL``, if it had one, is
+dropped, so new rows can leave it empty).
 """
 from __future__ import annotations
 
@@ -157,13 +158,16 @@ def sync(models: list[type]) -> list[str]:
                 db.create_tables([model])
                 done.append(f"created table {table}")
                 continue
-            present = {c.name for c in db.get_columns(table)}
+            present = {c.name: c for c in db.get_columns(table)}
             declared = {f.column_name: f for f in model._meta.sorted_fields}
             for column, field in declared.items():
                 if column not in present:
                     migrate(migrator.add_column(table, column, field))
                     done.append(f"added column {table}.{column}")
-            for column in sorted(present - set(declared)):
+            for column in sorted(set(present) - set(declared)):
+                if not present[column].null and not present[column].primary_key:
+                    # nobody writes it any more: let new rows leave it empty
+                    migrate(migrator.drop_not_null(table, column))
                 done.append(f"kept column {table}.{column}: no longer declared, its data is kept")
     return done
 

@@ -30,6 +30,9 @@ from .spec import Declaration
 
 CORE_EFFECT_NAMES = {e.name: e for e in CORE_EFFECTS}
 ENTERS = (OPEN, ADVANCE, RETURN, RESUME)
+#: Who may read a register without a declared ``permission``: its row scope decides what each sees.
+DEFAULT_VIEWERS = {"none": ("staff",), "enterprise": ("staff", "enterprise"),
+                   "request": ("staff", "expert", "evaluator", "enterprise")}
 
 
 class DeclaredService:
@@ -75,6 +78,12 @@ class DeclaredService:
     def uses_surveys(self) -> bool:
         return "surveys" in self.declaration.data["service"]["uses"]
 
+    def _scope(self, reg: dict) -> str:
+        """A child register is scoped like its parent."""
+        while reg["parent"]:
+            reg = next(r for r in self.declaration.data["registers"] if r["key"] == reg["parent"])
+        return reg["scope"]
+
     def permission_of(self, reg: dict) -> str:
         return reg["permission"] or f"{self.key}.{reg['key']}.view"
 
@@ -105,7 +114,7 @@ class DeclaredService:
         for reg in self.declaration.data["registers"]:
             if reg["permission"] is None and self.permission_of(reg) not in keys:
                 declared.append(Permission(self.permission_of(reg), f"查看{reg['title']}", f"View {reg['title_en']}",
-                                           ("staff",)))
+                                           DEFAULT_VIEWERS[self._scope(reg)]))
         if self.uses_surveys:
             declared += survey_kit.permissions(self.key)
         return declared

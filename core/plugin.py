@@ -46,7 +46,8 @@ from rongtong.core.web.app import current_platform
 from rongtong.core.web.api.auth import api_user
 from rongtong.core.web.api.inputs import load_query
 from rongtong.core.web.api.resources.common import ID as _ID_CONVERTER
-from rongtong.core.workflow import ADVANCE, COMPLETE, OPEN, PAUSE, REJECT, RESUME, RETURN, WITHDRAW, Step, Workflow
+from rongtong.core.workflow import (ADVANCE, COMPLETE, OPEN, PAUSE, REJECT, RESUME, RETURN, WITHDRAW, Step, Workflow,
+                                   not_before_scheduled)
 
 _ = gettext
 
@@ -54,7 +55,7 @@ __all__ = [
     # hooks and what they return
     "hookimpl", "PluginHost", "AdminViewSpec", "ApiResource", "Permission", "PortalLink", "ServiceEntry",
     # workflow and reactions
-    "Reaction", "TransitionEvent", "StepRecord", "Step", "Workflow", "WorkingCalendar",
+    "Reaction", "TransitionEvent", "StepRecord", "Step", "Workflow", "WorkingCalendar", "not_before_scheduled",
     "ADVANCE", "COMPLETE", "OPEN", "PAUSE", "REJECT", "RESUME", "RETURN", "WITHDRAW",
     # models, fields, database
     "BaseModel", "AuditedModel", "Attachment", "Department", "Enterprise", "ServiceRequest", "Transition", "User",

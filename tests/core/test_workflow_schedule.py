@@ -16,6 +16,7 @@ from marshmallow import Schema, fields
 
 from rongtong.core.calendar import WorkingCalendar
 from rongtong.core.errors import ValidationFailed
+from rongtong.core.i18n import site_language
 from rongtong.core.models import ServiceRequest, Transition
 from rongtong.core.plugin import not_before_scheduled
 from rongtong.core.workflow import Step, Workflow, scheduled_date
@@ -206,6 +207,11 @@ def test_the_guard_allows_after_the_date_and_without_one(promo, clock):
     with pytest.raises(ValidationFailed) as err:  # by key: the error is under "scheduled_for"
         not_before_scheduled(req, "hold", platform.calendar, now=day(1))
     assert "2026-03-05" in err.value.fields["scheduled_for"][0]
+
+    with site_language(platform):  # the site's language: Chinese by default
+        with pytest.raises(ValidationFailed) as err:
+            not_before_scheduled(req, hold, platform.calendar, now=day(1))
+    assert err.value.message == "预定日期 2026-03-05 之前不能记录此步骤。"
 
     undated = planned(promo, None)
     assert not_before_scheduled(undated, hold, platform.calendar, now=day(0)) is None

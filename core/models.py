@@ -357,6 +357,9 @@ class Transition(BaseModel):
     reason = peewee.TextField(default="", verbose_name=_l("Reason"))
     data = JSONField(default=dict, verbose_name=_l("Step data"))
     created_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Time"))
+    # The date the entered step's clock runs from (DB1302 5.4.1): set by the engine on an advance
+    # into a step with ``schedule_from`` whose data holds that date (core.workflow.compute_clock).
+    scheduled_for = peewee.DateField(null=True, verbose_name=_l("Scheduled for"))
 
     class Meta:
         table_name = "core_transition"

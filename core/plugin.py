@@ -47,7 +47,8 @@ from rongtong.core.web.app import current_platform
 from rongtong.core.web.api.auth import api_user
 from rongtong.core.web.api.inputs import load_query
 from rongtong.core.web.api.resources.common import ID as _ID_CONVERTER
-from rongtong.core.workflow import ADVANCE, COMPLETE, OPEN, PAUSE, REJECT, RESUME, RETURN, WITHDRAW, Step, Workflow
+from rongtong.core.workflow import (ADVANCE, COMPLETE, OPEN, PAUSE, REJECT, RESUME, RETURN, WITHDRAW, Step, Workflow,
+                                   not_before_scheduled)
 
 _ = gettext
 
@@ -57,7 +58,7 @@ __all__ = [
     # declared services: a package that ships a service.toml, and named effects and guards
     "declared_service", "Effect", "DeclaredServiceView",
     # workflow and reactions
-    "Reaction", "TransitionEvent", "StepRecord", "Step", "Workflow", "WorkingCalendar",
+    "Reaction", "TransitionEvent", "StepRecord", "Step", "Workflow", "WorkingCalendar", "not_before_scheduled",
     "ADVANCE", "COMPLETE", "OPEN", "PAUSE", "REJECT", "RESUME", "RETURN", "WITHDRAW",
     # models, fields, database
     "BaseModel", "AuditedModel", "Attachment", "Department", "Enterprise", "ServiceRequest", "Transition", "User",

@@ -15,7 +15,10 @@ reactions registered for the workflow (``register_reactions``) and the ``on_tran
 
 Clocks are derived from the transition log (:func:`compute_clock`): the step clock restarts when a
 step is entered, paused time (补正, awaiting the enterprise's materials) does not count, and the
-due dates stored on the request are recomputed on every transition.
+due dates stored on the request are recomputed on every transition. A step that waits for a
+scheduled date (``Step.schedule_from``: a promotion event, a training session, a meeting) is due
+relative to that date instead (DB1302 5.4.1: the promise and the clock agree); see
+:func:`scheduled_date` and :func:`not_before_scheduled`.
 """
 from __future__ import annotations
 
@@ -60,6 +63,11 @@ class Step:
     # A pause (补正) at this step asks for materials: the enterprise resumes only with a file
     # attached to its answer (core.casefile.answer_pause; DB1302 5.4.1, 6.3).
     pause_requires_files: bool = False
+    # A step that waits for a scheduled date (DB1302 5.4.1): the name of a date field (ISO
+    # YYYY-MM-DD or a datetime) in the step data of the advance that ENTERS this step. When that
+    # advance carries the date, the step is due ``time_limit_days`` working days after it (see
+    # compute_clock); the engine stores it on the entering Transition (``scheduled_for``).
+    schedule_from: str | None = None
 
     def example_for(self, target: str | None = None) -> dict:
         """Example step data for advancing to ``target`` (the demo walks every branch with it)."""
@@ -95,6 +103,18 @@ class Workflow:
             for outcome in step.outcomes:
                 if outcome not in STEP_OUTCOMES:
                     raise ValueError(f"workflow {self.key}: step {step.key}: unknown outcome {outcome!r}")
+        for step in self.steps:
+            if step.schedule_from is not None:
+                self._check_schedule_from(step)
+
+    def _check_schedule_from(self, step: Step) -> None:
+        """``schedule_from`` must name a field of the schema of some step whose advance may enter
+        ``step`` (else the date could never be there)."""
+        feeders = [s for s in self.steps if ADVANCE in s.outcomes and step.key in self.next_of(s.key)]
+        if not any(s.schema is not None and step.schedule_from in field_names(s.schema) for s in feeders):
+            entering = ", ".join(s.key for s in feeders) or "none"
+            raise ValueError(f"workflow {self.key}: step {step.key}: schedule_from {step.schedule_from!r} is not a "
+                             f"field of the schema of a step whose advance enters it (steps entering it: {entering})")
 
     def label(self, lang: str = "zh_Hans_CN") -> str:
         return self.title_en if lang == "en" and self.title_en else self.title
@@ -136,7 +156,8 @@ class Workflow:
             "description": self.description, "total_days": self.total_days,
             "steps": [
                 {"key": s.key, "title": s.title, "title_en": s.title_en, "roles": list(s.roles),
-                 "time_limit_days": s.time_limit_days, "outcomes": list(s.outcomes),
+                 "time_limit_days": s.time_limit_days, "schedule_from": s.schedule_from,
+                 "outcomes": list(s.outcomes),
                  "next_steps": self.next_of(s.key), "returns_to": self.returns_of(s.key),
                  "fields": sorted(s.schema().fields) if s.schema else []}
                 for s in self.steps
@@ -194,6 +215,7 @@ class Clock:
     paused_since: datetime.datetime | None
     paused_working_days: int  # over the whole request
     step_paused_working_days: int
+    scheduled_for: datetime.date | None = None  # the date the current step's clock runs from
 
 
 def compute_clock(opened_at, current_step, transitions, workflow: Workflow, service_limit_days: int,
@@ -202,13 +224,23 @@ def compute_clock(opened_at, current_step, transitions, workflow: Workflow, serv
 
     The step clock starts at the latest entry into the current step (open, advance or return);
     pauses add back the working days they covered (DB1302 5.4.1: paused time does not count).
+
+    A scheduled step (``Step.schedule_from``) entered by an advance that carried the date
+    (``Transition.scheduled_for``) is due ``time_limit_days`` working days after the start of that
+    date in the calendar's zone, plus the working days paused since the step was entered; a return
+    into it, or an advance without the date, falls back to the entry. ``step_started_at`` stays the
+    entry. The request's due date never falls before such a step's: when the scheduled step is due
+    later than the service's time limit, the request is due when the step is (the promise covers
+    the scheduled date).
     """
     now = now or utcnow()
     step_started = opened_at
+    scheduled = None
     pauses = []  # (start, end or None)
     for t in transitions:
         if t.outcome in (OPEN, ADVANCE, RETURN) and t.to_step == current_step:
             step_started = t.created_at
+            scheduled = t.scheduled_for if t.outcome == ADVANCE else None
         if t.outcome == PAUSE:
             pauses.append([t.created_at, None])
         elif t.outcome == RESUME and pauses and pauses[-1][1] is None:
@@ -227,11 +259,76 @@ def compute_clock(opened_at, current_step, transitions, workflow: Workflow, serv
     total_paused = paused_days(opened_at)
     step_paused = paused_days(step_started)
     if closed:
-        return Clock(step_started, None, None, None, total_paused, step_paused)
+        return Clock(step_started, None, None, None, total_paused, step_paused, scheduled)
     step_limit = workflow.step(current_step).time_limit_days if current_step in workflow.step_keys else 0
-    step_due = None if paused_since else calendar.due_at(step_started, step_limit, step_paused)
-    due = None if paused_since else calendar.due_at(opened_at, service_limit_days, total_paused)
-    return Clock(step_started, step_due, due, paused_since, total_paused, step_paused)
+    if paused_since:
+        return Clock(step_started, None, None, paused_since, total_paused, step_paused, scheduled)
+    runs_from = start_of_local_day(calendar, scheduled) if scheduled else step_started
+    step_due = calendar.due_at(runs_from, step_limit, step_paused)
+    due = calendar.due_at(opened_at, service_limit_days, total_paused)
+    if scheduled and step_due > due:
+        due = step_due  # the promise covers the scheduled date
+    return Clock(step_started, step_due, due, paused_since, total_paused, step_paused, scheduled)
+
+
+def start_of_local_day(calendar, day: datetime.date) -> datetime.datetime:
+    """00:00 of ``day`` in the calendar's zone, as naive UTC (how every moment is stored)."""
+    local = datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=calendar.tz)
+    return local.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def scheduled_date(value, calendar) -> datetime.date | None:
+    """The date a ``schedule_from`` value names: a date, an ISO ``YYYY-MM-DD`` text, or a datetime
+    (or its ISO text). A naive datetime is the wall-clock time a person entered, so its own date
+    counts; an aware one is read in the calendar's zone. Anything else: None (no scheduled date)."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = datetime.date.fromisoformat(text) if len(text) == 10 else datetime.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(calendar.tz).date() if value.tzinfo is not None else value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return None
+
+
+def entry_scheduled_for(workflow: Workflow, outcome: str, to_step: str, data, calendar) -> datetime.date | None:
+    """What the engine stores as ``Transition.scheduled_for``: the date of the entered step's
+    ``schedule_from`` field, when an advance enters a scheduled step and its data holds the date."""
+    if outcome != ADVANCE or to_step not in workflow.step_keys:
+        return None
+    field = workflow.step(to_step).schedule_from
+    if not field or not isinstance(data, dict):
+        return None
+    return scheduled_date(data.get(field), calendar)
+
+
+def not_before_scheduled(request, step, calendar, now=None) -> datetime.date | None:
+    """Refuse to record ``step`` of ``request`` before its scheduled date (DB1302 5.4.1): an event
+    held, a check-in or an evaluation cannot be recorded before the day it is scheduled for.
+
+    ``step`` is a :class:`Step` or a step key; ``calendar`` the platform's (``event.platform.calendar``
+    in a reaction), whose zone decides what "today" is. The date is the one stored on the latest
+    advance into ``step`` (``Transition.scheduled_for``; a return into the step keeps the date of the
+    advance before it). Raises :class:`~core.errors.ValidationFailed` naming the date before it,
+    under the key of the step's ``schedule_from`` field (``scheduled_for`` when ``step`` is a key);
+    returns the date (None when the step has none) on or after it.
+    """
+    key = step.key if isinstance(step, Step) else step
+    field = (step.schedule_from if isinstance(step, Step) else None) or "scheduled_for"
+    row = (Transition.select(Transition.scheduled_for)
+           .where((Transition.request == request.id) & (Transition.to_step == key) & (Transition.outcome == ADVANCE))
+           .order_by(Transition.created_at.desc(), Transition.id.desc()).first())
+    scheduled = row.scheduled_for if row is not None else None
+    if scheduled is None:
+        return None
+    today = calendar.local_date(now or utcnow())
+    if today < scheduled:
+        message = _("This cannot be recorded before the scheduled date %(date)s.", date=scheduled.isoformat())
+        raise ValidationFailed(message, {field: [message]})
+    return scheduled
 
 
 # --- The engine -----------------------------------------------------------------------------------
@@ -442,7 +539,8 @@ class WorkflowEngine:
                 status, paused_at = "open", None
             now = utcnow()
             t = Transition(request=req.id, from_step=req.current_step, to_step=to_step, outcome=outcome,
-                           actor=actor, reason=reason, data=_jsonable(clean), created_at=now)
+                           actor=actor, reason=reason, data=_jsonable(clean), created_at=now,
+                           scheduled_for=entry_scheduled_for(wf, outcome, to_step, clean, self.calendar))
             history = _history(req.id) + [t]
             clock = compute_clock(req.opened_at, to_step, history, wf, self.service_limit(req, wf), self.calendar,
                                   closed=status in CLOSED_STATUSES, now=now)
@@ -498,12 +596,13 @@ def _check_materials(req, wf: Workflow, actor, data) -> None:
 # (peewee's query building costs more than running these statements; see bench/transitions.py).
 
 class _LogEntry(tuple):
-    """What the clocks need from a Transition row: outcome, to_step, created_at."""
+    """What the clocks need from a Transition row: outcome, to_step, created_at, scheduled_for."""
 
     __slots__ = ()
     outcome = property(lambda self: self[0])
     to_step = property(lambda self: self[1])
     created_at = property(lambda self: self[2])
+    scheduled_for = property(lambda self: self[3])
 
 
 _statements: dict = {}
@@ -514,7 +613,7 @@ def _sql() -> tuple[str, str]:
     if param not in _statements:
         _statements[param] = (
             f'SELECT * FROM "core_servicerequest" WHERE "id" = {param}',
-            'SELECT "outcome", "to_step", "created_at" FROM "core_transition" '
+            'SELECT "outcome", "to_step", "created_at", "scheduled_for" FROM "core_transition" '
             f'WHERE "request_id" = {param} ORDER BY "created_at", "id"',
         )
     return _statements[param]
@@ -530,9 +629,11 @@ def _fetch_request(request_id) -> ServiceRequest | None:
 
 def _history(request_id: int) -> list[_LogEntry]:
     """The request's transition log (oldest first), as light rows for :func:`compute_clock`."""
-    to_datetime = Transition.created_at.python_value
+    to_datetime, to_date = Transition.created_at.python_value, Transition.scheduled_for.python_value
     rows = database.execute_sql(_sql()[1], (request_id,)).fetchall()
-    return [_LogEntry((o, s, c if isinstance(c, datetime.datetime) else to_datetime(c))) for o, s, c in rows]
+    return [_LogEntry((o, s, c if isinstance(c, datetime.datetime) else to_datetime(c),
+                       d if d is None or isinstance(d, datetime.date) else to_date(d)))
+            for o, s, c, d in rows]
 
 
 def _guarded_update(request_id: int, version: int, changes: dict) -> int:
@@ -552,7 +653,7 @@ def _guarded_update(request_id: int, version: int, changes: dict) -> int:
 
 def _insert_transition(t: Transition) -> int:
     """Insert the Transition row; returns its id."""
-    fields = ("request", "from_step", "to_step", "outcome", "actor", "reason", "data", "created_at")
+    fields = ("request", "from_step", "to_step", "outcome", "actor", "reason", "data", "created_at", "scheduled_for")
     param = database.obj.param
     key = (param, "insert_transition")
     sql = _statements.get(key)

@@ -17,7 +17,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from rongtong.core.i18n import gettext as _
 from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.models import Attachment, User
+from rongtong.core.models import ROLES, Attachment, User
 from rongtong.core.survey_models import Survey, SurveyAnswer
 from rongtong.core.toolkit.vocab import YUAN, AmountRange, label
 from rongtong.core.vocabulary import Bilingual
@@ -56,11 +56,15 @@ def _range(decl: dict):
     return [validate.Range(min=decl["min"], max=decl["max"])]
 
 
+def _role_name(role: str) -> str:
+    return str(dict(ROLES).get(role, role))
+
+
 def _check_user(role: str | None):
     def check(value):
         user = User.get_or_none(User.id == value)
         if user is None or not user.active or (role and not user.has_role(role)):
-            raise ValidationError(_("Not an active user with the %(role)s role: %(ids)s", role=role or "-", ids=value)
+            raise ValidationError(_("Not an active user with the %(role)s role: %(ids)s", role=_role_name(role), ids=value)
                                   if role else _("Not an active user: %(ids)s", ids=value))
     return check
 
@@ -72,7 +76,8 @@ def _check_users(role: str | None):
         found = {u.id: u for u in User.select().where(User.id.in_(values))} if values else {}
         bad = [str(i) for i in values if i not in found or not found[i].active or (role and not found[i].has_role(role))]
         if bad:
-            raise ValidationError(_("Not an active user with the %(role)s role: %(ids)s", role=role, ids=", ".join(bad))
+            raise ValidationError(_("Not an active user with the %(role)s role: %(ids)s", role=_role_name(role),
+                                    ids=", ".join(bad))
                                   if role else _("Not an active user: %(ids)s", ids=", ".join(bad)))
     return check
 

@@ -399,3 +399,51 @@ def test_db_upgrade_adds_columns_and_keeps_removed_ones(make_platform, services,
     model.create(phone="010-1234", active=True)  # the kept column does not block new rows
     rows = third.db.execute_sql('SELECT "name" FROM "legalq_lawyer" ORDER BY "id"').fetchall()
     assert [r[0] for r in rows][0] == "李律师"
+
+
+EVENT = """\
+[service]
+key = "roadshow"
+title = "路演推介"
+title_en = "Roadshow"
+time_limit_days = 10
+
+[[steps]]
+key = "plan"
+title = "活动策划"
+title_en = "Planning"
+roles = ["staff"]
+time_limit_days = 3
+
+  [[steps.fields]]
+  key = "event_date"
+  type = "date"
+  required = true
+  label = "活动日期"
+  label_en = "Event date"
+
+  [[steps.effects]]
+  use = "schedule"
+  field = "event_date"
+
+[[steps]]
+key = "hold"
+title = "举办"
+title_en = "Held"
+roles = ["staff"]
+time_limit_days = 2
+"""
+
+
+def test_the_schedule_effect_runs_the_next_steps_clock_from_the_date(make_platform, tmp_path, people):
+    """DB1302 5.4.1: the "held" step is due 2 working days after the event (Thu 2026-10-01 is
+    National Day: the holiday does not count), and the request's due date covers it."""
+    folder = tmp_path / "events"
+    write(folder, "roadshow.toml", EVENT)
+    plat = make_platform(plugins=[], services={"directory": str(folder)})
+    assert plat.registry.workflows["roadshow"].step("hold").schedule_from == "event_date"
+    req = plat.engine.open_request(enterprise=people.ent_a, service_key="roadshow", actor=people.user_a, title="路演")
+    plat.engine.transition(req.id, "advance", people.staff, data={"event_date": "2026-09-30"})
+    req = ServiceRequest.get_by_id(req.id)
+    due = plat.calendar.local_date(req.step_due_at)
+    assert str(due) == "2026-10-09" and req.due_at >= req.step_due_at

@@ -16,6 +16,7 @@ from rongtong.core.i18n import gettext as _
 from rongtong.core.models import ServiceRequest
 from rongtong.core.security import get_scoped, scope_query
 from rongtong.core.web.api.auth import api_user
+from rongtong.core.web.api.fastdump import with_offsets
 from rongtong.core.web.api.inputs import load_query
 
 from .forms import _camel
@@ -73,9 +74,11 @@ def out_schema(service: str, reg: dict, children: list[tuple[dict, type]]) -> ty
 
 
 def _children_of(child: dict, schema: type[Schema]):
+    dumper = with_offsets(schema(many=True))  # times with their offset, like every API time
+
     def dump(row):
         rows = getattr(row, child["plural"])
-        return schema(many=True).dump(list(rows.order_by(rows.model.id)))
+        return dumper.dump(list(rows.order_by(rows.model.id)))
     return dump
 
 

@@ -23,11 +23,15 @@ def people_by_role(users: dict | None = None) -> dict[str, list[int]]:
     return out
 
 
-def example_data(step_decl: dict, example: dict | None, people: dict[str, list[int]], survey_id=None) -> dict:
-    """The step's example with people, surveys and files made real (see the module docstring)."""
+def example_data(step_decl: dict, example: dict | None, people: dict[str, list[int]], survey_id=None,
+                 rng=None) -> dict:
+    """The step's example with people, surveys and files made real (see the module docstring);
+    with ``rng`` (the demo), each choice field takes a random choice so the demo data varies."""
     data = dict(example or {})
     for f in step_decl["fields"]:
         kind, key = f["type"], f["key"]
+        if kind == "choice" and rng is not None and key in data:
+            data[key] = rng.choice([c[0] for c in f["choices"]])
         candidates = people.get(f["role"] or "staff", [])
         if kind == "user" and candidates:
             data[key] = candidates[0]
@@ -51,7 +55,7 @@ def seed(service, platform, context) -> None:
     steps = {s["key"]: s for s in service.declaration.data["steps"]}
 
     def data_for(step, data):
-        return example_data(steps[step.key], data, people, survey.id if survey else None)
+        return example_data(steps[step.key], data, people, survey.id if survey else None, context.get("rng"))
 
     needs_walk = survey is not None or any(f["type"] in ("user", "users") for s in steps.values() for f in s["fields"])
     if needs_walk:

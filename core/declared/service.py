@@ -125,7 +125,7 @@ class DeclaredService:
         category = Bilingual(s["title"], s["title_en"])
         views = [AdminViewSpec(model=self.models[reg["key"]], permission=self.permission_of(reg), category=category,
                                name=Bilingual(reg["title"], reg["title_en"]), read_only=not reg["editable"],
-                               slug=reg["key"])
+                               slug=reg["key"], options=admin_options(reg))
                  for reg in self.declaration.data["registers"]]
         if self.uses_surveys:
             views += survey_kit.admin_views(self.key, category)
@@ -273,6 +273,19 @@ class DeclaredService:
         from rongtong.core.db import database
 
         return database.obj.table_exists(versions.TABLE)
+
+
+def admin_options(reg: dict) -> dict:
+    """The register's list columns, search and filters on its generated admin screen."""
+    options: dict = {}
+    if reg["list"] is not None:
+        owner = ["request"] if reg["scope"] == "request" else ["enterprise"] if reg["scope"] == "enterprise" else []
+        options["column_list"] = ["id", *owner, *([reg["parent"]] if reg["parent"] else []), *reg["list"], "updated_at"]
+    if reg["search"]:
+        options["column_searchable_list"] = list(reg["search"])
+    if reg["filters"]:
+        options["column_filters"] = list(reg["filters"])
+    return options
 
 
 def effects_of(registry) -> dict:

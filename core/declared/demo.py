@@ -47,6 +47,8 @@ def example_data(step_decl: dict, example: dict | None, people: dict[str, list[i
 def seed(service, platform, context) -> None:
     """A needs survey (``[demo.survey]``) when the service uses them, then the demo's requests of
     this service waiting at their first step walked to a spread of steps."""
+    if not service.declaration.is_service:
+        return
     demo = service.declaration.data["demo"]
     people = people_by_role(context["users"])
     survey = None

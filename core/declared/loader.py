@@ -45,8 +45,9 @@ def plugins_from_config(config) -> list[DeclaredService]:
         service = DeclaredService(load_declaration(file))
         other = found.get(service.key)
         if other is not None:
-            raise DeclarationError(f"{service.declaration.where(('service', 'key'))}: service.key: {service.key!r} is "
-                                   f"already declared in {other.declaration.where(('service', 'key'))}")
+            head = service.declaration.head
+            raise DeclarationError(f"{service.declaration.where((head, 'key'))}: {head}.key: {service.key!r} is "
+                                   f"already declared in {other.declaration.where((other.declaration.head, 'key'))}")
         found[service.key] = service
     return list(found.values())
 

@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 from rongtong.core import hookimpl
 from rongtong.core.contract import AdminViewSpec, Permission, Reaction, ServiceEntry
 from rongtong.core.config import first_error
+from rongtong.core.db import database
 from rongtong.core.i18n import lazy_gettext as _l
 from rongtong.core.models import ROLE_KEYS, ServiceRequest, User
 from rongtong.core.notify import notify_many
@@ -22,11 +23,12 @@ from rongtong.core.vocabulary import Bilingual
 from rongtong.core.web import surveys as survey_kit
 from rongtong.core.workflow import ADVANCE, COMPLETE, OPEN, RESUME, RETURN
 
-from . import api, registers, versions
+from . import api, demo, portal, registers, versions
 from .build import build_workflow
 from .effects import CORE_EFFECTS, FIELDSETS, unknown_register
 from .forms import build_schema, schema_name
 from .spec import Declaration
+from .spec import dotted as _dotted
 
 CORE_EFFECT_NAMES = {e.name: e for e in CORE_EFFECTS}
 ENTERS = (OPEN, ADVANCE, RETURN, RESUME)
@@ -44,10 +46,11 @@ class DeclaredService:
         self.declaration = declaration
         self.key = declaration.key
         self.path = self.__file__ = declaration.path
-        service = declaration.data["service"]
+        head = declaration.data[declaration.head]
         self.VERSION = "declared"
-        self.TITLE = f"{service['title']} / {service['title_en']}"
-        self.models = registers.build_models(self.key, (service["title"], service["title_en"]),
+        self.TITLE = f"{head['title']} / {head['title_en']}"
+        self.title = Bilingual(head["title"], head["title_en"])
+        self.models = registers.build_models(self.key, (head["title"], head["title_en"]),
                                              declaration.data["registers"], self._step_schema)
         self.workflows: list = []
 
@@ -76,7 +79,7 @@ class DeclaredService:
 
     @property
     def uses_surveys(self) -> bool:
-        return "surveys" in self.declaration.data["service"]["uses"]
+        return self.declaration.is_service and "surveys" in self.declaration.data["service"]["uses"]
 
     def _scope(self, reg: dict) -> str:
         """A child register is scoped like its parent."""
@@ -94,12 +97,16 @@ class DeclaredService:
 
     @hookimpl
     def register_workflows(self):
+        if not self.declaration.is_service:
+            return []
         self.workflows = [build_workflow(data, version, CORE_EFFECT_NAMES, FIELDSETS, self.path)
                           for version, data in versions.resolve(self.declaration)]
         return list(self.workflows)
 
     @hookimpl
     def register_services(self):
+        if not self.declaration.is_service:
+            return []
         s = self.declaration.data["service"]
         return [ServiceEntry(key=self.key, title=s["title"], title_en=s["title_en"], workflow=self.key,
                              fee_type=s["fee_type"], fee_standard=s["fee_standard"], description=s["description"],
@@ -121,8 +128,7 @@ class DeclaredService:
 
     @hookimpl
     def register_admin_views(self, platform):
-        s = self.declaration.data["service"]
-        category = Bilingual(s["title"], s["title_en"])
+        category = self.title
         views = [AdminViewSpec(model=self.models[reg["key"]], permission=self.permission_of(reg), category=category,
                                name=Bilingual(reg["title"], reg["title_en"]), read_only=not reg["editable"],
                                slug=reg["key"], options=admin_options(reg))
@@ -140,16 +146,25 @@ class DeclaredService:
 
     @hookimpl
     def register_blueprints(self):
-        return [survey_kit.blueprint(self.key)] if self.uses_surveys else []
+        out = [survey_kit.blueprint(self.key)] if self.uses_surveys else []
+        public = [reg for reg in self.declaration.data["registers"] if reg["public"]]
+        if public:
+            out.append(portal.blueprint(self, public))
+        return out
+
+    @hookimpl
+    def register_portal_links(self):
+        return portal.links(self, [reg for reg in self.declaration.data["registers"] if reg["menu"]])
 
     @hookimpl
     def register_reactions(self):
-        return [Reaction(self.key, self.react)]
+        return [Reaction(self.key, self.react)] if self.declaration.is_service else []
 
     @hookimpl
     def sync_schema(self, platform):
         done = registers.sync(list(self.models.values()))
-        versions.resolve(self.declaration)  # the file's version, stored now if the table was new
+        if self.declaration.is_service:
+            versions.resolve(self.declaration)  # the file's version, stored now if the table was new
         return done
 
     @hookimpl
@@ -158,9 +173,7 @@ class DeclaredService:
 
     @hookimpl
     def seed_demo(self, platform, context):
-        from .demo import seed
-
-        seed(self, platform, context)
+        demo.seed(self, platform, context)
 
     # The reaction -------------------------------------------------------------------------------
     def react(self, event) -> None:
@@ -255,7 +268,7 @@ class DeclaredService:
 
     def describe(self) -> dict:
         """What the admin page and ``rongtong service show`` tell about this service."""
-        rows = versions.stored(self.key) if self._versions_table() else []
+        rows = versions.stored(self.key) if self._versions_table() and self.declaration.is_service else []
         running = dict(ServiceRequest.select(ServiceRequest.workflow_version, ServiceRequest.id.count())
                        .where((ServiceRequest.workflow_key == self.key) & ServiceRequest.closed_at.is_null())
                        .group_by(ServiceRequest.workflow_version).tuples()) if self._versions_table() else {}
@@ -270,8 +283,6 @@ class DeclaredService:
 
     @staticmethod
     def _versions_table() -> bool:
-        from rongtong.core.db import database
-
         return database.obj.table_exists(versions.TABLE)
 
 
@@ -292,8 +303,3 @@ def effects_of(registry) -> dict:
     """The core's effects and guards, and those the plugins registered (``register_effects``)."""
     return {**registry.effects, **CORE_EFFECT_NAMES}
 
-
-def _dotted(path) -> str:
-    from .spec import dotted
-
-    return dotted(path)

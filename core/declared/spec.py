@@ -133,6 +133,17 @@ class ServiceDecl(_Strict):
             raise ValidationError("a paid service states its fee standard (DB1302 4.1.4)", "fee_standard")
 
 
+class PluginDecl(_Strict):
+    """``[plugin]`` instead of ``[service]``: a declaration of registers only (no catalog entry, no
+    workflow), such as the platform's own registers of premises, funds or co-builders."""
+
+    key = mf.String(**_key)
+    title = mf.String(required=True, validate=validate.Length(min=1, max=100))
+    title_en = mf.String(required=True, validate=validate.Length(min=1, max=100))
+    description = mf.String(load_default="", **_text)
+    description_en = mf.String(load_default="", **_text)
+
+
 class RegisterDecl(_Strict):
     key = mf.String(**_key)
     title = mf.String(required=True, validate=validate.Length(min=1, max=100))
@@ -146,6 +157,11 @@ class RegisterDecl(_Strict):
     list = mf.List(mf.String(), load_default=None)
     filters = mf.List(mf.String(), load_default=lambda: [])  # (``list`` is the column list above)
     search = mf.List(mf.String(), load_default=lambda: [])
+    public = StrictBool(load_default=False)  # readable by anyone on the portal (DB1302 4.1.3, 5.3.1)
+    public_where = mf.Dict(keys=mf.String(), values=mf.Raw(), load_default=dict)  # which rows are published
+    menu = StrictBool(load_default=False)  # a public register in the portal's main menu
+    description = mf.String(load_default="", **_text)
+    description_en = mf.String(load_default="", **_text)
     fields = mf.List(mf.Nested(FieldDecl), required=True, validate=validate.Length(min=1))
 
 
@@ -157,14 +173,27 @@ class PermissionDecl(_Strict):
 
 
 class FileDecl(_Strict):
-    service = mf.Nested(ServiceDecl, required=True)
+    service = mf.Nested(ServiceDecl, load_default=None)
+    plugin = mf.Nested(PluginDecl, load_default=None)
     choices = mf.Dict(keys=mf.String(), values=mf.Dict(), load_default=dict)
     intake = mf.List(mf.Nested(FieldDecl), load_default=list)
     on_open = mf.List(mf.Nested(EffectDecl), load_default=list)
-    steps = mf.List(mf.Nested(StepDecl), required=True, validate=validate.Length(min=1, max=50))
+    steps = mf.List(mf.Nested(StepDecl), load_default=list, validate=validate.Length(max=50))
     registers = mf.List(mf.Nested(RegisterDecl), load_default=list)
     permissions = mf.List(mf.Nested(PermissionDecl), load_default=list)
     demo = mf.Dict(load_default=dict)
+
+    @validates_schema
+    def _one_head(self, data, **kwargs):
+        if (data.get("service") is None) == (data.get("plugin") is None):
+            raise ValidationError("a file declares either a [service] (with its steps) or a [plugin] (registers only)",
+                                  "service")
+        if data.get("service") is not None and not data.get("steps"):
+            raise ValidationError("a service declares at least one [[steps]]", "steps")
+        if data.get("plugin") is not None:
+            for name in ("steps", "intake", "on_open"):
+                if data.get(name):
+                    raise ValidationError("a [plugin] declares registers only; use [service] for a workflow", name)
 
 
 @dataclasses.dataclass
@@ -176,8 +205,17 @@ class Declaration:
     lines: dict
 
     @property
+    def head(self) -> str:
+        """``"service"`` or ``"plugin"``: which table the file opens with."""
+        return "service" if self.data["service"] is not None else "plugin"
+
+    @property
     def key(self) -> str:
-        return self.data["service"]["key"]
+        return self.data[self.head]["key"]
+
+    @property
+    def is_service(self) -> bool:
+        return self.data["service"] is not None
 
     def where(self, key_path: tuple) -> str:
         """``file:line`` of a key path such as ``("steps", 2, "effects", 0, "use")``."""
@@ -188,6 +226,8 @@ class Declaration:
 
     @property
     def workflow_part(self) -> dict:
+        if not self.is_service:
+            return {}
         """What makes a workflow version: the intake and the steps (catalog texts are not)."""
         return {"intake": self.data["intake"], "steps": self.data["steps"], "on_open": self.data["on_open"],
                 "withdrawable": self.data["service"]["withdrawable"],
@@ -279,14 +319,14 @@ def _check(d: Declaration) -> None:
                                                 "or role:<role>)")
         _fields(d, at + ("fields",), step["fields"], named, STEP_FIELD_TYPES)
     total = sum(s["time_limit_days"] for s in steps)
-    promised = data["service"]["time_limit_days"]
+    promised = data["service"]["time_limit_days"] if d.is_service else total
     if promised is None:
         data["service"]["time_limit_days"] = total
     elif promised < total:
         raise d.error(("service", "time_limit_days"), f"{promised} working days are promised, but the steps' limits "
                       f"add up to {total}: the published limit must cover the steps (DB1302 5.4.1)")
     _registers(d, named)
-    service_key = data["service"]["key"]
+    service_key = d.key
     seen = set()
     for i, perm in enumerate(data["permissions"]):
         if not perm["key"].startswith(service_key + "."):
@@ -375,7 +415,7 @@ def _fields(d: Declaration, at: tuple, decls: list, named: dict, types: tuple, r
         for name in ("min", "max"):  # JSON-ready numbers in the stored definition
             if f[name] is not None:
                 f[name] = int(f[name]) if f[name] == int(f[name]) else float(f[name])
-        if kind == "survey" and "surveys" not in d.data["service"]["uses"]:
+        if kind == "survey" and (not d.is_service or "surveys" not in d.data["service"]["uses"]):
             raise d.error(here + ("type",), 'a survey field needs uses = ["surveys"] in [service]')
 
 
@@ -403,6 +443,11 @@ def _registers(d: Declaration, named: dict) -> None:
                 if column not in names:
                     raise d.error(at + (name,), f"no field {column!r} in register {reg['key']!r} "
                                                 f"(fields: {', '.join(names)})")
+        for column in reg["public_where"]:
+            if column not in names:
+                raise d.error(at + ("public_where",), f"no field {column!r} in register {reg['key']!r}")
+        if reg["menu"] and not reg["public"]:
+            raise d.error(at + ("menu",), "only a public register (public = true) is in the portal's menu")
         kinds = {f["key"]: f["type"] for f in reg["fields"]}
         for column in reg["search"]:
             if kinds[column] not in ("text", "textarea"):

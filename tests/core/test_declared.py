@@ -447,3 +447,89 @@ def test_the_schedule_effect_runs_the_next_steps_clock_from_the_date(make_platfo
     req = ServiceRequest.get_by_id(req.id)
     due = plat.calendar.local_date(req.step_due_at)
     assert str(due) == "2026-10-09" and req.due_at >= req.step_due_at
+
+
+REGISTERS_ONLY = """\
+[plugin]
+key = "premises"
+title = "场地设施"
+title_en = "Premises"
+
+[[registers]]
+key = "room"
+title = "功能区与设施"
+title_en = "Function areas and facilities"
+public = true
+menu = true
+public_where = { published = true }
+list = ["name", "area", "kind"]
+
+  [[registers.fields]]
+  key = "name"
+  type = "text"
+  label = "名称"
+  label_en = "Name"
+
+  [[registers.fields]]
+  key = "area"
+  type = "integer"
+  unit = "平方米"
+  label = "面积"
+  label_en = "Area"
+
+  [[registers.fields]]
+  key = "kind"
+  type = "choice"
+  choices = { meeting = ["视频会议室", "Video meeting room"], data = ["数据中心", "Data centre"] }
+  label = "类型"
+  label_en = "Kind"
+
+  [[registers.fields]]
+  key = "keeper"
+  type = "text"
+  visibility = "internal"
+  label = "管理人"
+  label_en = "Keeper"
+
+  [[registers.fields]]
+  key = "published"
+  type = "boolean"
+  label = "公开"
+  label_en = "Published"
+"""
+
+
+def test_a_registers_only_declaration_publishes_on_the_portal(make_platform, tmp_path):
+    """DB1302 4.3: a register of premises kept by the platform, published on the portal: labels and
+    choice labels, the unit, only the published rows, never the internal fields."""
+    from rongtong.core.web.app import create_app
+
+    folder = tmp_path / "registers"
+    write(folder, "premises.toml", REGISTERS_ONLY)
+    plat = make_platform(plugins=[], services={"directory": str(folder)})
+    assert "premises" not in plat.registry.services and "premises" not in plat.registry.workflows
+    room = plat.registry.models_of("premises")[0]
+    room.create(name="一号会议室", area=60, kind="meeting", keeper="张三", published=True)
+    room.create(name="机房", area=120, kind="data", keeper="李四", published=False)
+    client = create_app(platform=plat).test_client()
+    page = client.get("/registers/premises/room").get_data(as_text=True)
+    assert "功能区与设施" in page and "一号会议室" in page and "视频会议室" in page and "平方米" in page
+    assert "机房" not in page and "张三" not in page and "meeting" not in page
+    home = client.get("/").get_data(as_text=True)
+    assert "/registers/premises/room" in home  # menu = true
+    english = client.get("/registers/premises/room?lang=en").get_data(as_text=True)
+    assert "Video meeting room" in english and "Function areas and facilities" in english
+
+
+@pytest.mark.parametrize("old, new, problem", [
+    ("[plugin]", "[service]", "a service declares at least one [[steps]]"),
+    ("public_where = { published = true }", "public_where = { colour = 1 }", "registers[0].public_where: no field"),
+    ("public = true\n", "", "registers[0].menu: only a public register"),
+])
+def test_a_registers_only_declaration_is_checked(make_platform, tmp_path, old, new, problem):
+    folder = tmp_path / "registers"
+    text = REGISTERS_ONLY.replace(old, new, 1)
+    write(folder, "premises.toml", text)
+    with pytest.raises(ConfigError) as refused:
+        make_platform(plugins=[], services={"directory": str(folder)})
+    assert problem in str(refused.value)

@@ -44,12 +44,29 @@ def example_data(step_decl: dict, example: dict | None, people: dict[str, list[i
     return data
 
 
+def seed_rows(service, rows: dict) -> None:
+    """``[[demo.rows.<register>]]`` tables: rows of a platform-wide register (a list of lawyers,
+    the premises), created as written; a ``user`` column may name a username."""
+    for key, items in (rows or {}).items():
+        model = service.models[key]
+        users = {f["key"] for f in model.declared_register["fields"] if f["type"] == "user"}
+        for item in items:
+            values = dict(item)
+            for name in users & set(values):
+                if isinstance(values[name], str):
+                    found = User.get_or_none(User.username == values[name])
+                    values[name] = found.id if found else None
+            model.create(**values)
+
+
 def seed(service, platform, context) -> None:
-    """A needs survey (``[demo.survey]``) when the service uses them, then the demo's requests of
-    this service waiting at their first step walked to a spread of steps."""
+    """``[demo.rows]`` register rows; a needs survey (``[demo.survey]``) when the service uses
+    them, then the demo's requests of this service waiting at their first step walked to a spread
+    of steps."""
+    demo = service.declaration.data["demo"]
+    seed_rows(service, demo.get("rows"))
     if not service.declaration.is_service:
         return
-    demo = service.declaration.data["demo"]
     people = people_by_role(context["users"])
     survey = None
     if service.uses_surveys and demo.get("survey"):

@@ -125,6 +125,8 @@ class ServiceDecl(_Strict):
     fee_standard = mf.String(load_default="", **_text)
     time_limit_days = mf.Integer(load_default=None, **_positive_days)
     uses = mf.List(mf.String(validate=validate.OneOf(("surveys",))), load_default=list)
+    clauses = mf.List(mf.String(validate=validate.Regexp(r"^\d+(\.\d+)*( ?[a-z])?$", error="a clause id such as 6.4.6 a")),
+                      load_default=list)  # the DB1302 clauses this service serves
     withdrawable = StrictBool(load_default=True)
 
     @validates_schema
@@ -157,6 +159,8 @@ class RegisterDecl(_Strict):
     list = mf.List(mf.String(), load_default=None)
     filters = mf.List(mf.String(), load_default=lambda: [])  # (``list`` is the column list above)
     search = mf.List(mf.String(), load_default=lambda: [])
+    clauses = mf.List(mf.String(validate=validate.Regexp(r"^\d+(\.\d+)*( ?[a-z])?$", error="a clause id such as 4.3 or 6.4.6 b")),
+                      load_default=lambda: [])  # the DB1302 clauses this register is evidence for
     public = StrictBool(load_default=False)  # readable by anyone on the portal (DB1302 4.1.3, 5.3.1)
     public_where = mf.Dict(keys=mf.String(), values=mf.Raw(), load_default=dict)  # which rows are published
     menu = StrictBool(load_default=False)  # a public register in the portal's main menu

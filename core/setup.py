@@ -23,7 +23,8 @@ url = "sqlite:///rongtong.db"
 enabled = {plugins}
 """
 
-BUILTIN_PLUGINS = ["information", "technical", "training", "management", "investment", "financing", "promotion", "evaluation"]
+BUILTIN_PLUGINS = ["information", "technical", "training", "management", "investment", "financing", "promotion", "evaluation",
+                   "governance"]
 
 
 def installed_builtin_plugins() -> list[str]:

@@ -122,8 +122,15 @@ def build_models(service: str, title: tuple[str, str], registers: list[dict], st
         attrs["declared_register"] = reg
         attrs["Meta"] = type("Meta", (), {"table_name": f"{service}_{reg['key']}"})
         attrs["__str__"] = _describe_row
+        attrs["save"] = _save_stamped
         models[reg["key"]] = type(f"{_camel(service)}{_camel(reg['key'])}", (AuditedModel,), attrs)
     return models
+
+
+def _save_stamped(row, *args, **kwargs):
+    """Every write stamps ``updated_at`` (the admin's edits as much as the effects')."""
+    row.updated_at = utcnow()
+    return AuditedModel.save(row, *args, **kwargs)
 
 
 def _own_scope(model) -> tuple[str, ...]:

@@ -131,7 +131,7 @@ class DeclaredService:
         category = self.title
         views = [AdminViewSpec(model=self.models[reg["key"]], permission=self.permission_of(reg), category=category,
                                name=Bilingual(reg["title"], reg["title_en"]), read_only=not reg["editable"],
-                               slug=reg["key"], options=admin_options(reg))
+                               slug=reg["key"], options=admin_options(reg), form_exclude=("created_at", "updated_at"))
                  for reg in self.declaration.data["registers"]]
         if self.uses_surveys:
             views += survey_kit.admin_views(self.key, category)

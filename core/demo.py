@@ -316,6 +316,17 @@ def bulk_load(platform, size: int, rng: random.Random) -> None:
     audit.record("bulk_load", "core_servicerequest", "", {"enterprises": size, "requests": total, "first_enterprise": first_id})
 
 
+#: The demo's published complaint channels (DB1302 5.1.3, 5.4.2; ``[plugins.evaluation.complaints]``).
+DEMO_COMPLAINTS = {
+    "phone": "0311-8666 1234（工作日 8:30—17:30）",
+    "email": "tousu@rongtong-demo.cn",
+    "mailbox": "石家庄市长安区中山东路 100 号 融通平台评价监督部（邮编 050000）",
+    "hours": "工作日 8:30—12:00，13:30—17:30",
+    "rules": "投诉自受理之日起 5 个工作日内答复；对处理结果不满意的，可在 10 个工作日内申请复核，"
+             "复核由评价监督部或评价委员会组织，不由原承办人办理。",
+}
+
+
 def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_file="rongtong-demo.db") -> None:
     base = cli_ctx.config
     path = Path(db_file).resolve()
@@ -324,7 +335,10 @@ def run_demo(cli_ctx, port=5000, host="127.0.0.1", serve=True, size=None, db_fil
         if p.exists():
             p.unlink()
     enabled = base.enabled_plugins or installed_builtin_plugins()
-    config = base.with_overrides(database={"url": f"sqlite:///{path}"}, plugins={"enabled": enabled},
+    plugins = {"enabled": enabled}
+    if "evaluation" in enabled and not base.get("plugins.evaluation.complaints"):
+        plugins["evaluation"] = {**(base.get("plugins.evaluation") or {}), "complaints": DEMO_COMPLAINTS}
+    config = base.with_overrides(database={"url": f"sqlite:///{path}"}, plugins=plugins,
                                  site={"secret_key": base.get("site.secret_key") or secrets.token_hex(32)},
                                  routing={"board_department": base.get("routing.board_department") or BOARD_DEPARTMENT})
     platform = Platform(config)

@@ -283,7 +283,7 @@ class DeclaredService:
 
     @staticmethod
     def _versions_table() -> bool:
-        return database.obj.table_exists(versions.TABLE)
+        return database.obj is not None and database.obj.table_exists(versions.TABLE)
 
 
 def admin_options(reg: dict) -> dict:

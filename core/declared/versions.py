@@ -33,7 +33,7 @@ def stored(key: str) -> list[WorkflowVersion]:
 def resolve(declaration: Declaration, record: bool = True) -> list[tuple[int, dict]]:
     """``[(version, definition)]`` oldest first, the file's own last; stores the file's version
     when it is new and ``record`` (and the table exists)."""
-    if not database.obj.table_exists(TABLE):
+    if database.obj is None or not database.obj.table_exists(TABLE):  # no database yet (an inspection)
         return [(1, declaration.data)]
     rows = stored(declaration.key)
     if rows and rows[-1].checksum == declaration.checksum:

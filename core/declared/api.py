@@ -19,7 +19,7 @@ from rongtong.core.web.api.auth import api_user
 from rongtong.core.web.api.fastdump import with_offsets
 from rongtong.core.web.api.inputs import load_query
 
-from .forms import _camel
+from .forms import _camel, core_named
 
 LIMIT = 500
 
@@ -70,7 +70,7 @@ def out_schema(service: str, reg: dict, children: list[tuple[dict, type]]) -> ty
         attrs[child["plural"]] = fields.Function(_children_of(child, child_schema))
     attrs["created_at"] = fields.DateTime()
     attrs["updated_at"] = fields.DateTime()
-    return Schema.from_dict(attrs, name=f"{_camel(service)}{_camel(reg['key'])}Out")
+    return core_named(Schema.from_dict(attrs, name=f"{_camel(service)}{_camel(reg['key'])}Out"))
 
 
 def _children_of(child: dict, schema: type[Schema]):
@@ -82,7 +82,7 @@ def _children_of(child: dict, schema: type[Schema]):
     return dump
 
 
-def query_schema(reg: dict) -> type[Schema]:
+def query_schema(service: str, reg: dict) -> type[Schema]:
     attrs: dict = {}
     kinds = {d["key"]: d for d in reg["fields"]}
     for name in reg["filters"]:
@@ -98,7 +98,7 @@ def query_schema(reg: dict) -> type[Schema]:
             attrs[name] = fields.String(validate=validate.Length(max=200))
     if reg["search"]:
         attrs["q"] = fields.String(validate=validate.Length(min=1, max=100))
-    return Schema.from_dict(attrs, name=f"Register{_camel(reg['key'])}Query")
+    return core_named(Schema.from_dict(attrs, name=f"{_camel(service)}{_camel(reg['key'])}Query"))
 
 
 def resources(service, permission_of) -> list[ApiResource]:
@@ -111,7 +111,7 @@ def resources(service, permission_of) -> list[ApiResource]:
         model = service.models[reg["key"]]
         kids = [(c, out_schema(service.key, c, [])) for c in regs if c["parent"] == reg["key"]]
         schema = out_schema(service.key, reg, kids)
-        query = query_schema(reg)
+        query = query_schema(service.key, reg)
         list_view, one_view = _views(model, reg, query)
         base = f"{service.key}/{reg['plural']}"
         key_name = "request_id" if reg["per_request"] else "row_id"

@@ -11,8 +11,6 @@ active user, optionally with ``role``), survey (a needs survey of this service w
 """
 from __future__ import annotations
 
-import decimal
-
 from marshmallow import Schema, ValidationError, fields, validate
 
 from rongtong.core.i18n import gettext as _
@@ -121,10 +119,10 @@ def make_field(decl: dict, owner: str, schema_name: str) -> fields.Field:
         return fields.Integer(strict=True, validate=_range(decl), metadata=_meta(decl, widget="scale"), **common)
     if kind == "money":
         unit = decl["unit"]
-        lowest = decimal.Decimal(str(decl["min"])) if decl["min"] is not None else 0
-        checks = [AmountRange(decl["label"], decl["label_en"], unit, min=lowest,
-                              max=decimal.Decimal(str(decl["max"])) if decl["max"] is not None else
-                              (1_000_000 if unit == "万元" else 10_000_000_000))]
+        # plain numbers as bounds (a Decimal bound would be a string in the OpenAPI document)
+        lowest = decl["min"] if decl["min"] is not None else 0
+        highest = decl["max"] if decl["max"] is not None else (1_000_000 if unit == "万元" else 10_000_000_000)
+        checks = [AmountRange(decl["label"], decl["label_en"], unit, min=lowest, max=highest)]
         meta = _meta(decl, WAN_HELP if unit != YUAN else None, widget="money", unit=unit)
         return fields.Decimal(as_string=True, places=2, validate=checks, metadata=meta, **common)
     if kind == "date":
@@ -166,9 +164,15 @@ def build_schema(decls: list[dict], owner: str, name: str, base: type[Schema] | 
     """A marshmallow Schema class named ``name`` (it names the schema in the OpenAPI document)
     with one field per declaration, on ``base`` (a toolkit field set) when given."""
     attrs = {d["key"]: make_field(d, owner, name) for d in decls}
-    if base is None:
-        return Schema.from_dict(attrs, name=name)
-    return type(name, (base,), attrs)
+    cls = Schema.from_dict(attrs, name=name) if base is None else type(name, (base,), attrs)
+    return core_named(cls)
+
+
+def core_named(cls: type[Schema]) -> type[Schema]:
+    """Name a generated schema by its own name in the OpenAPI document (it already holds the
+    service key: ``LegalV2AnswerSchema`` -> ``LegalV2Answer``)."""
+    cls.__module__ = __name__
+    return cls
 
 
 def schema_name(service: str, version: int, part: str) -> str:

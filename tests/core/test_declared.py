@@ -533,3 +533,18 @@ def test_a_registers_only_declaration_is_checked(make_platform, tmp_path, old, n
     with pytest.raises(ConfigError) as refused:
         make_platform(plugins=[], services={"directory": str(folder)})
     assert problem in str(refused.value)
+
+
+def test_declared_services_are_in_a_valid_openapi_document(make_platform, services):
+    """Issue 11 §1: /api/v1 with OpenAPI like a coded plugin; two services may name a register alike."""
+    from openapi_spec_validator import validate
+
+    from rongtong.core.web.app import create_app
+
+    twin = CONSULT.replace("legalq", "taxq").replace("法律咨询", "税务咨询").replace("Legal consultation", "Tax consultation")
+    write(services, "taxq.toml", twin)
+    plat = make_platform(plugins=[], services={"directory": str(services)})
+    spec = create_app(platform=plat).test_client().get("/api/v1/openapi.json").get_json()
+    validate(spec)
+    assert {"/api/v1/legalq/cases/{request_id}", "/api/v1/taxq/lawyers"} <= set(spec["paths"])
+    assert {"LegalqCaseOut", "TaxqCaseOut"} <= set(spec["components"]["schemas"])

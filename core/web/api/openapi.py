@@ -116,6 +116,10 @@ def vocabulary_properties(converter, field, ret, **kwargs) -> dict:
         out["x-visibility"] = spec.visibility
     if spec.choices:
         out["x-enum-labels"] = {str(c.key): {"zh": c.title_zh(), "en": c.title_en()} for c in spec.choices}
+    for bound in ("minimum", "maximum"):  # a Decimal field's bounds come out as text ("0.00"): numbers
+        if isinstance(ret.get(bound), str):
+            number = float(ret[bound])
+            out[bound] = int(number) if number.is_integer() else number
     return out
 
 

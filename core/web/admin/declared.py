@@ -44,6 +44,11 @@ EFFECT_LABELS = {
 }
 
 
+def list_separator(lang: str) -> str:
+    """What separates the items of a short list: 、 in Chinese, a comma in English."""
+    return ", " if lang == "en" else "、"
+
+
 def _pick(zh: str, en: str, lang: str) -> str:
     return en if lang == "en" and en else zh
 
@@ -183,7 +188,8 @@ def catalog_entry(key: str, workflow, platform, lang: str) -> dict:
             "description": _pick(service.description, service.description_en, lang),
             "free": service.fee_type == "free", "fee_standard": service.fee_standard,
             "time_limit_days": platform.engine.service_limit(key, workflow),
-            "department": department_label(route.department, lang) or (route.key if route.broken else "")}
+            "department": department_label(route.department, lang) or (
+                _("%(key)s: no such department (requests wait unrouted)", key=route.key) if route.broken else "")}
 
 
 class DeclaredServicesView(SecureBaseView):
@@ -201,7 +207,7 @@ class DeclaredServicesView(SecureBaseView):
         lang = ui_lang()
         rows = [service_row(name, module, lang) for name, module in declared_plugins(registry)]
         rows += [disabled_row(name, module) for name, module in disabled_declared(registry)]
-        return self.render("admin/rt/declared_list.html", rows=rows, lang=lang)
+        return self.render("admin/rt/declared_list.html", rows=rows, lang=lang, sep=list_separator(lang))
 
     @expose("/<key>/")
     def preview(self, key):
@@ -227,7 +233,7 @@ class DeclaredServicesView(SecureBaseView):
             current=info["version"], source=info["source"], entry=catalog_entry(key, workflow, platform, lang),
             intake=html_fields(workflow.intake_schema), steps=step_rows(workflow, data, lang, registry),
             diagram=workflow_svg(workflow, lang), workflow_title=workflow.label(lang),
-            registers=register_rows(info, module.declaration.data, lang))
+            registers=register_rows(info, module.declaration.data, lang), sep=list_separator(lang))
 
 
 def declared_view() -> DeclaredServicesView:

@@ -16,12 +16,28 @@ from rongtong.core.workflow import ADVANCE, RETURN
 BOX_W, BOX_H, GAP = 240, 52, 36  # a step's box and the space between two boxes
 TERM_H = 30  # the start and end markers
 LANE = 16  # horizontal room per span of a curved arrow
-TITLE_MAX = 18  # characters of a title before it is cut with "…"
+TITLE_ROOM = BOX_W - 24  # pixels a box's title may take (with its number) before it is cut with "…"
 MARGIN = 24
+SPREAD = 8  # a return leaves this far below the box's middle and arrives this far above
+
+
+def _width(ch: str) -> float:
+    """Roughly how wide a character is drawn, in pixels at the diagram's bold 13px: a CJK character
+    is a full em, a Latin one a little more than half of it."""
+    return 13.0 if ord(ch) >= 0x2E80 else 7.6
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1] + "…"
+    """``text`` cut with "…" so that it fits in a box."""
+    if sum(map(_width, text)) <= TITLE_ROOM:
+        return text
+    out, used = "", _width("…")
+    for ch in text:
+        used += _width(ch)
+        if used > TITLE_ROOM:
+            break
+        out += ch
+    return out.rstrip() + "…"
 
 
 def edges(workflow) -> tuple[list[tuple[int, int | None]], list[tuple[int, int]]]:
@@ -82,8 +98,8 @@ def workflow_svg(workflow, lang: str = "zh_Hans_CN", id_prefix: str = "rt-wf") -
         out.append(Markup('<g class="rt-step" data-step="{}">').format(step.key))
         out.append(f'<rect x="{left:g}" y="{y:g}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="#ffffff" '
                    f'stroke="#0d6efd" stroke-width="1.5"/>')
-        out.append(Markup('<text x="{:g}" y="{:g}" text-anchor="middle" font-weight="bold">{}. {}</text>')
-                   .format(cx, y + 21, i + 1, _cut(step.label(lang))))
+        out.append(Markup('<text x="{:g}" y="{:g}" text-anchor="middle" font-weight="bold">{}</text>')
+                   .format(cx, y + 21, _cut(f"{i + 1}. {step.label(lang)}")))
         out.append(Markup('<text x="{:g}" y="{:g}" text-anchor="middle" fill="#495057">{}</text>')
                    .format(cx, y + 40, _("%(n)s working days", n=step.time_limit_days)))
         out.append(Markup("</g>"))
@@ -100,10 +116,11 @@ def workflow_svg(workflow, lang: str = "zh_Hans_CN", id_prefix: str = "rt-wf") -
         reach = right + LANE * (abs(target - a) + 1)
         out.append(f'<path class="rt-advance rt-branch" d="M{right:g},{mid(a):g} C{reach:g},{mid(a):g} {reach:g},'
                    f'{mid(target):g} {x:g},{mid(target):g}" fill="none" stroke="#343a40" marker-end="url(#{arrow})"/>')
-    for a, b in returns:
+    for a, b in returns:  # leave a box below its middle, arrive above it: the ends never meet
         reach = left - LANE * (abs(a - b) + 1)
-        out.append(f'<path class="rt-return" d="M{left:g},{mid(a):g} C{reach:g},{mid(a):g} {reach:g},{mid(b):g} '
-                   f'{left:g},{mid(b):g}" fill="none" stroke="#b02a37" stroke-dasharray="5 4" '
+        y0, y1 = mid(a) + SPREAD, mid(b) - SPREAD
+        out.append(f'<path class="rt-return" d="M{left:g},{y0:g} C{reach:g},{y0:g} {reach:g},{y1:g} '
+                   f'{left:g},{y1:g}" fill="none" stroke="#b02a37" stroke-dasharray="5 4" '
                    f'marker-end="url(#{back})"/>')
     out.append("</svg>")
     return Markup("").join(Markup(p) if not isinstance(p, Markup) else p for p in out)

@@ -259,3 +259,14 @@ def test_the_diagram_draws_branches_returns_and_escapes_titles():
     assert svg.count('class="rt-advance"') == 3
     english = str(workflow_svg(workflow, "en"))
     assert "Intake" in english and "Review" in english
+
+
+def test_the_diagram_cuts_only_titles_too_wide_for_their_box():
+    steps = (Step("a", "需求调研与分析", "Needs survey and analysis", time_limit_days=15),
+             Step("b", "长" * 30, "A very long step title that cannot possibly fit in one box", time_limit_days=1))
+    workflow = Workflow("w", "流程", "Flow", steps=steps)
+    zh, en = str(workflow_svg(workflow, "zh_Hans_CN")), str(workflow_svg(workflow, "en"))
+    assert "1. 需求调研与分析<" in zh and "1. Needs survey and analysis<" in en
+    cut = re.search(r">2\. (长+)…<", zh).group(1)
+    assert 10 <= len(cut) < 30
+    assert re.search(r">2\. A very long step title[^<]*…<", en)

@@ -18,6 +18,7 @@ CORE_PERMISSIONS = [
     Permission("core.audit.view", "查看审计日志", "View the audit log", ()),
     Permission("core.notification.view", "查看通知", "View my notifications", ("staff", "expert", "evaluator", "enterprise")),
     Permission("core.outbox.manage", "管理邮件发件箱", "Manage the e-mail outbox", ()),
+    Permission("core.service.view", "查看声明式服务", "View the declared services and their previews", ("staff",)),
 ]
 
 

@@ -126,6 +126,9 @@ TABLE = [
     ("/admin/core/transition/*", "GET POST", reach(roles(*SEEING))),
     ("/admin/core/notification/*", "GET POST", reach(roles(*SEEING))),
     ("/admin/core/outbox/*", "GET POST", reach(roles())),  # core.outbox.manage: administrators only
+    # declared services and their previews (issue 11 §5): core.service.view; the bare <key> names no service
+    ("/admin/core/declared/", "GET", roles("staff")),
+    ("/admin/core/declared/<key>/", "GET", reach(roles("staff"))),
     ("/admin/core/attachment/<int:attachment_id>/download/", "GET", a_object(*SEEING)),
     ("/admin/core/attachment/*", "GET POST", reach(roles(*SEEING))),
     # --- REST API (core/web/api/)

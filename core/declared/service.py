@@ -269,13 +269,8 @@ class DeclaredService:
 
     def describe(self) -> dict:
         """What the admin page and ``rongtong service show`` tell about this service."""
-<<<<<<< HEAD
         rows = versions.stored(self.key) if self._versions_table() and self.declaration.is_service else []
-        running = dict(ServiceRequest.select(ServiceRequest.workflow_version, ServiceRequest.id.count())
-=======
-        rows = versions.stored(self.key) if self._versions_table() else []
         running = dict(ServiceRequest.select(ServiceRequest.workflow_version, fn.COUNT(ServiceRequest.id))
->>>>>>> dadmin
                        .where((ServiceRequest.workflow_key == self.key) & ServiceRequest.closed_at.is_null())
                        .group_by(ServiceRequest.workflow_version).tuples()) if self._versions_table() else {}
         latest = max((w.version for w in self.workflows), default=1)

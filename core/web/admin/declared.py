@@ -99,10 +99,11 @@ def service_row(name: str, module, lang: str) -> dict:
     """What the list shows of one enabled declared service (from ``module.describe()``)."""
     info = module.describe()
     data = module.declaration.data
-    service = data["service"]
+    service = _head(data)
     registers = register_rows(info, data, lang)
     return {"key": name, "title": service["title"], "title_en": service["title_en"], "source": info["source"],
-            "version": info["version"], "enabled": True,
+            "version": info["version"] if data.get("service") else None, "enabled": True,
+            "is_service": bool(data.get("service")),
             "versions": [{"version": v["version"], "created_at": local_time(v["created_at"]),
                           "open_requests": v["open_requests"], "current": v["version"] == info["version"]}
                          for v in info["versions"]],
@@ -110,10 +111,15 @@ def service_row(name: str, module, lang: str) -> dict:
 
 
 def disabled_row(name: str, module) -> dict:
-    service = module.declaration.data["service"]
+    service = _head(module.declaration.data)
     return {"key": name, "title": service["title"], "title_en": service["title_en"],
             "source": module.declaration.path, "version": None, "enabled": False, "versions": [], "registers": [],
-            "needs_upgrade": False}
+            "needs_upgrade": False, "is_service": False}
+
+
+def _head(data: dict) -> dict:
+    """The file's ``[service]`` table, or its ``[plugin]`` table (a declaration of registers only)."""
+    return data.get("service") or data["plugin"]
 
 
 # --- One service ---------------------------------------------------------------------------------------

@@ -17,6 +17,10 @@ and follow their requests — one place for every service ("one-stop", DB1302 5.
   resubmit" form; the outcomes the user may take (e.g. evaluate, withdraw) are offered as forms,
   below the latest result they are about.
 * ``/services/<key>/apply`` — file a request through :meth:`WorkflowEngine.open_request`.
+* ``/enterprises/apply`` — self-registration (入驻申请, DB1302 4.4.4, 6.3): an enterprise applies
+  to join with its credit code, contact, first user and documents (:mod:`core.onboarding`); field
+  errors in the user's language, at most a few applications per address and hour; then it logs in
+  to ``/my/enterprise``, its application's status, the decision and the reason of a refusal.
 * ``/my/notifications`` — the user's in-app messages (:mod:`core.notify`: a pause, an answer, the
   onboarding decision, survey invitations, registrations, deadlines), newest first; opening one
   marks it read and follows its link; "mark all as read".
@@ -26,14 +30,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from rongtong.core import casefile
-from rongtong.core.attachments import open_attachment
+from rongtong.core import casefile, onboarding
+from rongtong.core.attachments import allowed_extensions, attachments_of, max_bytes, open_attachment
 from rongtong.core.errors import NotFound, RongtongError, ValidationFailed
 from rongtong.core.i18n import _, lazy_gettext as _l
-from rongtong.core.models import (MESSAGE_KINDS, OUTCOMES, REQUEST_STATUSES, ROLES, Attachment, Department, Notification,
-                         ServiceRequest, User, utcnow)
+from rongtong.core.models import (ENTERPRISE_STATUSES, MESSAGE_KINDS, OUTCOMES, REQUEST_STATUSES, ROLES, Attachment,
+                                  Department, Enterprise, Notification, ServiceRequest, User, utcnow)
 from rongtong.core.security import get_scoped, has_permission, is_staff, scope_query
-from rongtong.core.web.auth import safe_next
+from rongtong.core.web.auth import client_ip, safe_next
 from rongtong.core.web.context import current_lang, current_platform
 from rongtong.core.web.fieldforms import flatten_errors, html_fields, parse_step_data
 from rongtong.core.workflow import NEEDS_REASON, RESUME
@@ -134,8 +138,10 @@ def complaints():
 # --- Enterprise pages ------------------------------------------------------------------------------
 
 def _may_file() -> bool:
+    """An enterprise user of an admitted enterprise with ``core.request.file`` (DB1302 4.4.4: an
+    applicant waits for the review before it files anything)."""
     user = current_user
-    return bool(user.is_authenticated and user.enterprise_id
+    return bool(user.is_authenticated and user.enterprise_id and user.enterprise.status == "admitted"
                 and has_permission(user, "core.request.file", platform().registry))
 
 
@@ -416,6 +422,58 @@ def apply(key):
         values.update({k: v for k, v in request.form.items() if k.startswith("data.")})
     return render_template("portal/apply.html", service=service, workflow=wf, fields=schema_fields,
                            values=values, errors=errors), status
+
+
+# --- Self-registration (入驻申请, DB1302 4.4.4, 6.3) ---------------------------------------------------
+
+def _application_form(values=None, errors=None, status=200):
+    config = platform().config
+    lang = current_lang()
+    fields = [{"name": f.name, "label": f.label(lang), "required": f.required, "kind": f.kind,
+               "max_length": f.max_length, "choices": [(key, str(label)) for key, label in f.choices]}
+              for f in onboarding.FIELDS]
+    return render_template("portal/enterprise_apply.html", fields=fields, values=values or {}, errors=errors or {},
+                           extensions=sorted(allowed_extensions(config)), max_mb=max_bytes(config) / (1024 * 1024),
+                           documents=onboarding.DOCUMENTS), status
+
+
+@bp.route("/enterprises/apply", methods=["GET", "POST"])
+def enterprise_apply():
+    """The public application form (CSRF-protected like every form). A good application creates
+    the enterprise (``applied``) and its user; the applicant is sent to log in and follow it."""
+    if request.method == "GET":
+        return _application_form()
+    values = {name: request.form.get(name, "") for name in (f.name for f in onboarding.FIELDS)}
+    confirm_errors = {}
+    if values["password"] and request.form.get("confirm", "") != values["password"]:
+        confirm_errors["confirm"] = [_("The two passwords differ.")]
+    shown = {k: v for k, v in values.items() if k != "password"}
+    try:
+        if confirm_errors:  # every other field is still checked, so all mistakes show at once
+            _clean, errors = onboarding.clean_application(values)
+            raise ValidationFailed(_("The application could not be sent: see the marked fields."),
+                                   {**errors, **confirm_errors})
+        app_ = onboarding.submit_application(values, request.files.getlist(onboarding.DOCUMENTS), platform().config,
+                                             ip=client_ip(), language=current_lang())
+    except onboarding.TooManyApplications as exc:
+        return _application_form(shown, {"_": [exc.message]}, 429)
+    except ValidationFailed as exc:
+        errors = {**flatten_errors(exc.fields or {}), **({} if exc.fields else {"_": [exc.message]})}
+        return _application_form(shown, errors, exc.http_status)
+    flash(_("The application of %(name)s was sent. The platform reviews it and tells you its decision; log in as "
+            "%(username)s to follow it.", name=app_.enterprise.name, username=app_.user.username), "success")
+    return redirect(url_for("auth.login", next=url_for("portal.my_enterprise")), code=303)
+
+
+@bp.route("/my/enterprise")
+@login_required
+def my_enterprise():
+    """The user's enterprise and its onboarding: status, the decision and its reason, documents."""
+    if not current_user.enterprise_id:
+        abort(404)
+    enterprise = Enterprise.get_by_id(current_user.enterprise_id)
+    return render_template("portal/my_enterprise.html", enterprise=enterprise, statuses=dict(ENTERPRISE_STATUSES),
+                           documents=list(attachments_of(enterprise)), may_file=_may_file())
 
 
 # --- Notifications -------------------------------------------------------------------------------

@@ -184,13 +184,16 @@ def _refuse_if_throttled(ip: str) -> None:
                                     "try again.", minutes=minutes))
 
 
-def submit_application(form, documents, config, ip: str = "", language: str = "zh_Hans_CN") -> Application:
+def submit_application(form, documents, config, ip: str = "", language: str = "zh_Hans_CN",
+                       extra_errors: dict | None = None) -> Application:
     """Register an enterprise for onboarding review (see the module docstring). ``form``: the
     fields of :data:`FIELDS` as strings; ``documents``: uploads (werkzeug ``FileStorage`` or
     anything with ``filename`` and ``stream``). Raises ValidationFailed / AttachmentRefused (422,
-    every wrong field named) or TooManyApplications (429)."""
+    every wrong field named, with ``extra_errors`` a surface found, e.g. a password typed twice
+    differently) or TooManyApplications (429)."""
     _refuse_if_throttled(ip)
     clean, errors = clean_application(form)
+    errors.update(extra_errors or {})
     checked = []
     try:
         checked = check_files(documents, config)

@@ -449,12 +449,8 @@ def enterprise_apply():
         confirm_errors["confirm"] = [_("The two passwords differ.")]
     shown = {k: v for k, v in values.items() if k != "password"}
     try:
-        if confirm_errors:  # every other field is still checked, so all mistakes show at once
-            _clean, errors = onboarding.clean_application(values)
-            raise ValidationFailed(_("The application could not be sent: see the marked fields."),
-                                   {**errors, **confirm_errors})
         app_ = onboarding.submit_application(values, request.files.getlist(onboarding.DOCUMENTS), platform().config,
-                                             ip=client_ip(), language=current_lang())
+                                             ip=client_ip(), language=current_lang(), extra_errors=confirm_errors)
     except onboarding.TooManyApplications as exc:
         return _application_form(shown, {"_": [exc.message]}, 429)
     except ValidationFailed as exc:

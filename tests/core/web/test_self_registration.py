@@ -10,6 +10,7 @@ import pytest
 from rongtong.core import onboarding
 from rongtong.core.models import Attachment, AuditEvent, Enterprise, Notification, OutboxMessage, User
 from tests import factories
+from tests.conftest import _csrf_from_html
 
 MAIL = {"host": "127.0.0.1", "port": 2525}  # e-mail on (the outbox is written; nothing is delivered)
 PASSWORD = "licence-2026-ok"
@@ -138,12 +139,11 @@ def test_6_3_the_decision_reaches_the_applicant_and_its_contact_address(client, 
                                                                        login):
     post_application(client, csrf_token, application(contact_email="boss@example.com"))
     user = User.get(User.username == "xincailiao")
-    staff = platform.config  # noqa: F841 -- the platform's staff decide on the admin screen
     admin_client = client.application.test_client()
     assert login(admin_client, people.staff).status_code == 302
     screen = admin_client.get("/admin/core/onboarding/").get_data(as_text=True)
     assert "营业执照.pdf" in screen and "boss@example.com" in screen
-    token = factories_csrf(screen)
+    token = _csrf_from_html(screen)
     refused = admin_client.post(f"/admin/core/onboarding/{user.enterprise_id}/",
                                 data={"decision": "rejected", "reason": "", "csrf_token": token})
     assert refused.status_code == 422  # a refusal needs a reason
@@ -156,9 +156,3 @@ def test_6_3_the_decision_reaches_the_applicant_and_its_contact_address(client, 
     assert "已通过入驻审核" in told.subject and told.link == "/my/enterprise"
     assert OutboxMessage.select().where((OutboxMessage.notification == told.id)
                                         & (OutboxMessage.recipient == "boss@example.com")).exists()
-
-
-def factories_csrf(html):
-    from tests.conftest import _csrf_from_html
-
-    return _csrf_from_html(html)

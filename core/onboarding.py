@@ -3,6 +3,7 @@
 One implementation for every surface (the portal page, the API, the admin screen):
 
     submit_application(form, documents, config, ip)  -> Application (the enterprise and its user)
+    apply_again(enterprise, user, form, documents, config, ip) -> Enterprise (after a refusal)
     review(enterprise_id, decision, reason, actor)    -> Enterprise
 
 **Applying.** Anyone may apply: the enterprise (name, unified social credit code checked in full by
@@ -42,7 +43,7 @@ from rongtong.core.attachments import AttachmentRefused, save_upload
 from rongtong.core.casefile import _StoredFiles as StoredFiles, check_files
 from rongtong.core.creditcode import credit_code_problem
 from rongtong.core.db import database
-from rongtong.core.errors import NotFound, RongtongError, ValidationFailed
+from rongtong.core.errors import Conflict, NotFound, RongtongError, ValidationFailed
 from rongtong.core.i18n import gettext as _
 from rongtong.core.models import (ENTERPRISE_KINDS, ENTERPRISE_SCALES, ENTERPRISE_STATUS_MOVES, ENTERPRISE_STATUSES,
                                   AuditEvent, Enterprise, User, utcnow)
@@ -129,11 +130,12 @@ def _field_problem(field: Field, value: str) -> str | None:
     return None
 
 
-def clean_application(form) -> tuple[dict, dict]:
-    """(clean values, field errors) of an application (``form``: a mapping of strings). Text is
-    stripped (never the password); the credit code is upper-cased."""
+def clean_application(form, fields=FIELDS) -> tuple[dict, dict]:
+    """(clean values, field errors) of an application (``form``: a mapping of strings; ``fields``:
+    which of :data:`FIELDS` it holds). Text is stripped (never the password); the credit code is
+    upper-cased."""
     clean, errors = {}, {}
-    for field in FIELDS:
+    for field in fields:
         raw = form.get(field.name, "")
         if not isinstance(raw, str):
             errors[field.name] = [_("Not a valid string.")]
@@ -145,7 +147,7 @@ def clean_application(form) -> tuple[dict, dict]:
         if problem:
             errors[field.name] = [problem]
         clean[field.name] = value
-    if not errors.get("password") and clean["password"].strip().lower() == clean["username"].lower():
+    if "password" in clean and not errors.get("password") and clean["password"].strip().lower() == clean["username"].lower():
         errors["password"] = [_("Choose a password that differs from your username.")]
     return clean, errors
 
@@ -227,6 +229,47 @@ def _create(clean: dict, checked, config, ip: str, language: str) -> Application
                       "documents": [{"id": a.id, "filename": a.filename} for a in files]}, user, ip=ip)
         audit.record_create(user, user)
     return Application(enterprise, user, files)
+
+
+# --- Applying again after a refusal -------------------------------------------------------------------
+
+AGAIN_FIELDS = tuple(f for f in ENTERPRISE_FIELDS if f.name != "credit_code")  # the code is who it is
+
+
+def may_apply_again(enterprise) -> bool:
+    return "applied" in ENTERPRISE_STATUS_MOVES.get(enterprise.status, set())
+
+
+def apply_again(enterprise, user, form, documents, config, ip: str = "") -> Enterprise:
+    """A refused (or exited) enterprise corrects its application and sends it again: its fields
+    but the credit code, more documents if it likes; back to ``applied`` for the review (the
+    rejection notice invites this). Only the enterprise's own users; counts against the
+    per-address limit like a first application."""
+    if user is None or user.enterprise_id != enterprise.id:
+        raise NotFound(_("Enterprise not found."))
+    if not may_apply_again(enterprise):
+        raise Conflict(_("The application is not waiting for corrections."))
+    _refuse_if_throttled(ip)
+    clean, errors = clean_application(form, AGAIN_FIELDS)
+    checked = []
+    try:
+        checked = check_files(documents, config)
+    except AttachmentRefused as exc:
+        errors[DOCUMENTS] = list(exc.fields.get("file", [exc.message]))
+    if errors:
+        raise ValidationFailed(_("The application could not be sent: see the marked fields."), errors)
+    with StoredFiles(checked, config), database.atomic():
+        before = enterprise.snapshot()
+        for name, value in clean.items():
+            setattr(enterprise, name, value)
+        enterprise.status, enterprise.status_reason, enterprise.reviewed_at = "applied", "", None
+        enterprise.save()
+        with audit.acting_as(user, ip):
+            files = [save_upload(c, enterprise, user, config) for c in checked]
+            audit.record("apply", "core_enterprise", enterprise.id,
+                         {"again": True, "changes": audit.diff(before, enterprise.snapshot()),
+                          "documents": [{"id": a.id, "filename": a.filename} for a in files]}, user, ip=ip)
+    return enterprise
 
 
 # --- Review ------------------------------------------------------------------------------------------

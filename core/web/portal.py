@@ -426,12 +426,16 @@ def apply(key):
 
 # --- Self-registration (入驻申请, DB1302 4.4.4, 6.3) ---------------------------------------------------
 
+def _inputs(fields) -> list[dict]:
+    """The application's inputs for portal/_application_fields.html, labelled in the user's language."""
+    lang = current_lang()
+    return [{"name": f.name, "label": f.label(lang), "required": f.required, "kind": f.kind, "max_length": f.max_length,
+             "choices": [(key, str(label)) for key, label in f.choices]} for f in fields]
+
+
 def _application_form(values=None, errors=None, status=200):
     config = platform().config
-    lang = current_lang()
-    fields = [{"name": f.name, "label": f.label(lang), "required": f.required, "kind": f.kind,
-               "max_length": f.max_length, "choices": [(key, str(label)) for key, label in f.choices]}
-              for f in onboarding.FIELDS]
+    fields = _inputs(onboarding.FIELDS)
     return render_template("portal/enterprise_apply.html", fields=fields, values=values or {}, errors=errors or {},
                            extensions=sorted(allowed_extensions(config)), max_mb=max_bytes(config) / (1024 * 1024),
                            documents=onboarding.DOCUMENTS), status
@@ -461,15 +465,43 @@ def enterprise_apply():
     return redirect(url_for("auth.login", next=url_for("portal.my_enterprise")), code=303)
 
 
+def _own_enterprise():
+    if not current_user.enterprise_id:
+        abort(404)
+    return Enterprise.get_by_id(current_user.enterprise_id)
+
+
+def _render_enterprise(enterprise, values=None, errors=None, status=200):
+    fields = _inputs(onboarding.AGAIN_FIELDS)
+    again = onboarding.may_apply_again(enterprise)
+    return render_template("portal/my_enterprise.html", enterprise=enterprise, statuses=dict(ENTERPRISE_STATUSES),
+                           documents=list(attachments_of(enterprise)), may_file=_may_file(), again=again,
+                           fields=fields, values=values if values is not None else enterprise.snapshot(),
+                           errors=errors or {}, document_field=onboarding.DOCUMENTS), status
+
+
 @bp.route("/my/enterprise")
 @login_required
 def my_enterprise():
-    """The user's enterprise and its onboarding: status, the decision and its reason, documents."""
-    if not current_user.enterprise_id:
-        abort(404)
-    enterprise = Enterprise.get_by_id(current_user.enterprise_id)
-    return render_template("portal/my_enterprise.html", enterprise=enterprise, statuses=dict(ENTERPRISE_STATUSES),
-                           documents=list(attachments_of(enterprise)), may_file=_may_file())
+    """The user's enterprise and its onboarding: status, the decision and its reason, documents;
+    after a refusal, the form to correct the application and send it again."""
+    return _render_enterprise(_own_enterprise())
+
+
+@bp.route("/my/enterprise/apply-again", methods=["POST"])
+@login_required
+def enterprise_apply_again():
+    """Correct a refused application and send it again (DB1302 4.4.4)."""
+    enterprise = _own_enterprise()
+    values = {f.name: request.form.get(f.name, "") for f in onboarding.AGAIN_FIELDS}
+    try:
+        onboarding.apply_again(enterprise, current_user._get_current_object(), values,
+                               request.files.getlist(onboarding.DOCUMENTS), platform().config, ip=client_ip())
+    except RongtongError as exc:
+        errors = {**flatten_errors(exc.fields or {}), **({} if exc.fields else {"_": [exc.message]})}
+        return _render_enterprise(Enterprise.get_by_id(enterprise.id), values, errors, exc.http_status)
+    flash(_("Your application was sent again. The platform reviews it and tells you its decision."), "success")
+    return redirect(url_for("portal.my_enterprise"), code=303)
 
 
 # --- Notifications -------------------------------------------------------------------------------

@@ -109,6 +109,9 @@ TABLE = [
     # follows its own enterprise's application (users of no enterprise: 404)
     ("/enterprises/apply", "GET POST", public()),
     ("/my/enterprise", "GET", with_(logged_in(), expert="hidden", evaluator="hidden", staff="hidden", admin="hidden")),
+    # correcting a refused application: the enterprise's own users (A and B are admitted: 409)
+    ("/my/enterprise/apply-again", "POST", with_(logged_in(), expert="hidden", evaluator="hidden", staff="hidden",
+                                                 admin="hidden")),
     # --- staff admin (core/web/admin/)
     ("/admin/static/<path:filename>", "GET", public()),
     ("/admin/", "GET", roles(*STAFF_SIDE)),

@@ -156,3 +156,32 @@ def test_6_3_the_decision_reaches_the_applicant_and_its_contact_address(client, 
     assert "已通过入驻审核" in told.subject and told.link == "/my/enterprise"
     assert OutboxMessage.select().where((OutboxMessage.notification == told.id)
                                         & (OutboxMessage.recipient == "boss@example.com")).exists()
+
+
+def test_4_4_4_a_refused_applicant_corrects_its_application_and_applies_again(client, people, csrf_token, login):
+    post_application(client, csrf_token, application())
+    user = User.get(User.username == "xincailiao")
+    onboarding.review(user.enterprise_id, "rejected", "营业执照已过期", people.staff)
+    assert login(client, user, password=PASSWORD).status_code == 302
+    page = client.get("/my/enterprise").get_data(as_text=True)
+    assert "营业执照已过期" in page and 'id="apply-again"' in page and 'value="王经理"' in page
+    token = _csrf_from_html(page)
+    bad = client.post("/my/enterprise/apply-again", data={"name": "", "scale": "small", "csrf_token": token},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 422 and 'data-error-for="name"' in bad.get_data(as_text=True)
+    assert Enterprise.get_by_id(user.enterprise_id).status == "rejected"
+    form = {k: v for k, v in application(name="石家庄新材料科技股份有限公司").items()
+            if k in {f.name for f in onboarding.AGAIN_FIELDS}}
+    form.update(csrf_token=token, documents=(io.BytesIO(b"%PDF renewed licence"), "新营业执照.pdf"))
+    again = client.post("/my/enterprise/apply-again", data=form, content_type="multipart/form-data")
+    assert again.status_code == 303
+    ent = Enterprise.get_by_id(user.enterprise_id)
+    assert (ent.status, ent.name, ent.status_reason) == ("applied", "石家庄新材料科技股份有限公司", "")
+    assert Attachment.select().where(Attachment.owner_id == str(ent.id)).count() == 2
+    # once applied (or admitted) there is nothing to correct
+    form.pop("documents")
+    assert client.post("/my/enterprise/apply-again", data=form, content_type="multipart/form-data").status_code == 409
+    other = client.application.test_client()
+    login(other, people.staff)
+    assert other.post("/my/enterprise/apply-again", data={"csrf_token": _csrf_from_html(
+        other.get("/password").get_data(as_text=True))}).status_code == 404  # staff have no enterprise

@@ -138,10 +138,10 @@ def complaints():
 # --- Enterprise pages ------------------------------------------------------------------------------
 
 def _may_file() -> bool:
-    """An enterprise user of an admitted enterprise with ``core.request.file`` (DB1302 4.4.4: an
-    applicant waits for the review before it files anything)."""
+    """An enterprise user with ``core.request.file`` (an enterprise not yet admitted is told so by
+    the engine when it files: DB1302 4.4.4)."""
     user = current_user
-    return bool(user.is_authenticated and user.enterprise_id and user.enterprise.status == "admitted"
+    return bool(user.is_authenticated and user.enterprise_id
                 and has_permission(user, "core.request.file", platform().registry))
 
 

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from rongtong.core import onboarding
-from rongtong.core.models import Attachment, AuditEvent, Enterprise, Notification, OutboxMessage, User
+from rongtong.core.models import Attachment, AuditEvent, Enterprise, Notification, OutboxMessage, ServiceRequest, User
 from tests import factories
 from tests.conftest import _csrf_from_html
 
@@ -74,10 +74,12 @@ def test_4_4_4_an_applicant_follows_its_application_but_files_nothing_until_admi
     assert login(client, user, password=PASSWORD).status_code == 302
     page = client.get("/my/enterprise").get_data(as_text=True)
     assert "已申请" in page and "营业执照.pdf" in page
-    assert client.get("/services/sample/apply").status_code == 403  # not admitted: no request yet
-    assert "/services/sample/apply" not in client.get("/services/sample").get_data(as_text=True)
+    token = _csrf_from_html(client.get("/services/sample/apply").get_data(as_text=True))
+    early = client.post("/services/sample/apply", data={"csrf_token": token, "title": "设备检测"})
+    assert early.status_code == 422 and "尚未入驻平台" in early.get_data(as_text=True)  # not admitted yet
     onboarding.review(user.enterprise_id, "admitted", "", people.staff)
-    assert client.get("/services/sample/apply").status_code == 200
+    filed = client.post("/services/sample/apply", data={"csrf_token": token, "title": "设备检测"})
+    assert filed.status_code == 302 and ServiceRequest.select().where(ServiceRequest.enterprise == user.enterprise_id).exists()
 
 
 def test_4_4_4_bad_input_names_every_field_in_the_users_language(client, people, csrf_token):

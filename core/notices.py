@@ -202,6 +202,9 @@ def on_transition(request, transition, workflow, registry=None) -> list:
 
 # --- Onboarding (DB1302 4.4.4) ---------------------------------------------------------------------
 
+ENTERPRISE_LINK = "/my/enterprise"  # the portal page of the enterprise's application and its decision
+
+
 def enterprise_decided(enterprise, decision: str, reason: str = "", actor=None) -> list:
     """Tell the enterprise's users that its onboarding application was admitted or refused."""
     name = enterprise.name
@@ -209,14 +212,14 @@ def enterprise_decided(enterprise, decision: str, reason: str = "", actor=None) 
         def text(lang):
             return (_("%(name)s has been admitted to the platform", name=name),
                     _("The platform reviewed and admitted %(name)s. You can now apply for its services.", name=name))
-        notice = Notice("enterprise.admitted", "info", "/", text)
+        notice = Notice("enterprise.admitted", "info", ENTERPRISE_LINK, text)
     elif decision == "rejected":
         def text(lang):
             return (_("The application of %(name)s was not accepted", name=name),
                     _("The platform reviewed the application of %(name)s and did not admit it.", name=name)
                     + "\n\n" + _("Reason: %(reason)s", reason=reason) + "\n\n"
                     + _("You may correct the application and apply again."))
-        notice = Notice("enterprise.rejected", "warning", "/", text)
+        notice = Notice("enterprise.rejected", "warning", ENTERPRISE_LINK, text)
     else:
         return []
     return send(notice, enterprise_users(enterprise.id, exclude=getattr(actor, "id", None)))

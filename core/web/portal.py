@@ -17,6 +17,10 @@ and follow their requests — one place for every service ("one-stop", DB1302 5.
   resubmit" form; the outcomes the user may take (e.g. evaluate, withdraw) are offered as forms,
   below the latest result they are about.
 * ``/services/<key>/apply`` — file a request through :meth:`WorkflowEngine.open_request`.
+* ``/enterprises/apply`` — self-registration (入驻申请, DB1302 4.4.4, 6.3): an enterprise applies
+  to join with its credit code, contact, first user and documents (:mod:`core.onboarding`); field
+  errors in the user's language, at most a few applications per address and hour; then it logs in
+  to ``/my/enterprise``, its application's status, the decision and the reason of a refusal.
 * ``/my/notifications`` — the user's in-app messages (:mod:`core.notify`: a pause, an answer, the
   onboarding decision, survey invitations, registrations, deadlines), newest first; opening one
   marks it read and follows its link; "mark all as read".
@@ -26,14 +30,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from rongtong.core import casefile
-from rongtong.core.attachments import open_attachment
+from rongtong.core import casefile, onboarding
+from rongtong.core.attachments import allowed_extensions, attachments_of, max_bytes, open_attachment
 from rongtong.core.errors import NotFound, RongtongError, ValidationFailed
 from rongtong.core.i18n import _, lazy_gettext as _l
-from rongtong.core.models import (MESSAGE_KINDS, OUTCOMES, REQUEST_STATUSES, ROLES, Attachment, Department, Notification,
-                         ServiceRequest, User, utcnow)
+from rongtong.core.models import (ENTERPRISE_STATUSES, MESSAGE_KINDS, OUTCOMES, REQUEST_STATUSES, ROLES, Attachment,
+                                  Department, Enterprise, Notification, ServiceRequest, User, utcnow)
 from rongtong.core.security import get_scoped, has_permission, is_staff, scope_query
-from rongtong.core.web.auth import safe_next
+from rongtong.core.web.auth import client_ip, safe_next
 from rongtong.core.web.context import current_lang, current_platform
 from rongtong.core.web.fieldforms import flatten_errors, html_fields, parse_step_data
 from rongtong.core.workflow import NEEDS_REASON, RESUME
@@ -134,6 +138,8 @@ def complaints():
 # --- Enterprise pages ------------------------------------------------------------------------------
 
 def _may_file() -> bool:
+    """An enterprise user with ``core.request.file`` (an enterprise not yet admitted is told so by
+    the engine when it files: DB1302 4.4.4)."""
     user = current_user
     return bool(user.is_authenticated and user.enterprise_id
                 and has_permission(user, "core.request.file", platform().registry))
@@ -416,6 +422,86 @@ def apply(key):
         values.update({k: v for k, v in request.form.items() if k.startswith("data.")})
     return render_template("portal/apply.html", service=service, workflow=wf, fields=schema_fields,
                            values=values, errors=errors), status
+
+
+# --- Self-registration (入驻申请, DB1302 4.4.4, 6.3) ---------------------------------------------------
+
+def _inputs(fields) -> list[dict]:
+    """The application's inputs for portal/_application_fields.html, labelled in the user's language."""
+    lang = current_lang()
+    return [{"name": f.name, "label": f.label(lang), "required": f.required, "kind": f.kind, "max_length": f.max_length,
+             "choices": [(key, str(label)) for key, label in f.choices]} for f in fields]
+
+
+def _application_form(values=None, errors=None, status=200):
+    config = platform().config
+    fields = _inputs(onboarding.FIELDS)
+    return render_template("portal/enterprise_apply.html", fields=fields, values=values or {}, errors=errors or {},
+                           extensions=sorted(allowed_extensions(config)), max_mb=max_bytes(config) / (1024 * 1024),
+                           documents=onboarding.DOCUMENTS), status
+
+
+@bp.route("/enterprises/apply", methods=["GET", "POST"])
+def enterprise_apply():
+    """The public application form (CSRF-protected like every form). A good application creates
+    the enterprise (``applied``) and its user; the applicant is sent to log in and follow it."""
+    if request.method == "GET":
+        return _application_form()
+    values = {name: request.form.get(name, "") for name in (f.name for f in onboarding.FIELDS)}
+    confirm_errors = {}
+    if values["password"] and request.form.get("confirm", "") != values["password"]:
+        confirm_errors["confirm"] = [_("The two passwords differ.")]
+    shown = {k: v for k, v in values.items() if k != "password"}
+    try:
+        app_ = onboarding.submit_application(values, request.files.getlist(onboarding.DOCUMENTS), platform().config,
+                                             ip=client_ip(), language=current_lang(), extra_errors=confirm_errors)
+    except onboarding.TooManyApplications as exc:
+        return _application_form(shown, {"_": [exc.message]}, 429)
+    except ValidationFailed as exc:
+        errors = {**flatten_errors(exc.fields or {}), **({} if exc.fields else {"_": [exc.message]})}
+        return _application_form(shown, errors, exc.http_status)
+    flash(_("The application of %(name)s was sent. The platform reviews it and tells you its decision; log in as "
+            "%(username)s to follow it.", name=app_.enterprise.name, username=app_.user.username), "success")
+    return redirect(url_for("auth.login", next=url_for("portal.my_enterprise")), code=303)
+
+
+def _own_enterprise():
+    if not current_user.enterprise_id:
+        abort(404)
+    return Enterprise.get_by_id(current_user.enterprise_id)
+
+
+def _render_enterprise(enterprise, values=None, errors=None, status=200):
+    fields = _inputs(onboarding.AGAIN_FIELDS)
+    again = onboarding.may_apply_again(enterprise)
+    return render_template("portal/my_enterprise.html", enterprise=enterprise, statuses=dict(ENTERPRISE_STATUSES),
+                           documents=list(attachments_of(enterprise)), may_file=_may_file(), again=again,
+                           fields=fields, values=values if values is not None else enterprise.snapshot(),
+                           errors=errors or {}, document_field=onboarding.DOCUMENTS), status
+
+
+@bp.route("/my/enterprise")
+@login_required
+def my_enterprise():
+    """The user's enterprise and its onboarding: status, the decision and its reason, documents;
+    after a refusal, the form to correct the application and send it again."""
+    return _render_enterprise(_own_enterprise())
+
+
+@bp.route("/my/enterprise/apply-again", methods=["POST"])
+@login_required
+def enterprise_apply_again():
+    """Correct a refused application and send it again (DB1302 4.4.4)."""
+    enterprise = _own_enterprise()
+    values = {f.name: request.form.get(f.name, "") for f in onboarding.AGAIN_FIELDS}
+    try:
+        onboarding.apply_again(enterprise, current_user._get_current_object(), values,
+                               request.files.getlist(onboarding.DOCUMENTS), platform().config, ip=client_ip())
+    except RongtongError as exc:
+        errors = {**flatten_errors(exc.fields or {}), **({} if exc.fields else {"_": [exc.message]})}
+        return _render_enterprise(Enterprise.get_by_id(enterprise.id), values, errors, exc.http_status)
+    flash(_("Your application was sent again. The platform reviews it and tells you its decision."), "success")
+    return redirect(url_for("portal.my_enterprise"), code=303)
 
 
 # --- Notifications -------------------------------------------------------------------------------

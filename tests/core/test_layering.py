@@ -11,7 +11,7 @@ submodules. A new module of the core must be placed here, or this test fails nam
 |------|----------------|-------------------------------------------------------------------------------------------|
 | 0    | base           | ., errors, fields, creditcode, calendar, config, db, i18n                                 |
 | 1    | domain         | models, survey_models, audit, security, vocabulary, attachments, notify, notify.*         |
-| 2    | engine         | workflow, routing, casefile, notices                                                      |
+| 2    | engine         | workflow, routing, casefile, notices, onboarding                                          |
 | 3    | contract       | contract, hookspecs                                                                       |
 | 4    | assembly       | registry, builtin, platform, migrations, checks                                           |
 | 5    | toolkit        | toolkit, toolkit.*                                                                        |

@@ -1,57 +1,27 @@
 """Enterprise onboarding review (DB1302 4.4.4: enterprises are admitted after review by the
 platform's management).
 
-Lists enterprises that applied or are under review; staff with ``core.enterprise.review`` move one
-to under review, admit it or reject it. Every move follows ``core.models.ENTERPRISE_STATUS_MOVES``,
+Lists enterprises that applied or are under review, with their contact and the documents they
+sent (the self-registration of :mod:`core.onboarding`); staff with ``core.enterprise.review`` move
+one to under review, admit it or reject it through :func:`core.onboarding.review` (the same as
+``POST /api/v1/enterprises/<id>/review``): every move follows ``core.models.ENTERPRISE_STATUS_MOVES``,
 rejecting needs a reason, and the change, its audit event and the notices to the enterprise's
-users (admitted, or refused with the reason: :func:`core.notices.enterprise_decided`) are one
-transaction.
+users are one transaction.
 """
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 
-from rongtong.core import audit, notices
-from rongtong.core.db import database
+from rongtong.core.attachments import attachments_of
+from rongtong.core.errors import NotFound, ValidationFailed
 from rongtong.core.i18n import _, lazy_gettext as _l
-from rongtong.core.models import ENTERPRISE_STATUS_MOVES, ENTERPRISE_STATUSES, Enterprise, utcnow
+from rongtong.core.models import ENTERPRISE_STATUSES, Enterprise
+from rongtong.core.onboarding import PENDING, review
 from rongtong.core.vocabulary import describe_model
 from rongtong.core.web.admin.base import SecureBaseView, acting_user, current_platform, local_time, ui_lang
-from rongtong.core.errors import NotFound, ValidationFailed
 
-PENDING = ("applied", "under_review")
-DECISIONS = ("under_review", "admitted", "rejected")
 PAGE_SIZE = 50
-
-
-def review(enterprise_id: int, decision: str, reason: str, actor) -> Enterprise:
-    """Apply one onboarding decision (DB1302 4.4.4). Raises ValidationFailed with field messages."""
-    reason = (reason or "").strip()
-    if decision not in DECISIONS:
-        raise ValidationFailed(_("Unknown decision."), {"decision": [_("Choose admit, reject or under review.")]})
-    if decision == "rejected" and not reason:
-        raise ValidationFailed(_("A reason is required to reject an application."),
-                               {"reason": [_("A reason is required to reject an application.")]})
-    with database.atomic():
-        ent = Enterprise.get_or_none(Enterprise.id == enterprise_id)
-        if ent is None:
-            raise NotFound(_("Enterprise not found."))
-        if decision not in ENTERPRISE_STATUS_MOVES.get(ent.status, set()):
-            names = dict(ENTERPRISE_STATUSES)
-            raise ValidationFailed(_("An enterprise in status %(status)s cannot become %(decision)s.",
-                                     status=str(names.get(ent.status, ent.status)),
-                                     decision=str(names.get(decision, decision))), {"decision": [_("Not allowed now.")]})
-        before = ent.snapshot()
-        ent.status = decision
-        ent.status_reason = reason
-        ent.reviewed_at = utcnow()
-        ent.save()
-        audit.record("review", "core_enterprise", ent.id,
-                     {"from": before["status"], "to": decision, "reason": reason,
-                      "changes": audit.diff(before, ent.snapshot())}, actor)
-        notices.enterprise_decided(ent, decision, reason, actor)
-    return ent
 
 
 def shown_value(enterprise, name: str) -> str:
@@ -79,7 +49,8 @@ class OnboardingView(SecureBaseView):
                     .order_by(Enterprise.created_at, Enterprise.id).offset(page * PAGE_SIZE).limit(PAGE_SIZE + 1))
         return self.render("admin/rt/onboarding.html", rows=rows[:PAGE_SIZE], page=page,
                            has_next=len(rows) > PAGE_SIZE, statuses=dict(ENTERPRISE_STATUSES), local_time=local_time,
-                           show=shown_value, errors=errors or {}, failed_id=failed_id), status
+                           show=shown_value, errors=errors or {}, failed_id=failed_id,
+                           documents={e.id: list(attachments_of(e)) for e in rows[:PAGE_SIZE]}), status
 
     @expose("/<int:enterprise_id>/", methods=("POST",))
     def decide(self, enterprise_id):

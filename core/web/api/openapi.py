@@ -31,6 +31,8 @@ ERRORS = {
     "409": "Conflict: the request changed since you read it (version), or the move is not allowed now",
     "422": "Invalid data: see error.fields for messages per field",
 }
+PUBLIC_BODY_ERRORS = ("400", "422", "429")
+EXTRA_ERRORS = {"429": "Too many requests from this address: try again later"}
 CONVERTER_TYPES = {"int": "integer", "float": "number"}
 
 
@@ -84,6 +86,9 @@ def _operation(op: Operation, multi: bool) -> dict:
     else:
         out["responses"] = {str(op.status): {"description": "OK" if op.status == 200 else "Created",
                                              "content": {"application/json": {"schema": _content(op.response_schema, op.many)}}}}
+    if op.public and op.method in BODY_METHODS and op.request_schema is not None:
+        for code in PUBLIC_BODY_ERRORS:  # no caller, but the body is validated (and writes are throttled)
+            out["responses"][code] = {"$ref": f"#/components/responses/E{code}"}
     if not op.public:
         for code, text in ERRORS.items():
             if code == "400" and op.method not in BODY_METHODS and op.query_schema is None:
@@ -140,7 +145,7 @@ def build_spec(operations: list[Operation], registry=None) -> dict:
     spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session",
                                                 "description": "browser session; writes need the X-CSRFToken header"})
     spec.components.schema("Error", schema=ErrorSchema)
-    for code, text in ERRORS.items():
+    for code, text in {**ERRORS, **EXTRA_ERRORS}.items():
         spec.components.response(f"E{code}", {"description": text,
                                               "content": {"application/json": {"schema": "Error"}}})
     spec.options["security"] = [{"bearerAuth": []}, {"session": []}]

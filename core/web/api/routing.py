@@ -50,7 +50,7 @@ class Operation:
     many: bool = False
     permission: str | None = None
     status: int = 200
-    public: bool = False  # no authentication (the OpenAPI document and its docs page)
+    public: bool = False  # no authentication (the OpenAPI document, its docs page, applying to join)
     raw: str | None = None  # media type of a Response the view builds itself (no schema dump)
     multipart: bool = False  # the body is multipart/form-data: request_schema validates its fields + files
     # the body is JSON, or multipart/form-data with files (repeatable) — e.g. a message with attachments
@@ -139,10 +139,13 @@ def make_view(ops_by_method: dict[str, Operation]) -> Callable:
     def view(**kwargs):
         op = ops_by_method[request.method if request.method != "HEAD" else "GET"]
         method = op.method
-        if op.public:
+        if op.public and loaders[method] is None:
             return op.view(**kwargs)
-        user = authenticate()
-        require_permission(op.permission)
+        # A public operation with a body (e.g. an enterprise's application) needs no caller, but
+        # its body is read and validated like any other.
+        user = None if op.public else authenticate()
+        if not op.public:
+            require_permission(op.permission)
         if queries[method] is not None:
             g.api_query = inputs.load_query(queries[method])
         if op.multipart:

@@ -105,6 +105,13 @@ TABLE = [
     ("/my/requests/<int(max=2147483647):request_id>/files/<int(max=2147483647):attachment_id>", "GET",
      a_object(*SEEING)),
     ("/services/<key>/apply", "GET POST", with_(roles("enterprise"), admin="denied")),  # own enterprise only
+    # self-registration (DB1302 4.4.4): anyone applies (an empty form: 422, served); the applicant
+    # follows its own enterprise's application (users of no enterprise: 404)
+    ("/enterprises/apply", "GET POST", public()),
+    ("/my/enterprise", "GET", with_(logged_in(), expert="hidden", evaluator="hidden", staff="hidden", admin="hidden")),
+    # correcting a refused application: the enterprise's own users (A and B are admitted: 409)
+    ("/my/enterprise/apply-again", "POST", with_(logged_in(), expert="hidden", evaluator="hidden", staff="hidden",
+                                                 admin="hidden")),
     # --- staff admin (core/web/admin/)
     ("/admin/static/<path:filename>", "GET", public()),
     ("/admin/", "GET", roles(*STAFF_SIDE)),
@@ -144,6 +151,10 @@ TABLE = [
     # who may register what is decided after that and covered by the API's own tests
     ("/api/v1/enterprises", "POST", logged_in()),
     ("/api/v1/enterprises/<int(min=1, max=2147483647):enterprise_id>", "GET", a_object(*SEEING)),
+    # applying to join needs no login (an empty body: 422, served); the review is staff work
+    # (core.enterprise.review; an empty body: 422 after access control)
+    ("/api/v1/enterprises/applications", "POST", public()),
+    ("/api/v1/enterprises/<int(min=1, max=2147483647):enterprise_id>/review", "POST", roles("staff")),
     ("/api/v1/requests", "GET", logged_in()),
     ("/api/v1/requests", "POST", roles("staff", "enterprise")),  # core.request.file
     ("/api/v1/requests/<int(min=1, max=2147483647):request_id>", "GET", a_object(*SEEING)),

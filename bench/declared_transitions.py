@@ -34,10 +34,15 @@ from notify_common import SAMPLE, load, scratch_database  # noqa: E402  (puts th
 from rongtong.core import hookimpl  # noqa: E402
 
 SECTION = "## Declared services (issue 11)"
-INTRO = """Figures from `bench/declared_*.py` (run on demand; see bench/README.md). Each figure is measured
-against its yardstick in the same run: the declared service against its coded twin (alternating
-rounds, one database), the app with 20 declared services against the app without them. The
-machine's 2 cores are shared, so the load average at the time is given with each figure.
+INTRO = """Figures from `bench/declared_*.py` (run on demand, not part of the test suite):
+
+    python bench/declared_transitions.py   # a declared service against its coded twin: engine and API, SQLite and PostgreSQL
+    python bench/declared_startup.py       # create_app with 20 generated declared services on top of the 8 built-in plugins
+
+Each figure is measured against its yardstick in the same run: the declared service against its
+coded twin (alternating rounds, one database), the app with 20 declared services against the app
+without them (alternating runs). The machine's 2 cores are shared, so the load average at the time
+is given with each figure, and this process's CPU time beside the wall-clock figure.
 
 | measurement | figure | target | result | date (UTC) | machine |
 |---|---|---|---|---|---|

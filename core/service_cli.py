@@ -262,7 +262,7 @@ def _field_text(f: dict) -> str:
 
 
 def _refs(refs: list[dict]) -> str:
-    return ", ".join(f"{r['use']}({', '.join(f'{k}={v!r}' for k, v in r.items() if k != 'use')})" for r in refs)
+    return ", ".join(f"{r['use']}({', '.join(f'{k}={r[k]!r}' for k in sorted(r) if k != 'use')})" for r in refs)
 
 
 def show_lines(s: dict) -> list[str]:

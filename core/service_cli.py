@@ -107,9 +107,17 @@ class Checker:
     @property
     def registry(self):
         if self._registry is None:
+            from rongtong.core.db import database
             from rongtong.core.registry import PluginRegistry
 
-            self._registry = PluginRegistry(self.config)
+            # No database: a declared service then builds its file's workflow as version 1 and
+            # stores nothing (core.declared.versions), even in a process that has one bound.
+            bound = database.obj
+            database.initialize(None)
+            try:
+                self._registry = PluginRegistry(self.config)
+            finally:
+                database.initialize(bound)
         return self._registry
 
     def check(self, path: str):

@@ -187,3 +187,27 @@ def test_legal_tells_the_enterprise_when_answered_and_lists_its_lawyers(platform
     assert api.get(people.staff, "legal/lawyers", speciality="contract").get_json() == []
     assert api.get(people.staff, "legal/lawyers", q="李").get_json()[0]["firm"] == "某所"
     assert api.get(people.user_a, "legal/lawyers").status_code == 403  # platform-wide: staff keep it
+
+
+@pytest.mark.parametrize("shipped", [REPO / "docs" / "services" / "legal.toml"], ids=["legal"])
+def test_legal_lawyers_admin_lists_the_declared_columns_filters_and_search(platform, service, people, client, login):
+    """Admin > 法律咨询 > 签约律师: the columns of ``list``, a filter per ``filters`` entry, search
+    over ``search``; staff add lawyers there (the register is editable)."""
+    lawyer = service.register("lawyer")
+    with acting_as(people.staff):
+        lawyer.create(name="王律师", firm="北方律师事务所", speciality="ip", phone="0311-1234567", years=8, active=True)
+        lawyer.create(name="赵律师", firm="南方律师事务所", speciality="tax", active=False)
+    login(client, people.staff)
+    page = client.get("/admin/legal/lawyer/")
+    assert page.status_code == 200
+    text = html.unescape(page.get_data(as_text=True))
+    head = re.search(r"<thead>.*?</thead>", text, re.S).group(0)
+    for label in ("姓名", "律师事务所", "专业领域", "执业年限", "在册"):
+        assert label in head
+    assert "联系电话" not in head and "0311-1234567" not in text  # not a list column
+    assert "知识产权" in text and "ip" not in re.findall(r">\s*(\w+)\s*<", text)  # choices by their labels
+    filters = re.findall(r'<a[^>]*class="[^"]*\bfilter\b[^"]*"[^>]*>(.*?)</a>', text, re.S)
+    assert filters == ["专业领域", "在册"]
+    searched = html.unescape(client.get("/admin/legal/lawyer/", query_string={"search": "北方"}).get_data(as_text=True))
+    assert "王律师" in searched and "赵律师" not in searched
+    assert client.get("/admin/legal/lawyer/new/").status_code == 200

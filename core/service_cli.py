@@ -74,13 +74,15 @@ def template_text(key: str = TEMPLATE_KEY) -> str:
 def service_validate(files):
     """Check declared-service FILEs without starting anything: `ok FILE: KEY, N steps, M registers`
     per good file (exit 0), else one line `file:line: key: problem` per bad file (exit 2)."""
-    failed = False
+    failed, told = False, set()
     checker = Checker(get_cli_context().config)
     for name in files:
         try:
             declaration = checker.check(name)
         except _errors() as exc:
-            click.echo(f"error: {exc.message}", err=True)
+            if exc.message not in told:  # a problem of the configured platform is told once
+                click.echo(f"error: {exc.message}", err=True)
+                told.add(exc.message)
             failed = True
             continue
         data = declaration.data
@@ -102,6 +104,7 @@ class Checker:
     def __init__(self, config):
         self.config = config
         self._registry = None
+        self.registry_error = None  # what stopped the registry of ``config`` from being built
         self.seen: dict[str, str] = {}  # service key -> where the files checked so far declare it
 
     @property
@@ -112,10 +115,15 @@ class Checker:
 
             # No database: a declared service then builds its file's workflow as version 1 and
             # stores nothing (core.declared.versions), even in a process that has one bound.
+            if self.registry_error is not None:
+                raise self.registry_error
             bound = database.obj
             database.initialize(None)
             try:
                 self._registry = PluginRegistry(self.config)
+            except _errors() as exc:
+                self.registry_error = exc
+                raise
             finally:
                 database.initialize(bound)
         return self._registry

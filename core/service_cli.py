@@ -113,10 +113,10 @@ class Checker:
             from rongtong.core.db import database
             from rongtong.core.registry import PluginRegistry
 
-            # No database: a declared service then builds its file's workflow as version 1 and
-            # stores nothing (core.declared.versions), even in a process that has one bound.
             if self.registry_error is not None:
                 raise self.registry_error
+            # No database: a declared service then builds its file's workflow as version 1 and
+            # stores nothing (core.declared.versions), even in a process that has one bound.
             bound = database.obj
             database.initialize(None)
             try:
@@ -132,7 +132,7 @@ class Checker:
         from rongtong.core.declared.build import build_workflow
         from rongtong.core.declared.effects import FIELDSETS
         from rongtong.core.declared.service import DeclaredService, effects_of
-        from rongtong.core.declared.spec import DeclarationError, load_declaration
+        from rongtong.core.declared.spec import DeclarationError, dotted, load_declaration
 
         declaration = load_declaration(path)
         here = declaration.where(("service", "key"))
@@ -152,7 +152,8 @@ class Checker:
         try:
             build_workflow(declaration.data, 1, effects_of(registry), FIELDSETS, declaration.path)
         except ValueError as exc:
-            raise DeclarationError(f"{declaration.where(_step_path(declaration, str(exc)))}: {exc}") from None
+            at = _step_path(declaration, str(exc))
+            raise DeclarationError(f"{declaration.where(at)}: {dotted(at)}: {exc}") from None
         self.seen[declaration.key] = here
         return declaration
 
@@ -176,7 +177,7 @@ class Checker:
 
 def _step_path(declaration, message: str) -> tuple:
     """The key path of the step a build problem names (``step plan: ...``)."""
-    match = re.match(r"step (\w+):", message)
+    match = re.search(r"\bstep (\w+):", message)
     keys = [s["key"] for s in declaration.data["steps"]]
     if match and match.group(1) in keys:
         return ("steps", keys.index(match.group(1)))

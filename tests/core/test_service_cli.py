@@ -247,3 +247,14 @@ def test_show_json_has_the_same_with_iso_dates(legal_site):
 def test_show_an_unknown_key_names_the_declared_services(legal_site):
     assert_user_error(run(legal_site / "rongtong.toml", "service", "show", "legl"), 2,
                       "no declared service 'legl'", "(declared: legal)")
+
+
+def test_validate_builds_the_workflow_as_start_up_would(site, tmp_path):
+    """A ``schedule`` effect naming a date the step does not have: the workflow cannot be built
+    (DB1302 5.4.1: the scheduled clock needs its date), so validate refuses it too."""
+    path, _line = mutated(tmp_path, '  # [[steps.effects]]\n  # use = "schedule"', '  [[steps.effects]]\n  use = "schedule"\n  #')
+    text = path.read_text(encoding="utf-8").replace('  # field = "visit_on"', '  field = "visit_on"')
+    path.write_text(text, encoding="utf-8")
+    line = text[:text.index('key = "evaluate"')].count("\n")  # the [[steps]] header of the scheduled step
+    assert_user_error(run(site / "rongtong.toml", "service", "validate", path), 2,
+                      f"{path}:{line}: steps[2]: ", "schedule_from 'visit_on'")

@@ -150,7 +150,8 @@ class Checker:
         for problem in service.problems(view):
             raise DeclarationError(problem)
         try:
-            build_workflow(declaration.data, 1, effects_of(registry), FIELDSETS, declaration.path)
+            if declaration.is_service:  # a [plugin] declares registers only: no workflow
+                build_workflow(declaration.data, 1, effects_of(registry), FIELDSETS, declaration.path)
         except ValueError as exc:
             at = _step_path(declaration, str(exc))
             raise DeclarationError(f"{declaration.where(at)}: {dotted(at)}: {exc}") from None
@@ -216,9 +217,10 @@ def describe(platform, service) -> dict:
     the steps as the engine runs them (roles and limits after ``[workflows.*]`` overrides)."""
     info = service.describe()
     data = service.declaration.data
-    entry = platform.registry.services[service.key]
-    workflow = platform.registry.workflows[service.key]
-    running = {s.key: s for s in workflow.steps}
+    head = data[service.declaration.head]
+    entry = platform.registry.services.get(service.key)  # None for a [plugin] (registers only)
+    workflow = platform.registry.workflows.get(service.key)
+    running = {s.key: s for s in workflow.steps} if workflow is not None else {}
     steps = []
     for s in data["steps"]:
         step = running[s["key"]]
@@ -234,13 +236,17 @@ def describe(platform, service) -> dict:
                   "table": service.models[r["key"]]._meta.table_name, "scope": r["scope"],
                   "per_request": r["per_request"], "parent": r["parent"], "permission": service.permission_of(r),
                   "fields": [_field(f) for f in r["fields"]], "list": r["list"], "filters": r["filters"],
-                  "search": r["search"], "missing": missing[r["key"]], "needs_upgrade": bool(missing[r["key"]])}
+                  "search": r["search"], "public": r.get("public", False), "missing": missing[r["key"]],
+                  "needs_upgrade": bool(missing[r["key"]])}
                  for r in data["registers"]]
     return {
-        "key": service.key, "title": entry.title, "title_en": entry.title_en, "source": info["source"],
-        "category": entry.category, "department": entry.department, "fee_type": entry.fee_type,
-        "fee_standard": entry.fee_standard, "time_limit_days": entry.time_limit_days,
-        "steps_total_days": workflow.total_days, "version": info["version"], "checksum": info["checksum"],
+        "key": service.key, "kind": service.declaration.head, "title": head["title"], "title_en": head["title_en"],
+        "source": info["source"], "clauses": list(head.get("clauses") or []),
+        "category": entry.category if entry else "", "department": entry.department if entry else "",
+        "fee_type": entry.fee_type if entry else None, "fee_standard": entry.fee_standard if entry else "",
+        "time_limit_days": entry.time_limit_days if entry else None,
+        "steps_total_days": workflow.total_days if workflow else 0, "version": info["version"],
+        "checksum": info["checksum"],
         "versions": info["versions"], "intake": [_field(f) for f in data["intake"]],
         "on_open": [dict(e) for e in data["on_open"]], "steps": steps, "registers": registers,
         "permissions": [dict(p) for p in data["permissions"]],
@@ -283,11 +289,15 @@ def _refs(refs: list[dict]) -> str:
 
 
 def show_lines(s: dict) -> list[str]:
+    lines = [f"{s['key']}: {s['title']} / {s['title_en']}", f"  source: {s['source']}"]
+    if s["clauses"]:
+        lines.append(f"  DB1302: {', '.join(s['clauses'])}")
+    if s["kind"] == "plugin":
+        lines.append("  registers only ([plugin]): no catalog entry, no workflow")
+        return lines + _register_lines(s)
     fee = "free" if s["fee_type"] == "free" else f"paid: {s['fee_standard']}"
-    lines = [f"{s['key']}: {s['title']} / {s['title_en']}",
-             f"  source: {s['source']}",
-             f"  fee: {fee}",
-             f"  published limit: {s['time_limit_days']} working days (the steps add up to {s['steps_total_days']})"]
+    lines += [f"  fee: {fee}",
+              f"  published limit: {s['time_limit_days']} working days (the steps add up to {s['steps_total_days']})"]
     if s["category"] or s["department"]:
         lines.append(f"  category: {s['category'] or '-'}  department: {s['department'] or '-'}")
     if s["versions"]:
@@ -315,12 +325,18 @@ def show_lines(s: dict) -> list[str]:
                 lines.append(f"       {name}: {_refs(step[name])}")
         if step["notify"]:
             lines.append(f"       notify: {', '.join(step['notify'])}")
+    return lines + _register_lines(s)
+
+
+def _register_lines(s: dict) -> list[str]:
+    lines = []
     if s["registers"]:
         lines.append("  registers:")
     for r in s["registers"]:
         state = "db upgrade needed: " + ", ".join(r["missing"]) if r["needs_upgrade"] else "up to date"
+        public = "  public on the portal" if r["public"] else ""
         lines.append(f"    {r['key']} {r['title']} / {r['title_en']}  table {r['table']}  scope {r['scope']}  "
-                     f"permission {r['permission']}  ({state})")
+                     f"permission {r['permission']}{public}  ({state})")
         for f in r["fields"]:
             lines.append(f"       field {_field_text(f)}")
     return lines

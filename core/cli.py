@@ -15,6 +15,7 @@ import sys
 import click
 
 from rongtong.core.cli_context import CliContext, get_cli_context, get_platform
+from rongtong.core.service_cli import service
 
 
 class RongtongGroup(click.Group):
@@ -222,6 +223,9 @@ def plugin_new(name, directory, title, title_en):
     written = new_plugin(name, target, title=title, title_en=title_en)
     click.echo(f"wrote {len(written)} files in {target}")
     click.echo(f"next: pip install -e '{target}[test]' && pytest {target}")
+
+
+cli.add_command(service)  # `rongtong service new|validate|show` (core/service_cli.py)
 
 
 @cli.group()

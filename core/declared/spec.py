@@ -27,6 +27,7 @@ from rongtong.core.errors import ConfigError
 from rongtong.core.models import ROLE_KEYS
 from rongtong.core.workflow import STEP_OUTCOMES
 
+from .effects import FIELDSETS
 from .locate import key_lines, line_of
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
@@ -312,6 +313,8 @@ def _check(d: Declaration) -> None:
         for outcome in step["outcomes"]:
             if outcome not in STEP_OUTCOMES:
                 raise d.error(at + ("outcomes",), f"unknown outcome {outcome!r} (one of {', '.join(STEP_OUTCOMES)})")
+        if step["fieldset"] is not None and step["fieldset"] not in FIELDSETS:
+            raise d.error(at + ("fieldset",), f"unknown fieldset {step['fieldset']!r} (known: {', '.join(FIELDSETS)})")
         for name in ("next", "returns_to"):
             for ref in step[name] or ():
                 if ref not in keys:

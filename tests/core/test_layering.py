@@ -20,7 +20,7 @@ submodules. A new module of the core must be placed here, or this test fails nam
 | 7    | surface api    | web.api, web.api.*                                                                        |
 | 7    | surface portal | web.portal                                                                                |
 | 8    | app            | web.app, declared, declared.*                                                             |
-| 9    | entry points   | cli, cli_context, serving, demo, setup, testing, testing.*, scaffold, i18n_catalogs       |
+| 9    | entry points   | cli, cli_context, service_cli, serving, demo, setup, testing, testing.*, scaffold, i18n_catalogs |
 | 10   | façade         | plugin                                                                                    |
 
 What counts as an import: every ``import``/``from ... import`` statement anywhere in a module --

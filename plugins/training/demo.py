@@ -39,6 +39,17 @@ def seed(platform: PluginHost, context) -> None:
             _attendance(platform, rng, req, context["users"].get("enterprise", []), staff, checked_in=steps_left > 0)
 
     surveys.walk_demo_requests(platform, KEY, survey, staff, small_sessions, attendance)
+    # More programmes waiting at their effect evaluation: the evaluation demo completes the first
+    # few requests waiting at a last step, and the core's filler cannot replay a delivery (it is
+    # not recorded before the sessions' date, which the demo moved for the programmes above).
+    admitted = [e for e in context["enterprises"] if e.status == "admitted"]
+    wf = platform.registry.workflow(KEY)
+    for ent in admitted[-3:]:
+        req = platform.engine.open_request(enterprise=ent, service_key=KEY, actor=staff, title=f"{ent.name}：人才培训")
+        for n, step in enumerate(wf.steps[:-1]):
+            data = small_sessions(step, {**(step.example or {}), **({"survey": survey.id} if n == 0 else {})})
+            platform.engine.transition(req.id, "advance", staff, data=data)
+            attendance(step, req, len(wf.steps) - n - 2)
 
 
 def _as_if_held(platform: PluginHost, req, programme: TrainingProgramme, days_ago: int = 7) -> None:

@@ -290,3 +290,13 @@ def test_5_4_1_the_published_limit_covers_the_steps(platform):
     service = platform.registry.services["promotion"]
     assert service.time_limit_days >= sum(s.time_limit_days for s in WORKFLOW.steps)
     assert WORKFLOW.step("event").schedule_from == "starts_on"
+
+
+def test_6_4_5_b_budgets_state_their_unit_once(app, client, login, people):
+    """DB1302 6.4.5 b: the annual plan's budget reads "100 万元" in the list and its export header
+    says 万元 once."""
+    AnnualPlan.create(year=2026, title="年度计划", budget=100)
+    login(client, people.staff)
+    assert "100 万元" in client.get("/admin/promotion/annualplan/").get_data(as_text=True)
+    header = client.get("/admin/promotion/annualplan/export/csv/").get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
+    assert "预算（万元）" in header and "（万元）（万元）" not in header, header

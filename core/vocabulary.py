@@ -213,6 +213,8 @@ class FieldSpec:
             return format_datetime(value, tz, self.format) if "%" in self.format else format_datetime(value, tz)
         if w == "date" or isinstance(value, datetime.date):
             return format_date(value)
+        if isinstance(value, datetime.time):  # opening hours: "08:30"
+            return value.strftime("%H:%M")
         if w in ("money", "number", "integer", "scale") or isinstance(value, (int, float, decimal.Decimal)):
             if w in ("integer", "scale", "text") and isinstance(value, int) and not self.format:
                 text = str(value)  # a count, a year, a number typed as such: no thousands separator

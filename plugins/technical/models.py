@@ -74,7 +74,7 @@ class Equipment(AuditedModel):
     closes_at = peewee.TimeField(default=datetime.time(17, 30), verbose_name=_l("Closes at"))
     working_days_only = peewee.BooleanField(default=True, verbose_name=_l("Working days only"),
                                             help_text=_l("Bookable on the working days of the platform calendar."))
-    max_hours = peewee.IntegerField(default=8, verbose_name=_l("Longest booking"))
+    max_hours = peewee.IntegerField(default=8, verbose_name=_l("Longest booking"), help_text=_l("In hours."))
     horizon_days = peewee.IntegerField(default=60, verbose_name=_l("Booking horizon"),
                                        help_text=_l("How many days ahead a booking may start."))
     max_open_bookings = peewee.IntegerField(default=2, verbose_name=_l("Open bookings per enterprise"),

@@ -65,3 +65,22 @@ def test_matching_page(tech, tech_app, cast, login, institutions):
     ent = tech_app.test_client()
     login(ent, cast.user_a)
     assert ent.get(f"/admin/technical/candidates/{req.id}/").status_code == 403
+
+
+def test_6_2_2_staff_set_the_booking_limits_per_device(tech_app, cast, login):
+    """Issue 12: opening hours, working days, longest booking, horizon and quota are set per device
+    on its screen (defaults 08:30-17:30, working days, 8 hours, 60 days, 2 open bookings)."""
+    client = tech_app.test_client()
+    login(client, cast.staff)
+    form = client.get("/admin/technical/equipment/new/").get_data(as_text=True)
+    assert "单位为小时" in form and "08:30" in form
+    token = _token(client, "/admin/technical/equipment/new/")
+    r = client.post("/admin/technical/equipment/new/", data={
+        "csrf_token": token, "name": "夜间 CT", "model": "", "location": "", "description": "", "active": "y",
+        "opens_at": "13:00", "closes_at": "22:00", "max_hours": "4", "horizon_days": "14", "max_open_bookings": "1"})
+    assert r.status_code == 302, r.get_data(as_text=True)[-2000:]
+    device = Equipment.get(Equipment.name == "夜间 CT")
+    assert (device.opens_at, device.closes_at, device.working_days_only, device.max_hours, device.horizon_days,
+            device.max_open_bookings) == (datetime.time(13), datetime.time(22), False, 4, 14, 1)
+    listing = client.get("/admin/technical/equipment/").get_data(as_text=True)
+    assert "13:00" in listing and "22:00" in listing and "13:00:00" not in listing

@@ -213,6 +213,8 @@ class FieldSpec:
             return format_datetime(value, tz, self.format) if "%" in self.format else format_datetime(value, tz)
         if w == "date" or isinstance(value, datetime.date):
             return format_date(value)
+        if isinstance(value, datetime.time):  # opening hours: "08:30"
+            return value.strftime("%H:%M")
         if w in ("money", "number", "integer", "scale") or isinstance(value, (int, float, decimal.Decimal)):
             if w in ("integer", "scale", "text") and isinstance(value, int) and not self.format:
                 text = str(value)  # a count, a year, a number typed as such: no thousands separator
@@ -253,6 +255,11 @@ class FieldSpec:
             out["columns"] = [c.as_dict(lang) for c in self.columns]
         return out
 
+    def heading(self, lang: str = "zh_Hans_CN") -> str:
+        """The title with the unit, once (:func:`with_unit`): a column heading, an export header,
+        a filter's label — wherever the value is shown without its unit."""
+        return with_unit(self.title(lang), self.unit)
+
     def title_zh(self) -> str:
         return in_chinese(self.label) or str(self.label or "") or self.name.replace("_", " ")
 
@@ -261,6 +268,29 @@ class FieldSpec:
 
 
 # --- Formatting ------------------------------------------------------------------------------------
+
+#: How a label may already state a unit: "金额（万元）", "Amount (万元)", "Amount (10k CNY)".
+UNIT_WORDS = {"万元": ("万元", "10k CNY", "10k yuan"), "元": ("元", "CNY", "yuan")}
+
+
+def states_unit(label: str, unit: str) -> bool:
+    """True when ``label`` already ends with ``unit`` in brackets (full-width or not), or with
+    one of its English spellings (:data:`UNIT_WORDS`)."""
+    text = str(label or "").rstrip()
+    for word in UNIT_WORDS.get(unit, (unit,)):
+        if text.endswith((f"（{word}）", f"({word})")):
+            return True
+    return False
+
+
+def with_unit(label, unit: str) -> str:
+    """A column heading that states the unit once: "拟融资金额（万元）" ("Amount sought (万元)"
+    in English); a label that already states it is left as it is (never "（万元）（万元）")."""
+    text = str(label or "")
+    if not unit or states_unit(text, unit):
+        return text
+    return f"{text}（{unit}）" if current_language() != "en" else f"{text} ({unit})"
+
 
 def format_number(value, spec: str = "") -> str:
     """A number without exponent or trailing zeros (5000000 → "5,000,000"; 12.50 → "12.5")."""
@@ -424,10 +454,13 @@ def describe_schema(schema_cls) -> list[FieldSpec]:
 def of_peewee(model, name: str) -> FieldSpec:
     """The spec of one model column: ``verbose_name``, ``help_text``, ``choices`` and the model's
     ``vocabulary`` entry for it (``label``, ``label_en``, ``help``, ``unit``, ``widget``,
-    ``choices``, ``visibility``, ``format``; for a JSON column ``schema`` — the marshmallow schema
+    ``choices``, ``visibility``, ``format`` (the field's own ``vocabulary`` first: see ``core.toolkit.vocab.wan_yuan_column``);
+    for a JSON column ``schema`` — the marshmallow schema
     of what it holds, whose fields become its columns — or ``columns``, and ``many``)."""
     field = model._meta.fields[name]
-    extra = dict((getattr(model, "vocabulary", None) or {}).get(name, {}))
+    # a column declared by a vocabulary helper (``vocab.wan_yuan_column``) carries its own entry;
+    # the model's ``vocabulary`` adds to it
+    extra = {**(getattr(field, "vocabulary", None) or {}), **((getattr(model, "vocabulary", None) or {}).get(name, {}))}
     choices = tuple(Choice(k, lbl) for k, lbl in (field.choices or ()))
     if extra.get("choices"):
         choices = tuple(Choice(*c) for c in extra["choices"])

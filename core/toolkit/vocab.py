@@ -22,12 +22,16 @@ from __future__ import annotations
 
 import decimal
 
+import peewee
 from marshmallow import ValidationError, fields, validate
 
 from rongtong.core.i18n import gettext as _
 from rongtong.core.i18n import lazy_gettext as _l
-from rongtong.core.vocabulary import Bilingual, current_language, format_number  # noqa: F401  (Bilingual: re-exported for plugins)
+from rongtong.core.vocabulary import Bilingual, current_language, format_number, with_unit
 from rongtong.core.vocabulary import Choice, FieldSpec, describe_schema
+
+#: What plugins read here although this module does not use it itself.
+REEXPORTED = (Bilingual, with_unit)
 
 WAN_YUAN = "万元"
 YUAN = "元"
@@ -125,6 +129,17 @@ _WAN_HELP = _l("In 万元 (ten thousand yuan): 500 means 5,000,000 yuan.")
 
 #: ``vocabulary`` entry of a decimal column holding an amount in 万元.
 WAN_YUAN_COLUMN = {"unit": WAN_YUAN, "widget": "money"}
+
+
+def wan_yuan_column(verbose_name, help_text=None, **kwargs) -> peewee.DecimalField:
+    """A model column holding an amount in 万元, declared once for every surface: the label names
+    the field only (``_l("Amount sought")``) and the unit comes from the vocabulary -- list cells
+    read "1,000 万元", export headers and headings "拟融资金额（万元）" (once), and the staff's
+    edit form says the unit in its help (500 means 5,000,000 yuan). Fourteen digits, two places."""
+    field = peewee.DecimalField(max_digits=14, decimal_places=2, verbose_name=verbose_name,
+                                help_text=help_text or _WAN_HELP, **kwargs)
+    field.vocabulary = dict(WAN_YUAN_COLUMN)
+    return field
 #: ``vocabulary`` entry of a JSON column holding a list of short texts (one per line).
 LINES_COLUMN = {"widget": "textarea"}
 

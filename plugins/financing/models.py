@@ -22,7 +22,6 @@ SOURCE_KINDS = (("investor", _l("Investor")), ("bank", _l("Bank loan")), ("other
 CASE_STAGES = (("", _l("Not surveyed yet")),) + STAGES
 RECOMMENDATION_TYPES = (("investor", _l("Investor")), ("loan_product", _l("Loan product")))
 
-_MONEY = dict(max_digits=14, decimal_places=2)
 
 
 class Bank(AuditedModel):
@@ -51,9 +50,10 @@ class LoanProduct(AuditedModel):
 
     bank = peewee.ForeignKeyField(Bank, backref="products", on_delete="RESTRICT", verbose_name=_l("Bank"))
     name = peewee.CharField(max_length=200, verbose_name=_l("Name"))
-    min_amount = peewee.DecimalField(null=True, verbose_name=_l("Amount from (10k CNY)"), **_MONEY)
-    max_amount = peewee.DecimalField(null=True, verbose_name=_l("Amount to (10k CNY)"), **_MONEY)
-    max_term_months = peewee.IntegerField(null=True, verbose_name=_l("Longest term (months)"))
+    min_amount = vocab.wan_yuan_column(_l("Amount from"), null=True)
+    max_amount = vocab.wan_yuan_column(_l("Amount to"), null=True)
+    max_term_months = peewee.IntegerField(null=True, verbose_name=_l("Longest term"),
+                                         help_text=_l("In months."))
     rate_note = peewee.CharField(max_length=200, default="", verbose_name=_l("Interest rate"))
     collateral = peewee.CharField(max_length=200, default="", verbose_name=_l("Collateral or guarantee"))
     industries = ListField(max_length=500, default="", verbose_name=_l("Industries served"))
@@ -78,7 +78,7 @@ class Case(AuditedModel):
     request = peewee.ForeignKeyField(ServiceRequest, unique=True, backref="financing_case", on_delete="RESTRICT",
                                      verbose_name=_l("Request"))
     kind = peewee.CharField(max_length=8, choices=KINDS, null=True, verbose_name=_l("Kind"))
-    amount = peewee.DecimalField(null=True, verbose_name=_l("Amount sought (10k CNY)"), **_MONEY)
+    amount = vocab.wan_yuan_column(_l("Amount sought"), null=True)
     purpose = peewee.TextField(default="", verbose_name=_l("Purpose"))
     stage = peewee.CharField(max_length=16, choices=CASE_STAGES, default="", verbose_name=_l("Stage"))
     needs_summary = peewee.TextField(default="", verbose_name=_l("Needs survey summary"))
@@ -148,7 +148,7 @@ class Fund(AuditedModel):
     scope_path = ("case", "request")
 
     case = peewee.ForeignKeyField(Case, backref="funds", on_delete="CASCADE", verbose_name=_l("Financing case"))
-    amount = peewee.DecimalField(verbose_name=_l("Amount (10k CNY)"), **_MONEY)
+    amount = vocab.wan_yuan_column(_l("Amount"))
     received_on = peewee.DateField(index=True, verbose_name=_l("Received on"))
     source_kind = peewee.CharField(max_length=16, choices=SOURCE_KINDS, verbose_name=_l("Source kind"))
     source_name = peewee.CharField(max_length=200, verbose_name=_l("Source"))
@@ -167,7 +167,7 @@ class FundUse(AuditedModel):
 
     fund = peewee.ForeignKeyField(Fund, backref="uses", on_delete="CASCADE", verbose_name=_l("Funds"))
     used_on = peewee.DateField(verbose_name=_l("Date"))
-    amount = peewee.DecimalField(verbose_name=_l("Amount (10k CNY)"), **_MONEY)
+    amount = vocab.wan_yuan_column(_l("Amount"))
     purpose = peewee.CharField(max_length=300, verbose_name=_l("Used for"))
 
     class Meta:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import decimal
 
-from rongtong.core.plugin import ENTERPRISE_SCALES, Enterprise, ServiceRequest, gettext as _, periods
+from rongtong.core.plugin import ENTERPRISE_SCALES, Enterprise, ServiceRequest, gettext as _, periods, vocab
 
 from .models import SOURCE_KINDS, Case, Fund
 
@@ -12,7 +12,7 @@ DIMENSIONS = ("scale", "industry", "source")
 
 def funds_report(period: periods.Period) -> dict:
     """``{"period", "total": {count, amount}, "by_scale": [...], "by_industry": [...], "by_source": [...]}``;
-    each group row is ``{"key", "count", "amount"}`` (amounts in 10k CNY as text), largest first."""
+    each group row is ``{"key", "count", "amount"}`` (amounts in 万元 as text), largest first."""
     rows = (Fund.select(Fund.amount, Fund.source_kind, Enterprise.scale, Enterprise.industry)
             .join(Case).join(ServiceRequest).join(Enterprise)
             .where((Fund.received_on >= period.start) & (Fund.received_on <= period.end))
@@ -40,7 +40,7 @@ def funds_report(period: periods.Period) -> dict:
 
 def report_rows(report: dict) -> tuple[list[str], list[list]]:
     """The report as one table: dimension, key, count, amount."""
-    headers = [_("Dimension"), _("Group"), _("Fundings"), _("Amount (10k CNY)")]
+    headers = [_("Dimension"), _("Group"), _("Fundings"), vocab.with_unit(_("Amount"), vocab.WAN_YUAN)]
     names = {"scale": _("Enterprise scale"), "industry": _("Industry"), "source": _("Source")}
     rows = []
     for dim in DIMENSIONS:

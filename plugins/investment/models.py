@@ -23,6 +23,13 @@ VOTES = (("for", _l("For")), ("against", _l("Against")), ("abstain", _l("Abstain
 _STAGE_BY_SCALE = {"micro": "early", "small": "early", "medium": "growth", "large": "mature"}
 
 
+def labels_of(pairs, keys) -> list:
+    """The labels of choice ``keys`` (``(key, label)`` pairs), for match reasons people read
+    ("阶段 匹配：成长期", never "growth"); an unknown key stays as it is."""
+    names = dict(pairs)
+    return [names.get(k, k) for k in (keys or [])]
+
+
 def stage_of(enterprise) -> str:
     if getattr(enterprise, "kind", "") == "entrepreneur":
         return "seed"
@@ -40,8 +47,8 @@ class Investor(AuditedModel):
     kind = peewee.CharField(max_length=16, choices=INVESTOR_KINDS, default="institution", verbose_name=_l("Kind"))
     industries = ListField(max_length=500, default="", verbose_name=_l("Focus industries"))
     stages = ListField(max_length=100, default="", verbose_name=_l("Stages"))
-    ticket_min = peewee.DecimalField(max_digits=14, decimal_places=2, null=True, verbose_name=_l("Ticket size from (10k CNY)"))
-    ticket_max = peewee.DecimalField(max_digits=14, decimal_places=2, null=True, verbose_name=_l("Ticket size to (10k CNY)"))
+    ticket_min = vocab.wan_yuan_column(_l("Ticket size from"), null=True)
+    ticket_max = vocab.wan_yuan_column(_l("Ticket size to"), null=True)
     regions = ListField(max_length=500, default="", verbose_name=_l("Regions"))
     contact_name = peewee.CharField(max_length=100, default="", verbose_name=_l("Contact person"))
     contact_phone = peewee.CharField(max_length=50, default="", verbose_name=_l("Contact phone"))
@@ -74,9 +81,10 @@ class Project(AuditedModel):
     prospects_score = peewee.SmallIntegerField(null=True, verbose_name=_l("Prospects score"))
     risk_score = peewee.SmallIntegerField(null=True, verbose_name=_l("Risk score"))
     return_score = peewee.SmallIntegerField(null=True, verbose_name=_l("Return score"))
-    expected_return_pct = peewee.DecimalField(max_digits=7, decimal_places=2, null=True, verbose_name=_l("Expected annual return (%)"))
+    expected_return_pct = peewee.DecimalField(max_digits=7, decimal_places=2, null=True, verbose_name=_l("Expected annual return"),
+                                            help_text=_l("In percent."))
     due_diligence_report = peewee.TextField(default="", verbose_name=_l("Due diligence report"))
-    agreed_amount = peewee.DecimalField(max_digits=14, decimal_places=2, null=True, verbose_name=_l("Agreed amount (10k CNY)"))
+    agreed_amount = vocab.wan_yuan_column(_l("Agreed amount"), null=True)
     agreement_terms = peewee.TextField(default="", verbose_name=_l("Agreement terms"))
     signed_on = peewee.DateField(null=True, verbose_name=_l("Signed on"))
     created_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Created at"))
@@ -125,8 +133,8 @@ class FollowUp(AuditedModel):
 
     project = peewee.ForeignKeyField(Project, backref="followups", on_delete="CASCADE", verbose_name=_l("Project"))
     period = peewee.CharField(max_length=10, verbose_name=_l("Period"))
-    revenue = peewee.DecimalField(max_digits=14, decimal_places=2, null=True, verbose_name=_l("Revenue (10k CNY)"))
-    profit = peewee.DecimalField(max_digits=14, decimal_places=2, null=True, verbose_name=_l("Profit (10k CNY)"))
+    revenue = vocab.wan_yuan_column(_l("Revenue"), null=True)
+    profit = vocab.wan_yuan_column(_l("Profit"), null=True)
     employees = peewee.IntegerField(null=True, verbose_name=_l("Employees"))
     note = peewee.TextField(default="", verbose_name=_l("Note"))
     recorded_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", verbose_name=_l("Recorded by"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rongtong.core.plugin import Enterprise, lazy_gettext as _l, matching
 
-from .models import stage_of
+from .models import STAGES, labels_of, stage_of
 
 
 def investor_criteria(investor, *, industry_of, stage_of_candidate, region_of):
@@ -14,7 +14,8 @@ def investor_criteria(investor, *, industry_of, stage_of_candidate, region_of):
     return [
         matching.overlap("industry", 40, _l("Industry"), wanted=investor.industries,
                 values_of=lambda c: [industry_of(c)], required=bool(investor.industries)),
-        matching.overlap("stage", 30, _l("Stage"), wanted=investor.stages, values_of=lambda c: [stage_of_candidate(c)]),
+        matching.overlap("stage", 30, _l("Stage"), wanted=labels_of(STAGES, investor.stages),
+                         values_of=lambda c: labels_of(STAGES, [stage_of_candidate(c)])),
         matching.overlap("region", 20, _l("Region"), wanted=investor.regions, values_of=lambda c: [region_of(c)]),
     ]
 

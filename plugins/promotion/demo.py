@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import random
 
-from rongtong.core.plugin import PluginHost, surveys
+from rongtong.core.plugin import PluginHost, surveys, utcnow
 
 from .models import AnnualPlan, Negotiation, NegotiationFollowUp, PlannedActivity, Product, QualityEnterprise, Registration
 from .steps import ACTIVITY
@@ -43,11 +43,21 @@ def seed(platform: PluginHost, context) -> None:
     steps = {s.key: dict(s.example) for s in WORKFLOW.steps}
     steps["survey"].update(survey=survey.id, quality_enterprises=[qe.id for qe in database[:3]])
     planned = PlannedActivity.get_or_none(PlannedActivity.title == "智能制造产品对接会")
-    today = datetime.date.today()  # so the demo's open notice still takes registrations
-    steps["plan"].update(planned_activity=planned.id if planned else None,
-                         starts_on=(today + datetime.timedelta(days=30)).isoformat(),
-                         registration_deadline=(today + datetime.timedelta(days=14)).isoformat())
+    steps["plan"].update(planned_activity=planned.id if planned else None)
     keys = [s.key for s in WORKFLOW.steps]
+
+    def dated(index):
+        """The steps' data with the activity's dates: ahead of today while the activity has not
+        been held (so the open notice takes registrations and the event waits for its date),
+        behind today for those walked past the event (which cannot be recorded before its date)."""
+        days = -40 if index > keys.index("event") else 30
+        starts_on = platform.calendar.local_date(utcnow()) + datetime.timedelta(days=days)
+        out = {key: dict(data) for key, data in steps.items()}
+        out["plan"].update(starts_on=starts_on.isoformat(),
+                           registration_deadline=(starts_on - datetime.timedelta(days=16)).isoformat())
+        out["preparation"]["starts_on"] = starts_on.isoformat()
+        out["event"]["held_on"] = starts_on.isoformat()
+        return out
 
     # an activity waiting at each step, so every screen of the workflow has something to show (three at
     # the summary: other demos complete some requests waiting at their last step)
@@ -56,12 +66,13 @@ def seed(platform: PluginHost, context) -> None:
         req = engine.open_request(enterprise=enterprises[index % len(enterprises)], service_key=KEY, actor=staff,
                                   title=f"智能制造产品对接会（{at.title}）")
         activity = ACTIVITY.get_or_create(req)
+        data = dated(index)
         for key in keys[:index]:
             if key == "notice":
                 for qe in database[:3]:
                     Registration.create(activity=activity, enterprise=qe.enterprise, contact_name="联系人",
                                         status="approved", decided_by=staff)
-            engine.transition(req.id, "advance", staff, data=steps[key])
+            engine.transition(req.id, "advance", staff, data=data[key])
         if index >= keys.index("follow_up"):
             n = Negotiation.create(activity=activity, enterprise=database[1].enterprise, counterpart="某整车厂",
                                    subject="零部件年度供货", amount=600, status="agreed")

@@ -79,7 +79,7 @@ class AnnualPlan(AuditedModel):
 
     year = peewee.IntegerField(unique=True, verbose_name=_l("Year"))
     title = peewee.CharField(max_length=200, verbose_name=_l("Title"))
-    budget = peewee.DecimalField(max_digits=14, decimal_places=2, verbose_name=_l("Budget (10k CNY)"))
+    budget = vocab.wan_yuan_column(_l("Budget"))
     notes = peewee.TextField(default="", verbose_name=_l("Notes"))
 
     class Meta:
@@ -94,7 +94,7 @@ class PlannedActivity(AuditedModel):
     month = peewee.SmallIntegerField(verbose_name=_l("Month"))
     kind = peewee.CharField(max_length=20, choices=ACTIVITY_KINDS, verbose_name=_l("Kind"))
     title = peewee.CharField(max_length=200, verbose_name=_l("Title"))
-    budget = peewee.DecimalField(max_digits=14, decimal_places=2, verbose_name=_l("Budget (10k CNY)"))
+    budget = vocab.wan_yuan_column(_l("Budget"))
 
     class Meta:
         table_name = "promotion_plannedactivity"
@@ -124,7 +124,7 @@ class Activity(AuditedModel):
     invited = JSONField(default=list, verbose_name=_l("Quality enterprises invited"))
     starts_on = peewee.DateField(null=True, verbose_name=_l("Starts on"))
     capacity = peewee.IntegerField(null=True, verbose_name=_l("Capacity"))
-    budget = peewee.DecimalField(max_digits=14, decimal_places=2, null=True, verbose_name=_l("Budget (10k CNY)"))
+    budget = vocab.wan_yuan_column(_l("Budget"), null=True)
     goals = peewee.TextField(default="", verbose_name=_l("Goals"))
     notice = peewee.TextField(default="", verbose_name=_l("Notice"))
     channels = JSONField(default=list, verbose_name=_l("Publicity channels"))
@@ -179,7 +179,7 @@ class Negotiation(AuditedModel):
     enterprise = peewee.ForeignKeyField(Enterprise, on_delete="RESTRICT", verbose_name=_l("Enterprise"))
     counterpart = peewee.CharField(max_length=200, verbose_name=_l("Counterpart"))
     subject = peewee.CharField(max_length=300, verbose_name=_l("Subject"))
-    amount = peewee.DecimalField(max_digits=14, decimal_places=2, null=True, verbose_name=_l("Amount (10k CNY)"))
+    amount = vocab.wan_yuan_column(_l("Amount"), null=True)
     status = peewee.CharField(max_length=12, choices=NEGOTIATION_STATUSES, default="negotiating", index=True,
                               verbose_name=_l("Status"))
     created_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Created at"))

@@ -128,8 +128,11 @@ class ExpertSchema(Schema):
 
 
 class PreparationStepSchema(Schema):
-    """DB1302 6.4.5 d: experts, venue, equipment (and the media invited)."""
+    """DB1302 6.4.5 d: experts, venue, equipment (and the media invited), and the event's date as
+    confirmed: the event step is due from it (DB1302 5.4.1) and cannot be recorded before it."""
 
+    starts_on = fields.Date(required=True, metadata=label("活动日期", "Event date", _l(
+        "As confirmed at preparation (the plan's date unless it moved); the event step is due from it.")))
     experts = fields.List(fields.Nested(ExpertSchema), required=True, validate=validate.Length(min=1),
                           metadata=label("邀请专家", "Experts"))
     venue = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=label("场地", "Venue"))
@@ -141,7 +144,7 @@ class PreparationStepSchema(Schema):
 class EventStepSchema(Schema):
     """DB1302 6.4.5 e: the event held, with media and publicity."""
 
-    held_on = fields.Date(required=True, metadata=label("举办日期", "Held on"))
+    held_on = fields.Date(required=True, metadata=label("举办日期", "Held on", _l("Not before the event date.")))
     attendance = fields.Integer(required=True, validate=validate.Range(min=0, max=10 ** 7),
                                 metadata=label("参会人数", "Attendance", unit="人"))
     record = fields.String(required=True, validate=_TEXT, metadata=label("活动记录", "Event record"))

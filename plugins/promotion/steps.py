@@ -3,7 +3,9 @@ The handlers run as reactions inside the transition's transaction (a refusal rol
 back: nothing half-written); the core audits every write of the audited records."""
 from __future__ import annotations
 
-from rongtong.core.plugin import StepRecord, ValidationFailed, gettext as _
+import datetime
+
+from rongtong.core.plugin import StepRecord, ValidationFailed, gettext as _, not_before_scheduled
 
 from .models import Activity, NegotiationFollowUp, Registration
 from .workflows import KEY
@@ -13,6 +15,13 @@ PLAN_FIELDS = ("title", "kind", "starts_on", "capacity", "budget", "goals", "not
 
 # The request's activity record, created when the request is opened, titled like the request.
 ACTIVITY = StepRecord(Activity, workflow=KEY, create=lambda request: {"title": request.title[:200]})
+
+
+def _date(value) -> datetime.date | None:
+    """A date from the step data (stored as ISO text) or a record (a date)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
 
 
 def _refuse(field, message):
@@ -38,14 +47,21 @@ def notice(activity: Activity, data: dict, event) -> None:
         _refuse("registrations", _("No registration has been approved yet."))
 
 
-@ACTIVITY.on("preparation")  # d
+@ACTIVITY.on("preparation")  # d, and the event's date confirmed (the event step is due from it)
 def preparation(activity: Activity, data: dict, event) -> None:
+    deadline = _date(activity.registration_deadline)
+    if deadline is not None and _date(data["starts_on"]) < deadline:
+        _refuse("starts_on", _("The event cannot take place before registration closes (%(d)s).", d=deadline.isoformat()))
+    activity.starts_on = data["starts_on"]
     activity.experts, activity.venue = data["experts"], data["venue"]
     activity.equipment, activity.media = data["equipment"], data.get("media", [])
 
 
-@ACTIVITY.on("event")  # e
+@ACTIVITY.on("event")  # e: not recorded before the event's date (DB1302 5.4.1)
 def held(activity: Activity, data: dict, event) -> None:
+    scheduled = not_before_scheduled(event.request, event.workflow.step("event"), event.platform.calendar)
+    if scheduled is not None and _date(data["held_on"]) < scheduled:
+        _refuse("held_on", _("The event was scheduled for %(d)s: it cannot have been held before.", d=scheduled.isoformat()))
     activity.held_on, activity.attendance, activity.event_notes = data["held_on"], data["attendance"], data["record"]
     activity.media = sorted(set(activity.media or []) | set(data.get("media", [])))
 

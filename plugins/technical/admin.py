@@ -28,7 +28,9 @@ class InstitutionView(SecureModelView):
 
 
 class BookingView(SecureModelView):
-    """Bookings made here obey the same rule as the API: no overlap on one device."""
+    """Bookings made here obey the same rules as the API: the device's limits (opening hours,
+    working days, longest booking, horizon, open bookings per enterprise) and no overlap on one
+    device. Editing a booking without moving it (its purpose) or cancelling it is not re-checked."""
 
     edit_permission = "technical.equipment.edit"
     column_list = ["id", "equipment", "enterprise", "starts_at", "ends_at", "status", "purpose"]
@@ -36,6 +38,11 @@ class BookingView(SecureModelView):
     def on_model_change(self, form, model, is_created):
         if model.ends_at <= model.starts_at:
             raise ValidationFailed(_("The booking must end after it starts."), {"ends_at": [_("Must be later than the start.")]})
+        moved = is_created or any(getattr(form, name).object_data != getattr(model, name)
+                                  for name in ("equipment", "enterprise", "starts_at", "ends_at", "status") if hasattr(form, name))
+        if model.status == "booked" and moved:
+            bk.check_limits(model.equipment, model.enterprise_id, model.starts_at, model.ends_at,
+                            current_platform().calendar, exclude=model.id)
         if model.status == "booked" and bk.overlapping(model.equipment_id, model.starts_at, model.ends_at,
                                                        exclude=model.id).exists():
             raise ValidationFailed(_("The device is already booked then."), {"starts_at": [_("Overlaps another booking.")]})

@@ -64,7 +64,9 @@ def list_bookings():
 
 
 def create_booking(data):
-    """Book a device; an overlapping booking of the same device is refused (422, ``starts_at``)."""
+    """Book a device; an overlapping booking of the same device, or one outside the device's limits
+    (opening hours, working days, longest booking, horizon, open bookings per enterprise), is
+    refused (422 naming the field and the limit)."""
     user = _user()
     if is_staff(user):
         if "enterprise" not in data:
@@ -78,7 +80,8 @@ def create_booking(data):
                                    {"enterprise": [_("You can only book for your own enterprise.")]})
         enterprise = user.enterprise
     booking = bk.book(equipment_id=data["equipment"], enterprise=enterprise, starts_at=data["starts_at"],
-                      ends_at=data["ends_at"], purpose=data["purpose"], actor=user)
+                      ends_at=data["ends_at"], purpose=data["purpose"], actor=user,
+                      calendar=current_platform().calendar)
     return booking, 201
 
 

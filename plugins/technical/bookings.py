@@ -1,12 +1,23 @@
-"""Shared equipment bookings (DB1302 6.2.2 equipment sharing): one device, one booking at a time.
+"""Shared equipment bookings (DB1302 6.2.2 equipment sharing): one device, one booking at a time,
+within the limits each device sets.
 
 The overlap check runs inside the write transaction that inserts the booking, with the device row
 locked (SQLite: BEGIN IMMEDIATE takes the write lock; PostgreSQL: SELECT ... FOR UPDATE), so two
 people booking the same slot at once cannot both succeed.
+
+The limits (issue 12: one enterprise booked a device from 2027 to 2127 and locked everyone else
+out), each refusal naming its field and the limit: no slot in the past (``starts_at``); within
+the device's opening hours on one day in the site's zone (``starts_at`` / ``ends_at``), on a
+working day of the platform calendar when the device says so (``starts_at``); at most
+``max_hours`` long (``ends_at``); starting at most ``horizon_days`` ahead (``starts_at``); and at
+most ``max_open_bookings`` bookings not yet ended per enterprise and device (``enterprise``).
 """
 from __future__ import annotations
 
-from rongtong.core.plugin import NotFound, ValidationFailed, WorkflowError, gettext as _, is_postgres, write_transaction
+import datetime
+
+from rongtong.core.plugin import (NotFound, ValidationFailed, WorkflowError, gettext as _, is_postgres, utcnow,
+                                  write_transaction)
 
 from .models import Booking, Equipment
 
@@ -20,9 +31,56 @@ def overlapping(equipment_id: int, starts_at, ends_at, exclude: int | None = Non
     return query.order_by(Booking.starts_at)
 
 
-def book(*, equipment_id: int, enterprise, starts_at, ends_at, purpose: str, actor) -> Booking:
+def _refuse(field: str, message: str):
+    raise ValidationFailed(message, {field: [message]})
+
+
+def _local(moment: datetime.datetime, tz) -> datetime.datetime:
+    return moment.replace(tzinfo=datetime.timezone.utc).astimezone(tz)
+
+
+def _hhmm(value) -> str:
+    return value.strftime("%H:%M") if isinstance(value, datetime.time) else str(value)[:5]
+
+
+def check_limits(device: Equipment, enterprise, starts_at, ends_at, calendar, now=None, exclude: int | None = None) -> None:
+    """Refuse a booking of ``device`` outside its limits (see the module docstring). Times are
+    naive UTC; hours and days are read in the calendar's zone; ``exclude``: the booking being
+    changed (not counted against the quota)."""
+    now = now or utcnow()
+    if starts_at < now:
+        _refuse("starts_at", _("A booking cannot start in the past (now: %(now)s).",
+                               now=_local(now, calendar.tz).strftime("%Y-%m-%d %H:%M")))
+    start, end = _local(starts_at, calendar.tz), _local(ends_at, calendar.tz)
+    opens, closes = _hhmm(device.opens_at), _hhmm(device.closes_at)
+    if start.time() < device.opens_at or start.time() >= device.closes_at:
+        _refuse("starts_at", _("%(device)s is open from %(opens)s to %(closes)s: the booking must start within "
+                               "the opening hours.", device=device.name, opens=opens, closes=closes))
+    if end.date() != start.date() or end.time() > device.closes_at:
+        _refuse("ends_at", _("%(device)s is open from %(opens)s to %(closes)s: the booking must end by %(closes)s "
+                             "on the day it starts.", device=device.name, opens=opens, closes=closes))
+    if device.working_days_only and not calendar.is_workday(start.date()):
+        _refuse("starts_at", _("%(day)s is not a working day: %(device)s is booked on working days only.",
+                               day=start.date().isoformat(), device=device.name))
+    hours = (ends_at - starts_at).total_seconds() / 3600
+    if hours > device.max_hours:
+        _refuse("ends_at", _("A booking of %(device)s lasts at most %(n)s hours.", device=device.name, n=device.max_hours))
+    last_day = calendar.local_date(now) + datetime.timedelta(days=device.horizon_days)
+    if start.date() > last_day:
+        _refuse("starts_at", _("%(device)s is booked at most %(n)s days ahead (up to %(day)s).",
+                               device=device.name, n=device.horizon_days, day=last_day.isoformat()))
+    held = (Booking.select().where((Booking.equipment == device.id) & (Booking.enterprise == enterprise)
+                                   & (Booking.status == "booked") & (Booking.ends_at > now)
+                                   & (Booking.id != (exclude or 0))).count())
+    if held >= device.max_open_bookings:
+        _refuse("enterprise", _("An enterprise holds at most %(n)s open bookings of %(device)s at once; cancel "
+                                "one or wait until it has ended.", n=device.max_open_bookings, device=device.name))
+
+
+def book(*, equipment_id: int, enterprise, starts_at, ends_at, purpose: str, actor, calendar, now=None) -> Booking:
     """Book a device for ``[starts_at, ends_at)`` (naive UTC). Refused with a field error when the
-    range is empty, the device is unknown or inactive, or another booking overlaps."""
+    range is empty, the device is unknown or inactive, the booking is outside the device's limits
+    (:func:`check_limits`, with the platform's ``calendar``), or another booking overlaps."""
     if ends_at <= starts_at:
         raise ValidationFailed(_("The booking must end after it starts."),
                                {"ends_at": [_("Must be later than the start.")]})
@@ -33,6 +91,7 @@ def book(*, equipment_id: int, enterprise, starts_at, ends_at, purpose: str, act
         device = query.first()
         if device is None or not device.active:
             raise ValidationFailed(_("No such shared equipment."), {"equipment": [_("Unknown or inactive equipment.")]})
+        check_limits(device, enterprise, starts_at, ends_at, calendar, now)
         clash = overlapping(device.id, starts_at, ends_at).first()
         if clash is not None:
             message = _("%(device)s is already booked from %(a)s to %(b)s.", device=device.name,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from rongtong.core.plugin import PluginHost, RongtongError, utcnow
+from rongtong.core.plugin import PluginHost, RongtongError
 
 from . import bookings, candidates
 from .models import Equipment, Institution
@@ -40,13 +40,17 @@ def seed(platform: PluginHost, context) -> None:
             contract_end=today - datetime.timedelta(days=30) if ended else today + year))
     devices = [Equipment.create(name=n, model=m, location=loc, institution=institutions[4]) for n, m, loc in EQUIPMENT]
     admitted = [e for e in context["enterprises"] if e.status == "admitted"]
-    start = utcnow().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(days=1)
+    calendar = platform.calendar
+    day = calendar.add_working_days(today, 1)  # bookings on the next working days, in opening hours
     for i in range(8):
         device = devices[i % len(devices)]
-        begins = start + datetime.timedelta(hours=3 * (i // len(devices)) + rng.randint(0, 1) * 24)
+        on = calendar.add_working_days(day, rng.randint(0, 1))
+        local = datetime.datetime.combine(on, datetime.time(9 + 3 * (i // len(devices))), tzinfo=calendar.tz)
+        begins = local.astimezone(datetime.timezone.utc).replace(tzinfo=None)
         try:
             bookings.book(equipment_id=device.id, enterprise=admitted[i % len(admitted)], starts_at=begins,
-                          ends_at=begins + datetime.timedelta(hours=2), purpose="样品测试", actor=staff)
+                          ends_at=begins + datetime.timedelta(hours=2), purpose="样品测试", actor=staff,
+                          calendar=calendar)
         except RongtongError:
             pass  # the random slot was taken: the demo shows the refusal works
 

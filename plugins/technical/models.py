@@ -3,6 +3,8 @@ can do, shared equipment with bookings, and the assignment of a request to an in
 plan, the delivery and the enterprise's evaluation."""
 from __future__ import annotations
 
+import datetime
+
 import peewee
 
 from rongtong.core.plugin import (AuditedModel, Enterprise, JSONField, ListField, ServiceRequest, User, lazy_gettext as _l,
@@ -53,6 +55,8 @@ class Equipment(AuditedModel):
     """A shared instrument or machine enterprises can book (DB1302 6.2.2 equipment sharing)."""
 
     verbose_name = _l("Shared equipment")
+    vocabulary = {"max_hours": {"unit": "小时"}, "horizon_days": {"unit": "天"},
+                  "max_open_bookings": {"unit": "次"}}
 
     name = peewee.CharField(max_length=200, verbose_name=_l("Name"))
     model = peewee.CharField(max_length=200, default="", verbose_name=_l("Model / specification"))
@@ -62,6 +66,19 @@ class Equipment(AuditedModel):
     description = peewee.TextField(default="", verbose_name=_l("Description"))
     active = peewee.BooleanField(default=True, index=True, verbose_name=_l("Active"))
     created_at = peewee.DateTimeField(default=utcnow, verbose_name=_l("Created at"))
+    # Booking limits (issue 12: one enterprise booked a device for a century and locked everyone
+    # else out): opening hours in the site's zone, working days of the platform calendar, the
+    # longest booking, how far ahead one may book, and how many open bookings an enterprise holds.
+    opens_at = peewee.TimeField(default=datetime.time(8, 30), verbose_name=_l("Opens at"),
+                                help_text=_l("Opening hours in the site's time zone."))
+    closes_at = peewee.TimeField(default=datetime.time(17, 30), verbose_name=_l("Closes at"))
+    working_days_only = peewee.BooleanField(default=True, verbose_name=_l("Working days only"),
+                                            help_text=_l("Bookable on the working days of the platform calendar."))
+    max_hours = peewee.IntegerField(default=8, verbose_name=_l("Longest booking"), help_text=_l("In hours."))
+    horizon_days = peewee.IntegerField(default=60, verbose_name=_l("Booking horizon"),
+                                       help_text=_l("How many days ahead a booking may start."))
+    max_open_bookings = peewee.IntegerField(default=2, verbose_name=_l("Open bookings per enterprise"),
+                                            help_text=_l("Bookings not yet ended that one enterprise may hold at once."))
 
     class Meta:
         table_name = "technical_equipment"

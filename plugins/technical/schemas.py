@@ -96,6 +96,13 @@ class EquipmentOutSchema(Schema):
     location = fields.String()
     institution = fields.Integer(attribute="institution_id", allow_none=True)
     description = fields.String()
+    # the booking limits (issue 12), so a caller knows what will be refused
+    opens_at = fields.Time(metadata=label("开放时间", "Opens at", _l("In the site's time zone.")))
+    closes_at = fields.Time(metadata=label("关闭时间", "Closes at"))
+    working_days_only = fields.Boolean(metadata=label("仅工作日", "Working days only"))
+    max_hours = fields.Integer(metadata=label("单次最长", "Longest booking", unit="小时"))
+    horizon_days = fields.Integer(metadata=label("最多提前预约", "Booking horizon", unit="天"))
+    max_open_bookings = fields.Integer(metadata=label("每家企业同时有效预约", "Open bookings per enterprise", unit="次"))
 
 
 class BookingSchema(Schema):

@@ -3,8 +3,8 @@ published sessions, registration with a waiting list, cancellation, staff check-
 evaluations, a programme's records, and the needs surveys (core.toolkit.surveys)."""
 from __future__ import annotations
 
-from rongtong.core.plugin import (ApiResource, NotFound, PluginHost, ServiceRequest, api_user, gettext as _, get_scoped,
-                                  is_staff, scope_query, surveys, utcnow)
+from rongtong.core.plugin import (ApiResource, NotFound, PluginHost, ServiceRequest, api_user, current_platform,
+                                  gettext as _, get_scoped, is_staff, scope_query, surveys, utcnow)
 
 from . import registrations
 from .models import TrainingProgramme, TrainingRegistration, TrainingSession
@@ -97,7 +97,7 @@ def cancel(registration_id):
 
 
 def check_in(registration_id):
-    return _reg_out(registrations.check_in(_scoped_registration(registration_id), _user()))
+    return _reg_out(registrations.check_in(_scoped_registration(registration_id), _user(), current_platform().calendar))
 
 
 def evaluate(registration_id, data):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import peewee
 
-from rongtong.core.plugin import (Conflict, NotFound, PermissionDenied, WorkflowError, attributed_to, database,
-                                  gettext as _, is_postgres, lazy_gettext as _l, notify, utcnow)
+from rongtong.core.plugin import (Conflict, NotFound, PermissionDenied, ValidationFailed, WorkflowError, attributed_to,
+                                  database, gettext as _, is_postgres, lazy_gettext as _l, notify, utcnow)
 
 from .models import TrainingEvaluation, TrainingProgramme, TrainingRegistration, TrainingSession
 
@@ -118,10 +118,15 @@ def promote_waitlist(session: TrainingSession, actor=None) -> list[TrainingRegis
     return waiting
 
 
-def check_in(reg: TrainingRegistration, actor) -> TrainingRegistration:
-    """Staff record that a registered attendee arrived (DB1302 6.4.3 e)."""
+def check_in(reg: TrainingRegistration, actor, calendar) -> TrainingRegistration:
+    """Staff record that a registered attendee arrived (DB1302 6.4.3 e); not before the day of the
+    session in the site's zone (``calendar``: the platform's; DB1302 5.4.1)."""
     with database.atomic(), attributed_to(actor):
-        _lock_session(reg.session_id)
+        session = _lock_session(reg.session_id)
+        day = calendar.local_date(session.starts_at)
+        if calendar.local_date(utcnow()) < day:
+            message = _("Check-in opens on the day of the session (%(d)s).", d=day.isoformat())
+            raise ValidationFailed(message, {"session": [message]})
         reg = TrainingRegistration.get_by_id(reg.id)
         if reg.status != "registered":
             raise WorkflowError(_("Only registered attendees can check in (status: %(s)s).", s=reg.status))

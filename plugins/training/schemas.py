@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from rongtong.core.plugin import Attachment, gettext as _, label, lazy_gettext as _l, one_of, surveys
 
@@ -115,6 +115,16 @@ class PublishSchema(Schema):
     sessions = fields.List(fields.Nested(SessionSchema), required=True, validate=validate.Length(min=1, max=100),
                            metadata=label("培训班次", "Sessions", _l(
                                "Each session starts at least the minimum notice period after publication.")))
+    #: When the first session starts (computed, never typed): the delivery step is due from it and
+    #: cannot be recorded before it (DB1302 5.4.1; ``Step.schedule_from`` of "deliver").
+    first_session_at = fields.DateTime(dump_only=True, metadata=label("首场开始时间", "First session starts at"))
+
+    @post_load
+    def _first_session(self, data, **kwargs):
+        starts = [s["starts_at"] for s in data.get("sessions", [])]
+        if starts:
+            data["first_session_at"] = min(starts, key=to_utc)
+        return data
 
 
 class DeliverSchema(Schema):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from rongtong.core.plugin import StepRecord, ValidationFailed, gettext as _, surveys, utcnow
+from rongtong.core.plugin import StepRecord, ValidationFailed, gettext as _, not_before_scheduled, surveys, utcnow
 
 from . import registrations
 from .models import TrainingCourse, TrainingProgramme, TrainingRegistration, TrainingSession
@@ -46,8 +46,9 @@ def publish_step(programme: TrainingProgramme, data: dict, event) -> None:
     publish(programme, data, platform.options_of(KEY).get("minimum_notice_days", 5), platform.config.tz)
 
 
-@PROGRAMME.on("deliver")  # DB1302 6.4.3 e
+@PROGRAMME.on("deliver")  # DB1302 6.4.3 e: not recorded before the first session's date (5.4.1)
 def deliver(programme: TrainingProgramme, data: dict, event) -> None:
+    not_before_scheduled(event.request, event.workflow.step("deliver"), event.platform.calendar)
     programme.delivery = {**data, "attendance": registrations.results(programme)}
     registrations.ask_for_evaluation(programme)  # 6.4.3 f: only attendees who checked in
 
@@ -61,7 +62,8 @@ def publish(programme: TrainingProgramme, data: dict, notice_days: int, tz) -> l
     """Announce the sessions; each must start at least ``notice_days`` after now (times without an
     offset are in the site's zone ``tz``). Sessions of an earlier publication that nobody
     registered for are replaced; the others stay."""
-    clean = PublishSchema().load(data)  # stored step data holds ISO text; get datetimes back
+    typed = {k: v for k, v in data.items() if k != "first_session_at"}  # computed on load, never typed
+    clean = PublishSchema().load(typed)  # stored step data holds ISO text; get datetimes back
     for s in clean["sessions"]:
         s["starts_at"], s["ends_at"] = to_utc(s["starts_at"], tz), to_utc(s["ends_at"], tz)
     now = utcnow()

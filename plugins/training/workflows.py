@@ -35,8 +35,10 @@ STEPS = (
          description="DB1302 6.4.3 d",
          example={"notice": "平台将举办精益生产专题培训，欢迎报名。", "channels": ["portal", "email"],
                   "sessions": _example_sessions()}),
+    # DB1302 5.4.1: delivery waits for the first session; due 20 working days after its date, and
+    # not recorded before it (steps.deliver)
     Step("deliver", "组织实施", "Delivery", roles=("staff",), schema=DeliverSchema, time_limit_days=20,
-         description="DB1302 6.4.3 e",
+         schedule_from="first_session_at", description="DB1302 6.4.3 e",
          example={"materials": "讲义 30 份已印制", "equipment": "投影仪、麦克风、在线会议系统",
                   "venue": "平台培训中心 301 室已预订", "notes": ""}),
     Step("evaluate", "效果评估", "Effect evaluation", roles=("staff",), schema=EvaluateStepSchema, time_limit_days=10,

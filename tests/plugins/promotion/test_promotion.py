@@ -50,6 +50,14 @@ def test_database_and_annual_plan(api, people):
     assert api.get(people.user_a, "promotion/plans/2026").status_code == 403
 
 
+def time_passes(monkeypatch, days):
+    """The engine's "now" (which the scheduled-date guard reads) moves ``days`` ahead."""
+    import rongtong.core.workflow as engine_module
+
+    real = engine_module.utcnow
+    monkeypatch.setattr(engine_module, "utcnow", lambda: real() + datetime.timedelta(days=days))
+
+
 def _survey_with_answer(api, people):
     survey = api.post(people.staff, "promotion/surveys", {"title": "推广需求调研", "questions": [
         {"key": "kind", "kind": "single", "text": "活动类型", "choices": ["展览", "洽谈"]}]}).get_json()
@@ -58,7 +66,7 @@ def _survey_with_answer(api, people):
     return survey["id"]
 
 
-def test_activity_end_to_end(api, people):
+def test_activity_end_to_end(api, people, monkeypatch):
     """DB1302 6.4.5 a–g through /api/v1/requests with the right roles; wrong roles and invalid step
     data are refused and write nothing."""
     staff = people.staff
@@ -116,8 +124,15 @@ def test_activity_end_to_end(api, people):
     # d. preparation; e. event
     r = api.act(staff, rid, data={**steps["preparation"], "experts": [], "venue": ""})
     assert r.status_code == 422 and {"experts", "venue"} <= set(field_errors(r))
-    api.advance(staff, rid, steps["preparation"])
-    api.advance(staff, rid, steps["event"])
+    prepared = {**steps["preparation"], "starts_on": plan["starts_on"]}
+    api.advance(staff, rid, prepared)
+    # DB1302 5.4.1: the event step waits for the event's date, and "held" cannot be recorded before it
+    r = api.act(staff, rid, data={**steps["event"], "held_on": plan["starts_on"]})
+    assert r.status_code == 422 and plan["starts_on"] in field_errors(r)["starts_on"][0]
+    time_passes(monkeypatch, days=31)
+    r = api.act(staff, rid, data={**steps["event"], "held_on": plan["registration_deadline"]})
+    assert r.status_code == 422 and "held_on" in field_errors(r)
+    api.advance(staff, rid, {**steps["event"], "held_on": plan["starts_on"]})
     assert Activity.get_by_id(activity.id).attendance == 52
 
     # f. negotiations followed up, problems coordinated
@@ -224,3 +239,64 @@ def test_portal_notice_and_registration(api, app, client, login, csrf_token, peo
     login(staff, people.staff)
     assert staff.post(f"{path}/register", data={"csrf_token": csrf_token(staff, path),
                                                 "contact_name": "x"}).status_code == 403
+
+
+def _walk_to_event(api, people, starts_on: datetime.date) -> int:
+    """A promotion request advanced to its event step, the event dated ``starts_on``."""
+    staff = people.staff
+    qe = QualityEnterprise.create(enterprise=people.ent_b, criteria=["brand"], profile="p",
+                                  selected_on=datetime.date(2026, 1, 1))
+    rid = api.file(people.user_a, "promotion", "请求组织产品对接会")["id"]
+    steps = {s.key: dict(s.example) for s in WORKFLOW.steps}
+    api.advance(staff, rid, {**steps["survey"], "survey": _survey_with_answer(api, people), "quality_enterprises": [qe.id]})
+    api.advance(staff, rid, {**steps["plan"], "starts_on": starts_on.isoformat(),
+                             "registration_deadline": (starts_on - datetime.timedelta(days=20)).isoformat()})
+    activity = Activity.get(Activity.request == rid)
+    Registration.create(activity=activity, enterprise=people.ent_b, contact_name="乙", status="approved")
+    api.advance(staff, rid, steps["notice"])
+    api.advance(staff, rid, {**steps["preparation"], "starts_on": starts_on.isoformat()})
+    return rid
+
+
+def test_5_4_1_the_event_step_is_due_relative_to_the_event_date(api, people, platform):
+    """DB1302 5.4.1 / 6.4.5 e: an event months ahead: the event step is due 3 working days after its
+    date (not 3 after preparation), and the request's due date covers it."""
+    starts_on = platform.calendar.local_date(datetime.datetime.utcnow()) + datetime.timedelta(days=150)
+    rid = _walk_to_event(api, people, starts_on)
+    req = ServiceRequest.get_by_id(rid)
+    cal = platform.calendar
+    assert req.current_step == "event"
+    assert cal.local_date(req.step_due_at) == cal.add_working_days(starts_on, 3)
+    assert req.due_at >= req.step_due_at
+    entered = Transition.select().where((Transition.request == rid) & (Transition.to_step == "event")).get()
+    assert entered.scheduled_for == starts_on
+
+
+def test_5_4_1_held_cannot_be_recorded_before_the_event_date(api, people, platform, monkeypatch):
+    """DB1302 5.4.1 / 6.4.5 e: "held" is refused before the event's date, naming the date."""
+    starts_on = platform.calendar.local_date(datetime.datetime.utcnow()) + datetime.timedelta(days=30)
+    rid = _walk_to_event(api, people, starts_on)
+    held = {**dict(WORKFLOW.step("event").example), "held_on": starts_on.isoformat()}
+    r = api.act(people.staff, rid, data=held)
+    assert r.status_code == 422 and starts_on.isoformat() in field_errors(r)["starts_on"][0]
+    assert ServiceRequest.get_by_id(rid).current_step == "event"
+    time_passes(monkeypatch, days=30)
+    api.advance(people.staff, rid, held)
+    assert ServiceRequest.get_by_id(rid).current_step == "follow_up"
+
+
+def test_5_4_1_the_published_limit_covers_the_steps(platform):
+    """DB1302 5.4.1: the promise and the clock agree (the scheduled step moves the due date out)."""
+    service = platform.registry.services["promotion"]
+    assert service.time_limit_days >= sum(s.time_limit_days for s in WORKFLOW.steps)
+    assert WORKFLOW.step("event").schedule_from == "starts_on"
+
+
+def test_6_4_5_b_budgets_state_their_unit_once(app, client, login, people):
+    """DB1302 6.4.5 b: the annual plan's budget reads "100 万元" in the list and its export header
+    says 万元 once."""
+    AnnualPlan.create(year=2026, title="年度计划", budget=100)
+    login(client, people.staff)
+    assert "100 万元" in client.get("/admin/promotion/annualplan/").get_data(as_text=True)
+    header = client.get("/admin/promotion/annualplan/export/csv/").get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
+    assert "预算（万元）" in header and "（万元）（万元）" not in header, header

@@ -51,3 +51,13 @@ def api(tech_app, cast):
     from tests.support.apiflow import Api
 
     return Api(tech_app.test_client(), issue_token)
+
+
+def working_slot(calendar, days_ahead=1, hour=9, hours=2):
+    """``(starts_at, ends_at)`` in naive UTC: ``hour`` o'clock in the site's zone on the
+    ``days_ahead``-th working day from today, lasting ``hours`` (within the default opening hours
+    08:30-17:30 of a device)."""
+    day = calendar.add_working_days(calendar.local_date(utcnow()), days_ahead)
+    local = datetime.datetime.combine(day, datetime.time(hour), tzinfo=calendar.tz)
+    start = local.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return start, start + datetime.timedelta(hours=hours)

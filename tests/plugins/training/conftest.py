@@ -41,3 +41,14 @@ def session_data(days_ahead=30, capacity=2, title="精益生产（第一期）")
     return {"title": title, "starts_at": start.isoformat() + "+00:00",
             "ends_at": (start + datetime.timedelta(hours=6)).isoformat() + "+00:00",
             "venue": "培训中心 301", "capacity": capacity}
+
+
+def time_passes(monkeypatch, days):
+    """"Now" moves ``days`` ahead for the engine (the scheduled-date guard) and the registrations
+    (check-in), as when the sessions' day has come."""
+    import rongtong.core.workflow as engine_module
+    from rongtong.plugins.training import registrations
+
+    later = utcnow() + datetime.timedelta(days=days)
+    for module in (engine_module, registrations):
+        monkeypatch.setattr(module, "utcnow", lambda: later)

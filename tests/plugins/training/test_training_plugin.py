@@ -156,7 +156,8 @@ def test_seed_demo(platform, people):
                                                               factories.user("u4", ["enterprise"], enterprise=people.ent_b)]}}
     platform.registry.notify("seed_demo", context=ctx)
     steps = sorted(r.current_step for r in ServiceRequest.select())
-    assert steps == ["course", "deliver", "evaluate", "plan", "publish", "survey"]
+    assert sorted(set(steps)) == ["course", "deliver", "evaluate", "plan", "publish", "survey"]
+    assert steps.count("evaluate") >= 2  # more wait at the effect evaluation (the evaluation demo completes some)
     assert TrainingRegistration.select().where(TrainingRegistration.status == "waitlisted").count() >= 1
     assert TrainingEvaluation.select().count() >= 1
 

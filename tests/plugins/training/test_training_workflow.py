@@ -9,7 +9,7 @@ from rongtong.plugins.training.models import (TrainingCourse, TrainingEvaluation
 from rongtong.plugins.training.workflows import STEPS
 from tests.factories import user
 from tests.support.apiflow import field_errors
-from tests.plugins.training.conftest import session_data
+from tests.plugins.training.conftest import session_data, time_passes
 
 EXAMPLES = {s.key: s.example for s in STEPS}
 
@@ -27,7 +27,7 @@ def walk_to(api, people, survey_id, stop_before, sessions=None):
     return req["id"]
 
 
-def test_training_programme_end_to_end(api, people, answered_survey):
+def test_training_programme_end_to_end(api, people, answered_survey, monkeypatch):
     # DB1302 6.4.3 a: the analysis report is built from the answers
     report = api.get(people.staff, f"training/surveys/{answered_survey}/report").get_json()
     assert report["respondents"] == 1 and report["invited"] == 2
@@ -56,11 +56,14 @@ def test_training_programme_end_to_end(api, people, answered_survey):
     assert TrainingRegistration.get_by_id(second["id"]).status == "registered"
     assert colleague.notifications.count() == 1
 
-    # Staff check the attendee in (DB1302 6.4.3 e).
-    assert api.post(people.staff, f"training/registrations/{second['id']}/check-in").status_code == 201
-    # Delivered: attendees who checked in (and only they) are asked to evaluate (DB1302 6.4.3 f).
     stranger = user("stranger_a", ["enterprise"], enterprise=people.ent_a)
     api.post(stranger, f"training/sessions/{sid}/registrations", {})  # waitlisted, never attended
+    # Staff check the attendee in (DB1302 6.4.3 e) on the day of the session (5.4.1), not before.
+    r = api.post(people.staff, f"training/registrations/{second['id']}/check-in")
+    assert r.status_code == 422 and "session" in field_errors(r)
+    time_passes(monkeypatch, days=31)
+    assert api.post(people.staff, f"training/registrations/{second['id']}/check-in").status_code == 201
+    # Delivered: attendees who checked in (and only they) are asked to evaluate (DB1302 6.4.3 f).
     api.advance(people.staff, rid, EXAMPLES["deliver"])
     # (the "request.answered" notice is the core's, to the enterprise that asked for the training)
     assert [(n.kind, n.event) for n in colleague.notifications.order_by(Notification.id)] == [
@@ -95,7 +98,7 @@ def test_wrong_roles_are_refused(api, people, answered_survey):
     assert api.get(people.user_b, f"training/programmes/{rid}").status_code == 404
 
 
-def test_registration_rules_by_role(api, people, answered_survey):
+def test_registration_rules_by_role(api, people, answered_survey, monkeypatch):
     rid = walk_to(api, people, answered_survey, stop_before="deliver")
     sid = TrainingSession.get().id
     assert api.post(people.staff, f"training/sessions/{sid}/registrations", {}).status_code == 403
@@ -110,7 +113,8 @@ def test_registration_rules_by_role(api, people, answered_survey):
     r = api.post(people.user_a, f"training/registrations/{reg['id']}/evaluation", {"satisfaction": 5, "usefulness": 5})
     assert r.status_code == 403  # did not check in: not asked (DB1302 6.4.3 f)
     assert api.get(people.user_a, f"training/sessions/{sid}/registrations").status_code == 403
-    api.post(people.staff, f"training/registrations/{reg['id']}/check-in")
+    time_passes(monkeypatch, days=31)  # the session's day
+    assert api.post(people.staff, f"training/registrations/{reg['id']}/check-in").status_code == 201
     assert api.post(people.staff, f"training/registrations/{reg['id']}/check-in").status_code == 409
     assert api.post(people.user_a, f"training/registrations/{reg['id']}/cancel").status_code == 409
     assert TrainingEvaluation.select().count() == 0
@@ -169,3 +173,39 @@ def test_users_of_enterprises_not_admitted_cannot_register(api, people, answered
     exited = enterprise("已退出企业", status="exited")
     r = api.post(user("ex_user", ["enterprise"], enterprise=exited), f"training/sessions/{TrainingSession.get().id}/registrations", {})
     assert r.status_code == 403 and TrainingRegistration.select().count() == 0
+
+
+def test_5_4_1_delivery_is_due_relative_to_the_first_session(api, people, answered_survey, platform):
+    """DB1302 5.4.1 / 6.4.3 e: sessions three months ahead: delivery is due 20 working days after the
+    first session's date (not 20 after publication), and the request's due date covers it."""
+    rid = walk_to(api, people, answered_survey, stop_before="deliver",
+                  sessions=[session_data(days_ahead=120, title="第二期"), session_data(days_ahead=90)])
+    req, cal = ServiceRequest.get_by_id(rid), platform.calendar
+    first = cal.local_date(min(s.starts_at for s in TrainingSession.select()))
+    entered = Transition.select().where((Transition.request == rid) & (Transition.to_step == "deliver")).get()
+    assert entered.scheduled_for == first
+    assert cal.local_date(req.step_due_at) == cal.add_working_days(first, 20)
+    assert req.due_at >= req.step_due_at
+
+
+def test_5_4_1_delivery_and_check_in_cannot_be_recorded_before_the_session(api, people, answered_survey, monkeypatch):
+    """DB1302 5.4.1 / 6.4.3 e: neither the delivery ("held") nor a check-in is recorded before the
+    session's date; on the day both are."""
+    rid = walk_to(api, people, answered_survey, stop_before="deliver", sessions=[session_data(days_ahead=30)])
+    sid = TrainingSession.get().id
+    reg = api.post(people.user_a, f"training/sessions/{sid}/registrations", {}).get_json()
+    r = api.act(people.staff, rid, data=EXAMPLES["deliver"])
+    assert r.status_code == 422 and "first_session_at" in field_errors(r)
+    r = api.post(people.staff, f"training/registrations/{reg['id']}/check-in")
+    assert r.status_code == 422 and "session" in field_errors(r)
+    assert ServiceRequest.get_by_id(rid).current_step == "deliver"
+    time_passes(monkeypatch, days=31)
+    assert api.post(people.staff, f"training/registrations/{reg['id']}/check-in").status_code == 201
+    api.advance(people.staff, rid, EXAMPLES["deliver"])
+    assert ServiceRequest.get_by_id(rid).current_step == "evaluate"
+
+
+def test_5_4_1_the_published_limit_covers_the_steps(platform):
+    service = platform.registry.services["training"]
+    assert service.time_limit_days >= sum(s.time_limit_days for s in STEPS)
+    assert {s.key: s.schedule_from for s in STEPS}["deliver"] == "first_session_at"

@@ -1,4 +1,4 @@
-"""The review (复核) of a complaint the complainant did not accept (DB1302 5.4.2, 7.1).
+"""The review of a complaint the complainant did not accept (DB1302 5.4.2, 7.1).
 
 Who reviews: someone who did not handle the case. The *handlers* are everyone who moved the case
 so far (the transitions' actors: whoever registered it, received, verified, rectified, answered it
@@ -84,7 +84,7 @@ def assign_reviewer(event) -> User | None:
             "from": case.assignee_id, "to": reviewer.id, "step": REVIEW_STEP,
             "changes": {"assignee": [str(current) if current else None, str(reviewer)]}}, event.actor)
         case.assignee = reviewer
-    notify(reviewer, _l("Complaint to review (复核): #%(id)s %(title)s", id=case.id, title=case.title),
+    notify(reviewer, _l("Complaint to review: #%(id)s %(title)s", id=case.id, title=case.title),
            _l("The complainant did not accept the handling of complaint #%(id)s. You review it for the "
               "evaluation committee.", id=case.id),
            link=case_link(case.id), kind="complaint", event="complaint.review", request=case)
@@ -96,7 +96,7 @@ def _tell_managers(case: ServiceRequest, event) -> None:
     managers = [u for u in User.select().where(User.active == True).order_by(User.id)  # noqa: E712
                 if not u.is_enterprise_user and has_permission(u, MANAGE_COMMITTEES, registry)]
     notify_many(managers, _l("No reviewer for complaint #%(id)s", id=case.id),
-                _l("Complaint #%(id)s awaits its review (复核), but no evaluator who did not handle it is "
+                _l("Complaint #%(id)s awaits its review, but no evaluator who did not handle it is "
                    "available. Seat one on the evaluation committee and assign the case to them.", id=case.id),
                 link=case_link(case.id), kind="complaint", event="complaint.review_unassigned", request=case)
 

@@ -95,7 +95,7 @@ def respond(complaint: Complaint, data: dict, event) -> None:
 
 @RECORD.on("verdict")
 def verdict(complaint: Complaint, data: dict, event) -> None:
-    """The verdict decides the branch (DB1302 5.4.2): "not accepted" goes to the review (复核) and
+    """The verdict decides the branch (DB1302 5.4.2): "not accepted" goes to the review and
     nowhere else; an accepted verdict or staff's recorded explanation goes to closing. Any other
     target is refused, whoever records the verdict; entering the review hands the case to its
     reviewer (:func:`.review.assign_reviewer`)."""
@@ -106,7 +106,7 @@ def verdict(complaint: Complaint, data: dict, event) -> None:
     if appealed and given != "not_accepted":
         raise _invalid("target", _("Only a complainant who does not accept the response may appeal."))
     if given == "not_accepted" and not appealed:
-        raise _invalid("target", _("A complaint whose handling is not accepted goes to the review (复核), not to closing."))
+        raise _invalid("target", _("A complaint whose handling is not accepted goes to the review, not to closing."))
     complaint.verdict = given
     complaint.explanation = data.get("explanation", "")
     complaint.appealed = appealed

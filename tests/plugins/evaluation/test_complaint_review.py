@@ -155,3 +155,16 @@ def test_7_1_without_a_committee_an_evaluator_reviews_else_the_managers_are_told
     told = {n.user_id for n in Notification.select().where((Notification.event == "complaint.review_unassigned")
                                                             & (Notification.request_id == cid))}
     assert {people.staff.id, people.head.id} <= told and people.user_a.id not in told
+
+
+def test_5_4_2_published_limit_covers_the_review(api, platform, people, concerned):
+    # DB1302 5.4.2, 5.4.1: the promise and the clock agree -- the published limit covers the
+    # longest path (through the review), and a case in review is not due before its review step.
+    wf = platform.registry.workflow("complaint")
+    through_review = ("receive", "verify", "rectify", "respond", "verdict", "appeal", "close")
+    assert platform.engine.service_limit("complaint", wf) >= sum(wf.step(k).time_limit_days for k in through_review)
+    seat(people.evaluator)
+    cid = at_verdict(api, people, concerned)
+    assert verdict(api, people.user_a, cid, "not_accepted", "appeal").status_code == 201
+    case = ServiceRequest.get_by_id(cid)
+    assert case.due_at >= case.step_due_at

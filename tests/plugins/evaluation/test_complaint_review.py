@@ -81,7 +81,7 @@ def test_5_4_2_accepted_verdict_closes(api, people, concerned):
     assert ServiceRequest.get_by_id(cid).current_step == "close"
 
 
-def test_7_1_review_is_assigned_to_a_committee_evaluator_who_is_told(api, people, concerned):
+def test_7_1_review_is_assigned_to_a_committee_evaluator_who_is_told(api, client, login, people, concerned):
     # DB1302 7.1, 5.4.2: the evaluation committee reviews: one of its evaluators, not the handler,
     # gets the case, is told, opens it and records the review; the handler cannot.
     seat(people.evaluator)
@@ -94,6 +94,9 @@ def test_7_1_review_is_assigned_to_a_committee_evaluator_who_is_told(api, people
     assert f"/admin/core/request/{cid}/" == told.get().link and "复核" in told.get().subject
 
     assert api.get(people.evaluator, f"requests/{cid}").status_code == 200
+    login(client, people.evaluator)  # the notice's link opens the case for the reviewer
+    page = client.get(told.get().link)
+    assert page.status_code == 200 and "评价委员会复核" in page.get_data(as_text=True)
     assert api.act(people.staff, cid, "advance", {"decision": "自己复核", "upheld": False}).status_code == 403
     api.advance(people.evaluator, cid, {"decision": "维持原处理意见", "upheld": False})
     assert Complaint.get(Complaint.case == cid).appeal_decision == "维持原处理意见"

@@ -40,7 +40,7 @@ def handlers(case: ServiceRequest) -> set[int]:
     return {row.actor_id for row in rows}
 
 
-def may_review(user, case: ServiceRequest, step, handled: set[int]) -> bool:
+def may_review(user, step, handled: set[int]) -> bool:
     return (user is not None and user.active and user.id not in handled and not user.is_enterprise_user
             and user.has_role(*step.roles))
 
@@ -58,12 +58,21 @@ def committee_members() -> list[User]:
     return list(dict.fromkeys(row.user for row in rows))
 
 
-def candidates(case: ServiceRequest, step, handled: set[int]) -> list[User]:
-    """Who may review ``case``, the preferred first (see the module's docstring)."""
-    seated = [u for u in committee_members() if may_review(u, case, step, handled)]
+def holding_roles(roles) -> list[User]:
+    """Active users holding one of ``roles`` (the role list is a text column: narrowed in SQL,
+    checked exactly here)."""
+    condition = None
+    for role in roles:
+        condition = User.roles.contains(role) if condition is None else condition | User.roles.contains(role)
+    rows = User.select().where((User.active == True) & condition).order_by(User.id)  # noqa: E712
+    return [u for u in rows if u.has_role(*roles)]
+
+
+def candidates(step, handled: set[int]) -> list[User]:
+    """Who may review, the preferred first (see the module's docstring)."""
+    seated = [u for u in committee_members() if may_review(u, step, handled)]
     if not seated:
-        seated = [u for u in User.select().where(User.active == True).order_by(User.id)  # noqa: E712
-                  if may_review(u, case, step, handled)]
+        seated = [u for u in holding_roles(step.roles) if may_review(u, step, handled)]
     order = {u.id: i for i, u in enumerate(seated)}
     return sorted(seated, key=lambda u: (open_reviews(u.id), order[u.id]))
 
@@ -74,7 +83,7 @@ def assign_reviewer(event) -> User | None:
     case, step = event.request, event.workflow.step(REVIEW_STEP)
     handled = handlers(case)
     current = User.get_or_none(User.id == case.assignee_id) if case.assignee_id else None
-    reviewer = current if may_review(current, case, step, handled) else next(iter(candidates(case, step, handled)), None)
+    reviewer = current if may_review(current, step, handled) else next(iter(candidates(step, handled)), None)
     if reviewer is None:
         _tell_managers(case, event)
         return None
@@ -93,8 +102,8 @@ def assign_reviewer(event) -> User | None:
 
 def _tell_managers(case: ServiceRequest, event) -> None:
     registry = event.platform.registry
-    managers = [u for u in User.select().where(User.active == True).order_by(User.id)  # noqa: E712
-                if not u.is_enterprise_user and has_permission(u, MANAGE_COMMITTEES, registry)]
+    managers = [u for u in holding_roles(("admin", "staff", "evaluator", "expert"))
+                if has_permission(u, MANAGE_COMMITTEES, registry)]
     notify_many(managers, _l("No reviewer for complaint #%(id)s", id=case.id),
                 _l("Complaint #%(id)s awaits its review, but no evaluator who did not handle it is "
                    "available. Seat one on the evaluation committee and assign the case to them.", id=case.id),

@@ -91,7 +91,8 @@ def assign_reviewer(event) -> User | None:
         ServiceRequest.update(assignee=reviewer.id).where(ServiceRequest.id == case.id).execute()
         audit.record("assign", "core_servicerequest", case.id, {
             "from": case.assignee_id, "to": reviewer.id, "step": REVIEW_STEP,
-            "changes": {"assignee": [str(current) if current else None, str(reviewer)]}}, event.actor)
+            # "" for nobody: the staff page's timeline prints the pair as it is
+            "changes": {"assignee": [str(current) if current else "", str(reviewer)]}}, event.actor)
         case.assignee = reviewer
     notify(reviewer, _l("Complaint to review: #%(id)s %(title)s", id=case.id, title=case.title),
            _l("The complainant did not accept the handling of complaint #%(id)s. You review it for the "

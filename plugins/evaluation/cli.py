@@ -16,17 +16,23 @@ def sla_group():
 
 
 @sla_group.command("check")
-@click.option("--now", "now_text", metavar="YYYY-MM-DDTHH:MM", help="Check as of this moment (UTC), for replays.")
+@click.option("--now", "now_text", metavar="YYYY-MM-DDTHH:MM",
+              help="Preview as of this moment (UTC): print what would be recorded; records nothing.")
+@click.option("--dry-run", is_flag=True, help="Preview as of the real moment: print what would be recorded.")
 @click.option("--no-email", is_flag=True, help="Only the in-app inbox; do not send e-mail now.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_platform
-def sla_check(platform, now_text, no_email, as_json):
+def sla_check(platform, now_text, dry_run, no_email, as_json):
     """Record warnings, breaches and escalations and send their notifications. Idempotent: run it
     from cron or a systemd timer as often as you like; nothing is recorded or sent twice.
 
-    With [mail] configured it then delivers the core's e-mail outbox (what is due, of any plugin;
-    `rongtong notify worker` does the same continuously). Exit status 1 when the SMTP server cannot
-    be reached (the in-app notifications are kept and the e-mails go out on the next run)."""
+    A simulated moment (--now) only previews (DB1302 5.4.1): an event recorded for a moment that
+    has not come would be a permanent false breach, and the real one would then never be recorded.
+    It prints what would be recorded and whom it would tell, and records and sends nothing.
+
+    With [mail] configured a real run then delivers the core's e-mail outbox (what is due, of any
+    plugin; `rongtong notify worker` does the same continuously). Exit status 1 when the SMTP server
+    cannot be reached (the in-app notifications are kept and the e-mails go out on the next run)."""
     from .sla import check
 
     now = None
@@ -35,9 +41,10 @@ def sla_check(platform, now_text, no_email, as_json):
             now = datetime.datetime.fromisoformat(now_text).replace(tzinfo=None)
         except ValueError:
             raise click.BadParameter("expected YYYY-MM-DDTHH:MM", param_hint="--now")
-    result = check(platform, now=now).as_dict()
+    preview = now is not None or dry_run
+    result = check(platform, now=now, record=not preview).as_dict()
     emailed, mail_error = 0, None
-    if not no_email and mail_configured(platform.config):
+    if not preview and not no_email and mail_configured(platform.config):
         try:
             emailed = deliver_outbox(platform).sent
         except OSError as exc:  # smtplib errors are OSErrors too
@@ -45,6 +52,8 @@ def sla_check(platform, now_text, no_email, as_json):
     result["emailed"] = emailed
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
+    elif preview:
+        _echo_preview(result, now)
     else:
         ev = result["events"]
         click.echo(f"checked {result['checked']} open requests: {ev['warning']} warnings, {ev['breach']} breaches, "
@@ -53,6 +62,18 @@ def sla_check(platform, now_text, no_email, as_json):
         # The events and the in-app notifications are recorded; the e-mails go out on the next run.
         click.echo(f"error: e-mail not sent, will retry on the next run: {mail_error}", err=True)
         raise SystemExit(1)
+
+
+def _echo_preview(result: dict, now) -> None:
+    """A preview's lines: what would be recorded, one event a line, then the totals."""
+    moment = now.isoformat(timespec="minutes") if now is not None else "now"
+    click.echo(f"preview: nothing recorded (as of {moment} UTC)")
+    for e in result["would_record"]:
+        click.echo(f"would record {e['level']}: request #{e['request']} {e['title']} ({e['service']}), "
+                   f"step {e['step']}; would tell {len(e['notify'])}")
+    ev = result["events"]
+    click.echo(f"checked {result['checked']} open requests: would record {ev['warning']} warnings, "
+               f"{ev['breach']} breaches, {ev['board']} escalations; {result['notifications']} notifications")
 
 
 @click.group("report")

@@ -17,7 +17,8 @@ else is there (no assignee, no head, no board).
 
 Each event is a :class:`SlaEvent` row, unique per request, step entry and level, written with its
 notifications in one transaction: a second run records and sends nothing new. ``now`` is injectable
-so tests run on a frozen clock.
+so tests run on a frozen clock; ``check(..., record=False)`` is a preview that writes nothing
+(``rongtong sla check --now`` and ``--dry-run``: a simulated moment never records).
 """
 from __future__ import annotations
 
@@ -149,12 +150,20 @@ def request_link(request_id: int) -> str:
 
 @dataclasses.dataclass
 class CheckResult:
+    """What a run recorded -- or, for a preview (``recorded`` False), what it would record:
+    ``planned`` lists each event (request, step, level, the ids of the people it would tell)."""
+
     checked: int = 0
     events: dict = dataclasses.field(default_factory=lambda: {lvl: 0 for lvl in LEVELS})
     notifications: int = 0
+    recorded: bool = True
+    planned: list = dataclasses.field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"checked": self.checked, "events": dict(self.events), "notifications": self.notifications}
+        out = {"checked": self.checked, "events": dict(self.events), "notifications": self.notifications}
+        if not self.recorded:
+            out.update(preview=True, would_record=list(self.planned))
+        return out
 
 
 def open_requests():
@@ -164,12 +173,15 @@ def open_requests():
             .order_by(ServiceRequest.step_due_at, ServiceRequest.id))
 
 
-def check(platform, now: datetime.datetime | None = None) -> CheckResult:
-    """Record warnings, breaches and escalations due at ``now`` (naive UTC) and notify."""
+def check(platform, now: datetime.datetime | None = None, record: bool = True) -> CheckResult:
+    """Record warnings, breaches and escalations due at ``now`` (naive UTC) and notify. With
+    ``record=False`` nothing is written or sent: the result says what would be (a preview, the only
+    thing a simulated ``now`` may do from the command line -- an event recorded for a moment that
+    has not come would be a permanent false breach)."""
     now = now or utcnow()
     registry, calendar = platform.registry, platform.calendar
     options = registry.options.get(OPTIONS_KEY, {})
-    result = CheckResult()
+    result = CheckResult(recorded=record)
     for request in open_requests().iterator():
         limit = step_limit(registry, request)
         if limit is None:
@@ -183,19 +195,36 @@ def check(platform, now: datetime.datetime | None = None) -> CheckResult:
         for level in LEVELS[: LEVELS.index(reached) + 1]:
             if level == "warning" and limit == 0:
                 continue
-            sent = _record(request, level, clock, calendar, registry,
-                           lambda level=level: recipients(level, request, registry, now))
+            who = (lambda level=level: recipients(level, request, registry, now))
+            if record:
+                sent = _record(request, level, clock, calendar, registry, who)
+            else:
+                sent = _plan(request, level, who, result.planned)
             if sent is not None:
                 result.events[level] += 1
                 result.notifications += sent
     return result
 
 
+def _recorded(request, level) -> bool:
+    return (SlaEvent.select().where((SlaEvent.request == request.id) & (SlaEvent.step == request.current_step)
+                                    & (SlaEvent.step_started_at == request.step_started_at)
+                                    & (SlaEvent.level == level)).exists())
+
+
+def _plan(request, level, who, planned: list) -> int | None:
+    """The preview of :func:`_record`: what it would write, written nowhere."""
+    if _recorded(request, level):
+        return None
+    people = sorted({u.id for u in who()})
+    planned.append({"request": request.id, "title": request.title, "service": request.service_key,
+                    "step": request.current_step, "level": level, "notify": people})
+    return len(people)
+
+
 def _record(request, level, clock, calendar, registry, who) -> int | None:
     """Write one event and its notifications (to ``who()``); None when it was recorded before."""
-    key = (request.id, request.current_step, request.step_started_at, level)
-    if SlaEvent.select().where((SlaEvent.request == request.id) & (SlaEvent.step == key[1])
-                               & (SlaEvent.step_started_at == key[2]) & (SlaEvent.level == level)).exists():
+    if _recorded(request, level):
         return None
     try:
         with database.atomic():

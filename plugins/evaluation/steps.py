@@ -13,6 +13,7 @@ import datetime
 from rongtong.core.plugin import (OPEN, Reaction, ServiceRequest, StepRecord, ValidationFailed, gettext as _,
                                   handlers_of, lazy_gettext as _l, notify_many, utcnow)
 
+from . import review
 from .models import Complaint, Evaluation
 from .workflows import COMPLAINT
 
@@ -94,17 +95,27 @@ def respond(complaint: Complaint, data: dict, event) -> None:
 
 @RECORD.on("verdict")
 def verdict(complaint: Complaint, data: dict, event) -> None:
+    """The verdict decides the branch (DB1302 5.4.2): "not accepted" goes to the review and
+    nowhere else; an accepted verdict or staff's recorded explanation goes to closing. Any other
+    target is refused, whoever records the verdict; entering the review hands the case to its
+    reviewer (:func:`.review.assign_reviewer`)."""
     given = data.get("verdict")
-    actor, appealed = event.actor, event.transition.to_step == "appeal"
+    actor, appealed = event.actor, event.transition.to_step == review.REVIEW_STEP
     if given == "explained" and actor is not None and actor.is_enterprise_user:
         raise _invalid("verdict", _("Give your verdict: accepted or not accepted."))
     if appealed and given != "not_accepted":
         raise _invalid("target", _("Only a complainant who does not accept the response may appeal."))
+    if given == "not_accepted" and not appealed:
+        raise _invalid("target", _("A complaint whose handling is not accepted goes to the review, not to closing."))
     complaint.verdict = given
     complaint.explanation = data.get("explanation", "")
     complaint.appealed = appealed
+    if appealed:
+        review.assign_reviewer(event)
 
 
 @RECORD.on("appeal")
 def appeal(complaint: Complaint, data: dict, event) -> None:
+    """The review (DB1302 5.4.2, 7.1): never by one who handled the case."""
+    review.refuse_handler(event)
     complaint.appeal_decision = data.get("decision", "")

@@ -1,8 +1,11 @@
 """The complaint workflow and catalog entry (DB1302 5.4.2).
 
 receive → verify → rectify (with a deadline when the complaint was substantiated) → respond → the
-complainant's verdict, or a recorded explanation → close; from the verdict the complainant may
-appeal to the evaluation committee.
+complainant's verdict, or a recorded explanation → close. A verdict "not accepted" goes to the
+review (复核) by the evaluation committee (DB1302 7.1) and only there: the verdict's reaction
+refuses any other branch (steps.verdict), hands the case to a reviewer who did not handle it and
+tells them (review.py); the review then goes to closing. The published limit is the sum of the
+steps' limits, so it covers the longest path (through the review).
 """
 from __future__ import annotations
 
@@ -29,7 +32,9 @@ COMPLAINT_WORKFLOW = Workflow(
              schema=schemas.VerdictSchema, time_limit_days=5, outcomes=(ADVANCE,), next_steps=("close", "appeal"),
              example={"verdict": "accepted", "explanation": ""},
              branch_examples={"appeal": {"verdict": "not_accepted", "explanation": ""}}),
-        Step("appeal", "评价委员会复核", "Appeal to the committee", roles=("staff", "evaluator"),
+        # DB1302 5.4.2, 7.1: the review is an evaluator's of the evaluation committee, handed the
+        # case on entry (review.py); as an evaluator it acts only on the cases assigned to it.
+        Step("appeal", "评价委员会复核", "Review by the evaluation committee", roles=("evaluator",),
              schema=schemas.AppealSchema, time_limit_days=10, outcomes=(ADVANCE,), next_steps=("close",),
              example={"decision": "维持原处理意见", "upheld": False}),
         Step("close", "办结", "Close", roles=("staff",), schema=schemas.CloseSchema, time_limit_days=1,

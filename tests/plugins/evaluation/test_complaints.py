@@ -81,7 +81,9 @@ def test_unsubstantiated_then_explained_then_appeal_to_the_committee(api, people
     r = api.post(people.user_a, f"requests/{cid}/transitions",
                  {"outcome": "advance", "target": "appeal", "version": version, "data": {"verdict": "not_accepted"}})
     assert r.status_code == 201, r.get_json()
-    api.advance(people.staff, cid, {"decision": "维持原处理意见", "upheld": False})
+    # The review is the evaluator's (DB1302 7.1; tests/plugins/evaluation/test_complaint_review.py).
+    assert ServiceRequest.get_by_id(cid).assignee_id == people.evaluator.id
+    api.advance(people.evaluator, cid, {"decision": "维持原处理意见", "upheld": False})
     api.advance(people.staff, cid, {"summary": "复核后办结"}, outcome="complete")
     complaint = Complaint.get(Complaint.case == cid)
     assert complaint.appealed and complaint.appeal_decision == "维持原处理意见" and complaint.verdict == "not_accepted"

@@ -190,21 +190,24 @@ def test_sla_check_command_twice_sends_once_in_app_and_by_smtp(make_eval_platfor
             user.save()
         start_step_at(platform, open_sample(platform, people, assignee=people.staff), "2026-09-23 10:00")
         runner = CliRunner()
-        first = runner.invoke(sla_group, ["check", "--now", "2026-10-12T02:00", "--json"], obj=cli_context(platform))
+        # A real run (no --now): the step started 2026-09-23 is long past every threshold.
+        first = runner.invoke(sla_group, ["check", "--json"], obj=cli_context(platform))
         assert first.exit_code == 0, first.output
         summary = json.loads(first.output)
         assert summary["events"] == {"warning": 1, "breach": 1, "board": 1}
-        # Every notice is e-mailed once: the supervision's five and the two of filing the request
+        # Every notice is e-mailed once: the supervision's six and the two of filing the request
         # (the head: a new request in the queue; the staff: assigned to you).
-        assert summary["emailed"] == Notification.select().count() == 7
-        second = runner.invoke(sla_group, ["check", "--now", "2026-10-12T02:30", "--json"], obj=cli_context(platform))
+        assert summary["emailed"] == Notification.select().count() == 8
+        second = runner.invoke(sla_group, ["check", "--json"], obj=cli_context(platform))
         assert second.exit_code == 0, second.output
         assert json.loads(second.output)["notifications"] == 0 and json.loads(second.output)["emailed"] == 0
         supervision = [n for u in (people.staff, people.head, people.admin, director) for n in inbox(u)]
         mailed = [m for m in sink.messages if m["Subject"] in {n.subject for n in supervision}]
-        # warning: the handler; breach: the handler and the head; board: the handler and the board.
+        # warning: the handler; breach: the handler, the head and (the request itself is past its
+        # time limit by now) the board; board: the handler and the board.
         assert sorted(m["To"].addresses[0].addr_spec for m in mailed) == [
-            "director@example.com", "head@example.com", "staff@example.com", "staff@example.com", "staff@example.com"]
+            "director@example.com", "director@example.com", "head@example.com",
+            "staff@example.com", "staff@example.com", "staff@example.com"]
         # Sent from cron, yet in the site's language (Chinese by default), mail and inbox alike.
         subjects = {m["Subject"] for m in mailed} | {n.subject for n in supervision}
         assert all(("时限" in s or "超时" in s or "督办" in s or "逾期" in s) for s in subjects), subjects
@@ -234,6 +237,41 @@ def test_an_unreachable_mail_server_keeps_the_inbox_and_retries_next_run(make_ev
     people.staff.email = "staff@example.com"
     people.staff.save()
     start_step_at(platform, open_sample(platform, people, assignee=people.staff), "2026-09-23 10:00")
-    result = CliRunner().invoke(sla_group, ["check", "--now", "2026-09-30T02:00"], obj=cli_context(platform))
+    result = CliRunner().invoke(sla_group, ["check"], obj=cli_context(platform))
     assert result.exit_code == 1 and "retry" in result.output
-    assert levels() == ["warning"] and Notification.get().emailed_at is None
+    assert levels() == ["board", "breach", "warning"]
+    assert Notification.select().count() > 0 and all(n.emailed_at is None for n in Notification.select())
+
+
+def test_5_4_1_sla_check_with_a_simulated_now_only_previews(platform, people, late):
+    # DB1302 5.4.1: a simulated "now" previews what would be recorded and records nothing -- no
+    # event, no notification, no audit entry; a real run then records the real events.
+    from rongtong.core.models import AuditEvent
+    from rongtong.plugins.evaluation.cli import sla_group
+
+    on_time = open_sample(platform, people, title="按期申请", assignee=people.staff)  # filed today: not late
+    counts = lambda: (SlaEvent.select().count(), Notification.select().count(), AuditEvent.select().count())  # noqa: E731
+    before = counts()
+    runner = CliRunner()
+    shown = runner.invoke(sla_group, ["check", "--now", "2030-01-07T02:00"], obj=cli_context(platform))
+    assert shown.exit_code == 0, shown.output
+    assert "preview: nothing recorded" in shown.output
+    assert f"would record breach: request #{on_time.id}" in shown.output and f"#{late.id}" in shown.output
+    summary = json.loads(runner.invoke(sla_group, ["check", "--now", "2030-01-07T02:00", "--json"],
+                                       obj=cli_context(platform)).output)
+    assert summary["preview"] is True and summary["events"] == {"warning": 2, "breach": 2, "board": 2}
+    planned = [(e["request"], e["level"]) for e in summary["would_record"]]
+    assert (on_time.id, "breach") in planned and (late.id, "board") in planned
+    assert all(people.staff.id in e["notify"] for e in summary["would_record"])
+    dry = runner.invoke(sla_group, ["check", "--dry-run"], obj=cli_context(platform))
+    assert dry.exit_code == 0 and "preview: nothing recorded" in dry.output
+    assert counts() == before
+
+    real = runner.invoke(sla_group, ["check", "--json"], obj=cli_context(platform))
+    assert real.exit_code == 0 and "preview" not in json.loads(real.output)
+    assert levels() == ["board", "breach", "warning"]  # the late request only; the other is on time
+    assert {e.request_id for e in SlaEvent.select()} == {late.id}
+    again = json.loads(runner.invoke(sla_group, ["check", "--now", "2030-01-07T02:00", "--json"],
+                                     obj=cli_context(platform)).output)
+    assert [(e["request"], e["level"]) for e in again["would_record"]] == [
+        (on_time.id, "warning"), (on_time.id, "breach"), (on_time.id, "board")]

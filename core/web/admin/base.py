@@ -49,7 +49,7 @@ from rongtong.core.models import REQUEST_STATUSES, Attachment, utcnow
 from rongtong.core.fields import ListField
 from rongtong.core.security import has_permission, scope_query
 from rongtong.core.toolkit.tabular import MIMETYPES, write_rows
-from rongtong.core.vocabulary import Choice, FieldSpec, describe_model, overdue_text
+from rongtong.core.vocabulary import Choice, FieldSpec, describe_model, overdue_text, with_unit
 from rongtong.core.web.context import current_lang, current_platform
 from rongtong.core.web.fieldview import LIST_TEXT_MAX, value_html, value_text
 
@@ -668,8 +668,7 @@ class SecureModelView(SecureViewMixin, ModelView):
 
     def export_header(self, name, label) -> str:
         spec = self.column_vocabulary().get(name)
-        unit = spec.unit if spec is not None else ""
-        return f"{label}（{unit}）" if unit else str(label)
+        return with_unit(label, spec.unit if spec is not None else "")  # the unit once, never twice
 
     @expose("/export/<export_type>/")
     def export(self, export_type):

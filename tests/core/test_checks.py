@@ -15,7 +15,15 @@ from rongtong.core.errors import PluginError
 from rongtong.core.workflow import Step, Workflow
 from tests.core import test_cli
 
-site = test_cli.site  # the fixture: the sample plugin installed and enabled in ./rongtong.toml
+
+
+@pytest.fixture
+def site(tmp_path):
+    """The sample plugin installed and enabled in ./rongtong.toml (test_cli's ``site`` without its
+    step override, which raises the sample's steps above its promise: see check_promises)."""
+    test_cli.install_plugin(tmp_path / "site")
+    test_cli.write_config(tmp_path, '[site]\nsecret_key = "s3cret-value"\n\n[plugins]\nenabled = ["sample"]\n')
+    return tmp_path
 
 
 def module_plugin(monkeypatch, name, **hooks):

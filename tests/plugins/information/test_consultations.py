@@ -25,9 +25,11 @@ def _ask(info, cast, now=MONDAY, **kw):
     return cs.open_consultation(cs.ReplyClock.of(info), enterprise=cast.ent_a, actor=cast.user_a, now=now, **data)
 
 
-def test_reply_clock_uses_the_published_limit_in_working_days(info, cast):
-    # DB1302 6.4.1.2 b, 5.4.1: the published limit (catalog entry) is the number the clock uses.
-    assert cs.reply_days(info.registry) == info.registry.services["information.consultation"].time_limit_days == 2
+def test_reply_clock_uses_the_answers_share_of_the_published_limit_in_working_days(info, cast):
+    # DB1302 6.4.1.2 b, 5.4.1: the reply is due when the catalog's answer step is (accept 1 + answer 1
+    # of the published 3, which adds the closing).
+    workflow = info.registry.workflows["information_consultation"]
+    assert cs.reply_days(info.registry) == workflow.step("accept").time_limit_days + workflow.step("answer").time_limit_days == 2
     c = _ask(info, cast)
     assert c.due_at == DUE and c.status == "open"
     # Friday question: the weekend does not count -> due Tuesday.

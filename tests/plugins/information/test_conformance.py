@@ -40,6 +40,14 @@ def test_5_4_1_consultation_promise_covers_its_steps(info):
     assert [(s.key, s.time_limit_days) for s in workflow.steps] == [("accept", 1), ("answer", 1), ("close", 1)]
 
 
+def test_5_4_1_the_guide_publishes_what_the_steps_add_up_to(info_app):
+    # The citizen-facing guide: the promise, then the steps whose limits make it up.
+    html = info_app.test_client().get("/services/information.consultation").get_data(as_text=True)
+    promised = re.search(r'<dd class="time-limit">(\d+) 个工作日</dd>', html).group(1)
+    steps = re.findall(r"<td>(\d+) 个工作日</td>", html)
+    assert promised == "3" and steps == ["1", "1", "1"]
+
+
 def test_5_4_1_the_last_step_is_never_due_after_the_request(info, cast):
     # Every step taking its full time: each step's due date stays within the request's.
     req = _file(info, cast)

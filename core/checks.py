@@ -6,7 +6,9 @@
 
 - an unknown role on a workflow step or a permission (``"expret"``): the step would stay out of
   everyone's reach, every request sticking with 403;
-- an unknown permission on an admin view or an API resource.
+- an unknown permission on an admin view or an API resource;
+- a service whose published time limit is shorter than its workflow's steps add up to (DB1302
+  5.4.1: the promise and the clock agree), checked on the latest version after config overrides.
 
 :func:`check_schema` runs when the app is built and before every command except the ones that
 build or inspect the schema (``db upgrade``/``status``/``new``, ``init``, ``demo``, ``plugins list``,
@@ -67,6 +69,23 @@ def check_permissions(platform) -> None:
                           getattr(resource, "permission", None))
 
 
+def check_promises(registry) -> None:
+    """Every service's published limit covers its steps (DB1302 5.4.1): a ``ServiceEntry`` whose
+    ``time_limit_days`` is less than the sum of its workflow's step limits -- the latest version,
+    after ``[workflows.*]`` overrides, the one new requests start on -- would publish a promise the
+    clock cannot keep (the last step falling due after the request). No published number
+    (``None``) is fine: the engine then promises the sum itself."""
+    for key, service in sorted(registry.services.items()):
+        workflow = registry.workflows.get(service.workflow)
+        if service.time_limit_days is None or workflow is None or service.time_limit_days >= workflow.total_days:
+            continue
+        steps = " + ".join(f"{s.key} {s.time_limit_days}" for s in workflow.steps)
+        raise PluginError(f"plugin {registry.service_owner.get(key, '?')!r}: service {key!r} promises "
+                          f"{service.time_limit_days} working days, but the steps of workflow {workflow.key!r} "
+                          f"v{workflow.version} add up to {workflow.total_days} ({steps}): the published limit "
+                          "must cover the steps (DB1302 5.4.1)")
+
+
 def check_declared(platform) -> None:
     """What plugins find wrong once everything is registered (hook ``check_plugin``): a declared
     service's unknown effect or guard, a bad parameter, an unknown permission; one line each, with
@@ -80,6 +99,7 @@ def check_plugins(platform) -> None:
     check_roles(platform.registry)
     check_declared(platform)  # before the generic permission check: a declared file names its line
     check_permissions(platform)
+    check_promises(platform.registry)  # after the declared check: a declared file names its own line
 
 
 def _migration_files(directory: str) -> list[str]:

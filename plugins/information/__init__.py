@@ -36,14 +36,17 @@ def register_workflows():
 
 @hookimpl
 def register_services():
-    from .workflows import REPLY_DAYS, WORKFLOW_KEY
+    from .workflows import PROMISED_DAYS, WORKFLOW_KEY
 
     return [ServiceEntry(
         "information.consultation", "政策与信息咨询", "Policy and information consultation", workflow=WORKFLOW_KEY,
-        fee_type="free", time_limit_days=REPLY_DAYS, category="information",
-        description="受理法律法规、政策、技术、人才、市场、物流、管理等方面的咨询，在承诺时限内答复（DB1302 6.4.1.2）。",
-        description_en="Questions on laws, policy, technology, talent, markets, logistics and management, "
-                       "answered within the published time limit (DB1302 6.4.1.2).")]
+        fee_type="free", time_limit_days=PROMISED_DAYS, category="information",
+        description="受理法律法规、政策、技术、人才、市场、物流、管理等方面的咨询：受理后及时答复，"
+                    "询问满意度后办结，各环节时限见办理流程，合计不超过承诺时限（DB1302 6.4.1.2）。",
+        description_en="Questions on laws, policy, technology, talent, markets, logistics and management: "
+                       "answered promptly once accepted, then closed after asking whether the answer "
+                       "satisfied; each step's limit is shown in the process and together they stay "
+                       "within the published time limit (DB1302 6.4.1.2).")]
 
 
 @hookimpl

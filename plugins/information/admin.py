@@ -151,7 +151,7 @@ class DeskView(SecureBaseView):
                         raise RongtongError(_("Give the agreed deadline as a date (YYYY-MM-DD)."))
                     cs.agree_deadline(clock, c, day, request.form.get("reason", ""), acting_user())
                 elif what == "close":
-                    cs.close_consultation(c, acting_user())
+                    cs.close_consultation(c, acting_user(), reason=request.form.get("reason", ""))
                 else:
                     abort(400)
             except RongtongError as exc:

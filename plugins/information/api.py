@@ -23,6 +23,7 @@ from .schemas import (
     ArticleSchema,
     ArticleTargetsSchema,
     ArticleUpdateSchema,
+    CloseConsultationSchema,
     ConsultationOutSchema,
     ConsultationSchema,
     ConsultationThreadSchema,
@@ -188,8 +189,9 @@ def agree_deadline(consultation_id: int, data):
     return c, 200
 
 
-def close_consultation(consultation_id: int):
-    return cs.close_consultation(_consultation(consultation_id), _user()), 200
+def close_consultation(consultation_id: int, data):
+    """Close (DB1302 6.4.1.2 b): with a ``reason`` when a question still waits for its answer."""
+    return cs.close_consultation(_consultation(consultation_id), _user(), reason=data["reason"]), 200
 
 
 # --- Statistics ------------------------------------------------------------------------------------
@@ -257,7 +259,7 @@ def api_resources(platform: PluginHost) -> list[ApiResource]:
           request_schema=DeadlineSchema, response_schema=ConsultationOutSchema, permission="information.consultation.answer"),
         r("information/consultations/<int:consultation_id>/close", close_consultation, ("POST",),
           endpoint="information_consultation_close", summary="Close a consultation", tag=TAG,
-          response_schema=ConsultationOutSchema, permission="information.consultation.ask"),
+          request_schema=CloseConsultationSchema, response_schema=ConsultationOutSchema, permission="information.consultation.ask"),
         r("information/stats", stats, ("GET",), endpoint="information_stats",
           summary="Consultation statistics for a period", tag=TAG, permission="information.stats.view"),
     ]

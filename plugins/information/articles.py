@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime
 
-from rongtong.core.plugin import (Enterprise, NotFound, User, ValidationFailed, WorkflowError, attributed_to, gettext as _,
-                                  is_postgres, notify, utcnow, write_transaction)
+from rongtong.core.plugin import (Enterprise, NotFound, PermissionDenied, User, ValidationFailed, WorkflowError,
+                                  attributed_to, gettext as _, is_postgres, notify, utcnow, write_transaction)
 
 from .models import ARTICLE_MOVES, ARTICLE_STATUSES, Article, ArticlePush
 
@@ -54,7 +54,9 @@ def update_article(article: Article, data: dict, actor) -> Article:
 def move_article(article: Article, to_status: str, actor, *, reason: str = "", calendar=None) -> Article:
     """Move an article along draft -> review -> published -> expired (DB1302 6.4.1.1 a). Moves
     outside :data:`ARTICLE_MOVES` are refused; sending back to draft needs a reason; publishing
-    needs a body and a validity date not already past. Audited with the reason."""
+    needs a body and a validity date not already past, and a reviewer who is not the article's
+    author -- an administrator included: a review by the author is no review (four eyes). Audited
+    with the reason."""
     reason = (reason or "").strip()
     with write_transaction(), attributed_to(actor):
         article = _locked(article.id)
@@ -65,6 +67,7 @@ def move_article(article: Article, to_status: str, actor, *, reason: str = "", c
         if to_status == "draft" and not reason:
             raise ValidationFailed(_("A reason is required."), {"reason": [_("Say why the article goes back to draft.")]})
         if to_status == "published":
+            _check_not_the_author(article, actor)
             problems = {}
             if not (article.body or "").strip():
                 problems["body"] = [_("An article needs a body before it is published.")]
@@ -85,6 +88,14 @@ def move_article(article: Article, to_status: str, actor, *, reason: str = "", c
             article.reviewed_by = actor
         article.save(audit_action="status", audit_note={"from": old, "to": to_status, "reason": reason})
     return article
+
+
+def _check_not_the_author(article: Article, actor) -> None:
+    """DB1302 6.4.1.1 a: information is reviewed before publication -- by someone other than its
+    author, whatever their role (an administrator's own article needs another reviewer too)."""
+    if actor is not None and article.created_by_id is not None and article.created_by_id == actor.id:
+        raise PermissionDenied(_("You wrote this article, so you cannot approve it: another reviewer must publish it "
+                                 "(DB1302 6.4.1.1 a: information is reviewed before publication)."))
 
 
 def expire_articles(calendar, actor=None) -> list[int]:

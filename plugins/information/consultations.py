@@ -1,11 +1,15 @@
 """Consultations (DB1302 6.4.1.2): accepted online or offline (a), answered within the published
 time limit or an agreed later deadline (b), the whole exchange kept (c).
 
-The reply clock: the enterprise's latest message starts it; it runs for the published time limit
-of the ``information.consultation`` service, in working days of the platform calendar. A platform
+The reply clock: the enterprise's latest message starts it; it runs for the answer's part of the
+published time limit of the ``information.consultation`` service (its steps up to the answer,
+accept + answer), in working days of the platform calendar. A platform
 reply to a waiting question stops it and records whether it came in time. A new message from the
 enterprise restarts it. Staff may agree a later deadline with the enterprise, recorded with its
 reason; the clock then runs to the end of that day.
+
+Closing (6.4.1.2 b, c): a consultation whose questions are all answered closes as it is; one with a
+question still waiting closes only with a reason, kept on the consultation and in its audit event.
 """
 from __future__ import annotations
 
@@ -15,15 +19,17 @@ from rongtong.core.plugin import (NotFound, ValidationFailed, WorkflowError, att
                                   write_transaction)
 
 from .models import Consultation, ConsultationMessage
+from .workflows import WORKFLOW_KEY
 
-SERVICE_KEY = "information.consultation"
-DEFAULT_REPLY_DAYS = 2
+ANSWER_STEP = "answer"
 
 
 def reply_days(registry) -> int:
-    """The published reply time limit (working days): the catalog entry's own number (5.4.1)."""
-    service = registry.services.get(SERVICE_KEY)
-    return service.time_limit_days if service and service.time_limit_days is not None else DEFAULT_REPLY_DAYS
+    """Working days within which a question is answered (DB1302 5.4.1, 6.4.1.2 b): the limits of the
+    consultation workflow's steps up to and including the answer (accept + answer), after config
+    overrides -- the answer's share of the service's published limit, which adds the closing."""
+    workflow = registry.workflows[WORKFLOW_KEY]
+    return sum(s.time_limit_days for s in workflow.steps[: workflow.index(ANSWER_STEP) + 1])
 
 
 class ReplyClock:
@@ -121,13 +127,23 @@ def agree_deadline(clock: ReplyClock, consultation: Consultation, deadline: date
     return c
 
 
-def close_consultation(consultation: Consultation, actor, *, now=None) -> Consultation:
+def close_consultation(consultation: Consultation, actor, *, reason: str = "", now=None) -> Consultation:
+    """Close a consultation (DB1302 6.4.1.2 b, c). Every question answered: it closes as it is. A
+    question still waiting (never answered, or a follow-up): only with ``reason``, kept on the
+    consultation (``close_reason``) and in the audit event."""
+    reason = (reason or "").strip()
     with write_transaction(), attributed_to(actor):
         c = _locked(consultation.id)
         if c.status == "closed":
             raise WorkflowError(_("This consultation is already closed."))
-        c.status, c.closed_at = "closed", now or utcnow()
-        c.save()
+        answered = c.status == "answered"
+        if not answered and not reason:
+            raise ValidationFailed(
+                _("This consultation has a question with no answer yet: answer it first, or say why it is "
+                  "closed without one."),
+                {"reason": [_("Say why the consultation is closed without an answer.")]})
+        c.status, c.closed_at, c.close_reason = "closed", now or utcnow(), reason
+        c.save(audit_action="close", audit_note={"answered": answered, "reason": reason})
     return c
 
 

@@ -64,6 +64,12 @@ CONSULTATION_STATUSES = (
     ("answered", _l("Replied")),
     ("closed", _l("Closed")),
 )
+# DB1302 6.4.1.2 b: the satisfaction asked when a consultation service closes ("not asked" explicitly).
+SATISFACTION = (
+    ("satisfied", _l("Satisfied")),
+    ("dissatisfied", _l("Not satisfied")),
+    ("not_asked", _l("Not asked")),
+)
 MESSAGE_SIDES = (("enterprise", _l("Enterprise")), ("platform", _l("Platform")))
 
 # Markdown is rendered, then sanitised: only these tags and attributes survive.
@@ -167,6 +173,8 @@ class Consultation(AuditedModel):
     agreed_reason = peewee.TextField(default="", verbose_name=_l("Reason for the agreed deadline"))
     last_reply_at = peewee.DateTimeField(null=True, verbose_name=_l("Last reply"))
     closed_at = peewee.DateTimeField(null=True, verbose_name=_l("Closed at"))
+    # DB1302 6.4.1.2 b: why a consultation was closed with a question unanswered ("" when answered).
+    close_reason = peewee.TextField(default="", verbose_name=_l("Reason for closing without an answer"))
 
     class Meta:
         table_name = "information_consultation"

@@ -5,7 +5,8 @@ from marshmallow import Schema, fields, validate
 
 from rongtong.core.plugin import ENTERPRISE_SCALES, UtcDateTime, label, lazy_gettext as _l, one_of
 
-from .models import ARTICLE_STATUSES, CATEGORIES, CONSULTATION_CATEGORIES, CONSULTATION_CHANNELS, PUSH_CHANNELS
+from .models import (ARTICLE_STATUSES, CATEGORIES, CONSULTATION_CATEGORIES, CONSULTATION_CHANNELS, PUSH_CHANNELS,
+                     SATISFACTION)
 
 _text = lambda n, **kw: fields.String(validate=validate.Length(max=n), **kw)  # noqa: E731
 
@@ -154,6 +155,7 @@ class ConsultationOutSchema(Schema):
     agreed_deadline = fields.Date(allow_none=True)
     agreed_reason = fields.String()
     closed_at = UtcDateTime(allow_none=True)
+    close_reason = fields.String()
 
 
 class ConsultationThreadSchema(ConsultationOutSchema):
@@ -179,5 +181,17 @@ class AnswerStepSchema(Schema):
 
 
 class CloseStepSchema(Schema):
-    satisfied = fields.Boolean(load_default=True, metadata=label("是否满意", "Satisfied"))
+    """Closing (DB1302 6.4.1.2 b): the enterprise's satisfaction is asked, never assumed -- no default;
+    staff who close without asking record "not asked"."""
+
+    satisfaction = fields.String(required=True, validate=one_of(SATISFACTION), metadata=label(
+        "满意度", "Satisfaction", _l("Ask the enterprise whether the answer satisfied it; choose \"not asked\" only "
+                                   "when staff close without asking.")))
     comment = _text(2000, load_default="", metadata=label("意见", "Comment"))
+
+
+class CloseConsultationSchema(Schema):
+    """Closing a consultation from its thread (DB1302 6.4.1.2 b): a reason when a question waits."""
+
+    reason = _text(2000, load_default="", metadata=label(
+        "未答复办结理由", "Reason for closing without an answer", _l("Required while a question waits for its answer.")))

@@ -15,7 +15,15 @@ from rongtong.core.errors import PluginError
 from rongtong.core.workflow import Step, Workflow
 from tests.core import test_cli
 
-site = test_cli.site  # the fixture: the sample plugin installed and enabled in ./rongtong.toml
+
+
+@pytest.fixture
+def site(tmp_path):
+    """The sample plugin installed and enabled in ./rongtong.toml (test_cli's ``site`` without its
+    step override, which raises the sample's steps above its promise: see check_promises)."""
+    test_cli.install_plugin(tmp_path / "site")
+    test_cli.write_config(tmp_path, '[site]\nsecret_key = "s3cret-value"\n\n[plugins]\nenabled = ["sample"]\n')
+    return tmp_path
 
 
 def module_plugin(monkeypatch, name, **hooks):
@@ -201,3 +209,61 @@ def test_a_command_on_an_unmigrated_database_is_refused_but_db_upgrade_runs(site
     assert test_cli.rongtong("db", "upgrade", cwd=site, database_url=database_url).returncode == 0
     verified = test_cli.rongtong("audit", "verify", cwd=site, database_url=database_url)
     assert verified.returncode == 0 and verified.stdout.startswith("ok ")
+
+
+# --- every service's published limit covers its steps (DB1302 5.4.1; issue 12) -------------------
+
+def promise_plugin(monkeypatch, promised, **overrides):
+    """Plugin ``promise``: a two-step workflow (accept 2 + deliver 3 = 5 days) and its service."""
+    steps = (Step("accept", "受理", "Accept", time_limit_days=2), Step("deliver", "实施", "Deliver", time_limit_days=3))
+    return module_plugin(monkeypatch, "promise",
+                         register_workflows=lambda: [Workflow("promise", "承诺", "Promise", steps=steps)],
+                         register_services=lambda: [ServiceEntry("promise.service", "承诺服务", "Promised service",
+                                                                 workflow="promise", time_limit_days=promised)])
+
+
+def test_5_4_1_a_promise_shorter_than_the_steps_stops_start_up(make_platform, monkeypatch):
+    eps = promise_plugin(monkeypatch, 4)
+    with pytest.raises(PluginError) as err:
+        make_platform(plugins=("promise",), entry_points=eps, migrate=False)
+    message = err.value.message
+    assert message.startswith("plugin 'promise': service 'promise.service' promises 4 working days, but the steps "
+                              "of workflow 'promise' v1 add up to 5 (accept 2 + deliver 3)")
+    assert "\n" not in message
+
+
+def test_5_4_1_a_promise_that_covers_the_steps_starts(make_platform, monkeypatch):
+    assert make_platform(plugins=("promise",), entry_points=promise_plugin(monkeypatch, 5), migrate=False)
+    assert make_platform(plugins=("promise",), entry_points=promise_plugin(monkeypatch, 8), migrate=False)
+    # No published number: the engine promises the steps' sum itself.
+    assert make_platform(plugins=("promise",), entry_points=promise_plugin(monkeypatch, None), migrate=False)
+
+
+def test_5_4_1_the_latest_version_after_config_overrides_is_checked(make_platform, monkeypatch):
+    eps = promise_plugin(monkeypatch, 5)
+    with pytest.raises(PluginError, match=r"promises 5 working days, but the steps of workflow 'promise' v1 add up "
+                                          r"to 8 \(accept 2 \+ deliver 6\)"):
+        make_platform(plugins=("promise",), entry_points=eps, migrate=False,
+                      workflows={"promise": {"steps": {"deliver": {"time_limit_days": 6}}}})
+    # Lowering a step keeps the promise.
+    assert make_platform(plugins=("promise",), entry_points=eps, migrate=False,
+                         workflows={"promise": {"steps": {"deliver": {"time_limit_days": 1}}}})
+
+
+def test_5_4_1_every_built_in_plugin_keeps_its_promise(make_platform):
+    from rongtong.core.setup import installed_builtin_plugins
+
+    platform = make_platform(plugins=installed_builtin_plugins(), migrate=False)  # would raise otherwise
+    registry = platform.registry
+    for key, service in registry.services.items():
+        total = registry.workflows[service.workflow].total_days
+        assert service.time_limit_days is None or service.time_limit_days >= total, key
+
+
+def test_5_4_1_the_command_line_stops_with_one_line_and_exit_2(tmp_path, database_url):
+    test_cli.write_config(tmp_path, '[plugins]\nenabled = ["information"]\n\n'
+                                    '[workflows.information_consultation.steps.answer]\ntime_limit_days = 4\n')
+    result = test_cli.rongtong("workflow", "list", cwd=tmp_path, database_url=database_url)
+    test_cli.assert_user_error(result, 2, "plugin 'information': service 'information.consultation' promises 3 "
+                                          "working days, but the steps of workflow 'information_consultation' v1 add "
+                                          "up to 6 (accept 1 + answer 4 + close 1)")

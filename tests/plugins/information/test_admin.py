@@ -47,8 +47,10 @@ def test_review_actions_from_the_list(info_app, cast, login):
     r = client.post("/admin/information/article/action/", data={"action": "submit_review", "rowid": [str(a.id)],
                                                                "csrf_token": token})
     assert r.status_code == 302 and Article.get_by_id(a.id).status == "review"
-    client.post("/admin/information/article/action/", data={"action": "publish", "rowid": [str(a.id)],
-                                                           "csrf_token": token})
+    reviewer = info_app.test_client()  # not the author (DB1302 6.4.1.1 a)
+    login(reviewer, cast.head)
+    reviewer.post("/admin/information/article/action/", data={
+        "action": "publish", "rowid": [str(a.id)], "csrf_token": _token(reviewer, "/admin/information/article/")})
     assert Article.get_by_id(a.id).status == "published"
     # Without the CSRF token nothing moves.
     client.post("/admin/information/article/action/", data={"action": "expire", "rowid": [str(a.id)]})

@@ -93,7 +93,8 @@ def test_consultation_thread_and_scope(api, cast):
     assert thread["messages"][1]["on_time"] is True
     # Issue 9 §1: times with their offset, in the thread too.
     assert thread["due_at"].endswith("+00:00") and all(m["created_at"].endswith("+00:00") for m in thread["messages"])
-    assert api.post(cast.user_a, f"information/consultations/{cid}/close").status_code == 200
+    # A follow-up waits: closing needs a reason (DB1302 6.4.1.2 b).
+    assert api.post(cast.user_a, f"information/consultations/{cid}/close", {"reason": "已电话沟通"}).status_code == 200
     assert api.post(cast.user_a, f"information/consultations/{cid}/messages", {"body": "再问"}).status_code == 409
     assert ConsultationMessage.select().count() == 4
 
@@ -127,7 +128,7 @@ def test_consultation_service_through_the_request_api(api, cast):
     r = api.act(cast.staff, rid, "advance", {"answer": ""})
     assert r.status_code == 422 and "answer" in field_errors(r) and Transition.select().count() == n
     api.advance(cast.staff, rid, {"answer": "见认定办法第十一条。"})
-    assert api.act(cast.user_b, rid, "complete", {"satisfied": True}).status_code in (403, 404)
-    api.advance(cast.user_a, rid, {"satisfied": True, "comment": "清楚"}, outcome="complete")
+    assert api.act(cast.user_b, rid, "complete", {"satisfaction": "satisfied"}).status_code in (403, 404)
+    api.advance(cast.user_a, rid, {"satisfaction": "satisfied", "comment": "清楚"}, outcome="complete")
     c = Consultation.get(Consultation.request == rid)
     assert c.status == "closed" and [m.side for m in c.messages] == ["enterprise", "platform"]

@@ -12,8 +12,8 @@ def test_registrations(info):
     reg = info.registry
     assert set(reg.models_of("information")) == set(MODELS)
     service = reg.services["information.consultation"]
-    # DB1302 4.1.4 fee type, 5.4.1 published time limit.
-    assert service.fee_type == "free" and service.time_limit_days == 2
+    # DB1302 4.1.4 fee type, 5.4.1 published time limit: the steps' sum (accept 1 + answer 1 + close 1).
+    assert service.fee_type == "free" and service.time_limit_days == 3
     assert "information_consultation" in reg.workflows
     assert {"information.article.edit", "information.consultation.answer", "information.stats.view",
             "workflow.information_consultation.act"} <= set(reg.permissions)

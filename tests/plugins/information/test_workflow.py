@@ -18,7 +18,8 @@ def test_walk_with_right_roles(info, cast):
     req = _file(info, cast)
     c = Consultation.get(Consultation.request == req.id)
     assert (c.enterprise_id, c.subject, c.question, c.status) == (cast.ent_a.id, "研发费用加计扣除", "比例是多少？", "open")
-    assert c.due_at == req.due_at  # one number: the published limit
+    # The reply is due when the answer step is (accept + answer); the request when closing is.
+    assert c.due_at == info.calendar.due_at(req.opened_at, 2) and req.due_at == info.calendar.due_at(req.opened_at, 3)
     eng.transition(req.id, "advance", cast.staff, data={"category": "technology"})
     assert Consultation.get_by_id(c.id).category == "technology"
     eng.transition(req.id, "advance", cast.staff, data={"answer": "按 100% 加计扣除。"})
@@ -26,7 +27,7 @@ def test_walk_with_right_roles(info, cast):
     assert c.status == "answered"
     assert [(m.side, m.body) for m in c.messages.order_by(ConsultationMessage.id)] == [
         ("enterprise", "比例是多少？"), ("platform", "按 100% 加计扣除。")]
-    eng.transition(req.id, "complete", cast.user_a, data={"satisfied": True})
+    eng.transition(req.id, "complete", cast.user_a, data={"satisfaction": "satisfied"})
     assert Consultation.get_by_id(c.id).status == "closed"
 
 

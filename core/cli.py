@@ -9,6 +9,7 @@ then load only what that command needs (the web app, openpyxl and the plugins ar
 """
 from __future__ import annotations
 
+import io
 import json
 import sys
 
@@ -468,11 +469,11 @@ def report_compliance(period, fmt, output):
                 compliance.write(built, fmt, stream, lang)
             click.echo(output)
             return
-        stream = click.get_binary_stream("stdout")
-        if fmt == "xlsx" and stream.isatty():
+        if fmt == "xlsx" and sys.stdout.isatty():
             raise click.UsageError("xlsx is binary: give --output FILE or redirect stdout", ctx=click.get_current_context())
-        compliance.write(built, fmt, stream, lang)
-        stream.flush()
+        buffer = io.BytesIO()
+        compliance.write(built, fmt, buffer, lang)
+        click.echo(buffer.getvalue() if fmt == "xlsx" else buffer.getvalue().decode("utf-8-sig"), nl=False)
 
 
 # --- notify ----------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ Used by ``rongtong report compliance`` (core/cli.py) and the admin page
 """
 from __future__ import annotations
 
-from .report import Report, build, table, write
+from .figures import text_of
+from .report import NO_EVIDENCE, STATUS, Report, build, table, write
 
-__all__ = ["Report", "build", "table", "write"]
+__all__ = ["NO_EVIDENCE", "STATUS", "Report", "build", "table", "text_of", "write"]

@@ -155,6 +155,26 @@ def staff(platform, period):
             "core_user (post, qualifications, department) · /admin/core/user/")
 
 
+def requests_of(key: str):
+    """A collector: the requests of service ``key`` filed and closed in the period."""
+    def collect(platform, period):
+        start, stop = bounds(platform, period)
+        R = ServiceRequest
+        source = f"core_servicerequest (service_key = {key}) · /admin/core/servicerequest/ · GET /api/v1/requests"
+        filed = R.select().where((R.service_key == key) & (R.opened_at >= start) & (R.opened_at < stop)).count()
+        closed = R.select().where((R.service_key == key) & (R.closed_at >= start) & (R.closed_at < stop)).count()
+        if not filed and not closed:
+            return [], source
+        return [("本期受理", "Filed in the period", filed), ("本期办结", "Closed in the period", closed)], source
+    return collect
+
+
+def requests_evidence(clause: str, service: str, title: str, title_en: str) -> Evidence:
+    """Evidence of ``clause``: the requests of ``service`` filed and closed in the period (for a
+    plugin whose service is the evidence of a clause, e.g. technical services for 6.4.2)."""
+    return Evidence(clause, title, title_en, requests_of(service))
+
+
 def _zh(label) -> str:
     """A lazy label's Chinese text (its English msgid when no translation is active)."""
     return in_chinese(label) or msgid_of(label)

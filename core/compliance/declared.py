@@ -6,8 +6,7 @@ of the period, created and updated in it."""
 from __future__ import annotations
 
 from rongtong.core.contract import Evidence
-from rongtong.core.models import ServiceRequest
-
+from .core_evidence import requests_of
 from .figures import bounds
 
 
@@ -19,7 +18,7 @@ def declared_evidence(module) -> list[Evidence]:
         return []
     found = []
     service = data.get("service") or {}
-    requests = _requests_of(module.key)  # one collector for every clause it is cited for
+    requests = requests_of(module.key)  # one collector for every clause it is cited for
     for clause in service.get("clauses") or ():
         found.append(Evidence(clause, service["title"], service.get("title_en") or service["title"], requests))
     models = getattr(module, "models", {}) or {}
@@ -32,19 +31,6 @@ def declared_evidence(module) -> list[Evidence]:
         for clause in register["clauses"]:
             found.append(Evidence(clause, title, register.get("title_en") or title, rows))
     return found
-
-
-def _requests_of(key: str):
-    def collect(platform, period):
-        start, stop = bounds(platform, period)
-        R = ServiceRequest
-        source = f"core_servicerequest (service_key = {key}) · /admin/core/servicerequest/ · GET /api/v1/requests"
-        filed = R.select().where((R.service_key == key) & (R.opened_at >= start) & (R.opened_at < stop)).count()
-        closed = R.select().where((R.service_key == key) & (R.closed_at >= start) & (R.closed_at < stop)).count()
-        if not filed and not closed:
-            return [], source
-        return [("本期受理", "Filed in the period", filed), ("本期办结", "Closed in the period", closed)], source
-    return collect
 
 
 def _rows_of(model, screen: str):

@@ -25,7 +25,7 @@ from .sources import all_evidence
 
 NO_EVIDENCE = _l("no evidence in the period")
 NOT_LISTED = _l("(cited, not a clause of CLAUSES.md)")
-HEADERS = (_l("Clause"), _l("Clause title"), _l("Status"), _l("Evidence"), _l("Figure"), _l("Value"), _l("Source"))
+HEADERS = (_l("Clause"), _l("Clause title"), _l("Status"), _l("Evidence of the clause"), _l("Figure"), _l("Value"), _l("Source"))
 STATUS = {True: _l("gap"), False: _l("evidence")}
 
 

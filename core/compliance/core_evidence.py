@@ -10,7 +10,6 @@ from rongtong.core.contract import Evidence
 from rongtong.core.errors import WorkflowError
 from rongtong.core.models import (ENTERPRISE_KINDS, ENTERPRISE_SCALES, AuditEvent, Department, Enterprise,
                                   Notification, OutboxMessage, ServiceRequest, User)
-
 from rongtong.core.vocabulary import in_chinese, msgid_of
 
 from .figures import bounds, both, rate, service_titles

@@ -6,6 +6,7 @@ of the period, created and updated in it."""
 from __future__ import annotations
 
 from rongtong.core.contract import Evidence
+
 from .core_evidence import requests_of
 from .figures import bounds
 

@@ -19,6 +19,7 @@ CORE_PERMISSIONS = [
     Permission("core.notification.view", "查看通知", "View my notifications", ("staff", "expert", "evaluator", "enterprise")),
     Permission("core.outbox.manage", "管理邮件发件箱", "Manage the e-mail outbox", ()),
     Permission("core.service.view", "查看声明式服务", "View the declared services and their previews", ("staff",)),
+    Permission("core.compliance.view", "查看合规证据", "View the compliance evidence (DB1302)", ("staff",)),
 ]
 
 

@@ -9,6 +9,7 @@ then load only what that command needs (the web app, openpyxl and the plugins ar
 """
 from __future__ import annotations
 
+import io
 import json
 import sys
 
@@ -416,6 +417,63 @@ def calendar_show(year):
     from rongtong.core.calendar import print_year_report
 
     print_year_report(get_cli_context().config, year, click.echo)
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+class ReportGroup(click.Group):
+    """``rongtong report``: the core's reports, and the subcommands of an enabled plugin's own
+    ``report`` group (the evaluation plugin's ``supervision``), which this group would hide."""
+
+    def _plugin_reports(self, ctx) -> dict:
+        group = cli._plugin_commands(ctx).get("report")
+        return dict(group.commands) if isinstance(group, click.Group) else {}
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self._plugin_reports(ctx)))
+
+    def get_command(self, ctx, name):
+        return super().get_command(ctx, name) or self._plugin_reports(ctx).get(name)
+
+
+@cli.group(cls=ReportGroup)
+def report():
+    """Reports for supervisors (the compliance evidence; plugins add theirs)."""
+
+
+def _period(ctx, param, value):
+    """``--period``, checked before the platform is built (a bad one: exit 2 naming the option)."""
+    from rongtong.core.toolkit.periods import PERIOD
+
+    return PERIOD.convert(value, param, ctx)
+
+
+@report.command("compliance")
+@click.option("--period", required=True, metavar="PERIOD", help="2026, 2026-H1, 2026-Q4 or 2026-09.",
+              callback=_period)
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "xlsx"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file (needed for xlsx unless stdout is redirected).")
+def report_compliance(period, fmt, output):
+    """Every clause of DB1302 with its evidence from live data in PERIOD, or as a gap."""
+    from rongtong.core import compliance
+    from rongtong.core.i18n import site_language
+
+    platform = get_platform()
+    fmt = "table" if fmt == "text" else fmt
+    lang = "en" if str(platform.config.get("locale", "zh_Hans_CN")).startswith("en") else "zh_Hans_CN"
+    with site_language(platform):
+        built = compliance.build(platform, period)
+        if output:
+            with open(output, "wb") as stream:
+                compliance.write(built, fmt, stream, lang)
+            click.echo(output)
+            return
+        if fmt == "xlsx" and sys.stdout.isatty():
+            raise click.UsageError("xlsx is binary: give --output FILE or redirect stdout", ctx=click.get_current_context())
+        buffer = io.BytesIO()
+        compliance.write(built, fmt, buffer, lang)
+        click.echo(buffer.getvalue() if fmt == "xlsx" else buffer.getvalue().decode("utf-8-sig"), nl=False)
 
 
 # --- notify ----------------------------------------------------------------------------------------

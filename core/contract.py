@@ -4,12 +4,16 @@ Plain frozen dataclasses with no behaviour beyond checking themselves, so every 
 them: the registry merges them, the web surfaces build screens and routes from them, and plugins get
 them from the public plugin API (:mod:`rongtong.core.plugin`).
 
+``Evidence`` is what the compliance report (``rongtong report compliance``, core/compliance/) asks
+every plugin for: one DB1302 clause and how to read its evidence from live data in a period.
+
 It also describes, as :class:`PluginHost`, the ``platform`` object hooks receive (satisfied by
 :class:`rongtong.core.platform.Platform`), so the hook specifications need nothing above this layer.
 """
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
@@ -274,3 +278,41 @@ class Effect:
     def __post_init__(self):
         if self.kind not in ("effect", "guard"):
             raise ValueError(f"effect {self.name}: kind must be 'effect' or 'guard'")
+
+
+# --- The compliance report: evidence per clause -----------------------------------------------------
+
+#: One labelled figure of the evidence: (Chinese label, English label, value), e.g.
+#: ``("按时办结率", "On-time rate", "92 %")``. The value is shown as it is (a number or a text).
+Figure = tuple[str, str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Evidence:
+    """Where the evidence of one DB1302 clause comes from (returned by ``register_evidence``).
+
+    ``clause`` is a clause id as ``../shared/spec/CLAUSES.md`` writes it (``5.4.1``, ``6.4.1.2 d``,
+    ``7.2``); an id with a letter is also shown under a range row (``6.4.3 b`` under ``6.4.3 a-f``).
+    ``title`` / ``title_en`` name what is shown (按时办结率 / On-time rate per service).
+
+    ``collect(platform, period)`` reads live data of the period (a ``toolkit.periods.Period``; its
+    ``bounds_utc(platform.calendar.tz)`` are the stored naive-UTC bounds) and returns
+    ``(figures, source)``: a few :data:`Figure` tuples and where they come from (table, admin
+    screen, API path: ``"evaluation_complaint · /admin/evaluation/complaint/ · GET
+    /api/v1/evaluation/complaints"``). No figures means nothing happened in the period: the report
+    lists the clause as a gap, never leaves it out.
+    """
+
+    clause: str
+    title: str
+    title_en: str
+    collect: Callable[..., tuple[list[Figure], str]]
+
+    def __post_init__(self):
+        if not CLAUSE_ID.match(self.clause):
+            raise ValueError(f"evidence {self.title_en or self.title!r}: {self.clause!r} is not a clause id "
+                             "such as 5.4.1 or 6.4.1.2 d")
+
+
+#: A clause id: numbers with dots, then optionally a letter or a letter range (``6.4.2 a-d``).
+CLAUSE_ID = re.compile(r"^\d+(\.\d+)*( ?[a-z](-[a-z])?)?$")

@@ -28,8 +28,8 @@ import marshmallow
 import peewee
 
 from rongtong.core import hookspec
-from rongtong.core.contract import (AdminViewSpec, ApiResource, Effect, Permission, PluginHost, PortalLink, Reaction,
-                                    ServiceEntry)
+from rongtong.core.contract import (AdminViewSpec, ApiResource, Effect, Evidence, Permission, PluginHost, PortalLink,
+                                    Reaction, ServiceEntry)
 from rongtong.core.models import ServiceRequest, Transition
 from rongtong.core.workflow import Workflow
 
@@ -92,6 +92,14 @@ def register_effects() -> list[Effect]:
     ``[[steps.guards]]`` or ``[[on_open]]``), so the low-code layer grows with the platform. Names
     are unique across plugins; the core's own (``record``, ``add_row``, ``assign_lead``,
     ``schedule``, ``survey_report``, ``row_exists``) are listed in docs/declaring-services.md."""
+
+
+@hookspec
+def register_evidence() -> list[Evidence]:
+    """Return ``core.contract.Evidence`` objects: for a DB1302 clause the plugin serves, how to
+    read its evidence from live data in a reporting period (``collect(platform, period)`` ->
+    ``(figures, source)``). ``rongtong report compliance`` and the admin page "合规证据" list every
+    clause of the standard with the evidence of every plugin, or as a gap (docs/compliance.md)."""
 
 
 @hookspec

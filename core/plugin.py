@@ -25,8 +25,9 @@ from rongtong.core import audit
 from rongtong.core.audit import AuditedModel, acting_as, attributed_to
 from rongtong.core.calendar import WorkingCalendar
 from rongtong.core.cli_context import get_platform, pass_platform
-from rongtong.core.contract import (AdminViewSpec, ApiResource, DeclaredServiceView, Effect, Permission, PluginHost,
-                                    PortalLink, Reaction, ServiceEntry, TransitionEvent)
+from rongtong.core.compliance.core_evidence import requests_evidence
+from rongtong.core.contract import (AdminViewSpec, ApiResource, DeclaredServiceView, Effect, Evidence, Permission,
+                                    PluginHost, PortalLink, Reaction, ServiceEntry, TransitionEvent)
 from rongtong.core.declared.loader import declared_service
 from rongtong.core.db import database, is_postgres, write_transaction
 from rongtong.core.errors import Conflict, NotFound, PermissionDenied, RongtongError, ValidationFailed, WorkflowError
@@ -57,6 +58,8 @@ __all__ = [
     "hookimpl", "PluginHost", "AdminViewSpec", "ApiResource", "Permission", "PortalLink", "ServiceEntry",
     # declared services: a package that ships a service.toml, and named effects and guards
     "declared_service", "Effect", "DeclaredServiceView",
+    # the compliance report: evidence per DB1302 clause
+    "Evidence", "requests_evidence",
     # workflow and reactions
     "Reaction", "TransitionEvent", "StepRecord", "Step", "Workflow", "WorkingCalendar", "not_before_scheduled",
     "ADVANCE", "COMPLETE", "OPEN", "PAUSE", "REJECT", "RESUME", "RETURN", "WITHDRAW",

@@ -15,6 +15,7 @@ submodules. A new module of the core must be placed here, or this test fails nam
 | 3    | contract       | contract, hookspecs                                                                       |
 | 4    | assembly       | registry, builtin, platform, migrations, checks                                           |
 | 5    | toolkit        | toolkit, toolkit.*                                                                        |
+| 5    | reports        | compliance, compliance.*                                                                  |
 | 6    | web kernel     | web, web.context, web.auth, web.sessions, web.tokens, web.errors, web.headers, web.fieldforms, web.fieldview |
 | 7    | surface admin  | web.admin, web.admin.*, web.surveys                                                       |
 | 7    | surface api    | web.api, web.api.*                                                                        |

@@ -2,7 +2,8 @@
 
 ``init_admin(app, platform)`` builds the admin for one app: the dashboard as the (protected)
 index, the request page, onboarding review, the audit log, attachments, services and departments
-(routing), the e-mail outbox, the declared services (their state and a preview of each), the core models' screens and one generated screen for every
+(routing), the e-mail outbox, the declared services (their state and a preview of each), the compliance
+evidence, the core models' screens and one generated screen for every
 ``AdminViewSpec`` a plugin registers. Every view is a
 :class:`SecureModelView` or :class:`SecureBaseView` (a test walks them all).
 """
@@ -16,6 +17,7 @@ from rongtong.core.contract import CORE
 from rongtong.core.web.admin.base import AdminSecureForm, SecureBaseView, SecureModelView
 from rongtong.core.web.admin.attachments import attachment_view
 from rongtong.core.web.admin.auditlog import audit_view
+from rongtong.core.web.admin.compliance import ComplianceView
 from rongtong.core.web.admin.dashboard import DashboardView
 from rongtong.core.web.admin.declared import declared_view
 from rongtong.core.web.admin.generated import check_unique, core_views, plugin_views
@@ -34,7 +36,7 @@ def init_admin(app, platform) -> Admin:
                   csp_nonce_generator=csp_nonce)
     owned = [(CORE, v) for v in core_views()]
     owned += [(CORE, RequestPageView()), (CORE, OnboardingView()), (CORE, audit_view()), (CORE, attachment_view()),
-              (CORE, RoutingView()), (CORE, outbox_view()), (CORE, declared_view())]
+              (CORE, RoutingView()), (CORE, outbox_view()), (CORE, declared_view()), (CORE, ComplianceView())]
     owned += plugin_views(platform.registry)
     check_unique(owned)
     for _owner, view in owned:

@@ -123,6 +123,7 @@ TABLE = [
     ("/admin/core/request/<int:request_id>/assign", "POST", with_(a_object(*SEEING), ent_a="forbidden", expert="forbidden")),
     ("/admin/core/routing/", "GET POST", roles()),  # 服务与部门: core.department.manage
     ("/admin/core/onboarding/", "GET", roles("staff")),
+    ("/admin/core/compliance/", "GET", roles("staff")),  # 合规证据: core.compliance.view
     ("/admin/core/onboarding/<int:enterprise_id>/", "POST", roles("staff")),
     ("/admin/core/auditevent/*", "GET POST", reach(roles())),
     ("/admin/core/user/*", "GET POST", reach(roles())),

@@ -87,3 +87,11 @@ def seed_demo(platform, context):
     from .demo import seed
 
     seed(platform, context)
+
+
+@hookimpl
+def register_evidence():
+    """What this plugin shows a supervisor, by clause (``rongtong report compliance``)."""
+    from .evidence import evidence
+
+    return evidence()

@@ -66,7 +66,7 @@ def site(tmp_path):
     """A working directory with the sample plugin installed and enabled in ./rongtong.toml."""
     install_plugin(tmp_path / "site")
     write_config(tmp_path, '[site]\nsecret_key = "s3cret-value"\n\n[plugins]\nenabled = ["sample"]\n\n'
-                           '[workflows.sample.steps.deliver]\ntime_limit_days = 9\nroles = ["staff"]\n')
+                           '[workflows.sample.steps.deliver]\ntime_limit_days = 4\nroles = ["staff"]\n')
     return tmp_path
 
 
@@ -143,12 +143,12 @@ def test_workflow_show_json_has_steps_after_overrides(site, database_url):
     assert data["key"] == "sample" and data["version"] == 2
     steps = {s["key"]: s for s in data["steps"]}
     assert list(steps) == ["accept", "deliver", "evaluate"]
-    assert steps["deliver"]["time_limit_days"] == 9  # from rongtong.toml
+    assert steps["deliver"]["time_limit_days"] == 4  # from rongtong.toml
     assert steps["deliver"]["roles"] == ["staff"]
     assert steps["accept"]["time_limit_days"] == 2
 
     text = rongtong("workflow", "show", "sample", cwd=site, database_url=database_url)
-    assert text.returncode == 0 and "deliver" in text.stdout and "9 working days" in text.stdout
+    assert text.returncode == 0 and "deliver" in text.stdout and "4 working days" in text.stdout
 
     old = rongtong("workflow", "show", "sample", "--version", "1", "--json", cwd=site, database_url=database_url)
     assert [s["key"] for s in json.loads(old.stdout)["steps"]] == ["accept", "finish"]
@@ -164,7 +164,7 @@ def test_workflow_list(site, database_url):
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert rows == [{"key": "sample", "version": 2, "title": "示例服务", "title_en": "Sample service",
-                     "steps": 3, "total_days": 2 + 9 + 3, "plugin": "sample"}]
+                     "steps": 3, "total_days": 2 + 4 + 3, "plugin": "sample"}]
 
 
 def test_plugin_command_is_added(site, database_url):

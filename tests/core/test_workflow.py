@@ -283,7 +283,7 @@ def test_actions_list_what_the_user_may_do(engine, people):
 # --- config overrides -------------------------------------------------------------------------------
 
 def test_config_overrides_time_limit_and_roles(make_platform, clock):
-    platform = make_platform(workflows={"sample": {"steps": {"deliver": {"time_limit_days": 9},
+    platform = make_platform(workflows={"sample": {"steps": {"deliver": {"time_limit_days": 4},
                                                              "accept": {"roles": ["expert"]}}}})
     from tests.factories import make_people
 
@@ -294,8 +294,8 @@ def test_config_overrides_time_limit_and_roles(make_platform, clock):
         engine.transition(req.id, "advance", people.staff, data=ACCEPT)
     engine.transition(req.id, "advance", people.expert, data=ACCEPT)
     req = ServiceRequest.get_by_id(req.id)
-    assert req.step_due_at == end_of("2026-03-13")  # Mon + 9 working days
-    assert platform.registry.workflow("sample").step("deliver").time_limit_days == 9
+    assert req.step_due_at == end_of("2026-03-06")  # Mon + 4 working days
+    assert platform.registry.workflow("sample").step("deliver").time_limit_days == 4
     assert platform.registry.workflow("sample", 1).step("accept").roles == ("expert",)  # every version
 
 

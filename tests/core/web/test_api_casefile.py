@@ -86,12 +86,12 @@ def test_consultation_walk_through_the_api(api, people, platform):
     answered = [e for e in mine["timeline"] if e["kind"] == "transition" and e["from_step"] == "answer"][-1]
     assert answered["evidence"] == [{"name": "answer", "label": "答复内容", "value": answer, "text": answer}]
     assert [e["kind"] for e in mine["timeline"]].count("message") == 1  # the materials, not the note
-    ok(step(api, people.user_a, rid, "complete", data={"satisfied": True, "comment": "解答清楚"}), 201)
+    ok(step(api, people.user_a, rid, "complete", data={"satisfaction": "satisfied", "comment": "解答清楚"}), 201)
     closed = ok(api.get(f"{BASE}/{rid}", as_=people.user_a))
     assert closed["status"] == "completed"
     rating = [e for e in closed["timeline"] if e["kind"] == "transition"][-1]
-    assert {e["name"]: e["value"] for e in rating["evidence"]} == {"satisfied": True, "comment": "解答清楚"}
-    assert [e["label"] for e in rating["evidence"]] == ["是否满意", "意见"]
+    assert {e["name"]: e["value"] for e in rating["evidence"]} == {"satisfaction": "satisfied", "comment": "解答清楚"}
+    assert [e["label"] for e in rating["evidence"]] == ["满意度", "意见"]
 
 
 def file_consultation(platform, people, enterprise=None, user=None):

@@ -111,7 +111,7 @@ def test_consultation_walk_in_chinese(platform, cast, live_server, browser, tmp_
     submit(epage, "text=政策与信息咨询")
     assert visible(epage, "h1") == "服务指南：政策与信息咨询"
     guide = visible(epage, "main")
-    assert "2 个工作日" in guide and "受理咨询" in guide and "答复咨询" in guide and "办结确认" in guide
+    assert "3 个工作日" in guide and "受理咨询" in guide and "答复咨询" in guide and "办结确认" in guide
     assert_chinese(epage, "service guide")
     shot(epage, "enterprise-service-guide")
     submit(epage, "text=申请此项服务")
@@ -277,9 +277,9 @@ def test_consultation_walk_in_chinese(platform, cast, live_server, browser, tmp_
     assert visible(epage, ".workflow li.current") == "办结确认"
     assert_chinese(epage, "portal request page, answered", "main")
     shot(epage, "enterprise-reads-answer")
-    close_form = epage.locator("form.action", has=epage.locator("[name='data.satisfied']"))
+    close_form = epage.locator("form.action", has=epage.locator("[name='data.satisfaction']"))
     assert "是否满意" in close_form.inner_text()
-    close_form.locator("[name='data.satisfied']").check()
+    close_form.locator("[name='data.satisfaction']").select_option("satisfied")
     close_form.locator("[name='data.comment']").fill("解答清楚，谢谢！")
     with epage.expect_navigation():
         close_form.locator("button[type=submit]").click()
@@ -305,7 +305,7 @@ def test_consultation_walk_in_chinese(platform, cast, live_server, browser, tmp_
     outcomes = [t.outcome for t in Transition.select().where(Transition.request == request_id).order_by(Transition.id)]
     assert outcomes == ["open", "pause", "resume", "advance", "advance", "complete"]
     assert Transition.select().where(Transition.request == request_id).order_by(Transition.id.desc()).first().data == {
-        "satisfied": True, "comment": "解答清楚，谢谢！"}
+        "satisfaction": "satisfied", "comment": "解答清楚，谢谢！"}
     assert [m.kind for m in RequestMessage.select().where(RequestMessage.request == request_id)] == ["materials"]
     assert [a.filename for a in Attachment.select().where(
         (Attachment.owner_type == REQUEST_TABLE) & (Attachment.owner_id == str(request_id)))] == ["2024年度审计报告.pdf"]

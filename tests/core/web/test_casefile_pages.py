@@ -105,15 +105,15 @@ def test_consultation_walk_through_both_pages(client, login, people, platform):
     login(client, people.user_a)
     page = text(client.get(f"/my/requests/{req.id}"))
     result = page.index('id="latest-result"')
-    assert answer in page[result:page.index('name="data.satisfied"')]  # the answer, above the rating
+    assert answer in page[result:page.index('name="data.satisfaction"')]  # the answer, above the rating
     token = portal_csrf(client, req)
     response = client.post(f"/my/requests/{req.id}/act", data={
         "csrf_token": token, "outcome": "complete", "version": str(reload(req).version),
-        "data.satisfied": "on", "data.comment": "解答清楚"})
+        "data.satisfaction": "satisfied", "data.comment": "解答清楚"})
     assert response.status_code == 302
     assert reload(req).status == "completed"
     last = Transition.select().where(Transition.request == req.id).order_by(Transition.id.desc()).first()
-    assert last.data == {"satisfied": True, "comment": "解答清楚"} and last.actor_id == people.user_a.id
+    assert last.data == {"satisfaction": "satisfied", "comment": "解答清楚"} and last.actor_id == people.user_a.id
 
 
 def test_portal_bad_inputs_get_a_4xx_naming_the_field_and_keep_what_was_typed(client, login, people, platform):

@@ -21,7 +21,7 @@ from tests.plugins.evaluation.conftest import open_sample, start_step_at, utc
 # 09-30 day 4; 10-01..07 National Day; Thu 10-08 day 5 -> due at the end of 10-08.
 # Board after 2 working days past the breach: Fri 10-09 and Sat 10-10 (a make-up workday, 调休)
 # -> escalated after the end of 10-10, i.e. on Sunday 10-11.
-SECTIONS = {"workflows": {"sample": {"steps": {"accept": {"time_limit_days": 5}}}}}
+SECTIONS = {"workflows": {"sample": {"steps": {"accept": {"time_limit_days": 5}, "deliver": {"time_limit_days": 2}}}}}
 POLICY = {"warn_at_percent": 80, "board_after_days": 2}
 BOARD = {"routing": {"board_department": "board"}}  # the comprehensive management board (DB1302 4.4.4)
 

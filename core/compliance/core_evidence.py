@@ -147,11 +147,17 @@ def staff(platform, period):
               .where(User.active == True) if "staff" in (u.roles or [])]  # noqa: E712
     if not people:
         return [], "core_user"
+    start, stop = bounds(platform, period)
+    filed = ServiceRequest.select().where((ServiceRequest.opened_at >= start) & (ServiceRequest.opened_at < stop)).count()
+    open_now = ServiceRequest.select().where(ServiceRequest.closed_at.is_null()).count()
+    # the team against the demand it serves (DB1302 5.2)
     return ([("在岗服务人员", "Active staff", len(people)),
+             ("本期人均受理请求", "Requests filed in the period per staff member", round(filed / len(people), 1)),
+             ("人均在办请求", "Open requests per staff member", round(open_now / len(people), 1)),
              ("已登记岗位", "With a post recorded", sum(1 for u in people if u.post)),
              ("已登记资质与培训", "With qualifications and training recorded", sum(1 for u in people if u.qualifications)),
              ("已归属部门", "In a department", sum(1 for u in people if u.department_id))],
-            "core_user (post, qualifications, department) · /admin/core/user/")
+            "core_user (post, qualifications, department), core_servicerequest · /admin/core/user/")
 
 
 def requests_of(key: str):

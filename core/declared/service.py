@@ -15,7 +15,6 @@ from peewee import fn
 from rongtong.core import hookimpl
 from rongtong.core.contract import AdminViewSpec, Permission, Reaction, ServiceEntry
 from rongtong.core.config import first_error
-from rongtong.core.db import database
 from rongtong.core.i18n import lazy_gettext as _l
 from rongtong.core.models import ROLE_KEYS, ServiceRequest, User
 from rongtong.core.notify import notify_many
@@ -294,7 +293,7 @@ class DeclaredService:
 
     @staticmethod
     def _versions_table() -> bool:
-        return database.obj is not None and database.obj.table_exists(versions.TABLE)
+        return versions.has_table()
 
 
 def admin_options(reg: dict) -> dict:

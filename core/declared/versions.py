@@ -10,6 +10,7 @@ file no longer says it. On a database whose tables do not exist yet (before the 
 from __future__ import annotations
 
 import json
+import logging
 
 import peewee
 
@@ -20,10 +21,23 @@ from rongtong.core.models import WorkflowVersion
 from .spec import Declaration
 
 TABLE = WorkflowVersion._meta.table_name
+log = logging.getLogger(__name__)
 
 
 def _jsonable(data: dict) -> dict:
     return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def has_table() -> bool:
+    """Whether the versions table can be read. A registry built for inspection only (``plugins
+    list``, a test) may find no database bound, or one that is gone: then the file is version 1."""
+    if database.obj is None:
+        return False
+    try:
+        return database.obj.table_exists(TABLE)
+    except peewee.OperationalError as exc:
+        log.warning("workflow versions not read from %s (%s): each declared file counts as version 1", TABLE, exc)
+        return False
 
 
 def stored(key: str) -> list[WorkflowVersion]:
@@ -33,7 +47,7 @@ def stored(key: str) -> list[WorkflowVersion]:
 def resolve(declaration: Declaration, record: bool = True) -> list[tuple[int, dict]]:
     """``[(version, definition)]`` oldest first, the file's own last; stores the file's version
     when it is new and ``record`` (and the table exists)."""
-    if database.obj is None or not database.obj.table_exists(TABLE):  # no database yet (an inspection)
+    if not has_table():  # no database yet (an inspection, or before the first upgrade)
         return [(1, declaration.data)]
     rows = stored(declaration.key)
     if rows and rows[-1].checksum == declaration.checksum:

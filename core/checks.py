@@ -83,7 +83,8 @@ def check_promises(registry) -> None:
         raise PluginError(f"plugin {registry.service_owner.get(key, '?')!r}: service {key!r} promises "
                           f"{service.time_limit_days} working days, but the steps of workflow {workflow.key!r} "
                           f"v{workflow.version} add up to {workflow.total_days} ({steps}): the published limit "
-                          "must cover the steps (DB1302 5.4.1)")
+                          "must cover the steps (DB1302 5.4.1); shorten the steps or publish a longer limit with "
+                          f"[workflows.{workflow.key}] time_limit_days = {workflow.total_days} in the config")
 
 
 def check_declared(platform) -> None:

@@ -21,7 +21,7 @@ from rongtong.core.config import Config, first_error
 from rongtong.core.contract import CORE, Permission, Reaction, TransitionEvent
 from rongtong.core.errors import ConfigError, PluginError
 from rongtong.core.routing import check_config
-from rongtong.core.workflow import apply_overrides
+from rongtong.core.workflow import apply_overrides, published_overrides
 
 ENTRY_POINT_GROUP = "rongtong.plugins"
 #: Entry points naming ``source(config) -> [plugin objects]``: plugins that are not packages, such
@@ -214,6 +214,9 @@ class PluginRegistry:
 
         services = self.call("register_services")
         unique("service", ((o, s.key) for o, s in services))
+        promised = published_overrides(self.config)  # [workflows.<key>] time_limit_days (DB1302 5.4.1)
+        services = [(o, dataclasses.replace(s, time_limit_days=promised[s.workflow]) if s.workflow in promised else s)
+                    for o, s in services]
         self.services = {s.key: s for _, s in services}
         self.service_owner = {s.key: o for o, s in services}
         for owner, service in services:

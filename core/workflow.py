@@ -165,8 +165,20 @@ class Workflow:
         }
 
 
+def published_overrides(config) -> dict[str, int]:
+    """``{workflow key: days}`` from ``[workflows.<key>] time_limit_days``: the published limit
+    (DB1302 5.4.1) of the services that run the workflow, raised (or lowered) by the operator --
+    so a step given more days in config can still be covered by the promise. Checked by
+    :func:`apply_overrides`."""
+    tables = config.data.get("workflows", {}) or {}
+    return {key: table["time_limit_days"] for key, table in tables.items()
+            if isinstance(table, dict) and "time_limit_days" in table}
+
+
 def apply_overrides(versions: dict, config) -> dict:
-    """Apply ``[workflows.<key>.steps.<step>]`` overrides (time_limit_days, roles) from config.
+    """Apply ``[workflows.<key>.steps.<step>]`` overrides (time_limit_days, roles) from config
+    (``[workflows.<key>] time_limit_days``, the published limit, is applied to the services by the
+    registry: :func:`published_overrides`).
 
     An override naming an unknown workflow, step or role stops start-up (ConfigError, one line).
     """
@@ -180,8 +192,13 @@ def apply_overrides(versions: dict, config) -> dict:
     for wf_key, table in overrides.items():
         if wf_key not in latest:
             raise ConfigError(f"{source}: workflows.{wf_key}: no such workflow (known: {', '.join(sorted(latest)) or 'none'})")
-        if not isinstance(table, dict) or set(table) - {"steps"}:
-            raise ConfigError(f"{source}: workflows.{wf_key}: only a 'steps' table is allowed")
+        if not isinstance(table, dict) or set(table) - {"steps", "time_limit_days"}:
+            raise ConfigError(f"{source}: workflows.{wf_key}: only 'time_limit_days' and a 'steps' table are allowed")
+        promise = table.get("time_limit_days")
+        if "time_limit_days" in table and (isinstance(promise, bool) or not isinstance(promise, int)
+                                           or not 1 <= promise <= 3650):
+            raise ConfigError(f"{source}: workflows.{wf_key}.time_limit_days: must be a positive whole number "
+                              "of working days")
         for step_key, values in (table.get("steps") or {}).items():
             if step_key not in latest[wf_key].step_keys:
                 raise ConfigError(f"{source}: workflows.{wf_key}.steps.{step_key}: no such step in workflow {wf_key!r}")

@@ -250,6 +250,28 @@ def test_5_4_1_the_latest_version_after_config_overrides_is_checked(make_platfor
                          workflows={"promise": {"steps": {"deliver": {"time_limit_days": 1}}}})
 
 
+def test_5_4_1_an_operator_publishes_a_longer_limit_for_longer_steps(make_platform, monkeypatch):
+    """A step given more days in config is no dead end: the operator publishes the longer promise
+    (``[workflows.<key>] time_limit_days``), and the catalog and the request clock use it."""
+    eps = promise_plugin(monkeypatch, 5)
+    steps = {"steps": {"deliver": {"time_limit_days": 6}}}
+    with pytest.raises(PluginError, match=r"\[workflows.promise\] time_limit_days = 8"):  # says how
+        make_platform(plugins=("promise",), entry_points=eps, migrate=False, workflows={"promise": steps})
+    platform = make_platform(plugins=("promise",), entry_points=eps, migrate=False,
+                             workflows={"promise": {**steps, "time_limit_days": 8}})
+    assert [s.time_limit_days for s in platform.registry.services.values() if s.workflow == "promise"] == [8]
+
+
+@pytest.mark.parametrize("value", [0, 2.5, "8", True])
+def test_5_4_1_a_published_limit_in_config_is_a_positive_whole_number(make_platform, monkeypatch, value):
+    from rongtong.core.errors import ConfigError
+
+    eps = promise_plugin(monkeypatch, 5)
+    with pytest.raises(ConfigError, match=r"workflows.promise.time_limit_days: must be a positive whole number"):
+        make_platform(plugins=("promise",), entry_points=eps, migrate=False,
+                      workflows={"promise": {"time_limit_days": value}})
+
+
 def test_5_4_1_every_built_in_plugin_keeps_its_promise(make_platform):
     from rongtong.core.setup import installed_builtin_plugins
 

@@ -25,10 +25,16 @@ from typing import NamedTuple
 import click
 
 from rongtong.core.errors import ValidationFailed
+from rongtong.core.i18n import gettext as _
 
 MIN_YEAR, MAX_YEAR = 1900, 9999
 ACCEPTED = "YYYY, YYYY-H1/H2, YYYY-Q1..Q4 or YYYY-MM"
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<half>[Hh][12])|(?P<quarter>[Qq][1-4])|(?P<month>\d{1,2})))?$")
+
+
+def _accepted() -> str:
+    """:data:`ACCEPTED` in the language of the message."""
+    return _("YYYY, YYYY-H1/H2, YYYY-Q1..Q4 or YYYY-MM")
 
 
 class PeriodError(ValidationFailed, ValueError):
@@ -88,14 +94,16 @@ def parse_period(text: str, field: str = "period") -> Period:
     (a month).
     """
     if not isinstance(text, str) or not text.strip():
-        raise PeriodError(f"a period is required ({ACCEPTED})", field)
+        raise PeriodError(_("A period is required (%(accepted)s).", accepted=_accepted()), field)
     raw = text.strip()
     match = _PATTERN.match(raw)
     if not match:
-        raise PeriodError(f"{raw!r} is not a period; use {ACCEPTED}, e.g. 2026-Q3", field)
+        raise PeriodError(_("%(raw)s is not a period; use %(accepted)s, e.g. 2026-Q3.", raw=repr(raw), accepted=_accepted()),
+                          field)
     year = int(match["year"])
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise PeriodError(f"{raw!r}: year must be between {MIN_YEAR} and {MAX_YEAR}", field)
+        raise PeriodError(_("%(raw)s: the year must be between %(low)s and %(high)s.", raw=repr(raw), low=MIN_YEAR,
+                            high=MAX_YEAR), field)
     if match["half"]:
         half = int(match["half"][1])
         first = 1 if half == 1 else 7
@@ -107,7 +115,7 @@ def parse_period(text: str, field: str = "period") -> Period:
     if match["month"]:
         month = int(match["month"])
         if not 1 <= month <= 12:
-            raise PeriodError(f"{raw!r}: month must be 01 to 12", field)
+            raise PeriodError(_("%(raw)s: the month must be 01 to 12.", raw=repr(raw)), field)
         return _month(year, month)
     return Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31), f"{year:04d}")
 

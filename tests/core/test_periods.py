@@ -34,12 +34,12 @@ def test_parse(text, start, end, label, kind):
     ("", "required"),
     ("   ", "required"),
     ("2026-Q5", "not a period"),
-    ("2026-13", "month must be 01 to 12"),
-    ("2026-00", "month must be 01 to 12"),
+    ("2026-13", "the month must be 01 to 12"),
+    ("2026-00", "the month must be 01 to 12"),
     ("26-Q1", "not a period"),
     ("2026/09", "not a period"),
     ("Q3 2026", "not a period"),
-    ("0999", "year must be between"),
+    ("0999", "the year must be between"),
     ("2026-H3", "not a period"),
 ])
 def test_bad_periods_are_clear_validation_errors(text, words):

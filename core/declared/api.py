@@ -126,6 +126,12 @@ def resources(service, permission_of) -> list[ApiResource]:
     return out
 
 
+def _has_item(column, value: str):
+    """A multichoice column (comma-separated keys, core.fields.ListField) holding ``value``."""
+    return ((column == value) | column.startswith(f"{value},") | column.endswith(f",{value}")
+            | column.contains(f",{value},"))
+
+
 def _views(model, reg: dict, query):
     kinds = {d["key"]: d for d in reg["fields"]}
 
@@ -140,7 +146,7 @@ def _views(model, reg: dict, query):
                     term = cond if term is None else term | cond
                 rows = rows.where(term)
             elif kinds[name]["type"] == "multichoice":
-                rows = rows.where(getattr(model, name).contains(f'"{value}"'))
+                rows = rows.where(_has_item(getattr(model, name), value))
             else:
                 rows = rows.where(getattr(model, name) == value)
         return list(rows.order_by(model.id.desc()).limit(LIMIT))

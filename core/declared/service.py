@@ -225,7 +225,7 @@ class DeclaredService:
             elif target == "department" and request.department_id:
                 query = User.select().where((User.department == request.department_id) & User.active)
             elif target.startswith("role:"):
-                query = User.select().where(User.active)
+                query = User.select().where(User.active & User.roles.contains(target[5:]))
             for user in query or ():
                 if not target.startswith("role:") or user.has_role(target[5:]):
                     users[user.id] = user

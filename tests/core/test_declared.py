@@ -548,3 +548,26 @@ def test_declared_services_are_in_a_valid_openapi_document(make_platform, servic
     validate(spec)
     assert {"/api/v1/legalq/cases/{request_id}", "/api/v1/taxq/lawyers"} <= set(spec["paths"])
     assert {"LegalqCaseOut", "TaxqCaseOut"} <= set(spec["components"]["schemas"])
+
+
+def test_a_multichoice_filter_matches_whole_keys(make_platform, tmp_path):
+    """A register's multichoice filter finds the rows holding that key, not a key it is part of."""
+    from rongtong.core.declared.api import _has_item
+
+    folder = tmp_path / "tags"
+    write(folder, "tags.toml", REGISTERS_ONLY.replace('''  [[registers.fields]]
+  key = "published"''', '''  [[registers.fields]]
+  key = "uses"
+  type = "multichoice"
+  choices = { video = ["视频", "Video"], videoconf = ["视频会议", "Video conference"], data = ["数据", "Data"] }
+  label = "用途"
+  label_en = "Uses"
+
+  [[registers.fields]]
+  key = "published"''', 1))
+    plat = make_platform(plugins=[], services={"directory": str(folder)})
+    room = plat.registry.models_of("premises")[0]
+    for uses in (["video"], ["videoconf"], ["data", "video"], ["data"]):
+        room.create(name="/".join(uses), uses=uses)
+    found = sorted(r.name for r in room.select().where(_has_item(room.uses, "video")))
+    assert found == ["data/video", "video"]
